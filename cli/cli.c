@@ -1,0 +1,150 @@
+#include "cli.h"
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+cli_opt *cli_find(cli_opt *opts, const char *name)
+{
+    for (cli_opt *o = opts; o && o->name; o++)
+        if (strcmp(o->name, name) == 0)
+            return o;
+    return NULL;
+}
+
+static int record(const char *cmd, cli_opt *o, const char *value)
+{
+    o->seen++;
+    o->value = value;
+    if (o->repeat && value) {
+        const char **v = realloc(o->values, sizeof *v * (size_t)(o->nvalues + 1));
+        if (!v) {
+            fprintf(stderr, "tokenlens %s: out of memory\n", cmd);
+            return CLI_FAILED;
+        }
+        o->values = v;
+        o->values[o->nvalues++] = value;
+    }
+    return CLI_OK;
+}
+
+int cli_parse(const char *cmd, int argc, char **argv, cli_opt *opts, const char **pos,
+              int max_pos, int *npos, int *help)
+{
+    *npos = 0;
+    *help = 0;
+    int only_pos = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!only_pos && strcmp(a, "--") == 0) {
+            only_pos = 1;
+            continue;
+        }
+        if (!only_pos && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
+            *help = 1;
+            continue;
+        }
+        if (!only_pos && a[0] == '-' && a[1] != '\0') {
+            cli_opt *o = NULL;
+            const char *inline_val = NULL;
+            if (a[1] == '-') {
+                const char *name = a + 2;
+                const char *eq = strchr(name, '=');
+                size_t n = eq ? (size_t)(eq - name) : strlen(name);
+                for (cli_opt *p = opts; p && p->name; p++)
+                    if (strlen(p->name) == n && strncmp(p->name, name, n) == 0)
+                        o = p;
+                if (eq)
+                    inline_val = eq + 1;
+            } else if (a[2] == '\0') {
+                for (cli_opt *p = opts; p && p->name; p++)
+                    if (p->short_name && p->short_name == a[1])
+                        o = p;
+            }
+            if (!o)
+                return cli_usage(cmd, "unknown option '%s'", a);
+            if (o->takes_value) {
+                const char *v = inline_val;
+                if (!v) {
+                    if (i + 1 >= argc)
+                        return cli_usage(cmd, "option '--%s' needs a value", o->name);
+                    v = argv[++i];
+                }
+                if (record(cmd, o, v) != CLI_OK)
+                    return CLI_FAILED;
+            } else {
+                if (inline_val)
+                    return cli_usage(cmd, "option '--%s' takes no value", o->name);
+                if (record(cmd, o, NULL) != CLI_OK)
+                    return CLI_FAILED;
+            }
+            if (o->seen > 1 && !o->repeat && o->takes_value)
+                return cli_usage(cmd, "option '--%s' given more than once", o->name);
+            continue;
+        }
+        if (*npos >= max_pos)
+            return cli_usage(cmd, "unexpected argument '%s'", a);
+        pos[(*npos)++] = a;
+    }
+    return CLI_OK;
+}
+
+void cli_opts_free(cli_opt *opts)
+{
+    for (cli_opt *o = opts; o && o->name; o++) {
+        free(o->values);
+        o->values = NULL;
+        o->nvalues = 0;
+    }
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "tokenlens %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nTry 'tokenlens %s --help'.\n", cmd);
+    va_end(ap);
+    return CLI_USAGE;
+}
+
+int cli_fail(const char *cmd, int rc, const char *what)
+{
+    const tl_error *e = tl_error_last();
+    fprintf(stderr, "tokenlens %s: error: ", cmd);
+    if (what)
+        fprintf(stderr, "%s: ", what);
+    fprintf(stderr, "%s", e->message[0] ? e->message : tl_error_name(rc));
+    if (e->path[0])
+        fprintf(stderr, " (at %s)", e->path);
+    else if (e->offset != TL_NO_OFFSET && !strstr(e->message, "offset"))
+        fprintf(stderr, " (at byte offset %zu)", e->offset);
+    if (e->native)
+        fprintf(stderr, " [native code %ld / 0x%lx]", e->native, (unsigned long)e->native);
+    fputc('\n', stderr);
+    return rc == TL_ENOTSUP ? CLI_UNSUPPORTED : CLI_FAILED;
+}
+
+int cli_print_json(json_t *v)
+{
+    if (!v) {
+        fprintf(stderr, "tokenlens: out of memory building JSON\n");
+        return CLI_FAILED;
+    }
+    int rc = json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+    json_decref(v);
+    fputc('\n', stdout);
+    return rc == 0 ? CLI_OK : CLI_FAILED;
+}
+
+json_t *cli_json_identity(const char *name, const tl_sid *sid)
+{
+    char buf[TL_SID_STRING_MAX];
+    json_t *o = json_object();
+    json_object_set_new(o, "name", name ? json_string(name) : json_null());
+    if (sid && tl_sid_to_string(buf, sizeof buf, sid) == TL_OK)
+        json_object_set_new(o, "sid", json_string(buf));
+    else
+        json_object_set_new(o, "sid", json_null());
+    return o;
+}

@@ -1,0 +1,54 @@
+/* Shared plumbing for the tokenlens subcommands: option parsing, error reporting, JSON. */
+#ifndef TL_CLI_H
+#define TL_CLI_H
+#include "tokenlens.h"
+#include <jansson.h>
+#include <stdio.h>
+
+/* Exit statuses (PRODUCT.md contract). */
+enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2, CLI_UNSUPPORTED = 3 };
+
+/* One option of a subcommand. `value` options take an argument (--name VALUE or
+ * --name=VALUE); `repeat` collects every occurrence. */
+typedef struct cli_opt {
+    const char *name;  /* long name without dashes, e.g. "json" */
+    char short_name;   /* 0 for none */
+    int takes_value;
+    int repeat;
+    /* filled by cli_parse: */
+    int seen;
+    const char *value;       /* last value */
+    const char **values;     /* all values when repeat (malloc'd, free with cli_opts_free) */
+    int nvalues;
+} cli_opt;
+
+/* Parse argv[1..] of a subcommand. Positional arguments go to pos[] (at most max_pos; more is
+ * a usage error). Returns CLI_OK, or CLI_USAGE after printing what is wrong. --help/-h sets
+ * *help (and is not an error). */
+int cli_parse(const char *cmd, int argc, char **argv, cli_opt *opts, const char **pos,
+              int max_pos, int *npos, int *help);
+void cli_opts_free(cli_opt *opts);
+cli_opt *cli_find(cli_opt *opts, const char *name);
+
+/* Usage error: prints "tokenlens CMD: MESSAGE" and a hint, returns CLI_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...);
+/* Report tl_error_last() for a failed library call: prints "tokenlens CMD: error: ..." with
+ * the byte offset / path / native code when known. Returns the exit status for `rc`
+ * (3 for TL_ENOTSUP, 1 otherwise). `what` (may be NULL) names the input. */
+int cli_fail(const char *cmd, int rc, const char *what);
+
+/* Print a JSON value to stdout (2-space indent, key order preserved) and a newline;
+ * takes ownership of `v`. Returns CLI_OK, or CLI_FAILED when v is NULL (out of memory). */
+int cli_print_json(json_t *v);
+/* JSON for an identity {"name": …, "sid": …} from optional name and SID (NULL -> null). */
+json_t *cli_json_identity(const char *name, const tl_sid *sid);
+
+/* Subcommands. Each receives argv with argv[0] = subcommand name. */
+int cmd_sid(int argc, char **argv);
+int cmd_sddl(int argc, char **argv);
+int cmd_access(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_iis(int argc, char **argv);
+int cmd_whoami(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
+#endif

@@ -1,0 +1,52 @@
+/* tokenlens: inspect and explain Windows access tokens. Dispatches to cmd_*.c. */
+#include "cli.h"
+#include <string.h>
+
+static const struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *summary;
+} commands[] = {
+    {"sid", cmd_sid, "resolve a name or SID: IIS APPPOOL\\pool, NT SERVICE\\svc, BA, S-1-5-17"},
+    {"whoami", cmd_whoami, "show the process, thread and effective token (or a saved snapshot)"},
+    {"probe", cmd_probe, "live probes on Windows: impersonate at each level, revert, show the thread"},
+    {"explain", cmd_explain, "which identity each hop of an IIS scenario runs as and arrives as, and why"},
+    {"iis", cmd_iis, "audit applicationHost.config: who every site runs as, who shares an identity"},
+    {"sddl", cmd_sddl, "parse SDDL and print it as Windows would (or its binary form)"},
+    {"access", cmd_access, "offline access check of a token or SIDs against an SDDL descriptor"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "Usage: tokenlens <command> [options]\n\n"
+               "Inspect and explain Windows access tokens: who am I here, and who will I be\n"
+               "when this call leaves the box?\n\nCommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nOptions:\n  -h, --help     show this help (or 'tokenlens <command> --help')\n"
+               "  -V, --version  show the version\n\n"
+               "Every command takes --json. Exit status: 0 ok, 1 check or parse failed,\n"
+               "2 usage error, 3 not supported on this platform.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    const char *c = argv[1];
+    if (strcmp(c, "--help") == 0 || strcmp(c, "-h") == 0 || strcmp(c, "help") == 0) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    if (strcmp(c, "--version") == 0 || strcmp(c, "-V") == 0) {
+        printf("tokenlens %s\n", tl_version());
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(c, commands[i].name) == 0)
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "tokenlens: unknown command '%s'\nTry 'tokenlens --help'.\n", c);
+    return CLI_USAGE;
+}

@@ -1,0 +1,14 @@
+/**
+ * @file tokenlens.h
+ * @brief Umbrella header: include this to get every public tokenlens module.
+ *
+ * Modules: common (errors, memory, version), sid, token, live (Windows capture), sim
+ * (explain engine), sd (security descriptors, SDDL, access check), iis (applicationHost.config
+ * audit), hop (off-box hop probes). Each header also compiles on its own.
+ */
+#ifndef TOKENLENS_H
+#define TOKENLENS_H
+#include "tokenlens/common.h"
+#include "tokenlens/sid.h"
+/* TL_UMBRELLA_MODULES: modules add their header below, in dependency order. */
+#endif

@@ -1,0 +1,128 @@
+/* The thread-local error model: every failing call records code, message, input position and
+ * the native status here, and tl_error_last() hands it back. */
+#include "internal.h"
+#include <stdio.h>
+#include <string.h>
+
+#define TL__MSG_MAX 1024
+#define TL__PATH_MAX 256
+
+typedef struct tl__error_slot {
+    tl_error pub;
+    char message[TL__MSG_MAX];
+    char path[TL__PATH_MAX];
+} tl__error_slot;
+
+static _Thread_local tl__error_slot slot = {{TL_OK, "", TL_NO_OFFSET, "", 0}, "", ""};
+
+static void publish(void)
+{
+    slot.pub.message = slot.message;
+    slot.pub.path = slot.path;
+}
+
+const tl_error *tl_error_last(void)
+{
+    publish();
+    return &slot.pub;
+}
+
+void tl_error_clear(void)
+{
+    slot.pub.code = TL_OK;
+    slot.pub.offset = TL_NO_OFFSET;
+    slot.pub.native = 0;
+    slot.message[0] = '\0';
+    slot.path[0] = '\0';
+    publish();
+}
+
+const char *tl_error_name(int code)
+{
+    switch (code) {
+    case TL_OK: return "TL_OK";
+    case TL_ERROR: return "TL_ERROR";
+    case TL_ENOMEM: return "TL_ENOMEM";
+    case TL_EINVAL: return "TL_EINVAL";
+    case TL_EPARSE: return "TL_EPARSE";
+    case TL_ERANGE: return "TL_ERANGE";
+    case TL_ENOTFOUND: return "TL_ENOTFOUND";
+    case TL_ENOTSUP: return "TL_ENOTSUP";
+    case TL_EOS: return "TL_EOS";
+    case TL_EIO: return "TL_EIO";
+    case TL_ELIMIT: return "TL_ELIMIT";
+    case TL_EAUTH: return "TL_EAUTH";
+    case TL_ESTATE: return "TL_ESTATE";
+    default: return "TL_E?";
+    }
+}
+
+int tl__error_full(int code, size_t offset, const char *path, long native, const char *fmt,
+                   va_list ap)
+{
+    slot.pub.code = code;
+    slot.pub.offset = offset;
+    slot.pub.native = native;
+    vsnprintf(slot.message, sizeof slot.message, fmt, ap);
+    snprintf(slot.path, sizeof slot.path, "%s", path ? path : "");
+    publish();
+    return code;
+}
+
+int tl__error(int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    tl__error_full(code, TL_NO_OFFSET, NULL, 0, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int tl__error_at(int code, size_t offset, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    tl__error_full(code, offset, NULL, 0, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int tl__error_path(int code, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    tl__error_full(code, TL_NO_OFFSET, path, 0, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int tl__error_native(int code, long native, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    tl__error_full(code, TL_NO_OFFSET, NULL, native, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+void tl__error_prefix(const char *fmt, ...)
+{
+    char prefix[TL__MSG_MAX], old[TL__MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(prefix, sizeof prefix, fmt, ap);
+    va_end(ap);
+    memcpy(old, slot.message, sizeof old);
+    snprintf(slot.message, sizeof slot.message, "%s: %s", prefix, old);
+    publish();
+}
+
+int tl__oom(void)
+{
+    return tl__error(TL_ENOMEM, "out of memory");
+}
+
+const char *tl_version(void)
+{
+    return TL_VERSION_STRING;
+}

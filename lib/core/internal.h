@@ -1,0 +1,81 @@
+/*
+ * Internal helpers shared by every module: error raising, allocation, a growable string
+ * buffer, bounded file reading, SHA-1 and UTF-8/UTF-16 conversion.
+ * Names are tl__*; nothing here is exported.
+ */
+#ifndef TL_INTERNAL_H
+#define TL_INTERNAL_H
+
+#include "tokenlens/common.h"
+#include <stdarg.h>
+#include <stdio.h>
+
+#if defined(__GNUC__)
+#  define TL__PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#  define TL__PRINTF(a, b)
+#endif
+
+/* ---- errors ---------------------------------------------------------------------------- */
+/* Each setter records the error for tl_error_last() and returns `code`, so callers write
+ * `return tl__error(TL_EPARSE, "...")`. */
+int tl__error(int code, const char *fmt, ...) TL__PRINTF(2, 3);
+int tl__error_at(int code, size_t offset, const char *fmt, ...) TL__PRINTF(3, 4);
+int tl__error_path(int code, const char *path, const char *fmt, ...) TL__PRINTF(3, 4);
+int tl__error_native(int code, long native, const char *fmt, ...) TL__PRINTF(3, 4);
+/* Full form: any of offset (TL_NO_OFFSET), path (NULL) and native (0) may be absent. */
+int tl__error_full(int code, size_t offset, const char *path, long native, const char *fmt,
+                   va_list ap);
+/* Prefix the current error message with "context: " (keeps code, offset, path, native). */
+void tl__error_prefix(const char *fmt, ...) TL__PRINTF(1, 2);
+
+/* ---- memory ---------------------------------------------------------------------------- */
+/* All allocation goes through these so tl_set_allocator() can inject failures. They do not
+ * raise errors themselves; callers return tl__error(TL_ENOMEM, ...) (see tl__oom()). */
+void *tl__malloc(size_t n);
+void *tl__calloc(size_t count, size_t size); /* overflow-checked */
+void *tl__realloc(void *p, size_t n);
+void tl__free(void *p);
+char *tl__strdup(const char *s);
+char *tl__strndup(const char *s, size_t n);
+int tl__oom(void); /* raises TL_ENOMEM "out of memory" and returns it */
+/* sprintf into a fresh allocation; NULL on failure (no error raised). */
+char *tl__asprintf(const char *fmt, ...) TL__PRINTF(1, 2);
+
+/* ---- growable string buffer ------------------------------------------------------------- */
+typedef struct tl__buf {
+    char *data; /* always NUL-terminated when non-NULL */
+    size_t len;
+    size_t cap;
+    int failed; /* sticky: set once an allocation failed */
+} tl__buf;
+#define TL__BUF_INIT {NULL, 0, 0, 0}
+void tl__buf_put(tl__buf *b, const char *s);
+void tl__buf_putn(tl__buf *b, const char *s, size_t n);
+void tl__buf_putc(tl__buf *b, char c);
+void tl__buf_printf(tl__buf *b, const char *fmt, ...) TL__PRINTF(2, 3);
+/* Hands the string to the caller (free with tl_free). Returns TL_ENOMEM if any append failed
+ * (and frees the buffer). */
+int tl__buf_detach(tl__buf *b, char **out);
+void tl__buf_free(tl__buf *b);
+
+/* ---- files ------------------------------------------------------------------------------ */
+/* Read a whole file, refusing files larger than max_bytes (TL_ELIMIT). The result is
+ * NUL-terminated; *len excludes the NUL. Raises TL_EIO naming the path on failure. */
+int tl__read_file(char **out, size_t *len, const char *path, size_t max_bytes);
+int tl__write_file(const char *path, const char *data, size_t len);
+
+/* ---- hashing ---------------------------------------------------------------------------- */
+/* SHA-1 from the platform's crypto library (OpenSSL libcrypto on POSIX, BCrypt on Windows). */
+int tl__sha1(uint8_t digest[20], const void *data, size_t len);
+
+/* ---- text -------------------------------------------------------------------------------- */
+/* Strict UTF-8 -> UTF-16LE code units (rejects overlongs, surrogates, > U+10FFFF).
+ * *out is allocated (tl__free); *units is the count of uint16_t. Raises TL_EPARSE with the
+ * byte offset of the first invalid sequence. */
+int tl__utf8_to_utf16(uint16_t **out, size_t *units, const char *s, size_t len);
+/* ASCII-only case-insensitive compare (names Windows compares case-insensitively). */
+int tl__strcasecmp(const char *a, const char *b);
+int tl__strncasecmp(const char *a, const char *b, size_t n);
+
+#endif
