@@ -118,7 +118,8 @@ TL_EXTERN int tl_sid_resolve(tl_sid *out, const char *text, const tl_sid *domain
 /**
  * SID for an SDDL two-letter alias ("BA", "SY", "DU" ...). Domain-relative aliases need
  * `domain` (a S-1-5-21-a-b-c SID); without it they fail with TL_ENOTFOUND naming the alias.
- * Case-sensitive as in Windows (aliases are upper-case).
+ * Case-insensitive, as ConvertStringSidToSid is ("wD" is Everyone; Wine's conformance tests,
+ * recorded on Windows).
  */
 TL_EXTERN int tl_sid_from_sddl_alias(tl_sid *out, const char *alias, const tl_sid *domain);
 

@@ -113,7 +113,17 @@ void tl__error_prefix(const char *fmt, ...)
     vsnprintf(prefix, sizeof prefix, fmt, ap);
     va_end(ap);
     memcpy(old, slot.message, sizeof old);
-    snprintf(slot.message, sizeof slot.message, "%s: %s", prefix, old);
+    /* Truncation of very long messages is fine; build it piecewise so it is explicit. */
+    size_t n = strlen(prefix);
+    if (n > sizeof slot.message - 3)
+        n = sizeof slot.message - 3;
+    memcpy(slot.message, prefix, n);
+    memcpy(slot.message + n, ": ", 2);
+    size_t room = sizeof slot.message - n - 3, m = strlen(old);
+    if (m > room)
+        m = room;
+    memcpy(slot.message + n + 2, old, m);
+    slot.message[n + 2 + m] = '\0';
     publish();
 }
 

@@ -68,6 +68,10 @@ int tl__write_file(const char *path, const char *data, size_t len);
 /* ---- hashing ---------------------------------------------------------------------------- */
 /* SHA-1 from the platform's crypto library (OpenSSL libcrypto on POSIX, BCrypt on Windows). */
 int tl__sha1(uint8_t digest[20], const void *data, size_t len);
+/* Unicode simple case mapping of UTF-16 code units in place (BMP only; surrogates are left
+ * alone, as Windows' per-code-unit upcase table does). upper != 0 maps to upper case.
+ * glibc's C.UTF-8 tables on POSIX, CharUpperBuffW/CharLowerBuffW on Windows. */
+void tl__utf16_case(uint16_t *units, size_t count, int upper);
 
 /* ---- text -------------------------------------------------------------------------------- */
 /* Strict UTF-8 -> UTF-16LE code units (rejects overlongs, surrogates, > U+10FFFF).

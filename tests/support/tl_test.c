@@ -6,7 +6,7 @@ void tl_test_assert_ok(int rc, const char *expr, const char *file, int line)
 {
     if (rc != TL_OK) {
         const tl_error *e = tl_error_last();
-        cm_print_error("%s:%d: %s returned %s: %s%s%s\n", file, line, expr, tl_error_name(rc),
+        print_error("%s:%d: %s returned %s: %s%s%s\n", file, line, expr, tl_error_name(rc),
                        e->message, e->path[0] ? " at " : "", e->path);
         _fail(file, line);
     }
@@ -16,12 +16,12 @@ void tl_test_assert_error(int rc, int want, const char *expr, const char *file, 
 {
     if (rc != want) {
         const tl_error *e = tl_error_last();
-        cm_print_error("%s:%d: %s returned %s, expected %s (last error: %s)\n", file, line, expr,
+        print_error("%s:%d: %s returned %s, expected %s (last error: %s)\n", file, line, expr,
                        tl_error_name(rc), tl_error_name(want), e->message);
         _fail(file, line);
     }
     if (want != TL_OK && tl_error_last()->code != want) {
-        cm_print_error("%s:%d: %s: tl_error_last()->code is %s, expected %s\n", file, line,
+        print_error("%s:%d: %s: tl_error_last()->code is %s, expected %s\n", file, line,
                        expr, tl_error_name(tl_error_last()->code), tl_error_name(want));
         _fail(file, line);
     }

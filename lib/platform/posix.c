@@ -1,0 +1,39 @@
+/* Platform services on POSIX: SHA-1 through OpenSSL libcrypto (EVP; the one-shot SHA1() is
+ * deprecated) and Unicode case mapping through glibc. */
+#define _POSIX_C_SOURCE 200809L /* newlocale, towupper_l */
+#include "internal.h"
+#include <openssl/evp.h>
+
+int tl__sha1(uint8_t digest[20], const void *data, size_t len)
+{
+    unsigned int n = 0;
+    if (EVP_Digest(data, len, digest, &n, EVP_sha1(), NULL) != 1 || n != 20)
+        return tl__error(TL_ERROR, "SHA-1 failed in libcrypto");
+    return TL_OK;
+}
+
+#include <locale.h>
+#include <wctype.h>
+
+void tl__utf16_case(uint16_t *units, size_t count, int upper)
+{
+    /* The C locale only maps ASCII; C.UTF-8 (built into glibc >= 2.35) carries Unicode's
+     * simple case mappings. Fall back to ASCII if it is missing. */
+    static locale_t utf8;
+    if (!utf8)
+        utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    for (size_t i = 0; i < count; i++) {
+        uint16_t c = units[i];
+        if (c >= 0xD800 && c <= 0xDFFF)
+            continue;
+        wint_t m;
+        if (utf8)
+            m = upper ? towupper_l(c, utf8) : towlower_l(c, utf8);
+        else if (upper)
+            m = (c >= 'a' && c <= 'z') ? c - 32 : c;
+        else
+            m = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+        if (m <= 0xFFFF && !(m >= 0xD800 && m <= 0xDFFF))
+            units[i] = (uint16_t)m;
+    }
+}
