@@ -10,7 +10,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#if defined(__GNUC__)
+#if defined(__MINGW32__)
+/* Built with __USE_MINGW_ANSI_STDIO=1, so the C99 formats (%zu, %lld) are available. */
+#  define TL__PRINTF(a, b) __attribute__((format(gnu_printf, a, b)))
+#elif defined(__GNUC__)
 #  define TL__PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #  define TL__PRINTF(a, b)

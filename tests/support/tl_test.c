@@ -1,12 +1,25 @@
 #include "tl_test.h"
+#undef print_error
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+void tl_test_print(const char *fmt, ...)
+{
+    char buf[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    print_error("%s", buf);
+}
 
 void tl_test_assert_ok(int rc, const char *expr, const char *file, int line)
 {
     if (rc != TL_OK) {
         const tl_error *e = tl_error_last();
-        print_error("%s:%d: %s returned %s: %s%s%s\n", file, line, expr, tl_error_name(rc),
+        tl_test_print("%s:%d: %s returned %s: %s%s%s\n", file, line, expr, tl_error_name(rc),
                        e->message, e->path[0] ? " at " : "", e->path);
         _fail(file, line);
     }
@@ -16,15 +29,24 @@ void tl_test_assert_error(int rc, int want, const char *expr, const char *file, 
 {
     if (rc != want) {
         const tl_error *e = tl_error_last();
-        print_error("%s:%d: %s returned %s, expected %s (last error: %s)\n", file, line, expr,
+        tl_test_print("%s:%d: %s returned %s, expected %s (last error: %s)\n", file, line, expr,
                        tl_error_name(rc), tl_error_name(want), e->message);
         _fail(file, line);
     }
     if (want != TL_OK && tl_error_last()->code != want) {
-        print_error("%s:%d: %s: tl_error_last()->code is %s, expected %s\n", file, line,
+        tl_test_print("%s:%d: %s: tl_error_last()->code is %s, expected %s\n", file, line,
                        expr, tl_error_name(tl_error_last()->code), tl_error_name(want));
         _fail(file, line);
     }
+}
+
+char *tl_test_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
 }
 
 const char *tl_test_data(const char *relative)

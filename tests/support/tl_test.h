@@ -8,6 +8,17 @@
 #include <cmocka.h>
 #include "tokenlens.h"
 
+/* cmocka's print_error is declared with the platform printf archetype, which on mingw is
+ * msvcrt's (no %zu). Route every test's print_error (and cmocka's fail_msg) through a C99
+ * formatter so the same test source prints the same on Linux and under Wine. */
+#if defined(__MINGW32__)
+#  define TL_TEST_PRINTF __attribute__((format(gnu_printf, 1, 2)))
+#else
+#  define TL_TEST_PRINTF __attribute__((format(printf, 1, 2)))
+#endif
+void tl_test_print(const char *fmt, ...) TL_TEST_PRINTF;
+#define print_error tl_test_print
+
 /* Fails the test, printing the library's last error, when `expr` is not TL_OK. */
 #define assert_tl_ok(expr) tl_test_assert_ok((expr), #expr, __FILE__, __LINE__)
 /* Fails unless `expr` returns exactly the error `code`. */
@@ -15,6 +26,9 @@
 
 void tl_test_assert_ok(int rc, const char *expr, const char *file, int line);
 void tl_test_assert_error(int rc, int want, const char *expr, const char *file, int line);
+
+/* strdup is not in C11: tests use this (free with free()). */
+char *tl_test_strdup(const char *s);
 
 /* Path of a file under tests/data (static buffer, valid until the next call). */
 const char *tl_test_data(const char *relative);
