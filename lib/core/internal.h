@@ -13,10 +13,13 @@
 #if defined(__MINGW32__)
 /* Built with __USE_MINGW_ANSI_STDIO=1, so the C99 formats (%zu, %lld) are available. */
 #  define TL__PRINTF(a, b) __attribute__((format(gnu_printf, a, b)))
+#  define TL__VPRINTF(a) __attribute__((format(gnu_printf, a, 0)))
 #elif defined(__GNUC__)
 #  define TL__PRINTF(a, b) __attribute__((format(printf, a, b)))
+#  define TL__VPRINTF(a) __attribute__((format(printf, a, 0)))
 #else
 #  define TL__PRINTF(a, b)
+#  define TL__VPRINTF(a)
 #endif
 
 /* ---- errors ---------------------------------------------------------------------------- */
@@ -28,7 +31,7 @@ int tl__error_path(int code, const char *path, const char *fmt, ...) TL__PRINTF(
 int tl__error_native(int code, long native, const char *fmt, ...) TL__PRINTF(3, 4);
 /* Full form: any of offset (TL_NO_OFFSET), path (NULL) and native (0) may be absent. */
 int tl__error_full(int code, size_t offset, const char *path, long native, const char *fmt,
-                   va_list ap);
+                   va_list ap) TL__VPRINTF(5);
 /* Prefix the current error message with "context: " (keeps code, offset, path, native). */
 void tl__error_prefix(const char *fmt, ...) TL__PRINTF(1, 2);
 
