@@ -31,7 +31,7 @@ void cli_opts_free(cli_opt *opts);
 cli_opt *cli_find(cli_opt *opts, const char *name);
 
 /* Usage error: prints "tokenlens CMD: MESSAGE" and a hint, returns CLI_USAGE. */
-int cli_usage(const char *cmd, const char *fmt, ...);
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Report tl_error_last() for a failed library call: prints "tokenlens CMD: error: ..." with
  * the byte offset / path / native code when known. Returns the exit status for `rc`
  * (3 for TL_ENOTSUP, 1 otherwise). `what` (may be NULL) names the input. */
