@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Build tokenlens every way it ships and run every test suite, then print one summary.
+#
+#   scripts/test.sh                 everything (what CI runs)
+#   scripts/test.sh --skip-deps     do not run scripts/deps.sh first
+#   scripts/test.sh --only S[,S..]  run only these stages: native asan valgrind wine fuzz
+#
+# Stages:
+#   native    preset `default`: C unit tests (cmocka), CLI tests, Python (pytest),
+#             PowerShell (Pester in pwsh) and the Kerberos/NTLM hop lab
+#   asan      preset `asan`: the unit tests under AddressSanitizer + UBSan
+#   valgrind  the native unit-test binaries under valgrind memcheck (leaks are errors)
+#   wine      preset `mingw`: the Windows build, its test binaries run under Wine
+#   fuzz      preset `fuzz`: a short libFuzzer smoke run of every parser's target
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+skip_deps=0
+stages="native asan valgrind wine fuzz"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --skip-deps) skip_deps=1 ;;
+    --only) shift; stages=$(echo "${1:-}" | tr ',' ' ') ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    *) echo "test.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+export PATH="$HOME/.dotnet/tools:$PATH"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+logs=$root/build/test-logs
+mkdir -p "$logs"
+
+if [ "$skip_deps" = 0 ]; then
+  "$root/scripts/deps.sh" --all || { echo "test.sh: installing dependencies failed" >&2; exit 1; }
+fi
+
+declare -a rows=()
+total_pass=0
+total_fail=0
+failed_stages=()
+
+# record SUITE PASSED FAILED NOTE
+record() {
+  rows+=("$(printf '%-12s %7s %7s  %s' "$1" "$2" "$3" "$4")")
+  total_pass=$((total_pass + $2))
+  total_fail=$((total_fail + $3))
+}
+
+# Count test cases inside a ctest -V log: cmocka, pytest, Pester and the hop lab each print
+# their own totals; sum whatever is there.
+count_cases() { # log -> "passed failed"
+  local log=$1
+  local p f
+  p=$(grep -aoE '\[  PASSED  \] [0-9]+ test' "$log" | awk '{s+=$4} END {print s+0}')
+  f=$(grep -aoE '\[  FAILED  \] [0-9]+ test' "$log" | awk '{s+=$4} END {print s+0}')
+  # pytest: "== 12 passed, 1 skipped in 0.3s ==" ; hop lab / plain: "N passed, N failed"
+  local pp pf
+  pp=$(grep -aoE '(^|[ =:])[0-9]+ passed' "$log" | grep -aoE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+  pf=$(grep -aoE '(^|[ =:,])[0-9]+ failed' "$log" | grep -aoE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+  # Pester: "Tests Passed: 31, Failed: 0"
+  local xp xf
+  xp=$(grep -aoE 'Tests Passed: [0-9]+' "$log" | grep -aoE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+  xf=$(grep -aoE 'Tests Passed: [0-9]+, Failed: [0-9]+' "$log" | sed -E 's/.*Failed: //' | awk '{s+=$1} END {print s+0}')
+  echo "$((p + pp + xp)) $((f + pf + xf))"
+}
+
+# run_ctest NAME BUILD_DIR LABEL_REGEX [extra ctest args]
+run_ctest() {
+  local name=$1 dir=$2 label=$3; shift 3
+  local log="$logs/$name.log"
+  echo "== $name: ctest -L '$label' in $dir"
+  ctest --test-dir "$dir" -L "$label" -V --timeout 900 "$@" >"$log" 2>&1
+  local rc=$?
+  local summary
+  summary=$(grep -aE 'tests passed, [0-9]+ tests failed out of [0-9]+|No tests were found' "$log" | tail -1)
+  echo "   $summary"
+  local ctest_total ctest_failed
+  ctest_total=$(echo "$summary" | sed -nE 's/.*out of ([0-9]+).*/\1/p'); ctest_total=${ctest_total:-0}
+  ctest_failed=$(echo "$summary" | sed -nE 's/.* ([0-9]+) tests failed.*/\1/p'); ctest_failed=${ctest_failed:-0}
+  read -r cp cf < <(count_cases "$log")
+  if [ "$cp" -eq 0 ] && [ "$cf" -eq 0 ]; then
+    cp=$((ctest_total - ctest_failed)); cf=$ctest_failed
+  fi
+  record "$name" "$cp" "$cf" "$ctest_total ctest tests ($((ctest_total - ctest_failed)) ok); log: build/test-logs/$name.log"
+  if [ $rc -ne 0 ] || [ "$ctest_total" -eq 0 ]; then
+    failed_stages+=("$name")
+    grep -aE '^[0-9]+/[0-9]+ Test +#[0-9]+: .*(Failed|Timeout|Exception|Not Run)' "$log" | sed 's/^/   /'
+    grep -aE 'Test +#[0-9]+: .*(\*\*\*Failed|\*\*\*Timeout|\*\*\*Exception)' "$log" | sed 's/^/   /'
+  fi
+}
+
+build() { # PRESET
+  local preset=$1
+  echo "== build: preset $preset"
+  if ! cmake --preset "$preset" >"$logs/configure-$preset.log" 2>&1; then
+    tail -30 "$logs/configure-$preset.log"; failed_stages+=("configure-$preset"); return 1
+  fi
+  if ! cmake --build --preset "$preset" >"$logs/build-$preset.log" 2>&1; then
+    grep -aE 'error|Error' "$logs/build-$preset.log" | head -30; failed_stages+=("build-$preset"); return 1
+  fi
+}
+
+has() { case " $stages " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+
+if has native; then
+  if build default; then
+    run_ctest unit build/default '^unit$'
+    run_ctest cli build/default '^cli$'
+    run_ctest python build/default '^python$'
+    run_ctest powershell build/default '^powershell$'
+    run_ctest hoplab build/default '^hoplab$'
+  fi
+fi
+
+if has asan; then
+  if build asan; then
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      run_ctest asan build/asan '^(unit|cli)$'
+  fi
+fi
+
+if has valgrind; then
+  if [ -d build/default/tests ] || build default; then
+    echo "== valgrind: memcheck over the native unit-test binaries"
+    vp=0; vf=0
+    for t in $(ctest --test-dir build/default -L '^unit$' --show-only=json-v1 2>/dev/null |
+               /usr/bin/python3 -c 'import json,sys; [print(t["command"][0]) for t in json.load(sys.stdin)["tests"]]'); do
+      n=$(basename "$t")
+      if valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+           "$t" >"$logs/valgrind-$n.log" 2>&1; then
+        vp=$((vp + 1))
+      else
+        vf=$((vf + 1)); echo "   valgrind: $n failed (build/test-logs/valgrind-$n.log)"
+      fi
+    done
+    record valgrind "$vp" "$vf" "unit-test binaries clean under memcheck"
+    [ "$vf" -eq 0 ] && [ "$vp" -gt 0 ] || failed_stages+=(valgrind)
+  fi
+fi
+
+if has wine; then
+  if build mingw; then
+    run_ctest wine build/mingw '^wine$'
+  fi
+fi
+
+if has fuzz; then
+  if build fuzz; then
+    run_ctest fuzz build/fuzz '^fuzz$'
+  fi
+fi
+
+echo
+echo "== tokenlens test summary"
+printf '%-12s %7s %7s  %s\n' suite passed failed notes
+for r in "${rows[@]}"; do echo "$r"; done
+if [ ${#failed_stages[@]} -gt 0 ]; then
+  echo "failed: ${failed_stages[*]}"
+fi
+echo "tokenlens: $total_pass passed, $total_fail failed"
+[ ${#failed_stages[@]} -eq 0 ] && [ "$total_fail" -eq 0 ]
