@@ -1,0 +1,637 @@
+# TokenLens PowerShell module: Verb-Noun cmdlets over the tokenlens C library, reached through
+# SWIG's C# output (TokenLens.dll + libtokenlens_csharp). Every cmdlet writes plain objects with
+# a PSTypeName (views in TokenLens.format.ps1xml) and turns library errors into terminating
+# errors whose category follows the error code (parse error, not found, not supported...).
+Set-StrictMode -Version 3.0
+
+# ---- helpers (not exported) ----------------------------------------------------------------
+
+# The TokenLensException behind a PowerShell error (method calls wrap it).
+function Get-TLInnerException([System.Exception] $Exception) {
+    $e = $Exception
+    while ($null -ne $e -and $e -isnot [TokenLens.TokenLensException] -and $null -ne $e.InnerException) {
+        $e = $e.InnerException
+    }
+    $e
+}
+
+function New-TLErrorRecord {
+    param([System.Exception] $Exception, [object] $Target, [string] $Activity)
+    $e = Get-TLInnerException $Exception
+    $category = [System.Management.Automation.ErrorCategory]::NotSpecified
+    $id = 'TokenLens.Error'
+    if ($e -is [TokenLens.TokenLensException]) {
+        $id = 'TokenLens.' + $e.ErrorName
+        $category = switch ($e.GetType().Name) {
+            'TokenLensParseException' { [System.Management.Automation.ErrorCategory]::ParserError }
+            'TokenLensArgumentException' { [System.Management.Automation.ErrorCategory]::InvalidArgument }
+            'TokenLensNotFoundException' { [System.Management.Automation.ErrorCategory]::ObjectNotFound }
+            'TokenLensNotSupportedException' { [System.Management.Automation.ErrorCategory]::NotImplemented }
+            'TokenLensIOException' { [System.Management.Automation.ErrorCategory]::ReadError }
+            'TokenLensOSException' { [System.Management.Automation.ErrorCategory]::OperationStopped }
+            default { [System.Management.Automation.ErrorCategory]::NotSpecified }
+        }
+    }
+    $record = [System.Management.Automation.ErrorRecord]::new($e, $id, $category, $Target)
+    if ($Activity) { $record.CategoryInfo.Activity = $Activity }
+    $record
+}
+
+function Resolve-TLInputPath {
+    # A path relative to PowerShell's current location (not the process's), that must exist.
+    param([string] $Path, [System.Management.Automation.PSCmdlet] $Cmdlet)
+    $full = $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path)
+    if (-not (Test-Path -LiteralPath $full -PathType Leaf)) {
+        $ex = [System.Management.Automation.ItemNotFoundException]::new(
+            "Cannot find file '$Path' because it does not exist.")
+        $Cmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new(
+                $ex, 'TokenLens.FileNotFound', [System.Management.Automation.ErrorCategory]::ObjectNotFound, $Path))
+    }
+    $full
+}
+
+$script:SidKindNames = @{
+    'SID_KIND_WELL_KNOWN'      = 'well-known'
+    'SID_KIND_BUILTIN'         = 'builtin'
+    'SID_KIND_DOMAIN_RELATIVE' = 'domain-relative'
+    'SID_KIND_IIS_APPPOOL'     = 'iis-apppool'
+    'SID_KIND_SERVICE'         = 'service'
+    'SID_KIND_LOGON_SESSION'   = 'logon-session'
+    'SID_KIND_INTEGRITY'       = 'integrity'
+    'SID_KIND_CAPABILITY'      = 'capability'
+    'SID_KIND_ACCOUNT'         = 'account'
+}
+
+# A TokenLens.Sid -> TokenLens.SidInfo object. $Typed: the name the user typed, used for virtual
+# accounts whose name cannot be recovered from the SID (the same rule as `tokenlens sid`).
+function ConvertTo-TLSidInfo([TokenLens.Sid] $Sid, [string] $Typed) {
+    $kindEnum = $Sid.Kind().ToString()
+    $kind = $script:SidKindNames[$kindEnum]
+    if (-not $kind) { $kind = 'unknown' }
+    $name = $Sid.AccountName()
+    if ($null -eq $name -and $Typed -and $Typed.Contains('\')) {
+        $rest = $Typed.Substring($Typed.IndexOf('\') + 1)
+        if ($kind -eq 'iis-apppool') { $name = "IIS APPPOOL\$rest" }
+        elseif ($kind -eq 'service') { $name = "NT SERVICE\$rest" }
+    }
+    [pscustomobject]@{
+        PSTypeName = 'TokenLens.SidInfo'
+        Sid        = $Sid.ToString()
+        Name       = $name
+        Kind       = $kind
+        SddlAlias  = $Sid.SddlAlias()
+    }
+}
+
+function ConvertTo-TLSidOrNull([TokenLens.Sid] $Sid) {
+    if ($null -eq $Sid) { return $null }
+    try { ConvertTo-TLSidInfo $Sid $null } finally { $Sid.Dispose() }
+}
+
+# A native TokenLens.Token -> TokenLens.Token object (plain data; the JSON snapshot rides along
+# in .Snapshot so Export-TLToken can write it back exactly).
+function ConvertTo-TLTokenObject([TokenLens.Token] $Token, [string] $Source) {
+    $groups = [System.Collections.Generic.List[object]]::new()
+    for ($i = 0; $i -lt $Token.GroupCount(); $i++) {
+        $g = $Token.GetGroup($i)
+        try {
+            $s = $g.GetSid()
+            try {
+                $groups.Add([pscustomobject]@{
+                        PSTypeName = 'TokenLens.TokenGroup'
+                        Sid        = $s.ToString()
+                        Name       = $s.AccountName()
+                        Attributes = $g.AttributesText()
+                        Flags      = $g.Attributes
+                    })
+            } finally { $s.Dispose() }
+        } finally { $g.Dispose() }
+    }
+    $privileges = [System.Collections.Generic.List[object]]::new()
+    for ($i = 0; $i -lt $Token.PrivilegeCount(); $i++) {
+        $p = $Token.GetPrivilege($i)
+        try {
+            $privileges.Add([pscustomobject]@{
+                    PSTypeName = 'TokenLens.TokenPrivilege'
+                    Name       = $p.Name
+                    Enabled    = [bool]($p.Attributes -band 2)
+                    Attributes = $p.AttributesText()
+                    Luid       = $p.Luid
+                })
+        } finally { $p.Dispose() }
+    }
+    $level = $Token.ImpersonationLevel()
+    $elevated = switch ($Token.Elevated()) { 1 { $true } 0 { $false } default { $null } }
+    [pscustomobject]@{
+        PSTypeName         = 'TokenLens.Token'
+        User               = ConvertTo-TLSidOrNull $Token.UserSid()
+        Type               = [TokenLens.TokenLensNative]::TlTokenTypeName($Token.TokenType())
+        ImpersonationLevel = if ($level -ge 0) { [TokenLens.TokenLensNative]::TlImpersonationLevelName($level) } else { $null }
+        IntegrityLevel     = if ($Token.HasIntegrity()) { [TokenLens.TokenLensNative]::TlIntegrityName($Token.IntegrityRid()) } else { $null }
+        Elevated           = $elevated
+        ElevationType      = [TokenLens.TokenLensNative]::TlElevationTypeName($Token.ElevationType())
+        SessionId          = $Token.SessionId()
+        LogonId            = if ($Token.HasLogonId()) { '0x{0:x}' -f $Token.LogonId() } else { $null }
+        LogonPackage       = $Token.LogonPackage()
+        LogonType          = [TokenLens.TokenLensNative]::TlLogonTypeName($Token.LogonType())
+        LogonDomain        = $Token.LogonDomain()
+        LogonUser          = $Token.LogonUser()
+        Owner              = ConvertTo-TLSidOrNull $Token.OwnerSid()
+        PrimaryGroup       = ConvertTo-TLSidOrNull $Token.PrimaryGroupSid()
+        Groups             = $groups.ToArray()
+        Privileges         = $privileges.ToArray()
+        Source             = $Source
+        Snapshot           = $Token.ToJson()
+    }
+}
+
+# ---- SIDs ------------------------------------------------------------------------------------
+
+function Get-TLSid {
+    <#
+    .SYNOPSIS
+    Resolves account names and SIDs offline, including IIS application pool and service SIDs.
+
+    .DESCRIPTION
+    Turns a name (IIS APPPOOL\<pool>, NT SERVICE\<service>, a well-known name such as
+    NT AUTHORITY\IUSR or BUILTIN\IIS_IUSRS, an SDDL alias such as BA or NS, or a string SID)
+    into a TokenLens.SidInfo object with the canonical Sid, the Name Windows shows, the Kind of
+    account and its SDDL alias. Nothing is looked up on a domain or on Windows: virtual-account
+    SIDs (S-1-5-82-..., S-1-5-80-...) are computed with the same SHA-1 rule Windows uses, so
+    this works on any machine.
+
+    .PARAMETER Name
+    One or more names to resolve. Accepts pipeline input (strings, or objects with a Name).
+
+    .PARAMETER Sid
+    One or more string SIDs (S-1-5-17) to parse and name. Accepts objects with a Sid property.
+
+    .PARAMETER DomainSid
+    Domain SID (S-1-5-21-a-b-c) for domain-relative names and aliases such as DU or DA.
+
+    .EXAMPLE
+    Get-TLSid -Name 'IIS APPPOOL\DefaultAppPool'
+
+    The SID to grant when a site's files must be readable by the DefaultAppPool pool:
+    S-1-5-82-3006700770-424185619-1745488364-794895919-4004696415.
+
+    .EXAMPLE
+    'IUSR', 'IIS_IUSRS', 'NS' | Get-TLSid
+
+    Resolves several names from the pipeline.
+
+    .EXAMPLE
+    Get-TLSid -Sid S-1-5-20
+
+    Names a SID: NT AUTHORITY\NETWORK SERVICE.
+
+    .OUTPUTS
+    TokenLens.SidInfo
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'Name')]
+    [OutputType('TokenLens.SidInfo')]
+    param(
+        [Parameter(Mandatory, Position = 0, ParameterSetName = 'Name', ValueFromPipeline, ValueFromPipelineByPropertyName)]
+        [ValidateNotNullOrEmpty()]
+        [string[]] $Name,
+
+        [Parameter(Mandatory, ParameterSetName = 'Sid', ValueFromPipelineByPropertyName)]
+        [ValidateNotNullOrEmpty()]
+        [string[]] $Sid,
+
+        [string] $DomainSid
+    )
+    begin {
+        $domain = $null
+        if ($DomainSid) {
+            try { $domain = [TokenLens.Sid]::Parse($DomainSid) }
+            catch { $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $DomainSid 'Get-TLSid -DomainSid')) }
+        }
+    }
+    process {
+        $items = if ($PSCmdlet.ParameterSetName -eq 'Sid') { $Sid } else { $Name }
+        foreach ($item in $items) {
+            $s = $null
+            try {
+                $s = if ($PSCmdlet.ParameterSetName -eq 'Sid') { [TokenLens.Sid]::Parse($item) }
+                     else { [TokenLens.Sid]::Resolve($item, $domain) }
+                ConvertTo-TLSidInfo $s $item
+            } catch {
+                $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $item 'Get-TLSid'))
+            } finally {
+                if ($null -ne $s) { $s.Dispose() }
+            }
+        }
+    }
+    end {
+        if ($null -ne $domain) { $domain.Dispose() }
+    }
+}
+
+# ---- token snapshots -------------------------------------------------------------------------
+
+function Import-TLToken {
+    <#
+    .SYNOPSIS
+    Loads a token snapshot (JSON) saved by Export-TLToken or `tokenlens whoami --save`.
+
+    .DESCRIPTION
+    Reads a portable token snapshot - user, groups and their attributes, privileges, owner,
+    primary group, token type, impersonation level, integrity level, elevation and logon
+    session - so a token captured on a Windows server can be examined anywhere. The file is
+    validated strictly: a malformed snapshot is a terminating error naming the JSON path.
+
+    .PARAMETER Path
+    Snapshot file(s). Accepts pipeline input, including FileInfo objects from Get-ChildItem.
+
+    .EXAMPLE
+    Import-TLToken -Path .\web01-apppool.json | Select-Object -ExpandProperty Groups
+
+    Lists the groups of a saved token.
+
+    .EXAMPLE
+    Get-ChildItem *.token.json | Import-TLToken | Format-Table User, ImpersonationLevel, LogonType
+
+    .OUTPUTS
+    TokenLens.Token
+    #>
+    [CmdletBinding()]
+    [OutputType('TokenLens.Token')]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
+        [Alias('FullName', 'PSPath')]
+        [ValidateNotNullOrEmpty()]
+        [string[]] $Path
+    )
+    process {
+        foreach ($p in $Path) {
+            $full = Resolve-TLInputPath $p $PSCmdlet
+            $t = $null
+            try {
+                $t = [TokenLens.Token]::Load($full)
+                ConvertTo-TLTokenObject $t $full
+            } catch {
+                $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $p 'Import-TLToken'))
+            } finally {
+                if ($null -ne $t) { $t.Dispose() }
+            }
+        }
+    }
+}
+
+function Export-TLToken {
+    <#
+    .SYNOPSIS
+    Saves a token object (from Get-TLToken or Import-TLToken) as a portable JSON snapshot.
+
+    .DESCRIPTION
+    Writes the versioned snapshot format (docs/token-snapshot.md) that Import-TLToken and
+    `tokenlens whoami --snapshot` read on any platform. Capture on the server, analyse elsewhere.
+
+    .PARAMETER InputObject
+    A TokenLens.Token object. Accepts pipeline input.
+
+    .PARAMETER Path
+    File to write. Relative paths are relative to the current PowerShell location.
+
+    .PARAMETER PassThru
+    Also write the token object to the pipeline.
+
+    .EXAMPLE
+    Get-TLToken -Effective | Export-TLToken -Path C:\temp\effective.json
+
+    On Windows: saves the identity the current thread acts as.
+
+    .EXAMPLE
+    Import-TLToken a.json | Export-TLToken -Path b.json
+
+    Re-writes a snapshot in canonical form.
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    param(
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [psobject] $InputObject,
+
+        [Parameter(Mandatory, Position = 0)]
+        [ValidateNotNullOrEmpty()]
+        [string] $Path,
+
+        [switch] $PassThru
+    )
+    process {
+        if ($InputObject.PSObject.TypeNames -notcontains 'TokenLens.Token' -or
+            $null -eq $InputObject.PSObject.Properties['Snapshot']) {
+            $ex = [System.ArgumentException]::new('Export-TLToken expects a TokenLens.Token object (from Get-TLToken or Import-TLToken).')
+            $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new(
+                    $ex, 'TokenLens.NotAToken', [System.Management.Automation.ErrorCategory]::InvalidType, $InputObject))
+        }
+        $full = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path)
+        if ($PSCmdlet.ShouldProcess($full, 'Write token snapshot')) {
+            $t = $null
+            try {
+                $t = [TokenLens.Token]::FromJson([string]$InputObject.Snapshot)
+                $t.Save($full)
+            } catch {
+                $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $Path 'Export-TLToken'))
+            } finally {
+                if ($null -ne $t) { $t.Dispose() }
+            }
+        }
+        if ($PassThru) { $InputObject }
+    }
+}
+
+function Get-TLToken {
+    <#
+    .SYNOPSIS
+    Captures the live process, thread or effective token (Windows only).
+
+    .DESCRIPTION
+    Reads the access token of this PowerShell process (-Process), the calling thread's
+    impersonation token (-Thread), or whichever of the two the thread acts as right now
+    (-Effective, the default): user, groups, privileges, impersonation level, integrity level,
+    elevation, and the logon session's authentication package and logon type.
+    Live capture needs Windows; elsewhere this is a terminating error (NotImplemented) - load a
+    snapshot saved on Windows with Import-TLToken instead.
+
+    .PARAMETER Process
+    The process's primary token.
+
+    .PARAMETER Thread
+    The calling thread's impersonation token; an ObjectNotFound error when the thread is not
+    impersonating.
+
+    .PARAMETER Effective
+    The thread token when impersonating, else the process token (the default).
+
+    .EXAMPLE
+    Get-TLToken -Process | Select-Object User, IntegrityLevel, Elevated
+
+    .EXAMPLE
+    Get-TLToken -Effective | Export-TLToken -Path .\at-db-call.json
+
+    Saves the identity in effect at this point of a script, for analysis elsewhere.
+
+    .OUTPUTS
+    TokenLens.Token
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'Effective')]
+    [OutputType('TokenLens.Token')]
+    param(
+        [Parameter(Mandatory, ParameterSetName = 'Process')][switch] $Process,
+        [Parameter(Mandatory, ParameterSetName = 'Thread')][switch] $Thread,
+        [Parameter(ParameterSetName = 'Effective')][switch] $Effective
+    )
+    $which = $PSCmdlet.ParameterSetName
+    $method = [TokenLens.Token].GetMethod("Capture$which")
+    if ($null -eq $method) {
+        $ex = [System.PlatformNotSupportedException]::new('live capture needs Windows (this build has no live capture module); use Import-TLToken with a snapshot saved on Windows')
+        $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new(
+                $ex, 'TokenLens.TL_ENOTSUP', [System.Management.Automation.ErrorCategory]::NotImplemented, $which))
+    }
+    $t = $null
+    try {
+        $t = $method.Invoke($null, @())
+        ConvertTo-TLTokenObject $t ('live:' + $which.ToLowerInvariant())
+    } catch {
+        $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $which 'Get-TLToken'))
+    } finally {
+        if ($null -ne $t) { $t.Dispose() }
+    }
+}
+
+# ---- explain ---------------------------------------------------------------------------------
+
+function Invoke-TLExplain {
+    <#
+    .SYNOPSIS
+    Explains which identity each off-box hop of an IIS/ASP.NET scenario arrives as, and why.
+
+    .DESCRIPTION
+    Loads a scenario (format v1: machine, app pool, site authentication, delegation, the request
+    and the hops the code makes) and runs the tokenlens model of Windows impersonation. Writes
+    one TokenLens.Hop object per hop: the Target, where the call is made From, who the code
+    RunsAs, who the target sees it ArrivesAs, the Protocol (Kerberos, NTLM or none), the Outcome
+    (ok, anonymous, denied), the usual Fix, and the Steps - each with the rule it applies (see
+    docs/rules.md for the rule's source). The answers are the same as
+    `tokenlens explain <file> --json`.
+
+    .PARAMETER Path
+    Scenario file(s). Accepts pipeline input, including FileInfo objects from Get-ChildItem.
+
+    .EXAMPLE
+    Invoke-TLExplain -Path .\examples\scenarios\ntlm-double-hop.json
+
+    Shows that the SQL call arrives as NT AUTHORITY\ANONYMOUS LOGON.
+
+    .EXAMPLE
+    Get-ChildItem .\examples\scenarios\*.json | Invoke-TLExplain | Where-Object Outcome -ne 'ok'
+
+    Lists every hop that does not arrive as intended.
+
+    .EXAMPLE
+    (Invoke-TLExplain .\scenario.json)[0].Steps | Format-Table Rule, Text -Wrap
+
+    Walks through the reasoning for the first hop.
+
+    .OUTPUTS
+    TokenLens.Hop
+    #>
+    [CmdletBinding()]
+    [OutputType('TokenLens.Hop')]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
+        [Alias('FullName', 'PSPath')]
+        [ValidateNotNullOrEmpty()]
+        [string[]] $Path
+    )
+    process {
+        foreach ($p in $Path) {
+            $full = Resolve-TLInputPath $p $PSCmdlet
+            $scenario = $null
+            $e = $null
+            try {
+                $scenario = [TokenLens.Scenario]::Load($full)
+                $e = $scenario.Explain()
+                $process = [pscustomobject]@{ PSTypeName = 'TokenLens.Identity'; Name = $e.ProcessName(); Sid = $e.ProcessSid() }
+                for ($i = 0; $i -lt $e.HopCount(); $i++) {
+                    $steps = [System.Collections.Generic.List[object]]::new()
+                    for ($k = 0; $k -lt $e.HopStepCount($i); $k++) {
+                        $steps.Add([pscustomobject]@{
+                                PSTypeName = 'TokenLens.Step'
+                                Rule       = $e.HopStepRule($i, $k)
+                                Text       = $e.HopStepText($i, $k)
+                            })
+                    }
+                    [pscustomobject]@{
+                        PSTypeName   = 'TokenLens.Hop'
+                        Scenario     = $e.ScenarioName()
+                        Target       = $e.HopTarget($i)
+                        From         = $e.HopFrom($i)
+                        RunsAs       = $e.HopRunsAsName($i)
+                        RunsAsSid    = $e.HopRunsAsSid($i)
+                        RunsAsLevel  = $e.HopRunsAsLevel($i)
+                        ArrivesAs    = $e.HopArrivesAsName($i)
+                        ArrivesAsSid = $e.HopArrivesAsSid($i)
+                        Protocol     = $e.HopProtocol($i)
+                        Outcome      = $e.HopOutcome($i)
+                        Fix          = $e.HopFix($i)
+                        Steps        = $steps.ToArray()
+                        Process      = $process
+                        Path         = $full
+                    }
+                }
+            } catch {
+                $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $p 'Invoke-TLExplain'))
+            } finally {
+                if ($null -ne $e) { $e.Dispose() }
+                if ($null -ne $scenario) { $scenario.Dispose() }
+            }
+        }
+    }
+}
+
+# ---- security descriptors ----------------------------------------------------------------------
+
+function ConvertFrom-TLSddl {
+    <#
+    .SYNOPSIS
+    Parses SDDL offline and returns the canonical form Windows would print.
+
+    .DESCRIPTION
+    Parses a security descriptor in SDDL and writes a TokenLens.SecurityDescriptor object with
+    the canonical Sddl (as ConvertSecurityDescriptorToStringSecurityDescriptor writes it), the
+    Owner and Group, and the number of ACEs in the DACL and SACL. A malformed string is a
+    terminating error that names the byte offset of the fault.
+
+    .PARAMETER Sddl
+    SDDL text. Accepts pipeline input.
+
+    .PARAMETER DomainSid
+    Domain SID used to resolve domain-relative aliases such as DU, DA, DC.
+
+    .EXAMPLE
+    ConvertFrom-TLSddl 'O:BAG:SYD:(A;;FA;;;BA)(A;;0x1200a9;;;IIS_IUSRS)'
+
+    .EXAMPLE
+    (Get-Acl C:\inetpub\wwwroot).Sddl | ConvertFrom-TLSddl
+
+    .OUTPUTS
+    TokenLens.SecurityDescriptor
+    #>
+    [CmdletBinding()]
+    [OutputType('TokenLens.SecurityDescriptor')]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
+        [ValidateNotNullOrEmpty()]
+        [string[]] $Sddl,
+
+        [string] $DomainSid
+    )
+    begin {
+        $domain = $null
+        if ($DomainSid) {
+            try { $domain = [TokenLens.Sid]::Parse($DomainSid) }
+            catch { $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $DomainSid 'ConvertFrom-TLSddl -DomainSid')) }
+        }
+    }
+    process {
+        foreach ($text in $Sddl) {
+            $sd = $null
+            try {
+                $sd = [TokenLens.SecurityDescriptor]::FromSddl($text, $domain)
+                [pscustomobject]@{
+                    PSTypeName = 'TokenLens.SecurityDescriptor'
+                    Sddl       = $sd.ToSddl($domain)
+                    Owner      = ConvertTo-TLSidOrNull $sd.OwnerSid()
+                    Group      = ConvertTo-TLSidOrNull $sd.GroupSid()
+                    Control    = '0x{0:x4}' -f $sd.Control()
+                    DaclPresent = $sd.DaclPresent()
+                    DaclAces   = $sd.DaclCount()
+                    SaclAces   = $sd.SaclCount()
+                    Input      = $text
+                }
+            } catch {
+                $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $text 'ConvertFrom-TLSddl'))
+            } finally {
+                if ($null -ne $sd) { $sd.Dispose() }
+            }
+        }
+    }
+    end {
+        if ($null -ne $domain) { $domain.Dispose() }
+    }
+}
+
+# ---- IIS ---------------------------------------------------------------------------------------
+
+function Get-TLIisAudit {
+    <#
+    .SYNOPSIS
+    Reads applicationHost.config and reports, per site, who requests run as.
+
+    .DESCRIPTION
+    Audits an IIS configuration file offline and writes one TokenLens.IisSite object per site:
+    its application pool, the pool's process identity, the anonymous identity (IUSR, the pool
+    identity when anonymousAuthentication userName is empty, or a specific account), and
+    SharedAnonymousWith - the other sites whose anonymous requests run as the same account and
+    can therefore read each other's content. Passwords are never read.
+
+    .PARAMETER Path
+    applicationHost.config file(s). Accepts pipeline input.
+
+    .EXAMPLE
+    Get-TLIisAudit -Path C:\Windows\System32\inetsrv\config\applicationHost.config
+
+    .EXAMPLE
+    Get-TLIisAudit .\applicationHost.config | Where-Object SharedAnonymousWith
+
+    Sites that share an anonymous identity with another site.
+
+    .OUTPUTS
+    TokenLens.IisSite
+    #>
+    [CmdletBinding()]
+    [OutputType('TokenLens.IisSite')]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
+        [Alias('FullName', 'PSPath')]
+        [ValidateNotNullOrEmpty()]
+        [string[]] $Path
+    )
+    process {
+        foreach ($p in $Path) {
+            $full = Resolve-TLInputPath $p $PSCmdlet
+            $audit = $null
+            try {
+                $audit = [TokenLens.IisAudit]::Load($full)
+                $doc = $audit.ToJson() | ConvertFrom-Json
+            } catch {
+                $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $p 'Get-TLIisAudit'))
+            } finally {
+                if ($null -ne $audit) { $audit.Dispose() }
+            }
+            foreach ($site in @($doc.sites)) {
+                $shared = @()
+                foreach ($group in @($doc.shared_anonymous_identities)) {
+                    if (@($group.sites) -contains $site.name) {
+                        $shared += @($group.sites | Where-Object { $_ -ne $site.name })
+                    }
+                }
+                $anon = $site.anonymous_identity
+                [pscustomobject]@{
+                    PSTypeName          = 'TokenLens.IisSite'
+                    Name                = $site.name
+                    AppPool             = $site.app_pool
+                    ProcessIdentity     = $site.process_identity.name
+                    ProcessSid          = $site.process_identity.sid
+                    AnonymousIdentity   = if ($null -ne $anon) { $anon.name } else { $null }
+                    AnonymousSid        = if ($null -ne $anon) { $anon.sid } else { $null }
+                    SharedAnonymousWith = $shared
+                    Applications        = $site.applications
+                    Path                = $full
+                }
+            }
+        }
+    }
+}

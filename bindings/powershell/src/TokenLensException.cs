@@ -1,0 +1,120 @@
+// Exceptions raised by the tokenlens C# binding. One table (FromNative) maps the library's
+// TL_E* codes to a subclass, so callers (and PowerShell's error categories) can tell a parse
+// error from a missing name or an unsupported platform without reading the message.
+using System;
+
+namespace TokenLens
+{
+    /// <summary>A tokenlens call failed; carries tl_error_last(): code, message, where, native status.</summary>
+    public class TokenLensException : Exception
+    {
+        /// <summary>The negative TL_E* code (see ErrorCode).</summary>
+        public int Code { get; }
+        /// <summary>Symbolic name of the code, e.g. "TL_EPARSE".</summary>
+        public string ErrorName { get; }
+        /// <summary>Byte offset into the input for parse errors, or null.</summary>
+        public long? Offset { get; }
+        /// <summary>Location inside structured input ("$.groups[3].sid", "line 12"), or null.</summary>
+        public string InputPath { get; }
+        /// <summary>Native status (Win32 error, NTSTATUS, GSS major) or 0.</summary>
+        public long NativeCode { get; }
+
+        public TokenLensException(string message) : this(-1, message, null, null, 0) { }
+
+        public TokenLensException(int code, string message, string inputPath, long? offset, long nativeCode)
+            : base(message)
+        {
+            Code = code;
+            ErrorName = NameOf(code);
+            InputPath = string.IsNullOrEmpty(inputPath) ? null : inputPath;
+            Offset = offset;
+            NativeCode = nativeCode;
+        }
+
+        static string NameOf(int code)
+        {
+            switch (code)
+            {
+                case -1: return "TL_ERROR";
+                case -2: return "TL_ENOMEM";
+                case -3: return "TL_EINVAL";
+                case -4: return "TL_EPARSE";
+                case -5: return "TL_ERANGE";
+                case -6: return "TL_ENOTFOUND";
+                case -7: return "TL_ENOTSUP";
+                case -8: return "TL_EOS";
+                case -9: return "TL_EIO";
+                case -10: return "TL_ELIMIT";
+                case -11: return "TL_EAUTH";
+                case -12: return "TL_ESTATE";
+                default: return "TL_E?";
+            }
+        }
+
+        /// <summary>Build the exception for a tokenlens error (called from the native wrapper).</summary>
+        public static TokenLensException FromNative(int code, string message, string inputPath, long offset, long nativeCode)
+        {
+            long? off = offset < 0 ? (long?)null : offset;
+            string where = "";
+            if (!string.IsNullOrEmpty(inputPath))
+                where = " (at " + inputPath + ")";
+            else if (off.HasValue)
+                where = " (at byte " + off.Value + ")";
+            string text = (string.IsNullOrEmpty(message) ? NameOf(code) : message) + where;
+            switch (code)
+            {
+                case -3: return new TokenLensArgumentException(code, text, inputPath, off, nativeCode);
+                case -4: return new TokenLensParseException(code, text, inputPath, off, nativeCode);
+                case -10: return new TokenLensParseException(code, text, inputPath, off, nativeCode);
+                case -5: return new TokenLensArgumentException(code, text, inputPath, off, nativeCode);
+                case -6: return new TokenLensNotFoundException(code, text, inputPath, off, nativeCode);
+                case -7: return new TokenLensNotSupportedException(code, text, inputPath, off, nativeCode);
+                case -9: return new TokenLensIOException(code, text, inputPath, off, nativeCode);
+                case -8: return new TokenLensOSException(code, text, inputPath, off, nativeCode);
+                default: return new TokenLensException(code, text, inputPath, off, nativeCode);
+            }
+        }
+    }
+
+    /// <summary>TL_EPARSE / TL_ELIMIT: the input did not parse or exceeded a safety bound.</summary>
+    public class TokenLensParseException : TokenLensException
+    {
+        public TokenLensParseException(int code, string message, string inputPath, long? offset, long nativeCode)
+            : base(code, message, inputPath, offset, nativeCode) { }
+    }
+
+    /// <summary>TL_EINVAL / TL_ERANGE: an argument was invalid or out of range.</summary>
+    public class TokenLensArgumentException : TokenLensException
+    {
+        public TokenLensArgumentException(int code, string message, string inputPath, long? offset, long nativeCode)
+            : base(code, message, inputPath, offset, nativeCode) { }
+    }
+
+    /// <summary>TL_ENOTFOUND: a name, SID or item is not known.</summary>
+    public class TokenLensNotFoundException : TokenLensException
+    {
+        public TokenLensNotFoundException(int code, string message, string inputPath, long? offset, long nativeCode)
+            : base(code, message, inputPath, offset, nativeCode) { }
+    }
+
+    /// <summary>TL_ENOTSUP: not supported on this platform (live capture off Windows).</summary>
+    public class TokenLensNotSupportedException : TokenLensException
+    {
+        public TokenLensNotSupportedException(int code, string message, string inputPath, long? offset, long nativeCode)
+            : base(code, message, inputPath, offset, nativeCode) { }
+    }
+
+    /// <summary>TL_EIO: reading or writing a file failed.</summary>
+    public class TokenLensIOException : TokenLensException
+    {
+        public TokenLensIOException(int code, string message, string inputPath, long? offset, long nativeCode)
+            : base(code, message, inputPath, offset, nativeCode) { }
+    }
+
+    /// <summary>TL_EOS: an operating-system call failed; NativeCode has its status.</summary>
+    public class TokenLensOSException : TokenLensException
+    {
+        public TokenLensOSException(int code, string message, string inputPath, long? offset, long nativeCode)
+            : base(code, message, inputPath, offset, nativeCode) { }
+    }
+}

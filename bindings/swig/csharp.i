@@ -1,0 +1,519 @@
+/*
+ * C# overlay of the tokenlens SWIG interface (PowerShell module: bindings/powershell).
+ *
+ * Generated with:  swig -csharp -namespace TokenLens -dllimport tokenlens_csharp \
+ *                       -module TokenLensNative -I<include> [-DTL_HAVE_SIM ...] csharp.i
+ *
+ * What this file adds for C#:
+ *   - names: one %rename rule turns every C name into CamelCase (tl_sid_from_string ->
+ *     TlSidFromString in the raw TokenLensNative class; token.group_count -> GroupCount);
+ *     the proxy classes get short names (Sid, Token, ...).
+ *   - errors: every wrapped call clears the thread's tokenlens error, runs, and if the call
+ *     left an error raises a TokenLensException subclass (one table, TokenLensException.cs)
+ *     through SWIG's C# pending-exception mechanism: the C wrapper calls back into C#, which
+ *     parks the exception; the generated C# method rethrows it after the P/Invoke returns.
+ *   - ownership: objects the library allocates are returned as owning proxies (IDisposable,
+ *     finalizer calls tl_<type>_free); borrowed views (a token's groups, a SID in a struct)
+ *     are copied into owning proxies so no C# object can outlive the memory it points to.
+ *   - collections: count + indexed getter pairs, which the hand-written C# layer
+ *     (bindings/powershell/src) turns into IEnumerable.
+ * Optional modules are wrapped when CMake found their header (TL_HAVE_<MODULE>).
+ */
+%module TokenLensNative
+
+%include <stdint.i>
+
+%{
+#include <stdlib.h>
+#include <string.h>
+#include "tokenlens/common.h"
+#include "tokenlens/sid.h"
+#include "tokenlens/token.h"
+#ifdef TL_HAVE_LIVE
+#include "tokenlens/live.h"
+#endif
+#ifdef TL_HAVE_SIM
+#include "tokenlens/sim.h"
+#endif
+#ifdef TL_HAVE_SD
+#include "tokenlens/sd.h"
+#endif
+#ifdef TL_HAVE_IIS
+#include "tokenlens/iis.h"
+#endif
+%}
+
+/* ---- names ------------------------------------------------------------------------------ */
+%rename("%(camelcase)s") "";
+%rename("%(strip:[TL_])s", %$isenumitem) "";
+%rename(Sid) tl_sid;
+%rename(SidAndAttributes) tl_sid_and_attributes;
+%rename(Privilege) tl_privilege;
+%rename(WellKnownSid) tl_sid_wellknown;
+%rename(Token) tl_token;
+%rename(SidKind) tl_sid_kind;
+%rename(TokenType) tl_token_type;
+%rename(ImpersonationLevel) tl_impersonation_level;
+%rename(ElevationType) tl_elevation_type;
+%rename(LogonType) tl_logon_type;
+%rename(ErrorCode) tl_error_code;
+%rename(ErrorInfo) tl_error;
+
+%pragma(csharp) moduleclassmodifiers="public static class"
+
+/* ---- errors -> exceptions --------------------------------------------------------------- */
+%{
+typedef void (SWIGSTDCALL *tlcs_error_callback)(int code, const char *message, const char *path,
+                                                 long long offset, long long native_code);
+static tlcs_error_callback tlcs_on_error = NULL;
+
+#ifdef __cplusplus
+extern "C"
+#endif
+SWIGEXPORT void SWIGSTDCALL TokenLensRegisterErrorCallback(tlcs_error_callback cb) {
+    tlcs_on_error = cb;
+}
+
+/* Park the calling thread's tokenlens error as a pending C# exception. */
+static void tlcs_raise_last(void) {
+    const tl_error *e = tl_error_last();
+    long long off = e->offset == TL_NO_OFFSET ? -1 : (long long)e->offset;
+    if (tlcs_on_error)
+        tlcs_on_error(e->code, e->message, e->path, off, (long long)e->native);
+    else
+        SWIG_CSharpSetPendingException(SWIG_CSharpApplicationException, e->message);
+}
+
+static void tlcs_raise(int code, const char *message) {
+    if (tlcs_on_error)
+        tlcs_on_error(code, message, "", -1, 0);
+    else
+        SWIG_CSharpSetPendingException(SWIG_CSharpApplicationException, message);
+}
+%}
+
+%{
+/* Formatting helpers hand back a thread-local buffer that the wrapper copies straight into
+ * a C# string before returning, so no allocation crosses the boundary. */
+#if defined(_MSC_VER)
+#  define TLCS_THREAD __declspec(thread)
+#else
+#  define TLCS_THREAD _Thread_local
+#endif
+static TLCS_THREAD char tlcs_buf[512];
+
+static tl_sid *tlcs_sid_alloc(void) {
+    tl_sid *s = (tl_sid *)calloc(1, sizeof *s);
+    if (!s)
+        tlcs_raise(TL_ENOMEM, "out of memory");
+    return s;
+}
+static tl_sid *tlcs_sid_copy(const tl_sid *src) {
+    tl_sid *s;
+    if (!src)
+        return NULL;
+    s = tlcs_sid_alloc();
+    if (s)
+        *s = *src;
+    return s;
+}
+%}
+
+%pragma(csharp) imclasscode=%{
+  /* Registers the callback that turns a tokenlens error into a parked C# exception. */
+  internal sealed class TokenLensErrorHelper {
+    public delegate void ErrorDelegate(int code, string message, string path, long offset, long nativeCode);
+    static readonly ErrorDelegate errorDelegate = new ErrorDelegate(SetPending);
+
+    [global::System.Runtime.InteropServices.DllImport("$dllimport", EntryPoint="TokenLensRegisterErrorCallback")]
+    static extern void TokenLensRegisterErrorCallback(ErrorDelegate cb);
+
+    static void SetPending(int code, string message, string path, long offset, long nativeCode) {
+      SWIGPendingException.Set(TokenLensException.FromNative(code, message, path, offset, nativeCode));
+    }
+
+    static TokenLensErrorHelper() { TokenLensRegisterErrorCallback(errorDelegate); }
+    internal static void Touch() { }
+  }
+  static TokenLensErrorHelper errorHelper = new TokenLensErrorHelper();
+%}
+
+/*
+ * Every call: clear the thread's error, run, raise whatever the call left behind. Functions
+ * that fail signal it through tl_error_last() (common.h), so one rule covers int-returning
+ * calls and the helpers below, which return NULL after a failure.
+ */
+%exception {
+    tl_error_clear();
+    $action
+    if (tl_error_last()->code != TL_OK) {
+        tlcs_raise_last();
+        return $null;
+    }
+}
+%noexception tl_error_last;
+%noexception tl_error_clear;
+%noexception tl_error_name;
+%noexception tl_version;
+
+/* Strings the library allocates are copied into a C# string, then released with tl_free. */
+%typemap(newfree) char * "tl_free($1);";
+
+/* ---- raw API: what maps directly; out-pointer and buffer forms are replaced below -------- */
+%ignore tl_free;
+%ignore tl_set_allocator;
+%ignore tl_sid_from_stringn;
+%ignore tl_sid_from_binary;
+%ignore tl_sid_to_binary;
+%ignore tl_sid_to_string;
+%ignore tl_sid_lookup_name;
+%ignore tl_sid::authority;
+%ignore tl_sid::sub_authority;
+%ignore tl_sid_wellknown_at;
+/* Borrowed pointers into a token: the Token methods below return owning copies instead. */
+%ignore tl_error_last;
+%ignore tl_token_user;
+%ignore tl_token_owner;
+%ignore tl_token_primary_group;
+%ignore tl_token_group_at;
+%ignore tl_token_restricted_at;
+%ignore tl_token_privilege_at;
+%ignore tl_token_privilege_find;
+%ignore tl_token_new;
+%ignore tl_token_free;
+%ignore tl_token_copy;
+%ignore tl_token_to_json;
+%ignore tl_token_from_json;
+%ignore tl_token_load;
+%ignore tl_group_attributes_string;
+%ignore tl_privilege_attributes_string;
+%ignore tl_impersonation_level_from_name;
+%ignore tl_logon_type_from_name;
+%immutable;
+
+%include "tokenlens/common.h"
+%include "tokenlens/sid.h"
+
+/* The token is opaque in C; give SWIG a body so it builds an owning proxy class. */
+struct tl_token {};
+%include "tokenlens/token.h"
+
+%mutable;
+
+
+/* ---- Sid --------------------------------------------------------------------------------- */
+%newobject tl_sid::Parse;
+%newobject tl_sid::Resolve;
+%newobject tl_sid::IisAppPool;
+%newobject tl_sid::Service;
+%newobject tl_sid::AccountName;
+%csmethodmodifiers tl_sid::ToString "public override";
+%extend tl_sid {
+    /** A string SID ("S-1-5-32-544") as ConvertStringSidToSid parses it. */
+    static tl_sid *Parse(const char *text) {
+        tl_sid *s = tlcs_sid_alloc();
+        if (s && tl_sid_from_string(s, text) < 0) { free(s); return NULL; }
+        return s;
+    }
+    /** A SID string, SDDL alias, well-known name or virtual account (tl_sid_resolve). */
+    static tl_sid *Resolve(const char *text, const tl_sid *domain = NULL) {
+        tl_sid *s = tlcs_sid_alloc();
+        if (s && tl_sid_resolve(s, text, domain) < 0) { free(s); return NULL; }
+        return s;
+    }
+    /** IIS APPPOOL\<pool> (S-1-5-82-...), computed offline. */
+    static tl_sid *IisAppPool(const char *pool) {
+        tl_sid *s = tlcs_sid_alloc();
+        if (s && tl_sid_iis_apppool(s, pool) < 0) { free(s); return NULL; }
+        return s;
+    }
+    /** NT SERVICE\<name> (S-1-5-80-...), computed offline. */
+    static tl_sid *Service(const char *name) {
+        tl_sid *s = tlcs_sid_alloc();
+        if (s && tl_sid_service(s, name) < 0) { free(s); return NULL; }
+        return s;
+    }
+    /** Canonical string form. */
+    const char *ToString() {
+        if (tl_sid_to_string(tlcs_buf, sizeof tlcs_buf, $self) < 0)
+            return NULL;
+        return tlcs_buf;
+    }
+    /** Well-known account name, or null when the SID is not well known (never throws). */
+    char *AccountName() {
+        char *name = NULL;
+        if (tl_sid_lookup_name(&name, $self) < 0) {
+            tl_error_clear();
+            return NULL;
+        }
+        return name;
+    }
+    tl_sid_kind Kind() { return tl_sid_kind_of($self); }
+    /** The SDDL alias Windows prints for this SID, or null. */
+    const char *SddlAlias() { return tl_sid_sddl_alias($self, NULL); }
+    bool Equals(const tl_sid *other) { return other && tl_sid_equal($self, other); }
+}
+
+%inline %{
+/** Rows of the well-known SID table (copies of static strings). */
+static size_t tlcs_wellknown_count(void) { return tl_sid_wellknown_count(); }
+static const char *tlcs_wellknown_field(size_t index, int field) {
+    const tl_sid_wellknown *w = tl_sid_wellknown_at(index);
+    if (!w)
+        return NULL;
+    switch (field) {
+    case 0: return w->sid;
+    case 1: return w->domain;
+    case 2: return w->name;
+    default: return w->sddl_alias;
+    }
+}
+%}
+
+/* ---- Token ------------------------------------------------------------------------------- */
+%newobject tl_token::Load;
+%newobject tl_token::FromJson;
+%newobject tl_token::Copy;
+%newobject tl_token::ToJson;
+%newobject tl_token::UserSid;
+%newobject tl_token::OwnerSid;
+%newobject tl_token::PrimaryGroupSid;
+%newobject tl_token::GetGroup;
+%newobject tl_token::GetRestricted;
+%newobject tl_token::GetPrivilege;
+%newobject tl_sid_and_attributes::GetSid;
+%extend tl_sid_and_attributes {
+    tl_sid *GetSid() { return tlcs_sid_copy(&$self->sid); }
+    const char *AttributesText() {
+        if (tl_group_attributes_string(tlcs_buf, sizeof tlcs_buf, $self->attributes) < 0)
+            return NULL;
+        return tlcs_buf;
+    }
+}
+%extend tl_privilege {
+    const char *AttributesText() {
+        if (tl_privilege_attributes_string(tlcs_buf, sizeof tlcs_buf, $self->attributes) < 0)
+            return NULL;
+        return tlcs_buf;
+    }
+}
+%extend tl_token {
+    tl_token() {
+        tl_token *t = NULL;
+        tl_token_new(&t);
+        return t;
+    }
+    ~tl_token() { tl_token_free($self); }
+    /** Read a snapshot file (docs/token-snapshot.md). */
+    static tl_token *Load(const char *path) {
+        tl_token *t = NULL;
+        tl_token_load(&t, path);
+        return t;
+    }
+    /** Parse snapshot JSON text. */
+    static tl_token *FromJson(const char *text) {
+        tl_token *t = NULL;
+        tl_token_from_json(&t, text, strlen(text));
+        return t;
+    }
+    tl_token *Copy() {
+        tl_token *t = NULL;
+        tl_token_copy(&t, $self);
+        return t;
+    }
+    char *ToJson() {
+        char *s = NULL;
+        tl_token_to_json(&s, $self);
+        return s;
+    }
+    void Save(const char *path) { tl_token_save($self, path); }
+    bool SameAs(const tl_token *other) { return other && tl_token_equal($self, other); }
+
+    tl_sid *UserSid() { return tlcs_sid_copy(tl_token_user($self)); }
+    tl_sid *OwnerSid() { return tlcs_sid_copy(tl_token_owner($self)); }
+    tl_sid *PrimaryGroupSid() { return tlcs_sid_copy(tl_token_primary_group($self)); }
+    unsigned int UserAttributes() { return tl_token_user_attributes($self); }
+
+    size_t GroupCount() { return tl_token_group_count($self); }
+    tl_sid_and_attributes *GetGroup(size_t index) {
+        const tl_sid_and_attributes *g = tl_token_group_at($self, index);
+        tl_sid_and_attributes *c;
+        if (!g) { tlcs_raise(TL_ERANGE, "group index out of range"); return NULL; }
+        c = (tl_sid_and_attributes *)malloc(sizeof *c);
+        if (!c) { tlcs_raise(TL_ENOMEM, "out of memory"); return NULL; }
+        *c = *g;
+        return c;
+    }
+    size_t RestrictedCount() { return tl_token_restricted_count($self); }
+    tl_sid_and_attributes *GetRestricted(size_t index) {
+        const tl_sid_and_attributes *g = tl_token_restricted_at($self, index);
+        tl_sid_and_attributes *c;
+        if (!g) { tlcs_raise(TL_ERANGE, "restricted SID index out of range"); return NULL; }
+        c = (tl_sid_and_attributes *)malloc(sizeof *c);
+        if (!c) { tlcs_raise(TL_ENOMEM, "out of memory"); return NULL; }
+        *c = *g;
+        return c;
+    }
+    size_t PrivilegeCount() { return tl_token_privilege_count($self); }
+    tl_privilege *GetPrivilege(size_t index) {
+        const tl_privilege *p = tl_token_privilege_at($self, index);
+        tl_privilege *c;
+        if (!p) { tlcs_raise(TL_ERANGE, "privilege index out of range"); return NULL; }
+        c = (tl_privilege *)malloc(sizeof *c);
+        if (!c) { tlcs_raise(TL_ENOMEM, "out of memory"); return NULL; }
+        *c = *p;
+        return c;
+    }
+
+    int TokenType() { return (int)tl_token_get_type($self); }
+    /** Native level 0..3 (Anonymous..Delegation), -1 when not impersonating. */
+    int ImpersonationLevel() { return (int)tl_token_impersonation_level($self); }
+    bool HasIntegrity() { return tl_token_has_integrity($self); }
+    unsigned int IntegrityRid() { return tl_token_integrity_rid($self); }
+    int Elevated() { return tl_token_elevated($self); }
+    int ElevationType() { return (int)tl_token_elevation_type($self); }
+    unsigned int SessionId() { return tl_token_session_id($self); }
+    bool HasLogonId() { return tl_token_has_logon_id($self); }
+    unsigned long long LogonId() { return tl_token_logon_id($self); }
+    const char *LogonPackage() { return tl_token_logon_package($self); }
+    int LogonType() { return (int)tl_token_logon_type($self); }
+    const char *LogonDomain() { return tl_token_logon_domain($self); }
+    const char *LogonUser() { return tl_token_logon_user($self); }
+}
+
+/* ---- optional modules (wrapped when CMake found the header) ----------------------------- */
+#ifdef TL_HAVE_LIVE
+%newobject tl_token::CaptureProcess;
+%newobject tl_token::CaptureThread;
+%newobject tl_token::CaptureEffective;
+%extend tl_token {
+    /** True when this build can capture live tokens (Windows). */
+    static bool LiveSupported() { return tl_live_supported(); }
+    /** The process's primary token; TokenLensNotSupportedException off Windows. */
+    static tl_token *CaptureProcess() { tl_token *t = NULL; tl_live_process_token(&t); return t; }
+    /** The calling thread's impersonation token; TokenLensNotFoundException when the thread
+     *  does not impersonate. */
+    static tl_token *CaptureThread() { tl_token *t = NULL; tl_live_thread_token(&t); return t; }
+    /** The thread token when impersonating, else the process token. */
+    static tl_token *CaptureEffective() { tl_token *t = NULL; tl_live_effective_token(&t); return t; }
+}
+#endif
+
+#ifdef TL_HAVE_SIM
+%rename(Scenario) tl_scenario;
+%rename(Explanation) tl_explanation;
+%{
+static const tl_hop *tlcs_hop(const tl_explanation *e, size_t i) {
+    const tl_hop *h = tl_explanation_hop_at(e, i);
+    if (!h)
+        tlcs_raise(TL_ERANGE, "hop index out of range");
+    return h;
+}
+%}
+%nodefaultctor tl_scenario;
+struct tl_scenario {};
+%nodefaultctor tl_explanation;
+struct tl_explanation {};
+%newobject tl_scenario::Load;
+%newobject tl_scenario::FromJson;
+%newobject tl_scenario::Explain;
+%newobject tl_explanation::ToJson;
+%newobject tl_explanation::ToText;
+%newobject tl_explanation::ToDot;
+%extend tl_scenario {
+    ~tl_scenario() { tl_scenario_free($self); }
+    /** Read a scenario file (format v1); parse errors carry the JSON path or byte offset. */
+    static tl_scenario *Load(const char *path) {
+        tl_scenario *s = NULL; tl_scenario_load(&s, path); return s;
+    }
+    static tl_scenario *FromJson(const char *text) {
+        tl_scenario *s = NULL; tl_scenario_from_json(&s, text, strlen(text)); return s;
+    }
+    const char *Name() { return tl_scenario_name($self); }
+    /** Run the model. The explanation does not borrow from the scenario. */
+    tl_explanation *Explain() {
+        tl_explanation *e = NULL; tl_scenario_explain(&e, $self); return e;
+    }
+}
+/* Hops are views into the explanation; they are reached by index so that no C# object can
+ * hold a pointer that outlives the explanation. Strings are copied into C# strings. */
+%extend tl_explanation {
+    ~tl_explanation() { tl_explanation_free($self); }
+    char *ToJson() { char *s = NULL; tl_explanation_to_json(&s, $self); return s; }
+    char *ToText() { char *s = NULL; tl_explanation_to_text(&s, $self); return s; }
+    char *ToDot() { char *s = NULL; tl_explanation_to_dot(&s, $self); return s; }
+    const char *ScenarioName() { return tl_explanation_scenario_name($self); }
+    const char *ProcessName() { return tl_explanation_process_name($self); }
+    const char *ProcessSid() { return tl_explanation_process_sid($self); }
+    const char *ThreadName() { return tl_explanation_thread_name($self); }
+    const char *ThreadSid() { return tl_explanation_thread_sid($self); }
+    const char *ThreadLevel() { return tl_explanation_thread_level($self); }
+    const char *ThreadLogonPackage() { return tl_explanation_thread_logon_package($self); }
+    const char *ThreadLogonType() { return tl_explanation_thread_logon_type($self); }
+    size_t ProcessStepCount() { return tl_explanation_process_step_count($self); }
+    const char *ProcessStepRule(size_t i) { return tl_explanation_process_step_rule($self, i); }
+    const char *ProcessStepText(size_t i) { return tl_explanation_process_step_text($self, i); }
+    size_t ThreadStepCount() { return tl_explanation_thread_step_count($self); }
+    const char *ThreadStepRule(size_t i) { return tl_explanation_thread_step_rule($self, i); }
+    const char *ThreadStepText(size_t i) { return tl_explanation_thread_step_text($self, i); }
+    size_t HopCount() { return tl_explanation_hop_count($self); }
+    const char *HopTarget(size_t i) { const tl_hop *h = tlcs_hop($self, i); return h ? tl_hop_target(h) : NULL; }
+    const char *HopFrom(size_t i) { const tl_hop *h = tlcs_hop($self, i); return h ? tl_hop_from(h) : NULL; }
+    const char *HopRunsAsName(size_t i) { const tl_hop *h = tlcs_hop($self, i); return h ? tl_hop_runs_as_name(h) : NULL; }
+    const char *HopRunsAsSid(size_t i) { const tl_hop *h = tlcs_hop($self, i); return h ? tl_hop_runs_as_sid(h) : NULL; }
+    const char *HopRunsAsLevel(size_t i) { const tl_hop *h = tlcs_hop($self, i); return h ? tl_hop_runs_as_level(h) : NULL; }
+    const char *HopArrivesAsName(size_t i) { const tl_hop *h = tlcs_hop($self, i); return h ? tl_hop_arrives_as_name(h) : NULL; }
+    const char *HopArrivesAsSid(size_t i) { const tl_hop *h = tlcs_hop($self, i); return h ? tl_hop_arrives_as_sid(h) : NULL; }
+    const char *HopProtocol(size_t i) { const tl_hop *h = tlcs_hop($self, i); return h ? tl_hop_protocol(h) : NULL; }
+    const char *HopOutcome(size_t i) { const tl_hop *h = tlcs_hop($self, i); return h ? tl_hop_outcome(h) : NULL; }
+    const char *HopFix(size_t i) { const tl_hop *h = tlcs_hop($self, i); return h ? tl_hop_fix(h) : NULL; }
+    size_t HopStepCount(size_t i) { const tl_hop *h = tlcs_hop($self, i); return h ? tl_hop_step_count(h) : 0; }
+    const char *HopStepRule(size_t i, size_t step) { const tl_hop *h = tlcs_hop($self, i); return h ? tl_hop_step_rule(h, step) : NULL; }
+    const char *HopStepText(size_t i, size_t step) { const tl_hop *h = tlcs_hop($self, i); return h ? tl_hop_step_text(h, step) : NULL; }
+}
+#endif
+
+#ifdef TL_HAVE_SD
+%rename(SecurityDescriptor) tl_sd;
+%nodefaultctor tl_sd;
+struct tl_sd {};
+%newobject tl_sd::FromSddl;
+%newobject tl_sd::ToSddl;
+%newobject tl_sd::OwnerSid;
+%newobject tl_sd::GroupSid;
+%extend tl_sd {
+    ~tl_sd() { tl_sd_free($self); }
+    /** Parse SDDL; domain-relative aliases (DU, DA ...) need `domain`. Errors name the byte offset. */
+    static tl_sd *FromSddl(const char *text, const tl_sid *domain = NULL) {
+        tl_sd *sd = NULL; tl_sd_from_sddl(&sd, text, domain); return sd;
+    }
+    /** Canonical SDDL as Windows writes it. */
+    char *ToSddl(const tl_sid *domain = NULL) { char *s = NULL; tl_sd_to_sddl(&s, $self, domain); return s; }
+    tl_sid *OwnerSid() { return tlcs_sid_copy(tl_sd_owner($self)); }
+    tl_sid *GroupSid() { return tlcs_sid_copy(tl_sd_group($self)); }
+    unsigned short Control() { return tl_sd_control($self); }
+    bool DaclPresent() { return tl_sd_acl_present($self, TL_ACL_DACL); }
+    bool SaclPresent() { return tl_sd_acl_present($self, TL_ACL_SACL); }
+    size_t DaclCount() { return tl_sd_ace_count($self, TL_ACL_DACL); }
+    size_t SaclCount() { return tl_sd_ace_count($self, TL_ACL_SACL); }
+}
+#endif
+
+#ifdef TL_HAVE_IIS
+%rename(IisAudit) tl_iis_audit;
+%nodefaultctor tl_iis_audit;
+struct tl_iis_audit {};
+%newobject tl_iis_audit::Load;
+%newobject tl_iis_audit::ToJson;
+%extend tl_iis_audit {
+    ~tl_iis_audit() { tl_iis_audit_free($self); }
+    /** Read and audit an applicationHost.config file. */
+    static tl_iis_audit *Load(const char *path) {
+        tl_iis_audit *a = NULL; tl_iis_audit_load(&a, path, NULL); return a;
+    }
+    /** The audit as `tokenlens iis --json` prints it. */
+    char *ToJson() { char *s = NULL; tl_iis_audit_to_json(&s, $self); return s; }
+    size_t SiteCount() { return tl_iis_site_count($self); }
+    size_t FindingCount() { return tl_iis_finding_count($self); }
+}
+#endif
