@@ -11,4 +11,5 @@
 #include "tokenlens/common.h"
 #include "tokenlens/sid.h"
 /* TL_UMBRELLA_MODULES: modules add their header below, in dependency order. */
+#include "tokenlens/hop.h"
 #endif

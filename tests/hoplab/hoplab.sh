@@ -1,0 +1,264 @@
+#!/usr/bin/env bash
+# The hop lab: a throwaway MIT Kerberos realm on 127.0.0.1 and the three example tiers
+# (client -> web -> db), proving when the user arrives at db and when web's own identity does.
+#
+#   hoplab.sh --bin DIR [--tokenlens PATH] [--scenarios DIR] [--keep] [--case NAME]
+#
+# DIR holds the client, web and db programs (build/.../examples/probes). Everything lives in a
+# temporary folder: krb5.conf, kdc.conf, the KDB, keytabs, ticket caches, the NTLM user file.
+# No system file is read or written (KRB5_CONFIG, KRB5_KDC_PROFILE, KRB5CCNAME,
+# KRB5RCACHENAME, NTLM_USER_FILE are all private), every server binds 127.0.0.1 only, and every
+# process started here is stopped on exit, failure or interrupt.
+# Prints one line per case and "N passed, N failed, N skipped"; exit status 1 if any failed.
+set -u
+set -o pipefail
+
+BIN= TOKENLENS= SCEN_DIR="$(cd "$(dirname "$0")" && pwd)/scenarios" KEEP=0 ONLY=
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --bin) BIN=$2; shift 2 ;;
+    --tokenlens) TOKENLENS=$2; shift 2 ;;
+    --scenarios) SCEN_DIR=$2; shift 2 ;;
+    --keep) KEEP=1; shift ;;
+    --case) ONLY=$2; shift 2 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "hoplab: unknown argument $1" >&2; exit 2 ;;
+    esac
+done
+[ -n "$BIN" ] && [ -x "$BIN/client" ] && [ -x "$BIN/web" ] && [ -x "$BIN/db" ] || {
+    echo "hoplab: --bin must name the folder with client, web and db" >&2; exit 2; }
+BIN=$(cd "$BIN" && pwd)
+
+for tool in krb5kdc kdb5_util kadmin.local kinit kvno python3; do
+    command -v "$tool" >/dev/null 2>&1 || PATH="$PATH:/usr/sbin:/sbin"
+    command -v "$tool" >/dev/null 2>&1 || { echo "hoplab: SKIP: $tool not installed (krb5-kdc, krb5-user)"; exit 77; }
+done
+
+REALM=LAB.TEST
+LAB=$(mktemp -d "${TMPDIR:-/tmp}/tokenlens-hoplab.XXXXXX")
+PIDS=()
+cleanup() {
+    local p
+    for p in "${PIDS[@]}"; do
+        kill "$p" 2>/dev/null
+    done
+    for p in "${PIDS[@]}"; do
+        wait "$p" 2>/dev/null
+    done
+    PIDS=()
+    if [ "$KEEP" = 1 ]; then echo "hoplab: kept $LAB"; else rm -rf "$LAB"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# ---- realm ------------------------------------------------------------------------------
+KDC_PORT=$(free_port)
+mkdir -p "$LAB/kdc" "$LAB/run"
+cat >"$LAB/krb5.conf" <<CONF
+[libdefaults]
+    default_realm = $REALM
+    dns_lookup_kdc = false
+    dns_lookup_realm = false
+    dns_canonicalize_hostname = false
+    rdns = false
+    forwardable = true
+    udp_preference_limit = 1
+    default_ccache_name = FILE:$LAB/cc-default
+    default_keytab_name = FILE:$LAB/none.keytab
+[realms]
+    $REALM = {
+        kdc = 127.0.0.1:$KDC_PORT
+    }
+[domain_realm]
+    .lab.test = $REALM
+    lab.test = $REALM
+CONF
+cat >"$LAB/kdc.conf" <<CONF
+[kdcdefaults]
+    kdc_listen = 127.0.0.1:$KDC_PORT
+    kdc_tcp_listen = 127.0.0.1:$KDC_PORT
+[realms]
+    $REALM = {
+        database_name = $LAB/kdc/principal
+        key_stash_file = $LAB/kdc/stash
+        acl_file = $LAB/kdc/kadm5.acl
+        kdc_listen = 127.0.0.1:$KDC_PORT
+        kdc_tcp_listen = 127.0.0.1:$KDC_PORT
+        max_life = 1h
+        max_renewable_life = 1d
+    }
+[logging]
+    kdc = FILE:$LAB/kdc.log
+    default = FILE:$LAB/kdc.log
+CONF
+: >"$LAB/kdc/kadm5.acl"
+export KRB5_CONFIG="$LAB/krb5.conf" KRB5_KDC_PROFILE="$LAB/kdc.conf"
+export KRB5CCNAME="FILE:$LAB/cc-default" KRB5RCACHENAME="none:" KRB5RCACHETYPE=none
+export KRB5_KTNAME="FILE:$LAB/none.keytab" KRB5_CLIENT_KTNAME="FILE:$LAB/none.keytab"
+export KRB5_TRACE=/dev/null
+unset NTLM_USER_FILE GSS_MECH_CONFIG
+
+kadm() { kadmin.local -r "$REALM" -q "$1" >>"$LAB/kadmin.log" 2>&1 || { echo "hoplab: kadmin.local '$1' failed" >&2; cat "$LAB/kadmin.log" >&2; exit 1; }; }
+
+kdb5_util -r "$REALM" create -s -P "lab-master-$$" >"$LAB/kdb5_util.log" 2>&1 || {
+    echo "hoplab: kdb5_util create failed" >&2; cat "$LAB/kdb5_util.log" >&2; exit 1; }
+# alice may be delegated; bob is the analogue of "account is sensitive and cannot be
+# delegated" (the KDC never issues him a forwardable ticket). HTTP/web is trusted for
+# delegation (ok-as-delegate in its tickets), HTTP/plain is not. db is SQL Server's SPN.
+kadm "addprinc -pw alice-pw alice"
+kadm "addprinc -pw bob-pw -allow_forwardable bob"
+kadm "addprinc -randkey +ok_as_delegate HTTP/web.lab.test"
+kadm "addprinc -randkey HTTP/plain.lab.test"
+kadm "addprinc -randkey MSSQLSvc/db.lab.test:1433"
+kadm "ktadd -k $LAB/alice.keytab -norandkey alice"
+kadm "ktadd -k $LAB/bob.keytab -norandkey bob"
+kadm "ktadd -k $LAB/web.keytab HTTP/web.lab.test"
+kadm "ktadd -k $LAB/plain.keytab HTTP/plain.lab.test"
+kadm "ktadd -k $LAB/db.keytab MSSQLSvc/db.lab.test:1433"
+# The NTLM user file (gss-ntlmssp, Heimdal format DOMAIN:USER:PASSWORD): the client reads
+# alice's password from it, and web (the NTLM acceptor) checks her response against it.
+printf 'LAB:alice:alice-pw\n' >"$LAB/ntlm-users"
+
+krb5kdc -n -r "$REALM" >"$LAB/krb5kdc.out" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 100); do
+    grep -q "commencing operation" "$LAB/kdc.log" 2>/dev/null && break
+    kill -0 "${PIDS[0]}" 2>/dev/null || break
+    sleep 0.05
+done
+grep -q "commencing operation" "$LAB/kdc.log" 2>/dev/null || {
+    echo "hoplab: krb5kdc did not start" >&2; cat "$LAB/krb5kdc.out" "$LAB/kdc.log" >&2 2>/dev/null; exit 1; }
+echo "hoplab: realm $REALM, KDC on 127.0.0.1:$KDC_PORT (pid ${PIDS[0]}), lab in $LAB"
+
+# ---- explain ----------------------------------------------------------------------------
+EXPLAIN_OK=0
+EXPLAIN_WHY="tokenlens CLI not given (--tokenlens)"
+if [ -n "$TOKENLENS" ] && [ -x "$TOKENLENS" ]; then
+    out=$("$TOKENLENS" explain --json "$SCEN_DIR/kerberos-delegated.json" 2>&1)
+    rc=$?
+    if [ $rc -eq 0 ] && printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); d["hops"][0]["arrives_as"]' 2>/dev/null; then
+        EXPLAIN_OK=1
+    else
+        EXPLAIN_WHY="tokenlens explain is not available in this build (exit $rc: $(printf '%s' "$out" | head -n1))"
+    fi
+fi
+[ $EXPLAIN_OK = 1 ] || echo "hoplab: explain checks SKIPPED: $EXPLAIN_WHY"
+
+# Classify the explain verdict of a scenario: user | process | anonymous | other.
+explain_class() {
+    "$TOKENLENS" explain --json "$1" 2>"$LAB/explain.err" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+h = d["hops"][0]
+name = ((h.get("arrives_as") or {}).get("name") or "")
+user = sys.argv[1].lower()
+if h.get("outcome") in ("anonymous", "denied") or "anonymous logon" in name.lower():
+    print("anonymous")
+elif name.lower().split("\\")[-1] == user and (h.get("protocol") or "").lower() == "kerberos":
+    print("user")
+elif name.endswith("$"):
+    print("process")
+else:
+    print("other:" + name)
+' "$2"
+}
+
+# ---- cases ------------------------------------------------------------------------------
+PASS=0 FAIL=0 SKIP=0
+# Start a server in the background of THIS shell (so cleanup can stop it); its port -> $PORT.
+start_server() { # name portfile cmd...
+    local name=$1 pf=$2 pid; shift 2
+    rm -f "$pf"
+    PORT=
+    "$@" --port-file "$pf" --timeout 20 >"$LAB/run/$name.out" 2>"$LAB/run/$name.err" &
+    pid=$!
+    PIDS+=("$pid")
+    for _ in $(seq 1 250); do
+        [ -s "$pf" ] && { PORT=$(cat "$pf"); return 0; }
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.02
+    done
+    echo "hoplab: $name did not start: $(cat "$LAB/run/$name.err")" >&2
+    return 1
+}
+
+# run_case NAME USER MECH DELEGATE WEB_SPN WEB_KEYTAB IMPERSONATE EXPECT_DB EXPECT_REASON SCENARIO EXPECT_EXPLAIN
+run_case() {
+    local name=$1 user=$2 mech=$3 deleg=$4 web_spn=$5 web_kt=$6 imp=$7 want_db=$8 want_reason=$9
+    local scen=${10} want_explain=${11}
+    [ -n "$ONLY" ] && [ "$ONLY" != "$name" ] && return 0
+    local ok=1 why="" cc="FILE:$LAB/run/cc-$name" db_port web_port out
+    # the user's logon: a forwardable TGT when the KDC allows it
+    if [ "$mech" = ntlm ]; then
+        userarg=(--user "LAB\\$user")
+    else
+        KRB5CCNAME=$cc kinit -f -k -t "$LAB/$user.keytab" "$user" >"$LAB/run/kinit-$name.log" 2>&1 || {
+            ok=0; why="kinit $user failed: $(cat "$LAB/run/kinit-$name.log")"; }
+        userarg=()
+    fi
+    local first=${#PIDS[@]}
+    KRB5CCNAME="FILE:$LAB/run/cc-db" start_server "db-$name" "$LAB/run/db-$name.port" \
+        "$BIN/db" --keytab "$LAB/db.keytab" --mech kerberos || { ok=0; why="db did not start"; }
+    db_port=$PORT
+    [ $ok = 1 ] && { KRB5CCNAME="FILE:$LAB/run/cc-web" NTLM_USER_FILE="$LAB/ntlm-users" start_server "web-$name" \
+        "$LAB/run/web-$name.port" "$BIN/web" --keytab "$LAB/$web_kt" --principal "$web_spn" \
+        --db "127.0.0.1:$db_port" --db-spn "MSSQLSvc/db.lab.test:1433" --impersonate "$imp" || { ok=0; why="web did not start"; }; }
+    web_port=$PORT
+    if [ $ok = 1 ]; then
+        out=$(KRB5CCNAME=$cc NTLM_USER_FILE="$LAB/ntlm-users" "$BIN/client" --connect "127.0.0.1:$web_port" \
+            --spn "$web_spn" --mech "$mech" --delegate "$deleg" "${userarg[@]}" 2>&1)
+        printf '%s\n' "$out" >"$LAB/run/client-$name.out"
+        grep -qxF "$want_db" <<<"$out" || { ok=0; why="expected '$want_db'"; }
+        if [ "$want_reason" = granted ]; then
+            grep -qx "client: delegation granted" <<<"$out" || { ok=0; why="$why; expected delegation granted"; }
+        else
+            grep -q "^client: not delegated ($want_reason)" <<<"$out" || { ok=0; why="$why; expected reason $want_reason"; }
+        fi
+    fi
+    # the servers exit after one connection; reap them (or stop them if the client never came)
+    local i
+    for ((i = first; i < ${#PIDS[@]}; i++)); do
+        kill "${PIDS[$i]}" 2>/dev/null; wait "${PIDS[$i]}" 2>/dev/null
+    done
+    PIDS=("${PIDS[@]:0:$first}")
+    local note=""
+    if [ -n "$scen" ]; then
+        if [ $EXPLAIN_OK = 1 ]; then
+            local got
+            got=$(explain_class "$SCEN_DIR/$scen" "$user")
+            if [ "$got" = "$want_explain" ]; then
+                note=" [explain agrees: $got]"
+            else
+                ok=0; why="$why; explain $scen says '$got', the lab shows '$want_explain'"
+            fi
+        else
+            note=" [explain check skipped]"
+        fi
+    fi
+    if [ $ok = 1 ]; then
+        PASS=$((PASS + 1)); echo "PASS $name: $want_db$note"
+    else
+        FAIL=$((FAIL + 1)); echo "FAIL $name: ${why#; }"
+        sed 's/^/    | /' "$LAB/run/client-$name.out" "$LAB/run/web-$name.err" "$LAB/run/db-$name.err" 2>/dev/null
+    fi
+}
+
+WEB=HTTP/web.lab.test PLAIN=HTTP/plain.lab.test
+#        name                     user  mech     delegate web    keytab       impersonate   db sees                                                     reason               scenario                         explain
+run_case kerberos-delegated       alice kerberos policy   $WEB   web.keytab   if-delegated  "db sees alice@$REALM (Kerberos, delegated)"                granted              kerberos-delegated.json          user
+run_case kerberos-not-trusted     alice kerberos policy   $PLAIN plain.keytab if-delegated  "db sees HTTP/plain.lab.test@$REALM (Kerberos, process identity)" not_ok_as_delegate kerberos-not-trusted.json   anonymous
+run_case kerberos-not-trusted-insist alice kerberos policy $PLAIN plain.keytab always       "db sees nobody (the hop failed)"                           not_ok_as_delegate   kerberos-not-trusted.json        anonymous
+run_case kerberos-sensitive-user  bob   kerberos policy   $WEB   web.keytab   if-delegated  "db sees HTTP/web.lab.test@$REALM (Kerberos, process identity)" not_forwardable  kerberos-sensitive-user.json     anonymous
+run_case kerberos-no-impersonation alice kerberos policy  $WEB   web.keytab   never         "db sees HTTP/web.lab.test@$REALM (Kerberos, process identity)" granted          kerberos-no-impersonation.json   process
+run_case kerberos-after-revert    alice kerberos policy   $PLAIN plain.keytab if-delegated  "db sees HTTP/plain.lab.test@$REALM (Kerberos, process identity)" not_ok_as_delegate kerberos-after-revert.json  process
+run_case ntlm                     alice ntlm     policy   $WEB   web.keytab   if-delegated  "db sees HTTP/web.lab.test@$REALM (Kerberos, process identity)" mech_cannot_delegate ntlm.json                  anonymous
+run_case ntlm-after-revert        alice ntlm     policy   $WEB   web.keytab   if-delegated  "db sees HTTP/web.lab.test@$REALM (Kerberos, process identity)" mech_cannot_delegate ntlm-after-revert.json     process
+# GSS_C_DELEG_FLAG ignores ok-as-delegate (MIT honours the client's wish); SSPI cannot do this.
+run_case kerberos-always-delegate alice kerberos always   $PLAIN plain.keytab if-delegated  "db sees alice@$REALM (Kerberos, delegated)"                granted              ""                               ""
+
+echo "hoplab: $PASS passed, $FAIL failed, $SKIP skipped"
+[ $FAIL = 0 ]
