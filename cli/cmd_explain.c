@@ -1,10 +1,89 @@
-/* Placeholder until the explain module lands; replaced by its owner. */
+/* tokenlens explain <scenario.json> [--json|--dot]: which identity each hop runs as and
+ * arrives as, and why (docs/explain.md, rules in docs/rules.md). */
 #include "cli.h"
+#include <string.h>
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: tokenlens explain <scenario.json> [--json | --dot]\n"
+            "       tokenlens explain --rules [--json]\n"
+            "\n"
+            "Explain, for an IIS/ASP.NET setup and request (scenario format v1), the process\n"
+            "identity, the request thread's identity and impersonation level, and for each hop\n"
+            "the identity it runs as and arrives as, with every step citing a rule.\n"
+            "\n"
+            "  --json    print the explanation as JSON\n"
+            "  --dot     print a Graphviz diagram (render with: dot -Tsvg)\n"
+            "  --rules   list the rules the engine cites, with their sources\n"
+            "\n"
+            "Exit status: 0 explained, 1 the scenario did not load, 2 usage error.\n");
+}
+
+static int print_rules(bool json)
+{
+    if (!json) {
+        for (size_t i = 0; i < tl_sim_rule_count(); i++)
+            printf("%s%s\n  %s\n  source: %s\n", tl_sim_rule_id(i),
+                   tl_sim_rule_unsettled(i) ? " (unsettled)" : "", tl_sim_rule_statement(i),
+                   tl_sim_rule_source(i));
+        return CLI_OK;
+    }
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < tl_sim_rule_count(); i++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_string(tl_sim_rule_id(i)));
+        json_object_set_new(o, "statement", json_string(tl_sim_rule_statement(i)));
+        json_object_set_new(o, "source", json_string(tl_sim_rule_source(i)));
+        json_object_set_new(o, "unsettled", json_boolean(tl_sim_rule_unsettled(i)));
+        json_array_append_new(a, o);
+    }
+    return cli_print_json(a);
+}
 
 int cmd_explain(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "tokenlens explain: not available in this build yet\n");
-    return CLI_UNSUPPORTED;
+    cli_opt opts[] = {{"json", 0, 0, 0, 0, NULL, NULL, 0},
+                      {"dot", 0, 0, 0, 0, NULL, NULL, 0},
+                      {"rules", 0, 0, 0, 0, NULL, NULL, 0},
+                      {NULL, 0, 0, 0, 0, NULL, NULL, 0}};
+    const char *pos[1];
+    int npos = 0, help = 0;
+    int rc = cli_parse("explain", argc, argv, opts, pos, 1, &npos, &help);
+    if (rc != CLI_OK)
+        return rc;
+    if (help) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    bool json = cli_find(opts, "json")->seen, dot = cli_find(opts, "dot")->seen;
+    if (json && dot)
+        return cli_usage("explain", "--json and --dot are exclusive");
+    if (cli_find(opts, "rules")->seen) {
+        if (npos || dot)
+            return cli_usage("explain", "--rules takes no scenario and no --dot");
+        return print_rules(json);
+    }
+    if (npos != 1)
+        return cli_usage("explain", "expected one scenario file");
+
+    tl_scenario *s = NULL;
+    tl_explanation *e = NULL;
+    char *text = NULL;
+    if ((rc = tl_scenario_load(&s, pos[0])) != TL_OK)
+        return cli_fail("explain", rc, pos[0]);
+    rc = tl_scenario_explain(&e, s);
+    tl_scenario_free(s);
+    if (rc != TL_OK)
+        return cli_fail("explain", rc, pos[0]);
+    rc = json ? tl_explanation_to_json(&text, e)
+              : dot ? tl_explanation_to_dot(&text, e) : tl_explanation_to_text(&text, e);
+    tl_explanation_free(e);
+    if (rc != TL_OK)
+        return cli_fail("explain", rc, pos[0]);
+    fputs(text, stdout);
+    if (json)
+        fputc('\n', stdout);
+    tl_free(text);
+    return fflush(stdout) == 0 ? CLI_OK : CLI_FAILED;
 }

@@ -1,0 +1,490 @@
+/*
+ * Scenario format v1 loader (PRODUCT.md, docs/explain.md). Strict: every key is known, every
+ * value has the right type and range, and every error names its JSON path. Optional keys get
+ * the defaults IIS itself uses (anonymous enabled as IUSR, Windows authentication off with
+ * providers Negotiate+NTLM, kernel mode on, ASP.NET impersonation off, no delegation).
+ */
+#include "sim_internal.h"
+#include <jansson.h>
+#include <string.h>
+
+typedef struct ld {
+    char path[256];
+} ld;
+
+#define perr(path, ...) tl__error_path(TL_EPARSE, (path), __VA_ARGS__)
+
+/* Build "$.a.b" paths into a small fixed buffer (paths are bounded by the format's depth). */
+static const char *join(char *buf, size_t n, const char *base, const char *key)
+{
+    snprintf(buf, n, "%s.%s", base, key);
+    return buf;
+}
+
+static const char *type_name(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER: return "an integer";
+    case JSON_REAL: return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE: return "a boolean";
+    default: return "null";
+    }
+}
+
+/* Reject keys of `obj` not in the NULL-terminated `allowed` list. */
+static int only_keys(const json_t *obj, const char *path, const char *const *allowed)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)obj, key, v) {
+        bool ok = false;
+        for (const char *const *a = allowed; *a; a++)
+            if (strcmp(*a, key) == 0)
+                ok = true;
+        if (!ok) {
+            char p[300];
+            snprintf(p, sizeof p, "%s.%s", path, key);
+            return perr(p, "unknown key '%s'", key);
+        }
+    }
+    return TL_OK;
+}
+
+static int get_object(json_t **out, const json_t *parent, const char *path, const char *key,
+                      bool required)
+{
+    char p[300];
+    json_t *v = json_object_get(parent, key);
+    *out = NULL;
+    join(p, sizeof p, path, key);
+    if (!v)
+        return required ? perr(p, "missing required key '%s'", key) : TL_OK;
+    if (!json_is_object(v))
+        return tl__error_path(TL_EPARSE, p, "expected an object, got %s", type_name(v));
+    *out = v;
+    return TL_OK;
+}
+
+/* A string value (copied). allow_null: JSON null gives *out = NULL. */
+static int get_string(char **out, const json_t *parent, const char *path, const char *key,
+                      bool required, bool allow_null, bool allow_empty)
+{
+    char p[300];
+    json_t *v = json_object_get(parent, key);
+    *out = NULL;
+    join(p, sizeof p, path, key);
+    if (!v)
+        return required ? perr(p, "missing required key '%s'", key) : TL_OK;
+    if (json_is_null(v)) {
+        if (allow_null)
+            return TL_OK;
+        return perr(p, "'%s' must be a string, not null", key);
+    }
+    if (!json_is_string(v))
+        return tl__error_path(TL_EPARSE, p, "expected a string, got %s", type_name(v));
+    size_t len = json_string_length(v);
+    if (len == 0 && !allow_empty)
+        return perr(p, "'%s' must not be empty", key);
+    if (len > TL__SCENARIO_MAX_STRING)
+        return tl__error_path(TL_ELIMIT, p, "string longer than %d bytes",
+                              TL__SCENARIO_MAX_STRING);
+    *out = tl__strndup(json_string_value(v), len);
+    return *out ? TL_OK : tl__oom();
+}
+
+static int get_bool(bool *out, const json_t *parent, const char *path, const char *key, bool def)
+{
+    char p[300];
+    json_t *v = json_object_get(parent, key);
+    *out = def;
+    if (!v)
+        return TL_OK;
+    if (!json_is_boolean(v))
+        return tl__error_path(TL_EPARSE, join(p, sizeof p, path, key),
+                              "expected a boolean, got %s", type_name(v));
+    *out = json_is_true(v);
+    return TL_OK;
+}
+
+/* Map a string to an enum through a table of names (case-insensitive, as IIS compares). */
+static int get_enum(int *out, const json_t *parent, const char *path, const char *key,
+                    bool required, int def, const char *const *names, const char *expected)
+{
+    char p[300];
+    json_t *v = json_object_get(parent, key);
+    *out = def;
+    join(p, sizeof p, path, key);
+    if (!v)
+        return required ? perr(p, "missing required key '%s'", key) : TL_OK;
+    if (!json_is_string(v))
+        return tl__error_path(TL_EPARSE, p, "expected a string, got %s", type_name(v));
+    const char *s = json_string_value(v);
+    if (strlen(s) == json_string_length(v))
+        for (int i = 0; names[i]; i++)
+            if (tl__strcasecmp(names[i], s) == 0) {
+                *out = i;
+                return TL_OK;
+            }
+    return perr(p, "unexpected value; expected %s", expected);
+}
+
+static bool has_ctl(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20)
+            return true;
+    return false;
+}
+
+static int check_name(const char *s, const char *path)
+{
+    if (s && has_ctl(s))
+        return perr(path, "control characters are not allowed");
+    return TL_OK;
+}
+
+static int load_machine(tl_scenario *s, const json_t *root)
+{
+    static const char *const keys[] = {"name", "domain", NULL};
+    json_t *m;
+    int rc = get_object(&m, root, "$", "machine", true);
+    if (rc || (rc = only_keys(m, "$.machine", keys)))
+        return rc;
+    if ((rc = get_string(&s->machine, m, "$.machine", "name", true, false, false)))
+        return rc;
+    if (strchr(s->machine, '\\') || strchr(s->machine, '/'))
+        return perr("$.machine.name", "a machine name has no '\\' or '/'");
+    if ((rc = check_name(s->machine, "$.machine.name")))
+        return rc;
+    if ((rc = get_string(&s->domain, m, "$.machine", "domain", false, true, false)))
+        return rc;
+    if (s->domain && strchr(s->domain, '\\'))
+        return perr("$.machine.domain", "a domain name has no '\\'");
+    return check_name(s->domain, "$.machine.domain");
+}
+
+static int load_pool(tl_scenario *s, const json_t *root)
+{
+    static const char *const keys[] = {"name", "identity", "user", NULL};
+    static const char *const ids[] = {"ApplicationPoolIdentity", "NetworkService", "LocalService",
+                                      "LocalSystem", "SpecificUser", NULL};
+    json_t *p;
+    int id = 0, rc = get_object(&p, root, "$", "app_pool", true);
+    if (rc || (rc = only_keys(p, "$.app_pool", keys)))
+        return rc;
+    if ((rc = get_string(&s->pool, p, "$.app_pool", "name", true, false, false)) ||
+        (rc = check_name(s->pool, "$.app_pool.name")))
+        return rc;
+    if (strchr(s->pool, '\\'))
+        return perr("$.app_pool.name", "a pool name has no '\\'");
+    if ((rc = get_enum(&id, p, "$.app_pool", "identity", true, 0, ids,
+                       "ApplicationPoolIdentity, NetworkService, LocalService, LocalSystem or "
+                       "SpecificUser")))
+        return rc;
+    s->pool_identity = (tl__pool_identity)id;
+    bool specific = s->pool_identity == TL__POOL_SPECIFICUSER;
+    if ((rc = get_string(&s->pool_user, p, "$.app_pool", "user", specific, false, false)))
+        return rc;
+    if (!specific && s->pool_user)
+        return perr("$.app_pool.user", "only allowed when identity is SpecificUser");
+    return check_name(s->pool_user, "$.app_pool.user");
+}
+
+static int load_providers(tl_scenario *s, const json_t *w)
+{
+    json_t *a = json_object_get(w, "providers");
+    if (!a) {
+        s->providers = TL__PROV_NEGOTIATE | TL__PROV_NTLM; /* IIS default */
+        return TL_OK;
+    }
+    if (!json_is_array(a))
+        return tl__error_path(TL_EPARSE, "$.site.windows.providers", "expected an array, got %s",
+                              type_name(a));
+    if (json_array_size(a) > 8)
+        return tl__error_path(TL_ELIMIT, "$.site.windows.providers", "more than 8 providers");
+    s->providers = 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(a, i, v) {
+        char p[64];
+        snprintf(p, sizeof p, "$.site.windows.providers[%zu]", i);
+        if (!json_is_string(v))
+            return tl__error_path(TL_EPARSE, p, "expected a string, got %s", type_name(v));
+        const char *n = json_string_value(v);
+        unsigned bit = 0;
+        if (strlen(n) == json_string_length(v)) {
+            if (tl__strcasecmp(n, "Negotiate") == 0)
+                bit = TL__PROV_NEGOTIATE;
+            else if (tl__strcasecmp(n, "NTLM") == 0)
+                bit = TL__PROV_NTLM;
+            else if (tl__strcasecmp(n, "Negotiate:Kerberos") == 0)
+                bit = TL__PROV_NEGOTIATE_KERBEROS;
+        }
+        if (!bit)
+            return perr(p, "unknown provider; expected Negotiate, NTLM or Negotiate:Kerberos");
+        if (s->providers & bit)
+            return perr(p, "provider listed twice");
+        s->providers |= bit;
+    }
+    return TL_OK;
+}
+
+static int load_site(tl_scenario *s, const json_t *root)
+{
+    static const char *const keys[] = {"name", "anonymous", "windows", "impersonate", NULL};
+    static const char *const akeys[] = {"enabled", "user", NULL};
+    static const char *const wkeys[] = {"enabled", "providers", "use_app_pool_credentials",
+                                        "kernel_mode", NULL};
+    json_t *site, *a, *w;
+    int rc = get_object(&site, root, "$", "site", true);
+    if (rc || (rc = only_keys(site, "$.site", keys)))
+        return rc;
+    if ((rc = get_string(&s->site, site, "$.site", "name", false, true, false)) ||
+        (rc = check_name(s->site, "$.site.name")))
+        return rc;
+    if ((rc = get_object(&a, site, "$.site", "anonymous", false)))
+        return rc;
+    s->anon_enabled = true;
+    if (a) {
+        if ((rc = only_keys(a, "$.site.anonymous", akeys)) ||
+            (rc = get_bool(&s->anon_enabled, a, "$.site.anonymous", "enabled", true)) ||
+            (rc = get_string(&s->anon_user, a, "$.site.anonymous", "user", false, false, true)) ||
+            (rc = check_name(s->anon_user, "$.site.anonymous.user")))
+            return rc;
+    }
+    if (!s->anon_user && !(s->anon_user = tl__strdup("IUSR")))
+        return tl__oom();
+    if ((rc = get_object(&w, site, "$.site", "windows", false)))
+        return rc;
+    s->kernel_mode = true;
+    s->providers = TL__PROV_NEGOTIATE | TL__PROV_NTLM;
+    if (w) {
+        if ((rc = only_keys(w, "$.site.windows", wkeys)) ||
+            (rc = get_bool(&s->win_enabled, w, "$.site.windows", "enabled", false)) ||
+            (rc = load_providers(s, w)) ||
+            (rc = get_bool(&s->use_app_pool_credentials, w, "$.site.windows",
+                           "use_app_pool_credentials", false)) ||
+            (rc = get_bool(&s->kernel_mode, w, "$.site.windows", "kernel_mode", true)))
+            return rc;
+    }
+    return get_bool(&s->impersonate, site, "$.site", "impersonate", false);
+}
+
+static int load_delegation(tl_scenario *s, const json_t *root)
+{
+    static const char *const keys[] = {"mode", "to", NULL};
+    static const char *const modes[] = {"none", "unconstrained", "constrained",
+                                        "constrained_any_protocol", NULL};
+    json_t *d;
+    int mode = 0, rc = get_object(&d, root, "$", "delegation", false);
+    if (rc || !d)
+        return rc;
+    if ((rc = only_keys(d, "$.delegation", keys)) ||
+        (rc = get_enum(&mode, d, "$.delegation", "mode", true, 0, modes,
+                       "none, unconstrained, constrained or constrained_any_protocol")))
+        return rc;
+    s->deleg = (tl__deleg_mode)mode;
+    json_t *to = json_object_get(d, "to");
+    if (!to)
+        return TL_OK;
+    if (!json_is_array(to))
+        return tl__error_path(TL_EPARSE, "$.delegation.to", "expected an array, got %s",
+                              type_name(to));
+    size_t n = json_array_size(to);
+    if (n > TL__SCENARIO_MAX_SPNS)
+        return tl__error_path(TL_ELIMIT, "$.delegation.to", "more than %d SPNs",
+                              TL__SCENARIO_MAX_SPNS);
+    if (n && (s->deleg == TL__DELEG_NONE || s->deleg == TL__DELEG_UNCONSTRAINED))
+        return perr("$.delegation.to", "SPNs are only meaningful for constrained modes");
+    if (n && !(s->deleg_to = tl__calloc(n, sizeof *s->deleg_to)))
+        return tl__oom();
+    for (size_t i = 0; i < n; i++) {
+        char p[64];
+        json_t *v = json_array_get(to, i);
+        snprintf(p, sizeof p, "$.delegation.to[%zu]", i);
+        if (!json_is_string(v))
+            return tl__error_path(TL_EPARSE, p, "expected a string, got %s", type_name(v));
+        size_t len = json_string_length(v);
+        const char *spn = json_string_value(v);
+        if (len == 0 || len > TL__SCENARIO_MAX_STRING || strlen(spn) != len || !strchr(spn, '/'))
+            return perr(p, "expected an SPN such as MSSQLSvc/db01.contoso.com:1433");
+        if (has_ctl(spn))
+            return perr(p, "control characters are not allowed");
+        if (!(s->deleg_to[i] = tl__strndup(spn, len)))
+            return tl__oom();
+        s->deleg_to_count = i + 1;
+    }
+    return TL_OK;
+}
+
+static int load_request(tl_scenario *s, const json_t *root)
+{
+    static const char *const keys[] = {"user", "protocol", "sensitive", NULL};
+    static const char *const protos[] = {"ntlm", "kerberos", NULL};
+    json_t *r;
+    int proto = 0, rc = get_object(&r, root, "$", "request", true);
+    if (rc || (rc = only_keys(r, "$.request", keys)))
+        return rc;
+    if ((rc = get_string(&s->req_user, r, "$.request", "user", true, true, false)) ||
+        (rc = check_name(s->req_user, "$.request.user")))
+        return rc;
+    if ((rc = get_enum(&proto, r, "$.request", "protocol", s->req_user != NULL, 0, protos,
+                       "ntlm or kerberos")))
+        return rc;
+    if (!s->req_user && json_object_get(r, "protocol") &&
+        !json_is_null(json_object_get(r, "protocol")))
+        return perr("$.request.protocol", "an anonymous request (user null) has no protocol");
+    s->req_proto = (tl__proto)proto;
+    return get_bool(&s->req_sensitive, r, "$.request", "sensitive", false);
+}
+
+static int load_hops(tl_scenario *s, const json_t *root)
+{
+    static const char *const keys[] = {"target", "from", NULL};
+    static const char *const froms[] = {"request_thread", "thread_pool", "after_revert", NULL};
+    json_t *a = json_object_get(root, "hops");
+    if (!a)
+        return perr("$.hops", "missing required key '%s'", "hops");
+    if (!json_is_array(a))
+        return tl__error_path(TL_EPARSE, "$.hops", "expected an array, got %s", type_name(a));
+    size_t n = json_array_size(a);
+    if (n > TL__SCENARIO_MAX_HOPS)
+        return tl__error_path(TL_ELIMIT, "$.hops", "more than %d hops", TL__SCENARIO_MAX_HOPS);
+    if (n && !(s->hops = tl__calloc(n, sizeof *s->hops)))
+        return tl__oom();
+    for (size_t i = 0; i < n; i++) {
+        char p[64];
+        int from = 0, rc;
+        json_t *h = json_array_get(a, i);
+        snprintf(p, sizeof p, "$.hops[%zu]", i);
+        if (!json_is_object(h))
+            return tl__error_path(TL_EPARSE, p, "expected an object, got %s", type_name(h));
+        s->hop_count = i + 1;
+        if ((rc = only_keys(h, p, keys)) ||
+            (rc = get_string(&s->hops[i].target, h, p, "target", true, false, false)) ||
+            (rc = get_enum(&from, h, p, "from", false, 0, froms,
+                           "request_thread, thread_pool or after_revert")))
+            return rc;
+        s->hops[i].from = (tl__from)from;
+        const char *t = s->hops[i].target;
+        char tp[80];
+        snprintf(tp, sizeof tp, "%s.target", p);
+        if (has_ctl(t))
+            return perr(tp, "control characters are not allowed");
+        if (tl__strcasecmp(t, "local") != 0) {
+            const char *slash = strchr(t, '/');
+            if (!slash || slash == t || slash[1] == '\0')
+                return perr(tp, "expected an SPN (service/host[:port]) or \"local\"");
+        }
+    }
+    return TL_OK;
+}
+
+void tl_scenario_free(tl_scenario *s)
+{
+    if (!s)
+        return;
+    tl__free(s->name);
+    tl__free(s->machine);
+    tl__free(s->domain);
+    tl__free(s->pool);
+    tl__free(s->pool_user);
+    tl__free(s->site);
+    tl__free(s->anon_user);
+    for (size_t i = 0; i < s->deleg_to_count; i++)
+        tl__free(s->deleg_to[i]);
+    tl__free(s->deleg_to);
+    tl__free(s->req_user);
+    for (size_t i = 0; i < s->hop_count; i++)
+        tl__free(s->hops[i].target);
+    tl__free(s->hops);
+    tl__free(s);
+}
+
+static int load_root(tl_scenario *s, const json_t *root)
+{
+    static const char *const keys[] = {"tokenlens_scenario", "name", "description", "machine",
+                                       "app_pool", "site", "delegation", "request", "hops",
+                                       NULL};
+    int rc;
+    if (!json_is_object(root))
+        return tl__error_path(TL_EPARSE, "$", "expected an object, got %s", type_name(root));
+    json_t *ver = json_object_get(root, "tokenlens_scenario");
+    if (!ver)
+        return perr("$.tokenlens_scenario", "missing required key '%s'", "tokenlens_scenario");
+    if (!json_is_integer(ver) || json_integer_value(ver) != 1)
+        return perr("$.tokenlens_scenario", "unsupported scenario format (this build reads %s)",
+                    "1");
+    if ((rc = only_keys(root, "$", keys)))
+        return rc;
+    char *desc = NULL;
+    if ((rc = get_string(&s->name, root, "$", "name", false, true, true)) ||
+        (rc = get_string(&desc, root, "$", "description", false, true, true)))
+        return rc;
+    tl__free(desc); /* documentation only */
+    if ((rc = load_machine(s, root)) || (rc = load_pool(s, root)) || (rc = load_site(s, root)) ||
+        (rc = load_delegation(s, root)) || (rc = load_request(s, root)) ||
+        (rc = load_hops(s, root)))
+        return rc;
+    return TL_OK;
+}
+
+int tl_scenario_from_json(tl_scenario **out, const char *text, size_t len)
+{
+    if (!out)
+        return tl__error(TL_EINVAL, "tl_scenario_from_json: out is NULL");
+    *out = NULL;
+    if (!text)
+        return tl__error(TL_EINVAL, "tl_scenario_from_json: text is NULL");
+    if (len > TL_SCENARIO_MAX_BYTES)
+        return tl__error(TL_ELIMIT, "scenario larger than %d bytes", TL_SCENARIO_MAX_BYTES);
+    json_error_t jerr;
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root) {
+        /* jansson reports its own allocation failures as parse errors; tell them apart. */
+        if (json_error_code(&jerr) == json_error_out_of_memory)
+            return tl__oom();
+        return tl__error_at(TL_EPARSE, (size_t)jerr.position,
+                            "scenario JSON: %s (line %d, column %d)", jerr.text, jerr.line,
+                            jerr.column);
+    }
+    tl_scenario *s = tl__calloc(1, sizeof *s);
+    if (!s) {
+        json_decref(root);
+        return tl__oom();
+    }
+    int rc = load_root(s, root);
+    json_decref(root);
+    if (rc) {
+        tl_scenario_free(s);
+        return rc;
+    }
+    *out = s;
+    return TL_OK;
+}
+
+int tl_scenario_load(tl_scenario **out, const char *path)
+{
+    if (!out)
+        return tl__error(TL_EINVAL, "tl_scenario_load: out is NULL");
+    *out = NULL;
+    if (!path)
+        return tl__error(TL_EINVAL, "tl_scenario_load: path is NULL");
+    char *text = NULL;
+    size_t len = 0;
+    int rc = tl__read_file(&text, &len, path, TL_SCENARIO_MAX_BYTES);
+    if (rc)
+        return rc;
+    rc = tl_scenario_from_json(out, text, len);
+    tl__free(text);
+    return rc;
+}
+
+const char *tl_scenario_name(const tl_scenario *s)
+{
+    return s ? s->name : NULL;
+}
