@@ -1,10 +1,208 @@
-/* Placeholder until the sddl module lands; replaced by its owner. */
+/* tokenlens sddl: parse SDDL and print it as Windows would, as JSON, or as binary hex. */
 #include "cli.h"
+#include <stdlib.h>
+#include <string.h>
+
+static void help(void)
+{
+    printf("Usage: tokenlens sddl <SDDL> [--domain-sid SID] [--json | --binary]\n"
+           "       tokenlens sddl --from-binary HEX [--domain-sid SID] [--json]\n\n"
+           "Parse a security descriptor in SDDL and print, on the first line, the canonical\n"
+           "SDDL Windows would print for it (ConvertSecurityDescriptorToStringSecurityDescriptor).\n"
+           "Domain-relative aliases (DA, DU, ...) are resolved against --domain-sid.\n\n"
+           "Options:\n"
+           "  --domain-sid SID   domain SID (S-1-5-21-a-b-c) for DA, DU, DC, ... aliases\n"
+           "  --binary           print the self-relative binary descriptor as lowercase hex\n"
+           "  --from-binary HEX  read a self-relative binary descriptor (hex) instead of SDDL\n"
+           "  --json             print the parsed structure as JSON\n"
+           "Exit status: 0 ok, 1 the input did not parse (the message names the byte offset),\n"
+           "2 usage error.\n");
+}
+
+/* Show where a parse error is: the input and a caret under the offending byte. */
+static void show_offset(const char *text)
+{
+    const tl_error *e = tl_error_last();
+    size_t len = strlen(text);
+    if (e->offset == TL_NO_OFFSET || len > 200 || e->offset > len)
+        return;
+    fprintf(stderr, "  %s\n  %*s^\n", text, (int)e->offset, "");
+}
+
+static int hex_decode(const char *hex, uint8_t **out, size_t *len)
+{
+    size_t n = strlen(hex);
+    if (n % 2)
+        return -1;
+    uint8_t *b = malloc(n / 2 + 1);
+    if (!b)
+        return -1;
+    for (size_t i = 0; i < n / 2; i++) {
+        unsigned v;
+        char pair[3] = {hex[2 * i], hex[2 * i + 1], 0};
+        char *end;
+        v = (unsigned)strtoul(pair, &end, 16);
+        if (*end) {
+            free(b);
+            return -1;
+        }
+        b[i] = (uint8_t)v;
+    }
+    *out = b;
+    *len = n / 2;
+    return 0;
+}
+
+static json_t *json_sid(const tl_sid *sid, const tl_sid *domain)
+{
+    char *name = NULL;
+    if (!sid)
+        return json_null();
+    tl_sid_lookup_name(&name, sid);
+    json_t *o = cli_json_identity(name, sid);
+    const char *alias = tl_sid_sddl_alias(sid, domain);
+    json_object_set_new(o, "sddl_alias", alias ? json_string(alias) : json_null());
+    tl_free(name);
+    return o;
+}
+
+static json_t *json_acl(const tl_sd *sd, tl_acl_kind which, const tl_sid *domain)
+{
+    if (!tl_sd_acl_present(sd, which))
+        return json_null();
+    json_t *o = json_object();
+    json_object_set_new(o, "null", json_boolean(tl_sd_acl_is_null(sd, which)));
+    uint16_t c = tl_sd_control(sd);
+    bool d = which == TL_ACL_DACL;
+    json_object_set_new(o, "protected",
+                        json_boolean(c & (d ? TL_SD_DACL_PROTECTED : TL_SD_SACL_PROTECTED)));
+    json_object_set_new(o, "auto_inherit_req", json_boolean(c & (d ? TL_SD_DACL_AUTO_INHERIT_REQ
+                                                                  : TL_SD_SACL_AUTO_INHERIT_REQ)));
+    json_object_set_new(o, "auto_inherited", json_boolean(c & (d ? TL_SD_DACL_AUTO_INHERITED
+                                                                : TL_SD_SACL_AUTO_INHERITED)));
+    json_t *aces = json_array();
+    for (size_t i = 0; i < tl_sd_ace_count(sd, which); i++) {
+        const tl_ace *a = tl_sd_ace_at(sd, which, i);
+        json_t *j = json_object();
+        char buf[96], *text = NULL;
+        const char *t = tl_ace_type_sddl(a->type);
+        json_object_set_new(j, "type", t ? json_string(t) : json_null());
+        json_object_set_new(j, "type_code", json_integer(a->type));
+        json_object_set_new(j, "flags", json_integer(a->flags));
+        snprintf(buf, sizeof buf, "0x%08x", (unsigned)a->mask);
+        json_object_set_new(j, "mask", json_string(buf));
+        tl_sddl_rights_string(buf, sizeof buf, a->mask, a->type);
+        json_object_set_new(j, "rights", json_string(buf));
+        if (a->object_flags & TL_ACE_OBJECT_TYPE_PRESENT) {
+            tl_guid_to_string(buf, sizeof buf, &a->object_type);
+            json_object_set_new(j, "object_type", json_string(buf));
+        }
+        if (a->object_flags & TL_ACE_INHERITED_OBJECT_TYPE_PRESENT) {
+            tl_guid_to_string(buf, sizeof buf, &a->inherited_object_type);
+            json_object_set_new(j, "inherited_object_type", json_string(buf));
+        }
+        json_object_set_new(j, "trustee", json_sid(&a->sid, domain));
+        if (a->condition)
+            json_object_set_new(j, "condition", json_string(a->condition));
+        if (tl_ace_to_sddl(&text, a, domain) == TL_OK)
+            json_object_set_new(j, "sddl", json_string(text));
+        tl_free(text);
+        json_array_append_new(aces, j);
+    }
+    json_object_set_new(o, "aces", aces);
+    return o;
+}
 
 int cmd_sddl(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "tokenlens sddl: not available in this build yet\n");
-    return CLI_UNSUPPORTED;
+    cli_opt opts[] = {{"domain-sid", 0, 1, 0, 0, NULL, NULL, 0},
+                      {"json", 0, 0, 0, 0, NULL, NULL, 0},
+                      {"binary", 0, 0, 0, 0, NULL, NULL, 0},
+                      {"from-binary", 0, 1, 0, 0, NULL, NULL, 0},
+                      {NULL, 0, 0, 0, 0, NULL, NULL, 0}};
+    const char *pos[1];
+    int npos, want_help, rc;
+    if ((rc = cli_parse("sddl", argc, argv, opts, pos, 1, &npos, &want_help)) != CLI_OK)
+        return rc;
+    if (want_help) {
+        help();
+        return CLI_OK;
+    }
+    cli_opt *o_dom = cli_find(opts, "domain-sid"), *o_json = cli_find(opts, "json"),
+            *o_bin = cli_find(opts, "binary"), *o_from = cli_find(opts, "from-binary");
+    if (o_from->seen ? npos != 0 : npos != 1)
+        return cli_usage("sddl", o_from->seen ? "give either SDDL or --from-binary, not both"
+                                              : "expected one SDDL string");
+    if (o_json->seen && o_bin->seen)
+        return cli_usage("sddl", "--json and --binary are exclusive");
+    tl_sid domain, *dom = NULL;
+    if (o_dom->seen) {
+        if (tl_sid_from_string(&domain, o_dom->value) != TL_OK)
+            return cli_fail("sddl", tl_error_last()->code, "--domain-sid");
+        dom = &domain;
+    }
+    tl_sd *sd = NULL;
+    if (o_from->seen) {
+        uint8_t *bytes;
+        size_t len;
+        if (hex_decode(o_from->value, &bytes, &len) != 0)
+            return cli_usage("sddl", "--from-binary needs an even number of hex digits");
+        rc = tl_sd_from_binary(&sd, bytes, len);
+        free(bytes);
+        if (rc)
+            return cli_fail("sddl", rc, "binary descriptor");
+    } else if ((rc = tl_sd_from_sddl(&sd, pos[0], dom)) != TL_OK) {
+        int st = cli_fail("sddl", rc, "SDDL");
+        show_offset(pos[0]);
+        return st;
+    }
+    char *text = NULL;
+    uint8_t *bin = NULL;
+    size_t blen = 0;
+    int status = CLI_OK;
+    if ((rc = tl_sd_to_sddl(&text, sd, dom)) != TL_OK) {
+        status = cli_fail("sddl", rc, NULL);
+        goto out;
+    }
+    int brc = tl_sd_to_binary(&bin, &blen, sd);
+    if (o_bin->seen) {
+        if (brc) {
+            status = cli_fail("sddl", brc, "binary form");
+            goto out;
+        }
+        for (size_t i = 0; i < blen; i++)
+            printf("%02x", bin[i]);
+        printf("\n");
+    } else if (o_json->seen) {
+        json_t *j = json_object();
+        char buf[16];
+        json_object_set_new(j, "sddl", json_string(text));
+        snprintf(buf, sizeof buf, "0x%04x", (unsigned)(tl_sd_control(sd) | TL_SD_SELF_RELATIVE));
+        json_object_set_new(j, "control", json_string(buf));
+        json_object_set_new(j, "owner", json_sid(tl_sd_owner(sd), dom));
+        json_object_set_new(j, "group", json_sid(tl_sd_group(sd), dom));
+        json_object_set_new(j, "dacl", json_acl(sd, TL_ACL_DACL, dom));
+        json_object_set_new(j, "sacl", json_acl(sd, TL_ACL_SACL, dom));
+        if (!brc) {
+            char *hex = malloc(blen * 2 + 1);
+            if (hex) {
+                for (size_t i = 0; i < blen; i++)
+                    snprintf(hex + 2 * i, 3, "%02x", bin[i]);
+                hex[blen * 2] = 0;
+                json_object_set_new(j, "binary", json_string(hex));
+                free(hex);
+            }
+        } else {
+            json_object_set_new(j, "binary", json_null());
+        }
+        status = cli_print_json(j);
+    } else {
+        printf("%s\n", text);
+    }
+out:
+    tl_free(text);
+    tl_free(bin);
+    tl_sd_free(sd);
+    cli_opts_free(opts);
+    return status;
 }
