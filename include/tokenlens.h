@@ -12,11 +12,5 @@
 #include "tokenlens/sid.h"
 /* TL_UMBRELLA_MODULES: modules add their header below, in dependency order. */
 #include "tokenlens/sim.h"
-#include "tokenlens/token.h"
-#include "tokenlens/live.h"
-#include "tokenlens/iis.h"
-#include "tokenlens/sim.h"
-#include "tokenlens/sd.h"
-#include "tokenlens/access.h"
 #include "tokenlens/hop.h"
 #endif
