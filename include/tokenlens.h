@@ -11,6 +11,8 @@
 #include "tokenlens/common.h"
 #include "tokenlens/sid.h"
 /* TL_UMBRELLA_MODULES: modules add their header below, in dependency order. */
+#include "tokenlens/token.h"
+#include "tokenlens/live.h"
 #include "tokenlens/sim.h"
 #include "tokenlens/hop.h"
 #endif
