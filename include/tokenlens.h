@@ -13,6 +13,9 @@
 /* TL_UMBRELLA_MODULES: modules add their header below, in dependency order. */
 #include "tokenlens/token.h"
 #include "tokenlens/live.h"
+#include "tokenlens/iis.h"
 #include "tokenlens/sim.h"
+#include "tokenlens/sd.h"
+#include "tokenlens/access.h"
 #include "tokenlens/hop.h"
 #endif

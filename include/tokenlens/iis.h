@@ -1,0 +1,205 @@
+/**
+ * @file tokenlens/iis.h
+ * @brief IIS audit: read applicationHost.config and say who every site runs as.
+ *
+ * The reader streams the file through expat (no DTD, no entities, bounded depth, size and
+ * token length) and keeps only what the audit needs, so memory grows with the number of
+ * sites, pools and location overrides, not with the file. The audit resolves, per site and
+ * application: the application pool, the pool's process identity (with its SID; S-1-5-82 for
+ * ApplicationPoolIdentity), the anonymous identity after server-level settings and
+ * `<location>` overrides, Windows authentication, groups of sites that share an anonymous
+ * identity, and findings in plain words with the fix.
+ *
+ * Semantics and sources (IIS configuration reference): docs/iis.md.
+ * Passwords (processModel/@password, anonymousAuthentication/@password) are never read.
+ */
+#ifndef TOKENLENS_IIS_H
+#define TOKENLENS_IIS_H
+
+#include "tokenlens/common.h"
+#include "tokenlens/sid.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Safety bounds of the reader (a hostile file gets TL_ELIMIT with line and column). */
+#define TL_IIS_MAX_BYTES (64u * 1024u * 1024u) /**< whole file */
+#define TL_IIS_MAX_DEPTH 64                    /**< element nesting */
+#define TL_IIS_MAX_TOKEN (1024u * 1024u)       /**< bytes without a markup event (one tag) */
+
+/** applicationPools/add/processModel/@identityType. */
+typedef enum tl_iis_identity_type {
+    TL_IIS_APPPOOL_IDENTITY = 0, /**< ApplicationPoolIdentity: IIS APPPOOL\\pool (IIS 7.5+ default) */
+    TL_IIS_NETWORK_SERVICE,      /**< NT AUTHORITY\\NETWORK SERVICE */
+    TL_IIS_LOCAL_SERVICE,        /**< NT AUTHORITY\\LOCAL SERVICE */
+    TL_IIS_LOCAL_SYSTEM,         /**< NT AUTHORITY\\SYSTEM */
+    TL_IIS_SPECIFIC_USER         /**< processModel/@userName */
+} tl_iis_identity_type;
+
+/** Name of an identity type as the configuration spells it ("ApplicationPoolIdentity"). */
+TL_EXTERN const char *tl_iis_identity_type_name(tl_iis_identity_type type);
+
+/** An account: the name Windows shows and, when computable offline, its SID. */
+typedef struct tl_iis_identity {
+    const char *name; /**< "IIS APPPOOL\\coke", "NT AUTHORITY\\IUSR", "CONTOSO\\svc-web" */
+    bool sid_known;   /**< false for specific accounts (their SID needs the account database) */
+    tl_sid sid;       /**< valid when sid_known */
+} tl_iis_identity;
+
+/** An application pool after applicationPoolDefaults inheritance. */
+typedef struct tl_iis_pool {
+    const char *name;
+    bool declared;                /**< false: referenced by an application but not defined */
+    tl_iis_identity_type identity_type;
+    const char *user_name;        /**< processModel/@userName (SpecificUser), else NULL */
+    tl_iis_identity identity;     /**< the worker process's user */
+    size_t site_count;            /**< sites with at least one application in this pool */
+} tl_iis_pool;
+
+/** Effective authentication of one application (server level + location overrides). */
+typedef struct tl_iis_auth {
+    bool anonymous_enabled;
+    const char *anonymous_user;    /**< userName as configured: "IUSR", "" (= pool identity), account */
+    bool windows_enabled;
+    size_t provider_count;
+    const char *const *providers;  /**< "Negotiate", "NTLM", ... in order */
+    bool use_kernel_mode;          /**< windowsAuthentication/@useKernelMode (default true) */
+    bool use_app_pool_credentials; /**< windowsAuthentication/@useAppPoolCredentials (default false) */
+} tl_iis_auth;
+
+/** One application of a site (the root application has path "/"). */
+typedef struct tl_iis_app {
+    const char *path;                     /**< "/", "/api" */
+    const char *app_pool;                 /**< pool name after applicationDefaults */
+    const tl_iis_pool *pool;              /**< never NULL (undeclared pools have declared=false) */
+    const char *physical_path;            /**< root virtual directory, variables expanded; may be NULL */
+    tl_iis_auth auth;
+    const tl_iis_identity *anonymous;     /**< NULL when anonymous authentication is off */
+    const char *config_error;             /**< non-NULL: IIS refuses this path (HTTP 500.19), why */
+} tl_iis_app;
+
+/** A site. Its application 0 is the root application "/". */
+typedef struct tl_iis_site {
+    const char *name;
+    uint64_t id;
+    size_t binding_count;
+    const char *const *bindings; /**< "http *:80:coke.example" (protocol, space, bindingInformation) */
+    size_t app_count;
+    const tl_iis_app *apps;
+} tl_iis_site;
+
+/** Sites whose anonymous requests run as the same account. */
+typedef struct tl_iis_shared_identity {
+    tl_iis_identity identity;
+    size_t site_count;
+    const char *const *sites; /**< site names, in file order */
+} tl_iis_shared_identity;
+
+/** What a finding is about (stable values). */
+typedef enum tl_iis_finding_kind {
+    TL_IIS_FINDING_SHARED_ANONYMOUS = 1, /**< several sites serve anonymous requests as one account */
+    TL_IIS_FINDING_SHARED_POOL,          /**< several sites run in one pool (one process identity) */
+    TL_IIS_FINDING_LOCAL_SYSTEM,         /**< a pool runs as LocalSystem */
+    TL_IIS_FINDING_NETWORK_IDENTITY,     /**< off the box the pool is the machine account / anonymous */
+    TL_IIS_FINDING_UNDECLARED_POOL,      /**< an application names a pool that does not exist */
+    TL_IIS_FINDING_LOCKED_SECTION        /**< a location sets a section or attribute locked above it */
+} tl_iis_finding_kind;
+
+typedef enum tl_iis_severity {
+    TL_IIS_INFO = 0,
+    TL_IIS_WARNING,
+    TL_IIS_CRITICAL
+} tl_iis_severity;
+
+/** A finding in plain words, with the fix. */
+typedef struct tl_iis_finding {
+    tl_iis_finding_kind kind;
+    tl_iis_severity severity;
+    const char *text;         /**< "sites coke and pepsi both serve anonymous requests as ..." */
+    const char *fix;          /**< what to change */
+    size_t site_count;
+    const char *const *sites; /**< the sites concerned */
+} tl_iis_finding;
+
+/** Short name of a finding kind ("shared_anonymous_identity"). Static string. */
+TL_EXTERN const char *tl_iis_finding_kind_name(tl_iis_finding_kind kind);
+/** "info", "warning" or "critical". Static string. */
+TL_EXTERN const char *tl_iis_severity_name(tl_iis_severity severity);
+
+/** Reader options. Zero-initialise; all fields optional. */
+typedef struct tl_iis_options {
+    /** Values for %VARIABLES% in physical paths, as "NAME=value" strings (IIS Express uses
+     *  %IIS_SITES_HOME%, %IIS_USER_HOME%, %IIS_BIN%). Unknown variables are left as written. */
+    const char *const *variables;
+    size_t variable_count;
+} tl_iis_options;
+
+/** The audit of one configuration file (opaque). */
+typedef struct tl_iis_audit tl_iis_audit;
+
+/**
+ * Read and audit applicationHost.config text (UTF-8 or UTF-16 with BOM).
+ * Errors: TL_EPARSE (malformed XML, DOCTYPE, unknown identityType, ...) and TL_ELIMIT (size,
+ * depth, token length) with tl_error::offset = byte offset and tl_error::path = "line L,
+ * column C"; TL_ENOMEM. `options` may be NULL.
+ * Ownership: *out is freed with tl_iis_audit_free().
+ */
+TL_EXTERN int tl_iis_audit_parse(tl_iis_audit **out, const char *xml, size_t len,
+                                 const tl_iis_options *options);
+
+/** Like tl_iis_audit_parse() but streams the file at `path` (TL_EIO when unreadable). */
+TL_EXTERN int tl_iis_audit_load(tl_iis_audit **out, const char *path,
+                                const tl_iis_options *options);
+
+/** Free an audit and every view obtained from it. NULL is ignored. */
+TL_EXTERN void tl_iis_audit_free(tl_iis_audit *audit);
+
+/** Sites in file order. Views are valid while the audit lives. */
+TL_EXTERN size_t tl_iis_site_count(const tl_iis_audit *audit);
+TL_EXTERN const tl_iis_site *tl_iis_site_at(const tl_iis_audit *audit, size_t index);
+/** Index of the site named `name` (case-insensitive), or TL_ENOTFOUND. */
+TL_EXTERN int tl_iis_site_find(size_t *out, const tl_iis_audit *audit, const char *name);
+
+/** Application pools: declared ones in file order, then undeclared ones referenced by sites. */
+TL_EXTERN size_t tl_iis_pool_count(const tl_iis_audit *audit);
+TL_EXTERN const tl_iis_pool *tl_iis_pool_at(const tl_iis_audit *audit, size_t index);
+
+/** Anonymous identities shared by two or more sites. */
+TL_EXTERN size_t tl_iis_shared_count(const tl_iis_audit *audit);
+TL_EXTERN const tl_iis_shared_identity *tl_iis_shared_at(const tl_iis_audit *audit, size_t index);
+
+/** Findings, most severe first. */
+TL_EXTERN size_t tl_iis_finding_count(const tl_iis_audit *audit);
+TL_EXTERN const tl_iis_finding *tl_iis_finding_at(const tl_iis_audit *audit, size_t index);
+
+/**
+ * The audit as JSON text (the `tokenlens iis --json` contract of PRODUCT.md: "sites",
+ * "shared_anonymous_identities", plus "application_pools" and "findings").
+ * Ownership: *out is freed with tl_free().
+ */
+TL_EXTERN int tl_iis_audit_to_json(char **out, const tl_iis_audit *audit);
+
+/** Inputs of tl_iis_site_scenario_json() that the configuration cannot know. */
+typedef struct tl_iis_scenario_options {
+    const char *machine;      /**< computer name; NULL -> "WEB01" */
+    const char *domain;       /**< NetBIOS domain; NULL -> a workgroup machine */
+    const char *request_user; /**< NULL -> an anonymous request when the site allows one,
+                                   else "<domain>\\alice" */
+    const char *protocol;     /**< "ntlm" | "kerberos"; NULL -> "ntlm" */
+    const char *hop_target;   /**< SPN of the off-box call, or "local"; NULL -> no hop */
+    const char *application;  /**< application path ("/api"); NULL -> the root application */
+} tl_iis_scenario_options;
+
+/**
+ * Describe one site as an explain-engine scenario (format v1 of PRODUCT.md), so the explain
+ * engine can answer "and off the box?". `options` may be NULL.
+ * Ownership: *out is freed with tl_free().
+ */
+TL_EXTERN int tl_iis_site_scenario_json(char **out, const tl_iis_audit *audit, size_t site,
+                                        const tl_iis_scenario_options *options);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
