@@ -161,6 +161,7 @@ int tl__hop_options_check(tl_hop_options *out, const tl_hop_options *in)
 {
     static const tl_hop_options defaults = TL_HOP_OPTIONS_INIT;
     *out = defaults;
+    out->mech = TL_HOP_MECH_NEGOTIATE;
     if (!in)
         return TL_OK;
     if (in->version != TL_HOP_OPTIONS_VERSION)

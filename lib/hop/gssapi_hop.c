@@ -183,8 +183,6 @@ static int client_creds(tl_hop_client *c, const tl_hop_options *o)
 
 static int client_alloc(tl_hop_client **out, const char *target, const tl_hop_options *in, tl_hop_options *o)
 {
-    if (!out)
-        return tl__error(TL_EINVAL, "tl_hop_client_new: out is NULL");
     *out = NULL;
     int rc = tl__hop_options_check(o, in);
     if (rc)
@@ -213,14 +211,14 @@ static int client_alloc(tl_hop_client **out, const char *target, const tl_hop_op
 
 int tl_hop_client_new(tl_hop_client **out, const char *target, const tl_hop_options *opts)
 {
+    if (!out)
+        return tl__error(TL_EINVAL, "tl_hop_client_new: out is NULL");
+    *out = NULL;
     tl_hop_options o;
     tl_hop_client *c;
     int rc = client_alloc(&c, target, opts, &o);
-    if (rc) {
-        if (out)
-            *out = NULL;
+    if (rc)
         return rc;
-    }
     if ((rc = client_creds(c, &o)) != TL_OK) {
         tl_hop_client_free(c);
         return rc;
@@ -232,8 +230,9 @@ int tl_hop_client_new(tl_hop_client **out, const char *target, const tl_hop_opti
 int tl_hop_client_new_delegated(tl_hop_client **out, const tl_hop_server *from, const char *target,
                                 const tl_hop_options *opts)
 {
-    if (out)
-        *out = NULL;
+    if (!out)
+        return tl__error(TL_EINVAL, "tl_hop_client_new_delegated: out is NULL");
+    *out = NULL;
     if (!from)
         return tl__error(TL_EINVAL, "tl_hop_client_new_delegated: from is NULL");
     if (!from->done)
@@ -272,7 +271,8 @@ static void client_finish(tl_hop_client *c, gss_OID actual, OM_uint32 ret_flags)
     c->done = true;
     c->outcome.mech = mech_of(actual);
     c->outcome.requested = c->requested;
-    c->outcome.granted = (ret_flags & GSS_C_DELEG_FLAG) != 0;
+    /* Only Kerberos forwards a TGT; gss-ntlmssp echoes the requested flag without meaning it. */
+    c->outcome.granted = c->outcome.mech == TL_HOP_MECH_KERBEROS && (ret_flags & GSS_C_DELEG_FLAG) != 0;
     if (c->outcome.mech == TL_HOP_MECH_KERBEROS &&
         !GSS_ERROR(gss_krb5_get_tkt_flags(&min, c->ctx, (krb5_flags *)&flags))) {
         c->outcome.flags_known = true;
@@ -415,7 +415,7 @@ static void server_finish(tl_hop_server *s, gss_name_t src, gss_OID mech, OM_uin
     s->done = true;
     s->mech = mech_of(mech);
     s->client_name = display_name(src);
-    if (!(ret_flags & GSS_C_DELEG_FLAG) && s->delegated != GSS_C_NO_CREDENTIAL)
+    if ((s->mech != TL_HOP_MECH_KERBEROS || !(ret_flags & GSS_C_DELEG_FLAG)) && s->delegated != GSS_C_NO_CREDENTIAL)
         gss_release_cred(&min, &s->delegated);
     if (s->mech == TL_HOP_MECH_KERBEROS &&
         !GSS_ERROR(gss_krb5_get_tkt_flags(&min, s->ctx, (krb5_flags *)&flags))) {
