@@ -16,6 +16,5 @@
 #include "tokenlens/iis.h"
 #include "tokenlens/sim.h"
 #include "tokenlens/sd.h"
-#include "tokenlens/access.h"
 #include "tokenlens/hop.h"
 #endif
