@@ -1,0 +1,74 @@
+"""tokenlens: inspect and explain Windows access tokens, from Python.
+
+Who am I, right here, and who will I be when this call leaves the box?
+
+    >>> import tokenlens
+    >>> print(tokenlens.Sid("IIS APPPOOL\\\\DefaultAppPool"))
+    S-1-5-82-3006700770-424185619-1745488364-794895919-4004696415
+
+The public API is hand-written over the raw SWIG module ``tokenlens._native`` (generated
+from bindings/swig/tokenlens.i); errors are exceptions from :mod:`tokenlens.errors`.
+See docs/python.md for a tour.
+"""
+from . import _native
+from ._errors import (
+    AuthError,
+    FileError,
+    InvalidArgumentError,
+    LimitError,
+    NativeError,
+    NotFoundError,
+    NotSupportedError,
+    OutOfMemoryError,
+    OutOfRangeError,
+    ParseError,
+    StateError,
+    TokenLensError,
+)
+from ._sid import Sid, SidKind
+from . import _errors as errors
+
+__version__: str = _native.tl_version()
+
+__all__ = [
+    "__version__",
+    "Sid",
+    "SidKind",
+    "errors",
+    "TokenLensError",
+    "ParseError",
+    "LimitError",
+    "InvalidArgumentError",
+    "OutOfRangeError",
+    "NotFoundError",
+    "NotSupportedError",
+    "NativeError",
+    "FileError",
+    "OutOfMemoryError",
+    "AuthError",
+    "StateError",
+]
+
+# Modules join the package as their C headers land (the SWIG interface wraps what exists).
+if hasattr(_native, "tl_token_new"):
+    from ._token import (  # noqa: F401
+        ElevationType,
+        Group,
+        GroupAttributes,
+        ImpersonationLevel,
+        LogonSession,
+        LogonType,
+        Privilege,
+        PrivilegeAttributes,
+        Token,
+        TokenType,
+    )
+
+    __all__ += ["Token", "Group", "Privilege", "LogonSession", "GroupAttributes",
+                "PrivilegeAttributes", "TokenType", "ImpersonationLevel", "ElevationType",
+                "LogonType"]
+
+if hasattr(_native, "tl_scenario_explain"):
+    from ._explain import Explanation, Hop, Identity, Rule, Scenario, Step, explain, rules  # noqa: F401
+
+    __all__ += ["explain", "Scenario", "Explanation", "Hop", "Identity", "Step", "Rule", "rules"]

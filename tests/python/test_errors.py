@@ -1,0 +1,66 @@
+"""The exception hierarchy: one table maps TL_E* codes to classes with two bases."""
+import pickle
+
+import pytest
+
+import tokenlens
+from tokenlens import errors
+
+
+@pytest.mark.parametrize("code, cls, std", [
+    (-2, errors.OutOfMemoryError, MemoryError),
+    (-3, errors.InvalidArgumentError, ValueError),
+    (-4, errors.ParseError, ValueError),
+    (-5, errors.OutOfRangeError, ValueError),
+    (-6, errors.NotFoundError, LookupError),
+    (-7, errors.NotSupportedError, NotImplementedError),
+    (-8, errors.NativeError, OSError),
+    (-9, errors.FileError, OSError),
+    (-10, errors.LimitError, ValueError),
+    (-11, errors.AuthError, tokenlens.TokenLensError),
+    (-12, errors.StateError, RuntimeError),
+    (-1, errors.TokenLensError, Exception),
+    (-99, errors.TokenLensError, Exception),
+])
+def test_code_table(code, cls, std):
+    exc = errors._from_native(code, "TL_X", "msg", 3, "$.a", 5)
+    assert type(exc) is cls
+    assert isinstance(exc, std) and isinstance(exc, tokenlens.TokenLensError)
+    assert (exc.code, exc.message, exc.offset, exc.path, exc.native) == (code, "msg", 3, "$.a", 5)
+
+
+def test_every_code_the_library_names_is_mapped():
+    native = tokenlens._native
+    for code in range(-12, -1):
+        assert native.tl_error_name(code) != "TL_E?"
+        assert code in errors._BY_CODE
+
+
+def test_str_names_the_location():
+    exc = errors._from_native(-4, "TL_EPARSE", "bad SID", 6, "", 0)
+    assert str(exc) == "bad SID (offset 6)"
+    assert exc.path is None
+    exc = errors._from_native(-4, "TL_EPARSE", "wrong type", None, "$.groups[2].sid", 0)
+    assert str(exc) == "wrong type ($.groups[2].sid)"
+
+
+def test_exceptions_pickle():
+    exc = errors._from_native(-4, "TL_EPARSE", "bad", 2, "$.x", 0)
+    exc.input = "S-1-x"
+    back = pickle.loads(pickle.dumps(exc))
+    assert type(back) is errors.ParseError
+    assert (back.offset, back.path, back.input, back.message) == (2, "$.x", "S-1-x", "bad")
+
+
+def test_native_errors_come_through_the_status_typemap():
+    # A real failing call, end to end: C error -> typemap -> tokenlens._errors.
+    with pytest.raises(errors.ParseError) as info:
+        tokenlens._native.tl_sid_from_string("S-1-5-18x")
+    assert info.value.offset == 8
+    assert "TL_EPARSE" == info.value.code_name
+
+
+def test_os_error_subclasses_keep_native():
+    exc = errors._from_native(-8, "TL_EOS", "OpenProcessToken failed", None, "", 5)
+    assert isinstance(exc, OSError) and exc.native == 5
+    assert "native=0x5" in repr(exc)
