@@ -387,6 +387,16 @@ int tl_sd_from_binary(tl_sd **out, const void *data, size_t len)
         return rc;
     sd->control = control & (uint16_t) ~(TL_SD_DACL_PRESENT | TL_SD_SACL_PRESENT |
                                           TL_SD_SELF_RELATIVE);
+    /* An offset pointing outside the buffer is reported at the header field holding it. */
+    static const char *const part[4] = {"owner", "group", "SACL", "DACL"};
+    const uint32_t offs[4] = {o_owner, o_group, o_sacl, o_dacl};
+    for (int i = 0; i < 4; i++)
+        if (offs[i] && (offs[i] < 20 || offs[i] >= len) &&
+            (i < 2 || (control & (i == 2 ? TL_SD_SACL_PRESENT : TL_SD_DACL_PRESENT)))) {
+            tl_sd_free(sd);
+            return tl__error_at(TL_EPARSE, 4 + 4 * (size_t)i, "%s offset %u lies outside the "
+                                "%zu-byte buffer (or inside the header)", part[i], offs[i], len);
+        }
     if (o_owner) {
         if ((rc = read_sid_at(&sd->owner, d, len, o_owner, len, "owner", NULL)) != TL_OK)
             goto fail;
