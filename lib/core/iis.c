@@ -1585,6 +1585,8 @@ static int feed(feeder *f, const char *data, size_t n, int final)
         return raise_reader(r);
     }
     if (XML_Parse(r->parser, data, (int)n, final) == XML_STATUS_ERROR) {
+        if (!r->rc && XML_GetErrorCode(r->parser) == XML_ERROR_NO_MEMORY)
+            return tl__oom();
         if (!r->rc) {
             r->rc = TL_EPARSE;
             snprintf(r->msg, sizeof r->msg, "%s", XML_ErrorString(XML_GetErrorCode(r->parser)));

@@ -221,8 +221,10 @@ int tl_iis_site_scenario_json(char **out, const tl_iis_audit *a, size_t site,
         user = tl__asprintf("%s\\alice", opt->domain ? opt->domain
                                                      : (opt->machine ? opt->machine : "WEB01"));
     set(&b, req, "user", user ? chk(&b, json_string(user)) : chk(&b, json_null()));
+    /* An anonymous request authenticated with nothing: no protocol key. */
+    if (user)
+        set(&b, req, "protocol", chk(&b, json_string(opt->protocol ? opt->protocol : "ntlm")));
     tl__free(user);
-    set(&b, req, "protocol", chk(&b, json_string(opt->protocol ? opt->protocol : "ntlm")));
     set(&b, req, "sensitive", chk(&b, json_false()));
     set(&b, root, "request", req);
     json_t *hops = chk(&b, json_array());

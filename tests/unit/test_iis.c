@@ -1,0 +1,504 @@
+/* IIS audit: identities per site and application, location overrides and locks, shared
+ * anonymous identities, findings, hostile XML, allocation failures. Data: tests/data/iis/. */
+#include "tl_test.h"
+#include "tokenlens/iis.h"
+#include "tokenlens/sim.h"
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static tl_iis_audit *load(const char *file)
+{
+    tl_iis_audit *a = NULL;
+    static const char *const vars[] = {"IIS_SITES_HOME=C:\\Users\\me\\Documents\\My Web Sites"};
+    tl_iis_options o = {vars, 1};
+    assert_tl_ok(tl_iis_audit_load(&a, tl_test_data(file), &o));
+    return a;
+}
+
+static const tl_iis_app *find_app(const tl_iis_audit *a, const char *site, const char *path)
+{
+    size_t i;
+    if (tl_iis_site_find(&i, a, site) != TL_OK)
+        return NULL;
+    const tl_iis_site *s = tl_iis_site_at(a, i);
+    for (size_t k = 0; k < s->app_count; k++)
+        if (strcmp(s->apps[k].path, path) == 0)
+            return &s->apps[k];
+    return NULL;
+}
+
+static int same(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static const char *sid_text(const tl_iis_identity *id, char *buf)
+{
+    if (!id || !id->sid_known)
+        return NULL;
+    return tl_sid_to_string(buf, TL_SID_STRING_MAX, &id->sid) == TL_OK ? buf : "?";
+}
+
+/* One row per application: what IIS would run it as. NULL anon = anonymous off. */
+typedef struct app_row {
+    const char *file, *site, *path;
+    const char *pool, *process, *process_sid;
+    const char *anon, *anon_sid;
+    int windows;
+    const char *providers; /* comma-joined, in order */
+    int kernel, apc;
+    const char *error; /* substring of config_error, or NULL */
+    const char *physical;
+} app_row;
+
+#define COKE_SID "S-1-5-82-2346938391-3125840486-1306306810-1705824326-1878068061"
+#define PEPSI_SID "S-1-5-82-879463526-3507018075-3562439838-1272300402-3951147617"
+#define DEFAULT_SID "S-1-5-82-3006700770-424185619-1745488364-794895919-4004696415"
+
+static const app_row app_rows[] = {
+    /* The seed's pair: one pool each, anonymous as IUSR. */
+    {"iis/coke-pepsi.config", "coke", "/", "Coke", "IIS APPPOOL\\Coke", COKE_SID,
+     "NT AUTHORITY\\IUSR", "S-1-5-17", 0, "Negotiate,NTLM", 1, 0, NULL, "D:\\sites\\coke"},
+    {"iis/coke-pepsi.config", "pepsi", "/", "Pepsi", "IIS APPPOOL\\Pepsi", PEPSI_SID,
+     "NT AUTHORITY\\IUSR", "S-1-5-17", 0, "Negotiate,NTLM", 1, 0, NULL, "D:\\sites\\pepsi"},
+    /* The fix: userName="" -> each site's own pool identity. */
+    {"iis/coke-pepsi-isolated.config", "coke", "/", "Coke", "IIS APPPOOL\\Coke", COKE_SID,
+     "IIS APPPOOL\\Coke", COKE_SID, 0, "Negotiate,NTLM", 1, 0, NULL, "D:\\sites\\coke"},
+    {"iis/coke-pepsi-isolated.config", "pepsi", "/", "Pepsi", "IIS APPPOOL\\Pepsi", PEPSI_SID,
+     "IIS APPPOOL\\Pepsi", PEPSI_SID, 0, "Negotiate,NTLM", 1, 0, NULL, "D:\\sites\\pepsi"},
+    /* Defaults: applicationDefaults pool, ApplicationPoolIdentity, anonymous off without a
+     * server-level section, IUSR when a location only enables it. */
+    {"iis/defaults.config", "plain", "/", "DefaultAppPool", "IIS APPPOOL\\DefaultAppPool",
+     DEFAULT_SID, NULL, NULL, 0, "", 1, 0, NULL, "%SystemDrive%\\inetpub\\wwwroot"},
+    {"iis/defaults.config", "site-default", "/", "Reports", "IIS APPPOOL\\Reports", NULL,
+     "NT AUTHORITY\\IUSR", "S-1-5-17", 0, "", 1, 0, NULL, "D:\\reports"},
+    {"iis/defaults.config", "site-default", "/archive", "DefaultAppPool",
+     "IIS APPPOOL\\DefaultAppPool", DEFAULT_SID, "NT AUTHORITY\\IUSR", "S-1-5-17", 0, "", 1, 0,
+     NULL, "D:\\reports-archive"},
+    {"iis/defaults.config", "noroot", "/", "DefaultAppPool", "IIS APPPOOL\\DefaultAppPool",
+     DEFAULT_SID, NULL, NULL, 0, "", 1, 0, NULL, NULL},
+    /* applicationPoolDefaults inheritance and every identityType. */
+    {"iis/pool-identities.config", "a", "/", "inherits", "NT AUTHORITY\\NETWORK SERVICE",
+     "S-1-5-20", "NT AUTHORITY\\NETWORK SERVICE", "S-1-5-20", 0, "", 1, 0, NULL, NULL},
+    {"iis/pool-identities.config", "b", "/", "local-service", "NT AUTHORITY\\LOCAL SERVICE",
+     "S-1-5-19", "NT AUTHORITY\\LOCAL SERVICE", "S-1-5-19", 0, "", 1, 0, NULL, NULL},
+    {"iis/pool-identities.config", "c", "/", "system", "NT AUTHORITY\\SYSTEM", "S-1-5-18",
+     "NT AUTHORITY\\SYSTEM", "S-1-5-18", 0, "", 1, 0, NULL, NULL},
+    {"iis/pool-identities.config", "d", "/", "svc", "CONTOSO\\svc-web", NULL, "CONTOSO\\svc-web",
+     NULL, 0, "", 1, 0, NULL, NULL},
+    {"iis/pool-identities.config", "e", "/", "apppool", "IIS APPPOOL\\apppool", NULL,
+     "IIS APPPOOL\\apppool", NULL, 0, "", 1, 0, NULL, NULL},
+    /* Location overrides at site and application level. */
+    {"iis/locations.config", "shop", "/", "Shop", "IIS APPPOOL\\Shop", NULL, "IIS APPPOOL\\Shop",
+     NULL, 0, "Negotiate,NTLM", 1, 0, NULL, NULL},
+    {"iis/locations.config", "shop", "/api", "ShopApi", "CONTOSO\\svc-shopapi", NULL, NULL, NULL,
+     1, "Negotiate", 0, 1, NULL, NULL},
+    {"iis/locations.config", "shop", "/static", "Shop", "IIS APPPOOL\\Shop", NULL,
+     "IIS APPPOOL\\Shop", NULL, 0, "Negotiate,NTLM", 1, 0, NULL, NULL},
+    {"iis/locations.config", "blog", "/", "Blog", "IIS APPPOOL\\Blog", NULL, "CONTOSO\\anon-blog",
+     NULL, 0, "Negotiate,NTLM", 1, 0, NULL, NULL},
+    {"iis/locations.config", "intranet", "/", "Intranet", "IIS APPPOOL\\Intranet", NULL, NULL,
+     NULL, 1, "Negotiate", 1, 0, NULL, NULL},
+    /* Locks: the locked value stays and the path is flagged. */
+    {"iis/locked.config", "coke", "/", "Coke", "IIS APPPOOL\\Coke", COKE_SID,
+     "NT AUTHORITY\\IUSR", "S-1-5-17", 0, "", 1, 0, "locked at the server level", NULL},
+    {"iis/locked.config", "pepsi", "/", "Pepsi", "IIS APPPOOL\\Pepsi", PEPSI_SID,
+     "NT AUTHORITY\\IUSR", "S-1-5-17", 0, "", 1, 0, NULL, NULL},
+    {"iis/locked.config", "pepsi", "/app", "Pepsi", "IIS APPPOOL\\Pepsi", PEPSI_SID,
+     "NT AUTHORITY\\IUSR", "S-1-5-17", 0, "", 1, 0, "locked at location 'pepsi'", NULL},
+    {"iis/locked.config", "fanta", "/", "Fanta", "IIS APPPOOL\\Fanta", NULL, "NT AUTHORITY\\IUSR",
+     "S-1-5-17", 1, "", 1, 0, NULL, NULL},
+    {"iis/locked.config", "fanta", "/app", "Fanta", "IIS APPPOOL\\Fanta", NULL,
+     "NT AUTHORITY\\IUSR", "S-1-5-17", 0, "", 1, 0, NULL, NULL},
+    /* IIS Express: %IIS_SITES_HOME%, userName="", applicationDefaults' pool. */
+    {"iis/iisexpress.config", "WebSite1", "/", "Clr4IntegratedAppPool",
+     "IIS APPPOOL\\Clr4IntegratedAppPool", NULL, "IIS APPPOOL\\Clr4IntegratedAppPool", NULL, 0,
+     "Negotiate,NTLM", 1, 0, NULL, "C:\\Users\\me\\Documents\\My Web Sites\\WebSite1"},
+    {"iis/iisexpress.config", "MyApp", "/", "Clr4IntegratedAppPool",
+     "IIS APPPOOL\\Clr4IntegratedAppPool", NULL, "IIS APPPOOL\\Clr4IntegratedAppPool", NULL, 1,
+     "Negotiate,NTLM", 1, 0, NULL, "C:\\src\\MyApp"},
+    /* Shared pool; an undeclared pool still resolves (from the defaults). */
+    {"iis/shared-pool.config", "orphan", "/", "Missing", "IIS APPPOOL\\Missing", NULL,
+     "IIS APPPOOL\\Missing", NULL, 0, "", 1, 0, NULL, NULL},
+};
+
+static void test_app_rows(void **state)
+{
+    (void)state;
+    int failures = 0;
+    char b1[TL_SID_STRING_MAX], b2[TL_SID_STRING_MAX];
+    for (size_t i = 0; i < sizeof app_rows / sizeof app_rows[0]; i++) {
+        const app_row *r = &app_rows[i];
+        tl_iis_audit *a = load(r->file);
+        const tl_iis_app *app = find_app(a, r->site, r->path);
+        if (!app) {
+            print_error("row %zu: %s %s%s not found\n", i, r->file, r->site, r->path);
+            failures++;
+            tl_iis_audit_free(a);
+            continue;
+        }
+        char prov[256] = "";
+        for (size_t k = 0; k < app->auth.provider_count; k++) {
+            if (k)
+                strcat(prov, ",");
+            strncat(prov, app->auth.providers[k], sizeof prov - strlen(prov) - 1);
+        }
+        const char *psid = sid_text(&app->pool->identity, b1);
+        const char *asid = sid_text(app->anonymous, b2);
+        int ok = same(app->app_pool, r->pool) && same(app->pool->identity.name, r->process) &&
+                 (!r->process_sid || same(psid, r->process_sid)) &&
+                 same(app->anonymous ? app->anonymous->name : NULL, r->anon) &&
+                 (!r->anon_sid || same(asid, r->anon_sid)) &&
+                 app->auth.windows_enabled == (bool)r->windows && strcmp(prov, r->providers) == 0 &&
+                 app->auth.use_kernel_mode == (bool)r->kernel &&
+                 app->auth.use_app_pool_credentials == (bool)r->apc &&
+                 (r->error ? app->config_error && strstr(app->config_error, r->error)
+                           : !app->config_error) &&
+                 same(app->physical_path, r->physical);
+        /* A pool identity always has its S-1-5-82 SID. */
+        if (app->pool->identity_type == TL_IIS_APPPOOL_IDENTITY &&
+            (!psid || strncmp(psid, "S-1-5-82-", 9) != 0))
+            ok = 0;
+        if (!ok) {
+            print_error("row %zu (%s %s%s): pool=%s process=%s (%s) anon=%s (%s) windows=%d "
+                        "[%s] kernel=%d apc=%d error=%s path=%s\n",
+                        i, r->file, r->site, r->path, app->app_pool, app->pool->identity.name,
+                        psid ? psid : "null", app->anonymous ? app->anonymous->name : "off",
+                        asid ? asid : "null", app->auth.windows_enabled, prov,
+                        app->auth.use_kernel_mode, app->auth.use_app_pool_credentials,
+                        app->config_error ? app->config_error : "none",
+                        app->physical_path ? app->physical_path : "null");
+            failures++;
+        }
+        tl_iis_audit_free(a);
+    }
+    assert_int_equal(failures, 0);
+}
+
+/* Which sites share an anonymous identity; "" = none. */
+typedef struct shared_row {
+    const char *file;
+    const char *groups; /* "identity:site,site;identity:site,site" */
+} shared_row;
+
+static const shared_row shared_rows[] = {
+    {"iis/coke-pepsi.config", "NT AUTHORITY\\IUSR:coke,pepsi"},
+    {"iis/coke-pepsi-isolated.config", ""},
+    {"iis/defaults.config", ""},
+    {"iis/pool-identities.config", ""},
+    {"iis/locations.config", ""},
+    {"iis/locked.config", "NT AUTHORITY\\IUSR:coke,pepsi,fanta"},
+    {"iis/iisexpress.config", "IIS APPPOOL\\Clr4IntegratedAppPool:WebSite1,MyApp"},
+    {"iis/shared-pool.config", "IIS APPPOOL\\Drinks:coke,pepsi"},
+};
+
+static void test_shared_rows(void **state)
+{
+    (void)state;
+    int failures = 0;
+    for (size_t i = 0; i < sizeof shared_rows / sizeof shared_rows[0]; i++) {
+        tl_iis_audit *a = load(shared_rows[i].file);
+        char got[512] = "";
+        for (size_t g = 0; g < tl_iis_shared_count(a); g++) {
+            const tl_iis_shared_identity *s = tl_iis_shared_at(a, g);
+            if (g)
+                strcat(got, ";");
+            strncat(got, s->identity.name, sizeof got - strlen(got) - 1);
+            strcat(got, ":");
+            for (size_t k = 0; k < s->site_count; k++) {
+                if (k)
+                    strcat(got, ",");
+                strncat(got, s->sites[k], sizeof got - strlen(got) - 1);
+            }
+        }
+        if (strcmp(got, shared_rows[i].groups) != 0) {
+            print_error("%s: shared '%s', expected '%s'\n", shared_rows[i].file, got,
+                        shared_rows[i].groups);
+            failures++;
+        }
+        tl_iis_audit_free(a);
+    }
+    assert_int_equal(failures, 0);
+}
+
+/* Findings: kinds present (in order of appearance) per file. */
+typedef struct finding_row {
+    const char *file;
+    const char *kinds; /* comma-joined tl_iis_finding_kind_name()s */
+} finding_row;
+
+static const finding_row finding_rows[] = {
+    {"iis/coke-pepsi.config", "shared_anonymous_identity,network_identity"},
+    {"iis/coke-pepsi-isolated.config", "network_identity"},
+    {"iis/pool-identities.config", "local_system_pool,network_identity,network_identity"},
+    {"iis/shared-pool.config",
+     "undeclared_pool,shared_anonymous_identity,shared_application_pool,network_identity"},
+    {"iis/locked.config",
+     "shared_anonymous_identity,locked_section,locked_section,network_identity"},
+};
+
+static void test_findings(void **state)
+{
+    (void)state;
+    int failures = 0;
+    for (size_t i = 0; i < sizeof finding_rows / sizeof finding_rows[0]; i++) {
+        tl_iis_audit *a = load(finding_rows[i].file);
+        char got[512] = "";
+        for (size_t k = 0; k < tl_iis_finding_count(a); k++) {
+            const tl_iis_finding *f = tl_iis_finding_at(a, k);
+            if (k)
+                strcat(got, ",");
+            strcat(got, tl_iis_finding_kind_name(f->kind));
+            if (!f->text[0] || !f->fix[0] || !f->site_count)
+                failures++;
+        }
+        if (strcmp(got, finding_rows[i].kinds) != 0) {
+            print_error("%s: findings '%s', expected '%s'\n", finding_rows[i].file, got,
+                        finding_rows[i].kinds);
+            failures++;
+        }
+        tl_iis_audit_free(a);
+    }
+    assert_int_equal(failures, 0);
+}
+
+/* The seed's sentence, word for word, with its fix. */
+static void test_coke_pepsi_words(void **state)
+{
+    (void)state;
+    tl_iis_audit *a = load("iis/coke-pepsi.config");
+    const tl_iis_finding *f = tl_iis_finding_at(a, 0);
+    assert_non_null(f);
+    assert_string_equal(f->text, "sites coke and pepsi both serve anonymous requests as "
+                                 "NT AUTHORITY\\IUSR: either can read the other's content");
+    assert_non_null(strstr(f->fix, "userName=\"\""));
+    assert_non_null(strstr(f->fix, "one pool per site"));
+    tl_iis_audit_free(a);
+}
+
+static void test_json_contract(void **state)
+{
+    (void)state;
+    tl_iis_audit *a = load("iis/pool-identities.config");
+    char *text = NULL;
+    assert_tl_ok(tl_iis_audit_to_json(&text, a));
+    /* Passwords are never read, so they cannot leak. */
+    assert_null(strstr(text, "Secr3t"));
+    assert_null(strstr(text, "never-print"));
+    json_error_t err;
+    json_t *j = json_loads(text, 0, &err);
+    assert_non_null(j);
+    json_t *sites = json_object_get(j, "sites");
+    assert_int_equal(json_array_size(sites), 5);
+    json_t *d = json_array_get(sites, 3);
+    assert_string_equal(json_string_value(json_object_get(d, "name")), "d");
+    json_t *pid = json_object_get(d, "process_identity");
+    assert_string_equal(json_string_value(json_object_get(pid, "name")), "CONTOSO\\svc-web");
+    assert_true(json_is_null(json_object_get(pid, "sid")));
+    assert_true(json_is_array(json_object_get(d, "applications")));
+    assert_true(json_is_array(json_object_get(j, "shared_anonymous_identities")));
+    json_decref(j);
+    tl_free(text);
+    tl_iis_audit_free(a);
+
+    a = load("iis/coke-pepsi.config");
+    assert_tl_ok(tl_iis_audit_to_json(&text, a));
+    j = json_loads(text, 0, &err);
+    json_t *g = json_array_get(json_object_get(j, "shared_anonymous_identities"), 0);
+    json_t *id = json_object_get(g, "identity");
+    assert_string_equal(json_string_value(json_object_get(id, "sid")), "S-1-5-17");
+    assert_int_equal(json_array_size(json_object_get(g, "sites")), 2);
+    json_t *coke = json_array_get(json_object_get(j, "sites"), 0);
+    json_t *anon = json_object_get(coke, "anonymous_identity");
+    assert_string_equal(json_string_value(json_object_get(anon, "name")), "NT AUTHORITY\\IUSR");
+    json_decref(j);
+    tl_free(text);
+    tl_iis_audit_free(a);
+}
+
+static void test_scenario(void **state)
+{
+    (void)state;
+    tl_iis_audit *a = load("iis/coke-pepsi-isolated.config");
+    tl_iis_scenario_options o = {"WEB01", "CONTOSO", NULL, NULL, "MSSQLSvc/db01.contoso.com:1433",
+                                 NULL};
+    char *text = NULL;
+    assert_tl_ok(tl_iis_site_scenario_json(&text, a, 1, &o));
+    json_error_t err;
+    json_t *j = json_loads(text, 0, &err);
+    assert_non_null(j);
+    assert_int_equal(json_integer_value(json_object_get(j, "tokenlens_scenario")), 1);
+    json_t *pool = json_object_get(j, "app_pool");
+    assert_string_equal(json_string_value(json_object_get(pool, "name")), "Pepsi");
+    assert_string_equal(json_string_value(json_object_get(pool, "identity")),
+                        "ApplicationPoolIdentity");
+    json_t *anon = json_object_get(json_object_get(j, "site"), "anonymous");
+    assert_string_equal(json_string_value(json_object_get(anon, "user")), "");
+    assert_true(json_is_null(json_object_get(json_object_get(j, "request"), "user")));
+    json_decref(j);
+    /* The explain engine accepts it. */
+    tl_scenario *sc = NULL;
+    assert_tl_ok(tl_scenario_from_json(&sc, text, strlen(text)));
+    tl_scenario_free(sc);
+    tl_free(text);
+    assert_tl_error(tl_iis_site_scenario_json(&text, a, 9, NULL), TL_ERANGE);
+    tl_iis_scenario_options bad = {0};
+    bad.application = "/nope";
+    assert_tl_error(tl_iis_site_scenario_json(&text, a, 0, &bad), TL_ENOTFOUND);
+    tl_iis_audit_free(a);
+}
+
+/* Hostile and broken files: the error code and the line it names. */
+typedef struct bad_row {
+    const char *file;
+    int code;
+    const char *where; /* prefix of tl_error::path */
+} bad_row;
+
+static const bad_row bad_rows[] = {
+    {"iis/hostile/billion-laughs.config", TL_EPARSE, "line 2,"},
+    {"iis/hostile/external-entity.config", TL_EPARSE, "line 2,"},
+    {"iis/hostile/undefined-entity.config", TL_EPARSE, "line 4,"},
+    {"iis/hostile/deep-nesting.config", TL_ELIMIT, "line 3,"},
+    {"iis/hostile/truncated.config", TL_EPARSE, "line "},
+    {"iis/hostile/wrong-root.config", TL_EPARSE, "line 2,"},
+    {"iis/hostile/bad-identity-type.config", TL_EPARSE, "line 5,"},
+};
+
+static void test_hostile_files(void **state)
+{
+    (void)state;
+    int failures = 0;
+    for (size_t i = 0; i < sizeof bad_rows / sizeof bad_rows[0]; i++) {
+        tl_iis_audit *a = (tl_iis_audit *)1;
+        int rc = tl_iis_audit_load(&a, tl_test_data(bad_rows[i].file), NULL);
+        const tl_error *e = tl_error_last();
+        if (rc != bad_rows[i].code || a != NULL ||
+            strncmp(e->path, bad_rows[i].where, strlen(bad_rows[i].where)) != 0 ||
+            !strstr(e->message, "line ")) {
+            print_error("%s: rc=%s path='%s' message='%s'\n", bad_rows[i].file,
+                        tl_error_name(rc), e->path, e->message);
+            failures++;
+        }
+    }
+    assert_int_equal(failures, 0);
+    tl_iis_audit *a = NULL;
+    assert_tl_error(tl_iis_audit_load(&a, tl_test_data("iis/no-such-file.config"), NULL), TL_EIO);
+    assert_tl_error(tl_iis_audit_parse(NULL, "", 0, NULL), TL_EINVAL);
+    assert_tl_error(tl_iis_audit_parse(&a, "", 0, NULL), TL_EPARSE);
+}
+
+/* A 2 MiB attribute is refused after 1 MiB without markup, quickly. */
+static void test_huge_attribute(void **state)
+{
+    (void)state;
+    const char *head = "<configuration><system.applicationHost><sites><site name=\"";
+    size_t n = 2u * 1024u * 1024u;
+    char *xml = malloc(strlen(head) + n + 64);
+    assert_non_null(xml);
+    strcpy(xml, head);
+    memset(xml + strlen(head), 'A', n);
+    strcpy(xml + strlen(head) + n, "\" /></sites></system.applicationHost></configuration>");
+    tl_iis_audit *a = NULL;
+    assert_tl_error(tl_iis_audit_parse(&a, xml, strlen(xml), NULL), TL_ELIMIT);
+    assert_non_null(strstr(tl_error_last()->path, "line 1"));
+    free(xml);
+}
+
+/* More than 64 MiB is refused even when every byte is markup. */
+static void test_too_large(void **state)
+{
+    (void)state;
+    const char *head = "<configuration>";
+    size_t n = (size_t)TL_IIS_MAX_BYTES + 4096;
+    char *xml = malloc(n);
+    assert_non_null(xml);
+    memcpy(xml, head, strlen(head));
+    for (size_t i = strlen(head); i + 4 <= n; i += 4)
+        memcpy(xml + i, "<a/>", 4);
+    tl_iis_audit *a = NULL;
+    assert_tl_error(tl_iis_audit_parse(&a, xml, n - n % 4, NULL), TL_ELIMIT);
+    free(xml);
+}
+
+/* UTF-16LE with a BOM (Notepad's "Unicode") reads the same as UTF-8. */
+static void test_utf16(void **state)
+{
+    (void)state;
+    const char *src = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><configuration>"
+                      "<system.applicationHost><applicationPools><add name=\"P\" />"
+                      "</applicationPools><sites><site name=\"s\" id=\"1\"><application "
+                      "path=\"/\" applicationPool=\"P\" /></site></sites>"
+                      "</system.applicationHost></configuration>";
+    size_t n = strlen(src);
+    char *w = malloc(2 * n + 2);
+    assert_non_null(w);
+    w[0] = (char)0xFF;
+    w[1] = (char)0xFE;
+    for (size_t i = 0; i < n; i++) {
+        w[2 + 2 * i] = src[i];
+        w[3 + 2 * i] = 0;
+    }
+    tl_iis_audit *a = NULL;
+    assert_tl_ok(tl_iis_audit_parse(&a, w, 2 * n + 2, NULL));
+    assert_int_equal(tl_iis_site_count(a), 1);
+    assert_string_equal(tl_iis_site_at(a, 0)->apps[0].pool->identity.name, "IIS APPPOOL\\P");
+    tl_iis_audit_free(a);
+    free(w);
+}
+
+/* Every allocation failure is reported as TL_ENOMEM and leaks nothing. */
+static void test_alloc_failures(void **state)
+{
+    (void)state;
+    char *xml = NULL;
+    size_t len = 0;
+    FILE *f = fopen(tl_test_data("iis/locations.config"), "rb");
+    assert_non_null(f);
+    xml = malloc(65536);
+    len = fread(xml, 1, 65536, f);
+    fclose(f);
+    tl_test_alloc_install();
+    int saw_ok = 0;
+    for (unsigned long i = 1; i < 2000 && !saw_ok; i++) {
+        tl_test_alloc_reset();
+        tl_test_alloc_fail_at(i);
+        tl_iis_audit *a = NULL;
+        int rc = tl_iis_audit_parse(&a, xml, len, NULL);
+        if (rc == TL_OK) {
+            char *j = NULL;
+            rc = tl_iis_audit_to_json(&j, a);
+            tl_free(j);
+            tl_iis_audit_free(a);
+            saw_ok = rc == TL_OK;
+        }
+        if (rc != TL_OK && rc != TL_ENOMEM) {
+            tl_test_alloc_uninstall();
+            fail_msg("failure at allocation %lu gave %s: %s", i, tl_error_name(rc),
+                     tl_error_last()->message);
+        }
+        if (tl_test_alloc_outstanding() != 0) {
+            long out = tl_test_alloc_outstanding();
+            tl_test_alloc_uninstall();
+            fail_msg("failure at allocation %lu leaked %ld blocks", i, out);
+        }
+    }
+    tl_test_alloc_uninstall();
+    free(xml);
+    assert_true(saw_ok);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_app_rows),       cmocka_unit_test(test_shared_rows),
+        cmocka_unit_test(test_findings),       cmocka_unit_test(test_coke_pepsi_words),
+        cmocka_unit_test(test_json_contract),  cmocka_unit_test(test_scenario),
+        cmocka_unit_test(test_hostile_files),  cmocka_unit_test(test_huge_attribute),
+        cmocka_unit_test(test_too_large),      cmocka_unit_test(test_utf16),
+        cmocka_unit_test(test_alloc_failures),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
