@@ -1,0 +1,32 @@
+# Runs one CLI invocation and checks its exit status and output.
+#   -DEXE=path -DEMULATOR=wine or "" -DARGS=a|b|c -DRC=n [-DOUT=regex] [-DERR=regex]
+#   [-DNOT_OUT=regex] [-DWORKDIR=dir]
+# Regexes are matched against the whole stdout / stderr.
+string(REPLACE "|" ";" ARGS "${ARGS}")
+set(cmd ${EXE} ${ARGS})
+if(EMULATOR)
+  set(cmd ${EMULATOR} ${cmd})
+endif()
+if(NOT WORKDIR)
+  set(WORKDIR ${CMAKE_CURRENT_BINARY_DIR})
+endif()
+execute_process(COMMAND ${cmd} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err
+                WORKING_DIRECTORY ${WORKDIR})
+string(REPLACE "\r" "" out "${out}")
+string(REPLACE "\r" "" err "${err}")
+set(problems "")
+if(NOT rc STREQUAL RC)
+  string(APPEND problems "exit status ${rc}, expected ${RC}\n")
+endif()
+if(DEFINED OUT AND NOT out MATCHES "${OUT}")
+  string(APPEND problems "stdout does not match: ${OUT}\n")
+endif()
+if(DEFINED NOT_OUT AND out MATCHES "${NOT_OUT}")
+  string(APPEND problems "stdout unexpectedly matches: ${NOT_OUT}\n")
+endif()
+if(DEFINED ERR AND NOT err MATCHES "${ERR}")
+  string(APPEND problems "stderr does not match: ${ERR}\n")
+endif()
+if(problems)
+  message(FATAL_ERROR "${cmd}\n${problems}--- stdout ---\n${out}\n--- stderr ---\n${err}")
+endif()
