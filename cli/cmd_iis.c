@@ -8,6 +8,8 @@ static const char usage[] =
     "       tokenlens iis <applicationHost.config> --explain SITE [--app PATH] [--hop SPN]\n"
     "                     [--machine NAME] [--domain NAME] [--user DOMAIN\\\\USER]\n"
     "                     [--protocol ntlm|kerberos] [--scenario] [--json]\n"
+    "       tokenlens iis <applicationHost.config> (--content SITE=SDDL)... [--content-file FILE]\n"
+    "                     [--json]\n"
     "\n"
     "Reads an IIS (or IIS Express) applicationHost.config and shows, per site and application,\n"
     "the application pool, the process identity (with its SID: S-1-5-82-... for\n"
@@ -26,7 +28,12 @@ static const char usage[] =
     "  --machine NAME    the web server's computer name (default WEB01)\n"
     "  --domain NAME     its NetBIOS domain (default: a workgroup machine)\n"
     "  --user NAME       the requesting user (default: anonymous when the site allows it)\n"
-    "  --protocol P      how that user authenticated: ntlm (default) or kerberos\n";
+    "  --protocol P      how that user authenticated: ntlm (default) or kerberos\n"
+    "  --content SITE=SDDL  the security descriptor of SITE's content folder (from\n"
+    "                    icacls /save or Get-Acl | %% Sddl); with two or more, the isolation\n"
+    "                    verdict: which sites' anonymous identities can read which sites'\n"
+    "                    content (exit status 1 when isolation fails)\n"
+    "  --content-file F  the same as lines SITE=SDDL in a file (# starts a comment)\n";
 
 static json_t *ident(const tl_iis_identity *id)
 {
@@ -112,6 +119,16 @@ static void print_text(const tl_iis_audit *a)
 
 /* The explain engine answers "and off the box?" for one site. */
 #include "tokenlens/sim.h"
+#include "tokenlens/sd.h"
+
+static int ascii_casecmp(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int x = (*a >= 'A' && *a <= 'Z') ? *a + 32 : *a, y = (*b >= 'A' && *b <= 'Z') ? *b + 32 : *b;
+        if (x != y || !x)
+            return x - y;
+    }
+}
 
 static int explain_site(const tl_iis_audit *a, cli_opt *opts, int json)
 {
@@ -153,6 +170,147 @@ static int explain_site(const tl_iis_audit *a, cli_opt *opts, int json)
     return CLI_OK;
 }
 
+
+/* ---- isolation verdict ------------------------------------------------------------------ */
+
+typedef struct content_list {
+    char **sites;
+    tl_sd **sds;
+    size_t n;
+} content_list;
+
+static void content_free(content_list *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->sites[i]);
+        tl_sd_free(c->sds[i]);
+    }
+    free(c->sites);
+    free(c->sds);
+}
+
+static int content_add(content_list *c, const char *spec, const char *where)
+{
+    const char *eq = strchr(spec, '=');
+    if (!eq || eq == spec) {
+        fprintf(stderr, "tokenlens iis: %s: expected SITE=SDDL, not '%s'\n", where, spec);
+        return CLI_USAGE;
+    }
+    char **ns = realloc(c->sites, (c->n + 1) * sizeof *ns);
+    if (ns)
+        c->sites = ns;
+    tl_sd **nd = realloc(c->sds, (c->n + 1) * sizeof *nd);
+    if (nd)
+        c->sds = nd;
+    char *site = malloc((size_t)(eq - spec) + 1);
+    if (!ns || !nd || !site) {
+        free(site);
+        fprintf(stderr, "tokenlens iis: out of memory\n");
+        return CLI_FAILED;
+    }
+    memcpy(site, spec, (size_t)(eq - spec));
+    site[eq - spec] = '\0';
+    tl_sd *sd = NULL;
+    int rc = tl_sd_from_sddl(&sd, eq + 1, NULL);
+    if (rc != TL_OK) {
+        free(site);
+        return cli_fail("iis", rc, where);
+    }
+    c->sites[c->n] = site;
+    c->sds[c->n] = sd;
+    c->n++;
+    return CLI_OK;
+}
+
+static int content_file(content_list *c, const char *path)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "tokenlens iis: cannot open '%s'\n", path);
+        return CLI_FAILED;
+    }
+    text = malloc(1u << 20);
+    len = text ? fread(text, 1, (1u << 20) - 1, f) : 0;
+    fclose(f);
+    if (!text)
+        return CLI_FAILED;
+    text[len] = '\0';
+    int st = CLI_OK;
+    unsigned line = 0;
+    for (char *p = text; p && *p && st == CLI_OK;) {
+        char *nl = strchr(p, '\n');
+        if (nl)
+            *nl = '\0';
+        line++;
+        size_t n = strlen(p);
+        while (n && (p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\t'))
+            p[--n] = '\0';
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p && *p != '#') {
+            char where[64];
+            snprintf(where, sizeof where, "%.40s line %u", path, line);
+            st = content_add(c, p, where);
+        }
+        p = nl ? nl + 1 : NULL;
+    }
+    free(text);
+    return st;
+}
+
+static int isolation(const tl_iis_audit *a, content_list *c, int json)
+{
+    tl_iis_isolation *iso = NULL;
+    int rc = tl_iis_isolation_evaluate(&iso, a, (const char *const *)c->sites,
+                                       (const tl_sd *const *)c->sds, c->n);
+    if (rc != TL_OK)
+        return cli_fail("iis", rc, "isolation");
+    bool holds = tl_iis_isolation_holds(iso);
+    size_t n = tl_iis_isolation_count(iso);
+    if (json) {
+        json_t *o = json_object();
+        json_object_set_new(o, "holds", json_boolean(holds));
+        json_t *arr = json_array();
+        for (size_t i = 0; i < n; i++) {
+            const tl_iis_isolation_check *k = tl_iis_isolation_at(iso, i);
+            json_t *e = json_object();
+            json_object_set_new(e, "reader", json_string(k->reader));
+            json_object_set_new(e, "identity", ident(k->identity));
+            json_object_set_new(e, "content", json_string(k->content));
+            json_object_set_new(e, "can_read", k->known ? json_boolean(k->can_read) : json_null());
+            json_object_set_new(e, "reason", json_string(k->reason ? k->reason : ""));
+            json_array_append_new(arr, e);
+        }
+        json_object_set_new(o, "checks", arr);
+        json_t *root = json_object();
+        json_object_set_new(root, "isolation", o);
+        tl_iis_isolation_free(iso);
+        rc = cli_print_json(root);
+        return rc != CLI_OK ? rc : holds ? CLI_OK : CLI_FAILED;
+    }
+    printf("isolation: can each site's anonymous identity read (FILE_GENERIC_READ) each "
+           "site's content?\n");
+    for (size_t i = 0; i < n; i++) {
+        const tl_iis_isolation_check *k = tl_iis_isolation_at(iso, i);
+        bool own = ascii_casecmp(k->reader, k->content) == 0;
+        printf("  %-12s as %-40s -> %-12s %s%s\n", k->reader, k->identity->name, k->content,
+               !k->known ? "unknown" : k->can_read ? "CAN READ" : "denied",
+               own ? " (its own content)" : "");
+        if (k->reason && *k->reason)
+            printf("      because %s\n", k->reason);
+    }
+    printf("verdict: %s\n", holds ? "isolation holds: no site's anonymous identity can read "
+                                    "another site's content"
+                                  : "isolation FAILS: a site's anonymous identity can read "
+                                    "another site's content (use the pool identity as the "
+                                    "anonymous user, one pool per site, and grant each folder "
+                                    "to its own IIS APPPOOL\\<pool> only)");
+    tl_iis_isolation_free(iso);
+    return holds ? CLI_OK : CLI_FAILED;
+}
+
 int cmd_iis(int argc, char **argv)
 {
     cli_opt opts[] = {
@@ -181,9 +339,10 @@ int cmd_iis(int argc, char **argv)
     int json = cli_find(opts, "json")->seen;
     for (int i = 0; i < cli_find(opts, "var")->nvalues; i++)
         if (!strchr(cli_find(opts, "var")->values[i], '=')) {
+            st = cli_usage("iis", "--var takes NAME=VALUE, not '%s'",
+                           cli_find(opts, "var")->values[i]);
             cli_opts_free(opts);
-            return cli_usage("iis", "--var takes NAME=VALUE, not '%s'",
-                             cli_find(opts, "var")->values[i]);
+            return st;
         }
     tl_iis_options o;
     memset(&o, 0, sizeof o);
@@ -195,7 +354,18 @@ int cmd_iis(int argc, char **argv)
         cli_opts_free(opts);
         return cli_fail("iis", rc, pos[0]);
     }
-    if (cli_find(opts, "explain")->seen) {
+    content_list content = {NULL, NULL, 0};
+    cli_opt *co = cli_find(opts, "content");
+    st = CLI_OK;
+    for (int i = 0; i < co->nvalues && st == CLI_OK; i++)
+        st = content_add(&content, co->values[i], "--content");
+    if (st == CLI_OK && cli_find(opts, "content-file")->seen)
+        st = content_file(&content, cli_find(opts, "content-file")->value);
+    if (st != CLI_OK) {
+        /* already reported */
+    } else if (content.n) {
+        st = isolation(a, &content, json);
+    } else if (cli_find(opts, "explain")->seen) {
         st = explain_site(a, opts, json);
     } else if (json) {
         char *text = NULL;
@@ -211,7 +381,7 @@ int cmd_iis(int argc, char **argv)
         print_text(a);
         st = CLI_OK;
     }
-    (void)ident;
+    content_free(&content);
     tl_iis_audit_free(a);
     cli_opts_free(opts);
     return st;

@@ -199,6 +199,45 @@ typedef struct tl_iis_scenario_options {
 TL_EXTERN int tl_iis_site_scenario_json(char **out, const tl_iis_audit *audit, size_t site,
                                         const tl_iis_scenario_options *options);
 
+/* ---- isolation verdict (needs the security-descriptor module) ---------------------------- */
+
+/** A security descriptor (tokenlens/sd.h). */
+typedef struct tl_sd tl_sd;
+
+/** Can one site's anonymous identity read another site's content folder? */
+typedef struct tl_iis_isolation_check {
+    const char *reader;              /**< site whose anonymous requests do the reading */
+    const tl_iis_identity *identity; /**< its anonymous identity (borrowed from the audit) */
+    const char *content;             /**< site whose content folder is checked */
+    bool known;                      /**< false: the identity's SID is unknown (specific
+                                          account), so no answer */
+    bool can_read;                   /**< FILE_GENERIC_READ granted */
+    const char *reason;              /**< the deciding ACE(s) in words */
+} tl_iis_isolation_check;
+
+typedef struct tl_iis_isolation tl_iis_isolation;
+
+/**
+ * The isolation verdict: for every site in `sites` with anonymous authentication on, and every
+ * site in `sites` (itself included), an offline access check of the reader's anonymous
+ * identity (as a token with the groups Windows gives it: see docs/iis.md) against the content
+ * descriptor for FILE_GENERIC_READ. `sites[i]` names a site of the audit and
+ * `descriptors[i]` is its content folder's descriptor (e.g. from `icacls /save` or
+ * `Get-Acl | % Sddl`). TL_ENOTFOUND when a name is not a site of the audit.
+ * Ownership: *out is freed with tl_iis_isolation_free(); it borrows from `audit`, which must
+ * outlive it. The descriptors are not kept.
+ */
+TL_EXTERN int tl_iis_isolation_evaluate(tl_iis_isolation **out, const tl_iis_audit *audit,
+                                        const char *const *sites, const tl_sd *const *descriptors,
+                                        size_t count);
+TL_EXTERN void tl_iis_isolation_free(tl_iis_isolation *iso);
+/** Checks, reader-major in the order given. */
+TL_EXTERN size_t tl_iis_isolation_count(const tl_iis_isolation *iso);
+TL_EXTERN const tl_iis_isolation_check *tl_iis_isolation_at(const tl_iis_isolation *iso,
+                                                            size_t index);
+/** True when no site's anonymous identity can read another site's content. */
+TL_EXTERN bool tl_iis_isolation_holds(const tl_iis_isolation *iso);
+
 #ifdef __cplusplus
 }
 #endif

@@ -3,6 +3,7 @@
 #include "tl_test.h"
 #include "tokenlens/iis.h"
 #include "tokenlens/sim.h"
+#include "tokenlens/sd.h"
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -490,6 +491,70 @@ static void test_alloc_failures(void **state)
     assert_true(saw_ok);
 }
 
+/* Issue 9 item 4: with IUSR as everyone's anonymous user, coke can read pepsi's content; with
+ * the pool identity and a folder granted to it alone, it cannot. */
+typedef struct iso_row {
+    const char *config, *coke_sddl, *pepsi_sddl;
+    int holds;
+    int coke_reads_pepsi;
+} iso_row;
+
+#define ADMIN "O:BAG:SYD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)"
+static const iso_row iso_rows[] = {
+    {"iis/coke-pepsi.config", ADMIN "(A;OICI;0x1200a9;;;S-1-5-17)",
+     ADMIN "(A;OICI;0x1200a9;;;S-1-5-17)", 0, 1},
+    {"iis/coke-pepsi-isolated.config", ADMIN "(A;OICI;0x1200a9;;;" COKE_SID ")",
+     ADMIN "(A;OICI;0x1200a9;;;" PEPSI_SID ")", 1, 0},
+    /* Pool identities, but the folders grant IIS_IUSRS, which every worker process has. */
+    {"iis/coke-pepsi-isolated.config", ADMIN "(A;OICI;0x1200a9;;;IS)", ADMIN "(A;OICI;0x1200a9;;;IS)",
+     0, 1},
+    /* A deny for the other site's identity wins over Users being allowed. */
+    {"iis/coke-pepsi-isolated.config", ADMIN "(D;OICI;FA;;;" PEPSI_SID ")(A;OICI;FR;;;BU)",
+     ADMIN "(D;OICI;FA;;;" COKE_SID ")(A;OICI;FR;;;BU)", 1, 0},
+};
+
+static void test_isolation(void **state)
+{
+    (void)state;
+    int failures = 0;
+    for (size_t i = 0; i < sizeof iso_rows / sizeof iso_rows[0]; i++) {
+        tl_iis_audit *a = load(iso_rows[i].config);
+        tl_sd *sds[2] = {NULL, NULL};
+        assert_tl_ok(tl_sd_from_sddl(&sds[0], iso_rows[i].coke_sddl, NULL));
+        assert_tl_ok(tl_sd_from_sddl(&sds[1], iso_rows[i].pepsi_sddl, NULL));
+        const char *names[2] = {"coke", "pepsi"};
+        tl_iis_isolation *iso = NULL;
+        assert_tl_ok(tl_iis_isolation_evaluate(&iso, a, names, (const tl_sd *const *)sds, 2));
+        int coke_pepsi = -1;
+        for (size_t k = 0; k < tl_iis_isolation_count(iso); k++) {
+            const tl_iis_isolation_check *c = tl_iis_isolation_at(iso, k);
+            if (strcmp(c->reader, "coke") == 0 && strcmp(c->content, "pepsi") == 0)
+                coke_pepsi = c->can_read;
+        }
+        if (tl_iis_isolation_holds(iso) != (bool)iso_rows[i].holds ||
+            coke_pepsi != iso_rows[i].coke_reads_pepsi) {
+            print_error("isolation row %zu: holds=%d coke->pepsi=%d\n", i,
+                        tl_iis_isolation_holds(iso), coke_pepsi);
+            failures++;
+        }
+        tl_iis_isolation_free(iso);
+        tl_sd_free(sds[0]);
+        tl_sd_free(sds[1]);
+        tl_iis_audit_free(a);
+    }
+    assert_int_equal(failures, 0);
+    tl_iis_audit *a = load("iis/coke-pepsi.config");
+    const char *bad[1] = {"fanta"};
+    tl_sd *sd = NULL;
+    assert_tl_ok(tl_sd_from_sddl(&sd, "D:(A;;FR;;;WD)", NULL));
+    tl_iis_isolation *iso = NULL;
+    assert_tl_error(tl_iis_isolation_evaluate(&iso, a, bad, (const tl_sd *const *)&sd, 1),
+                    TL_ENOTFOUND);
+    assert_null(iso);
+    tl_sd_free(sd);
+    tl_iis_audit_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -498,7 +563,7 @@ int main(void)
         cmocka_unit_test(test_json_contract),  cmocka_unit_test(test_scenario),
         cmocka_unit_test(test_hostile_files),  cmocka_unit_test(test_huge_attribute),
         cmocka_unit_test(test_too_large),      cmocka_unit_test(test_utf16),
-        cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_isolation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""CLI tests of `tokenlens iis`: check_iis.py CASE TOKENLENS DATA_DIR. One case per CTest test;
+every failed expectation of a case is reported before it fails."""
+import json
+import subprocess
+import sys
+
+CASE, EXE, DATA = sys.argv[1], sys.argv[2], sys.argv[3]
+failures = []
+
+
+def run(*args):
+    p = subprocess.run([EXE, "iis", *args], capture_output=True, text=True, timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+def expect(cond, what):
+    if not cond:
+        failures.append(what)
+
+
+def cfg(name):
+    return f"{DATA}/iis/{name}"
+
+
+def audit(name, *extra):
+    rc, out, err = run(cfg(name), "--json", *extra)
+    expect(rc == 0, f"{name}: exit {rc}, stderr {err!r}")
+    return json.loads(out) if rc == 0 else {"sites": [], "shared_anonymous_identities": [],
+                                            "findings": [], "application_pools": []}
+
+
+def site(doc, name):
+    return next((s for s in doc["sites"] if s["name"] == name), None)
+
+
+def ident(i):
+    return None if i is None else (i["name"], i["sid"])
+
+
+COKE = "S-1-5-82-2346938391-3125840486-1306306810-1705824326-1878068061"
+PEPSI = "S-1-5-82-879463526-3507018075-3562439838-1272300402-3951147617"
+
+
+def case_coke_pepsi():
+    d = audit("coke-pepsi.config")
+    expect([s["name"] for s in d["sites"]] == ["coke", "pepsi"], "two sites coke, pepsi")
+    c, p = site(d, "coke"), site(d, "pepsi")
+    expect(c["app_pool"] == "Coke" and p["app_pool"] == "Pepsi", "pools Coke, Pepsi")
+    expect(ident(c["process_identity"]) == ("IIS APPPOOL\\Coke", COKE), "coke process identity")
+    expect(ident(p["process_identity"]) == ("IIS APPPOOL\\Pepsi", PEPSI), "pepsi process identity")
+    for s in (c, p):
+        expect(ident(s["anonymous_identity"]) == ("NT AUTHORITY\\IUSR", "S-1-5-17"),
+               f"{s['name']} anonymous as IUSR")
+        expect(isinstance(s["applications"], list) and s["applications"][0]["path"] == "/",
+               f"{s['name']} applications")
+    sh = d["shared_anonymous_identities"]
+    expect(len(sh) == 1 and ident(sh[0]["identity"]) == ("NT AUTHORITY\\IUSR", "S-1-5-17")
+           and sh[0]["sites"] == ["coke", "pepsi"], f"shared IUSR group: {sh}")
+    kinds = [f["kind"] for f in d["findings"]]
+    expect("shared_anonymous_identity" in kinds, f"shared finding in {kinds}")
+    rc, out, _ = run(cfg("coke-pepsi.config"))
+    expect(rc == 0, "plain output exit 0")
+    expect("sites coke and pepsi both serve anonymous requests as NT AUTHORITY\\IUSR: either "
+           "can read the other's content" in out, "the finding in plain words")
+    expect("one pool per site" in out, "the fix in plain words")
+
+
+def case_coke_pepsi_isolated():
+    d = audit("coke-pepsi-isolated.config")
+    expect(ident(site(d, "coke")["anonymous_identity"]) == ("IIS APPPOOL\\Coke", COKE),
+           "coke anonymous = its pool identity")
+    expect(ident(site(d, "pepsi")["anonymous_identity"]) == ("IIS APPPOOL\\Pepsi", PEPSI),
+           "pepsi anonymous = its pool identity")
+    expect(d["shared_anonymous_identities"] == [], "no shared anonymous identity")
+    expect(not any(f["kind"] in ("shared_anonymous_identity", "shared_application_pool")
+                   for f in d["findings"]), "no sharing findings")
+    rc, out, _ = run(cfg("coke-pepsi-isolated.config"))
+    expect("shared anonymous identities: none" in out, "plain output says none")
+
+
+def case_rules():
+    d = audit("pool-identities.config")
+    text = json.dumps(d)
+    expect("Secr3t" not in text and "never-print" not in text, "no password in the output")
+    rc, out, err = run(cfg("pool-identities.config"))
+    expect("Secr3t" not in out + err and "never-print" not in out + err, "no password in text")
+    pools = {p["name"]: p for p in d["application_pools"]}
+    expect(pools["inherits"]["identity_type"] == "NetworkService", "applicationPoolDefaults inherited")
+    expect(pools["svc"]["user_name"] == "CONTOSO\\svc-web" and
+           pools["svc"]["process_identity"]["sid"] is None, "SpecificUser: name, no SID")
+    expect(any(f["kind"] == "local_system_pool" and f["severity"] == "critical"
+               for f in d["findings"]), "LocalSystem finding")
+    d = audit("locations.config")
+    shop = site(d, "shop")
+    api = next(a for a in shop["applications"] if a["path"] == "/api")
+    expect(api["anonymous_identity"] is None, "shop/api: anonymous off")
+    expect(api["windows_authentication"] == {"enabled": True, "providers": ["Negotiate"],
+                                             "use_kernel_mode": False,
+                                             "use_app_pool_credentials": True},
+           f"shop/api windows: {api['windows_authentication']}")
+    expect(site(d, "blog")["anonymous_identity"]["name"] == "CONTOSO\\anon-blog",
+           "blog: specific anonymous user")
+    d = audit("locked.config")
+    expect("500.19" in (site(d, "coke")["applications"][0]["config_error"] or ""),
+           "coke: locked section error")
+    expect(ident(site(d, "coke")["anonymous_identity"]) == ("NT AUTHORITY\\IUSR", "S-1-5-17"),
+           "coke keeps the locked IUSR")
+    d = audit("defaults.config")
+    expect(site(d, "plain")["app_pool"] == "DefaultAppPool" and
+           site(d, "plain")["anonymous_identity"] is None, "defaults: DefaultAppPool, anonymous off")
+    d = audit("shared-pool.config")
+    kinds = [f["kind"] for f in d["findings"]]
+    expect("undeclared_pool" in kinds and "shared_application_pool" in kinds, f"findings {kinds}")
+
+
+def case_iisexpress():
+    d = audit("iisexpress.config", "--var", "IIS_SITES_HOME=C:\\Users\\me\\Documents\\My Web Sites")
+    w = site(d, "WebSite1")
+    expect(w["physical_path"] == "C:\\Users\\me\\Documents\\My Web Sites\\WebSite1",
+           f"%IIS_SITES_HOME% expanded: {w['physical_path']}")
+    expect(w["anonymous_identity"]["name"] == "IIS APPPOOL\\Clr4IntegratedAppPool",
+           "userName=\"\" -> pool identity")
+
+
+def case_hostile():
+    for name, line in [("billion-laughs", 2), ("external-entity", 2), ("deep-nesting", 3),
+                       ("truncated", None), ("undefined-entity", 4), ("wrong-root", 2),
+                       ("bad-identity-type", 5)]:
+        rc, out, err = run(cfg(f"hostile/{name}.config"))
+        expect(rc == 1, f"{name}: exit {rc}")
+        want = f"line {line}," if line else "line "
+        expect(want in err, f"{name}: stderr names the line ({want!r}): {err!r}")
+        expect(out == "", f"{name}: nothing on stdout")
+
+
+def case_usage():
+    rc, out, _ = run("--help")
+    expect(rc == 0 and "applicationHost.config" in out, "--help")
+    rc, _, _ = run()
+    expect(rc == 2, "no file: usage error")
+    rc, _, _ = run(cfg("coke-pepsi.config"), "--var", "NOEQUALS")
+    expect(rc == 2, "--var without =")
+    rc, _, err = run(cfg("does-not-exist.config"))
+    expect(rc == 1 and "does-not-exist" in err, "missing file: exit 1 naming it")
+    rc, _, _ = run(cfg("coke-pepsi.config"), "--bogus")
+    expect(rc == 2, "unknown option")
+
+
+def case_isolation():
+    rc, out, err = run(cfg("coke-pepsi.config"), "--content-file", cfg("coke-pepsi.content"),
+                       "--json")
+    expect(rc == 1, f"IUSR: isolation fails, exit {rc} {err!r}")
+    iso = json.loads(out)["isolation"] if out else {"holds": None, "checks": []}
+    expect(iso["holds"] is False, "IUSR: holds false")
+    cross = [(c["reader"], c["content"], c["can_read"]) for c in iso["checks"]
+             if c["reader"] != c["content"]]
+    expect(sorted(cross) == [("coke", "pepsi", True), ("pepsi", "coke", True)],
+           f"IUSR cross reads: {cross}")
+    rc, out, err = run(cfg("coke-pepsi-isolated.config"), "--content-file",
+                       cfg("coke-pepsi-isolated.content"), "--json")
+    expect(rc == 0, f"pool identity: isolation holds, exit {rc} {err!r}")
+    iso = json.loads(out)["isolation"] if out else {"holds": None, "checks": []}
+    expect(iso["holds"] is True, "pool identity: holds true")
+    got = sorted((c["reader"], c["content"], c["can_read"]) for c in iso["checks"])
+    expect(got == [("coke", "coke", True), ("coke", "pepsi", False), ("pepsi", "coke", False),
+                   ("pepsi", "pepsi", True)], f"pool identity checks: {got}")
+    rc, out, _ = run(cfg("coke-pepsi.config"), "--content-file", cfg("coke-pepsi.content"))
+    expect(rc == 1 and "isolation FAILS" in out, "plain verdict fails")
+    rc, _, err = run(cfg("coke-pepsi.config"), "--content", "coke=D:(A;;FR;;;ZZ)")
+    expect(rc == 1 and "offset" in err, f"bad SDDL names the offset: {err!r}")
+    rc, _, err = run(cfg("coke-pepsi.config"), "--content", "fanta=D:(A;;FR;;;WD)")
+    expect(rc == 1 and "fanta" in err, "unknown site")
+    rc, _, _ = run(cfg("coke-pepsi.config"), "--content", "no-equals")
+    expect(rc == 2, "--content without =")
+
+
+def case_explain():
+    rc, out, err = run(cfg("coke-pepsi.config"), "--explain", "coke", "--hop",
+                       "MSSQLSvc/db01.contoso.com:1433", "--domain", "CONTOSO", "--json")
+    expect(rc == 0, f"explain exit {rc}: {err!r}")
+    if rc == 0:
+        d = json.loads(out)
+        expect(d["process"]["name"] == "IIS APPPOOL\\Coke", "explain: process")
+        expect(d["hops"][0]["arrives_as"]["name"] == "NT AUTHORITY\\ANONYMOUS LOGON",
+               f"IUSR arrives anonymously: {d['hops'][0]['arrives_as']}")
+    rc, out, _ = run(cfg("coke-pepsi.config"), "--explain", "pepsi", "--scenario")
+    expect(rc == 0 and json.loads(out)["tokenlens_scenario"] == 1, "--scenario prints v1")
+    rc, _, err = run(cfg("coke-pepsi.config"), "--explain", "fanta")
+    expect(rc == 1 and "fanta" in err, "explain: unknown site")
+
+
+globals()[f"case_{CASE}"]()
+for f in failures:
+    print(f"FAIL {CASE}: {f}")
+sys.exit(1 if failures else 0)
