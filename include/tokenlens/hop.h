@@ -26,6 +26,7 @@
 #define TOKENLENS_HOP_H
 
 #include "tokenlens/common.h"
+#include "tokenlens/token.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -123,10 +124,12 @@ TL_EXTERN int tl_hop_client_new(tl_hop_client **out, const char *target, const t
 
 /**
  * Start a client exchange to `target` with the credentials that arrived at `from` (the middle
- * tier acting as its caller). Fails with TL_ESTATE when `from` is not complete or no
- * delegated credentials arrived: off Windows the hop cannot happen as the user at all (Windows
- * would send ANONYMOUS LOGON). `opts->principal` and `opts->keytab` are ignored.
- * On SSPI the exchange runs while impersonating the caller (ImpersonateSecurityContext).
+ * tier acting as its caller). Fails with TL_ESTATE when `from` is not complete.
+ * GSSAPI: also TL_ESTATE when no delegated credentials arrived -- the hop cannot happen as the
+ * user at all (Windows would send ANONYMOUS LOGON). `opts->principal`/`keytab` are ignored.
+ * SSPI: the outbound credentials are acquired while impersonating the caller
+ * (ImpersonateSecurityContext), exactly as a Windows service does, so without delegation the
+ * exchange proceeds and what arrives is what Windows sends (NTLM: ANONYMOUS LOGON).
  * Ownership: the client borrows the delegated credentials: free it before `from`.
  */
 TL_EXTERN int tl_hop_client_new_delegated(tl_hop_client **out, const tl_hop_server *from,
@@ -196,6 +199,14 @@ TL_EXTERN int tl_hop_server_ticket_flags(uint32_t *out, const tl_hop_server *s);
  * TL_ENOTSUP off Windows (there are no tokens), TL_ESTATE before completion.
  */
 TL_EXTERN int tl_hop_server_impersonation_level(int *out, const tl_hop_server *s);
+
+/**
+ * Snapshot of the client's token as the server holds it (Windows: ImpersonateSecurityContext,
+ * tl_live_thread_token(), RevertSecurityContext), so its impersonation level, logon session
+ * and groups can be inspected and saved like any other token. TL_ENOTSUP off Windows,
+ * TL_ESTATE before completion. Ownership: free *out with tl_token_free().
+ */
+TL_EXTERN int tl_hop_server_token(tl_token **out, const tl_hop_server *s);
 
 /** Free a server, including any delegated credentials; NULL is ignored. */
 TL_EXTERN void tl_hop_server_free(tl_hop_server *s);

@@ -499,3 +499,13 @@ void tl_hop_server_free(tl_hop_server *s)
     tl__free(s->client_name);
     tl__free(s);
 }
+
+int tl_hop_server_token(tl_token **out, const tl_hop_server *s)
+{
+    if (!out)
+        return tl__error(TL_EINVAL, "tl_hop_server_token: out is NULL");
+    *out = NULL;
+    if (!s)
+        return tl__error(TL_EINVAL, "tl_hop_server_token: server is NULL");
+    return tl__error(TL_ENOTSUP, "GSSAPI has no access tokens; the client's token exists only on Windows");
+}

@@ -92,3 +92,11 @@ int tl_hop_server_impersonation_level(int *out, const tl_hop_server *s)
     return NOHOP();
 }
 void tl_hop_server_free(tl_hop_server *s) { (void)s; }
+
+int tl_hop_server_token(tl_token **out, const tl_hop_server *s)
+{
+    (void)s;
+    if (out)
+        *out = NULL;
+    return NOHOP();
+}
