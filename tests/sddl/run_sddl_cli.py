@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""CLI contract cases for `tokenlens sddl` and `tokenlens access`.
+
+Usage: run_sddl_cli.py {sddl|access} /path/to/tokenlens
+Each case: argv, expected exit status, and regexes for the first stdout line, stdout, stderr,
+or JSON keys. Every failing case is printed; exit 1 if any failed.
+"""
+import json
+import re
+import subprocess
+import sys
+
+DOM = "S-1-5-21-1-2-3"
+POOL = "S-1-5-82-3006700770-424185619-1745488364-794895919-4004696415"
+MSDTYP_SDDL = ("O:BAG:BAD:P(A;CIOI;GRGX;;;BU)(A;CIOI;GA;;;BA)(A;CIOI;GA;;;SY)(A;CIOI;GA;;;CO)"
+               "S:P(AU;FA;GR;;;WD)")
+MSDTYP_HEX = ("010014b090000000a0000000140000003000000002001c000100000002801400000000800101000000"
+              "00000100000000020060000400000000031800000000a0010200000000000520000000210200000003"
+              "18000000001001020000000000052000000020020000000314000000001001010000000000051200"
+              "000000031400000000100101000000000003000000000102000000000005200000002002000001020000"
+              "000000052000000020020000")
+
+SDDL_CASES = [
+    # PRODUCT.md acceptance: rights in the order Windows prints them.
+    dict(args=["sddl", "D:(A;;RPWPCRCCDCLCLORCWOWDSDDTSW;;;SY)"], exit=0,
+         first=r"^D:\(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;SY\)$"),
+    dict(args=["sddl", "D:(A;;0x1f01ff;;;BA)(A;;0x1200a9;;;BU)"], exit=0,
+         first=r"^D:\(A;;FA;;;BA\)\(A;;0x1200a9;;;BU\)$"),
+    dict(args=["sddl", "O:DAG:DUD:(A;;GA;;;DA)", "--domain-sid", DOM], exit=0,
+         first=r"^O:DAG:DUD:\(A;;GA;;;DA\)$"),
+    dict(args=["sddl", "O:S-1-5-21-1-2-3-512D:", "--domain-sid", DOM], exit=0,
+         first=r"^O:DAD:$"),
+    dict(args=["sddl", "O:S-1-5-21-1-2-3-512D:"], exit=0, first=r"^O:S-1-5-21-1-2-3-512D:$"),
+    dict(args=["sddl", "D:(A;;GA;;;DU)"], exit=1, stderr=r"byte offset 11"),
+    dict(args=["sddl", "D:(A;;GA;;;S-1-3-4 )"], exit=1, stderr=r"byte offset 18"),
+    dict(args=["sddl", "D:(A;;QQ;;;WD)"], exit=1, stderr=r"unknown access right 'QQ'.*offset 6"),
+    dict(args=["sddl", "d:(A;;GA;;;SY)"], exit=1, stderr=r"byte offset 0"),
+    dict(args=["sddl", "--binary", MSDTYP_SDDL], exit=0, first="^" + MSDTYP_HEX + "$"),
+    dict(args=["sddl", "--from-binary", MSDTYP_HEX], exit=0,
+         first=r"^O:BAG:BAD:P\(A;OICI;GXGR;;;BU\)"),
+    dict(args=["sddl", "--from-binary", MSDTYP_HEX[:40]], exit=1, stderr=r"offset"),
+    dict(args=["sddl", "--from-binary", "abc"], exit=2, stderr=r"hex"),
+    dict(args=["sddl", "S:(ML;;NW;;;LW)D:PAI(A;OICI;FA;;;SY)", "--json"], exit=0,
+         json={"sddl": "D:PAI(A;OICI;FA;;;SY)S:(ML;;NW;;;LW)", "control": "0x9414"}),
+    dict(args=["sddl"], exit=2, stderr=r"expected one SDDL"),
+    dict(args=["sddl", "--help"], exit=0, stdout=r"--domain-sid"),
+    dict(args=["sddl", "D:", "--json", "--binary"], exit=2),
+]
+
+ACCESS_CASES = [
+    # PRODUCT.md acceptance: a deny that precedes an allow, explained.
+    dict(args=["access", "--sddl", "D:(D;;FW;;;WD)(A;;FA;;;WD)", "--sid", DOM + "-1000",
+               "--sid", "WD", "--desired", "FW"], exit=1,
+         first=r"^DENIED", stdout=r"DACL\[0\] denies .*\(D;;FW;;;WD\)"),
+    dict(args=["access", "--sddl", "D:(D;;FW;;;WD)(A;;FA;;;WD)", "--sid", DOM + "-1000",
+               "--sid", "WD", "--desired", "0x1"], exit=0,
+         first=r"^ALLOWED", stdout=r"DACL\[1\] allows"),
+    dict(args=["access", "--sddl", "D:PAI(A;OICI;FA;;;SY)(A;OICI;0x1200a9;;;%s)" % POOL,
+               "--sid", "IIS APPPOOL\\DefaultAppPool", "--desired", "GR", "--json"], exit=0,
+         json={"allowed": True, "granted": "0x00120089"}),
+    dict(args=["access", "--sddl", "D:PAI(A;OICI;FA;;;SY)(A;OICI;0x1200a9;;;%s)" % POOL,
+               "--sid", "NT AUTHORITY\\IUSR", "--sid", "WD", "--desired", "GR"], exit=1,
+         first=r"^DENIED", stdout=r"no ACE grants"),
+    dict(args=["access", "--sddl", "D:NO_ACCESS_CONTROL", "--sid", "WD"], exit=0,
+         first=r"^ALLOWED", stdout=r"NULL"),
+    dict(args=["access", "--sddl", "D:(A;;FA;;;WD", "--sid", "WD"], exit=1,
+         stderr=r"offset"),
+    dict(args=["access", "--sddl", "D:"], exit=2, stderr=r"--token or --sid"),
+    dict(args=["access", "--sddl", "D:", "--sid", "WD", "--object", "pipe"], exit=2),
+    dict(args=["access", "--help"], exit=0, stdout=r"MAXIMUM_ALLOWED"),
+]
+
+
+def run(case, exe):
+    argv = [exe] + case["args"]
+    p = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    errs = []
+    if p.returncode != case["exit"]:
+        errs.append("exit %d, want %d" % (p.returncode, case["exit"]))
+    first = p.stdout.split("\n", 1)[0]
+    if "first" in case and not re.search(case["first"], first):
+        errs.append("first line %r does not match %r" % (first, case["first"]))
+    if "stdout" in case and not re.search(case["stdout"], p.stdout, re.M):
+        errs.append("stdout does not match %r" % case["stdout"])
+    if "stderr" in case and not re.search(case["stderr"], p.stderr, re.M):
+        errs.append("stderr %r does not match %r" % (p.stderr.strip(), case["stderr"]))
+    if "json" in case:
+        try:
+            doc = json.loads(p.stdout)
+            for k, v in case["json"].items():
+                if doc.get(k) != v:
+                    errs.append("JSON %s = %r, want %r" % (k, doc.get(k), v))
+        except ValueError as e:
+            errs.append("stdout is not JSON: %s" % e)
+    if errs:
+        print("FAIL: tokenlens %s" % " ".join(case["args"]))
+        for e in errs:
+            print("   ", e)
+        print("    stdout:", p.stdout.strip()[:400])
+        print("    stderr:", p.stderr.strip()[:400])
+    return not errs
+
+
+def main():
+    group, exe = sys.argv[1], sys.argv[2]
+    cases = SDDL_CASES if group == "sddl" else ACCESS_CASES
+    failed = sum(0 if run(c, exe) else 1 for c in cases)
+    print("%d/%d %s cases passed" % (len(cases) - failed, len(cases), group))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
