@@ -118,7 +118,7 @@ static int wellknown(tl__id *id, const char *name, const char *sid_text)
 static const char *sid_or_unknown(const tl__id *id, char *buf, size_t n)
 {
     if (!id->has_sid || tl_sid_to_string(buf, n, &id->sid) != TL_OK)
-        snprintf(buf, n, "no SID without the domain's");
+        snprintf(buf, n, "SID unknown without the domain SID");
     return buf;
 }
 
@@ -293,8 +293,8 @@ int tl__sim_eval_hop(struct tl_hop *h, const tl__token *t, bool impersonating, c
             return rc;
         h->protocol = "Kerberos";
         h->outcome = "ok";
-        tl__steps_add(&h->steps, R_NET_DELEGATED, "%s arrives at %s as %s over Kerberos.",
-                      target, target, who);
+        tl__steps_add(&h->steps, R_NET_DELEGATED, "The call arrives at %s as %s over Kerberos.",
+                      target, who);
         return TL_OK;
     case TL__NET_ANONYMOUS:
         tl__steps_add(&h->steps, t->net_rule, "%s: %s.", who, t->net_text);

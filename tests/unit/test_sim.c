@@ -1,0 +1,368 @@
+/* Explain engine rules: one positive and one negative row per rule (docs/rules.md), each a
+ * small scenario whose first hop must (or must not) cite the rule, with the identity that
+ * arrives. Every failing row is reported. Runs natively and under Wine. */
+#include "tl_test.h"
+#include "sim_internal.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- scenario builder: "key=value key=value" over defaults ------------------------------- */
+
+typedef struct spec {
+    char domain[32], pool[32], pool_user[64], anon[64], providers[96], deleg[40], to[160];
+    char user[64], proto[16], target[96], from[24];
+    int anon_on, win_on, apc, kernel, imp, sensitive;
+} spec;
+
+static void spec_defaults(spec *s)
+{
+    memset(s, 0, sizeof *s);
+    strcpy(s->domain, "CONTOSO");
+    strcpy(s->pool, "ApplicationPoolIdentity");
+    strcpy(s->anon, "IUSR");
+    strcpy(s->providers, "[\"Negotiate\", \"NTLM\"]");
+    strcpy(s->deleg, "none");
+    strcpy(s->to, "[]");
+    strcpy(s->user, "CONTOSO\\\\alice");
+    strcpy(s->proto, "ntlm");
+    strcpy(s->target, "MSSQLSvc/db01.contoso.com:1433");
+    strcpy(s->from, "request_thread");
+    s->anon_on = 1;
+    s->win_on = 1;
+    s->kernel = 1;
+    s->imp = 1;
+}
+
+static void set_str(char *dst, size_t n, const char *v)
+{
+    snprintf(dst, n, "%s", v);
+}
+
+/* Apply "k=v" tokens; "_" stands for a space in values, "null" for JSON null. */
+static void spec_apply(spec *s, const char *text)
+{
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", text);
+    for (char *tok = strtok(buf, " "); tok; tok = strtok(NULL, " ")) {
+        char *eq = strchr(tok, '=');
+        assert_non_null(eq);
+        *eq = '\0';
+        const char *k = tok, *v = eq + 1;
+#define S(name) else if (strcmp(k, #name) == 0) set_str(s->name, sizeof s->name, v)
+#define I(name) else if (strcmp(k, #name) == 0) s->name = atoi(v)
+        if (0) {
+        }
+        S(domain); S(pool); S(pool_user); S(anon); S(providers); S(deleg); S(to); S(user);
+        S(proto); S(target); S(from);
+        I(anon_on); I(win_on); I(apc); I(kernel); I(imp); I(sensitive);
+        else fail_msg("unknown spec key %s", k);
+#undef S
+#undef I
+    }
+}
+
+static const char *quoted(char *buf, size_t n, const char *v)
+{
+    if (strcmp(v, "null") == 0)
+        snprintf(buf, n, "null");
+    else
+        snprintf(buf, n, "\"%s\"", v);
+    return buf;
+}
+
+static char *spec_json(const spec *s)
+{
+    char d[48], u[80], pu[96] = "", pr[32];
+    static char out[4096];
+    if (s->pool_user[0])
+        snprintf(pu, sizeof pu, ", \"user\": \"%s\"", s->pool_user);
+    bool anon_req = strcmp(s->user, "null") == 0;
+    snprintf(out, sizeof out,
+             "{\"tokenlens_scenario\": 1, \"name\": \"rule test\",\n"
+             " \"machine\": {\"name\": \"WEB01\", \"domain\": %s},\n"
+             " \"app_pool\": {\"name\": \"Coke\", \"identity\": \"%s\"%s},\n"
+             " \"site\": {\"name\": \"coke\", \"anonymous\": {\"enabled\": %s, \"user\": \"%s\"},\n"
+             "   \"windows\": {\"enabled\": %s, \"providers\": %s, \"use_app_pool_credentials\": %s,"
+             " \"kernel_mode\": %s},\n"
+             "   \"impersonate\": %s},\n"
+             " \"delegation\": {\"mode\": \"%s\", \"to\": %s},\n"
+             " \"request\": {\"user\": %s%s%s, \"sensitive\": %s},\n"
+             " \"hops\": [{\"target\": \"%s\", \"from\": \"%s\"}]}\n",
+             quoted(d, sizeof d, s->domain), s->pool, pu, s->anon_on ? "true" : "false", s->anon,
+             s->win_on ? "true" : "false", s->providers, s->apc ? "true" : "false",
+             s->kernel ? "true" : "false", s->imp ? "true" : "false", s->deleg, s->to,
+             quoted(u, sizeof u, s->user), anon_req ? "" : ", \"protocol\": ",
+             anon_req ? "" : quoted(pr, sizeof pr, s->proto), s->sensitive ? "true" : "false",
+             s->target, s->from);
+    return out;
+}
+
+/* ---- the table ---------------------------------------------------------------------------- */
+
+typedef struct rule_row {
+    const char *rule;
+    bool cited;           /* the rule must (true) or must not (false) be cited */
+    const char *spec;     /* overrides of the defaults (NTLM request from CONTOSO\alice, ...) */
+    const char *arrives;  /* expected arrives_as name of hop 1, "-" for null, NULL: no check */
+    const char *outcome;  /* expected outcome, NULL: no check */
+} rule_row;
+
+#define POOL_ID "IIS APPPOOL\\Coke"
+#define MACHINE "CONTOSO\\WEB01$"
+#define ANON "NT AUTHORITY\\ANONYMOUS LOGON"
+#define ALICE "CONTOSO\\alice"
+#define SQL "MSSQLSvc/db01.contoso.com:1433"
+
+static const rule_row rows[] = {
+    {R_PROC_APPPOOL, true, "imp=0 target=local", POOL_ID, "ok"},
+    {R_PROC_APPPOOL, false, "imp=0 target=local pool=NetworkService", "NT AUTHORITY\\NETWORK SERVICE", "ok"},
+    {R_PROC_BUILTIN, true, "imp=0 target=local pool=LocalSystem", "NT AUTHORITY\\SYSTEM", "ok"},
+    {R_PROC_BUILTIN, false, "imp=0 target=local", POOL_ID, "ok"},
+    {R_PROC_SPECIFIC, true, "imp=0 target=local pool=SpecificUser pool_user=CONTOSO\\\\svc", "CONTOSO\\svc", "ok"},
+    {R_PROC_SPECIFIC, false, "imp=0 target=local pool=LocalService", "NT AUTHORITY\\LOCAL SERVICE", "ok"},
+    {R_IIS_ANON_IUSR, true, "user=null target=local", "NT AUTHORITY\\IUSR", "ok"},
+    {R_IIS_ANON_IUSR, false, "user=null target=local anon=", POOL_ID, "ok"},
+    {R_IIS_ANON_POOL, true, "user=null target=local anon=", POOL_ID, "ok"},
+    {R_IIS_ANON_POOL, false, "user=null target=local anon=NT_AUTHORITY\\\\IUSR", "NT AUTHORITY\\IUSR", "ok"},
+    {R_IIS_ANON_USER, true, "user=null anon=CONTOSO\\\\web-anon", "CONTOSO\\web-anon", "ok"},
+    {R_IIS_ANON_USER, false, "user=null", ANON, "anonymous"},
+    {R_IIS_ANON_OFF, true, "user=null anon_on=0", "-", "denied"},
+    {R_IIS_ANON_OFF, false, "user=null anon_on=1", ANON, "anonymous"},
+    {R_IIS_WIN_AUTH, true, "target=local", ALICE, "ok"},
+    {R_IIS_WIN_AUTH, false, "target=local user=null", "NT AUTHORITY\\IUSR", "ok"},
+    {R_IIS_WIN_OFF, true, "win_on=0 target=local", "NT AUTHORITY\\IUSR", "ok"},
+    {R_IIS_WIN_OFF, false, "win_on=1 target=local", ALICE, "ok"},
+    {R_IIS_PROVIDERS, true, "proto=kerberos providers=[\"NTLM\"] deleg=unconstrained", ANON, "anonymous"},
+    {R_IIS_PROVIDERS, true, "proto=ntlm providers=[\"Negotiate:Kerberos\"]", "-", "denied"},
+    {R_IIS_PROVIDERS, false, "proto=kerberos providers=[\"Negotiate\"] deleg=unconstrained", ALICE, "ok"},
+    {R_IIS_KERNEL, true, "proto=kerberos pool=SpecificUser pool_user=CONTOSO\\\\svc kernel=1 apc=0", "-", "denied"},
+    {R_IIS_KERNEL, false, "proto=kerberos pool=SpecificUser pool_user=CONTOSO\\\\svc kernel=1 apc=1", ANON, "anonymous"},
+    {R_IIS_KERNEL, false, "proto=kerberos pool=SpecificUser pool_user=CONTOSO\\\\svc kernel=0 apc=0", ANON, "anonymous"},
+    {R_ASPNET_IMP_ON, true, "target=local", ALICE, "ok"},
+    {R_ASPNET_IMP_ON, false, "target=local imp=0", POOL_ID, "ok"},
+    {R_ASPNET_IMP_OFF, true, "imp=0", MACHINE, "ok"},
+    {R_ASPNET_IMP_OFF, false, "imp=1", ANON, "anonymous"},
+    {R_KRB_NO_DELEG, true, "proto=kerberos deleg=none", ANON, "anonymous"},
+    {R_KRB_NO_DELEG, false, "proto=kerberos deleg=unconstrained", ALICE, "ok"},
+    {R_KRB_UNCONSTRAINED, true, "proto=kerberos deleg=unconstrained target=cifs/files01", ALICE, "ok"},
+    {R_KRB_UNCONSTRAINED, false, "proto=ntlm deleg=unconstrained", ANON, "anonymous"},
+    {R_KRB_SENSITIVE, true, "proto=kerberos deleg=unconstrained sensitive=1", ANON, "anonymous"},
+    {R_KRB_SENSITIVE, true, "proto=ntlm deleg=constrained_any_protocol to=[\"" SQL "\"] sensitive=1", ANON, "anonymous"},
+    {R_KRB_SENSITIVE, false, "proto=kerberos deleg=unconstrained sensitive=0", ALICE, "ok"},
+    {R_KRB_CONSTRAINED, true, "proto=kerberos deleg=constrained to=[\"" SQL "\"]", ALICE, "ok"},
+    {R_KRB_CONSTRAINED, false, "proto=kerberos deleg=none", ANON, "anonymous"},
+    {R_KRB_NOT_LISTED, true, "proto=kerberos deleg=constrained to=[\"cifs/files01\"]", ANON, "anonymous"},
+    {R_KRB_NOT_LISTED, false, "proto=kerberos deleg=constrained to=[\"mssqlsvc/DB01.contoso.com:1433\"]", ALICE, "ok"},
+    {R_KRB_NEEDS_KRB, true, "proto=ntlm deleg=constrained to=[\"" SQL "\"]", ANON, "anonymous"},
+    {R_KRB_NEEDS_KRB, false, "proto=kerberos deleg=constrained to=[\"" SQL "\"]", ALICE, "ok"},
+    {R_KRB_TRANSITION, true, "proto=ntlm deleg=constrained_any_protocol to=[\"" SQL "\"]", ALICE, "ok"},
+    {R_KRB_TRANSITION, false, "proto=ntlm deleg=constrained to=[\"" SQL "\"]", ANON, "anonymous"},
+    {R_KRB_WORKGROUP, true, "domain=null proto=kerberos user=DMZ\\\\bob", ANON, "anonymous"},
+    {R_KRB_WORKGROUP, false, "domain=CONTOSO proto=kerberos deleg=unconstrained", ALICE, "ok"},
+    {R_NTLM_NO_DELEG, true, "proto=ntlm deleg=none", ANON, "anonymous"},
+    {R_NTLM_NO_DELEG, false, "proto=kerberos deleg=unconstrained", ALICE, "ok"},
+    {R_LOGONUSER, true, "user=null anon=CONTOSO\\\\web-anon", "CONTOSO\\web-anon", "ok"},
+    {R_LOGONUSER, false, "user=null anon=IUSR", ANON, "anonymous"},
+    {R_THREAD_PROCESS, true, "imp=0", MACHINE, "ok"},
+    {R_THREAD_PROCESS, false, "imp=1 proto=kerberos deleg=unconstrained", ALICE, "ok"},
+    {R_THREAD_REVERT, true, "from=after_revert proto=kerberos deleg=unconstrained", MACHINE, "ok"},
+    {R_THREAD_REVERT, false, "from=request_thread proto=kerberos deleg=unconstrained", ALICE, "ok"},
+    {R_THREAD_POOL, true, "from=thread_pool proto=kerberos deleg=unconstrained", MACHINE, "ok"},
+    {R_THREAD_POOL, false, "from=after_revert", MACHINE, "ok"},
+    {R_NET_NETWORKSERVICE, true, "imp=0 pool=NetworkService", MACHINE, "ok"},
+    {R_NET_NETWORKSERVICE, false, "imp=0 pool=LocalService", ANON, "anonymous"},
+    {R_NET_APPPOOL, true, "imp=0", MACHINE, "ok"},
+    {R_NET_APPPOOL, true, "user=null anon=", MACHINE, "ok"},
+    {R_NET_APPPOOL, false, "imp=0 pool=NetworkService", MACHINE, "ok"},
+    {R_NET_LOCALSYSTEM, true, "imp=0 pool=LocalSystem", MACHINE, "ok"},
+    {R_NET_LOCALSYSTEM, false, "imp=0 pool=LocalService", ANON, "anonymous"},
+    {R_NET_LOCALSERVICE, true, "imp=0 pool=LocalService", ANON, "anonymous"},
+    {R_NET_LOCALSERVICE, false, "imp=0 pool=NetworkService", MACHINE, "ok"},
+    {R_NET_IUSR, true, "user=null", ANON, "anonymous"},
+    {R_NET_IUSR, false, "user=null imp=0", MACHINE, "ok"},
+    {R_NET_WORKGROUP, true, "domain=null imp=0", ANON, "anonymous"},
+    {R_NET_WORKGROUP, true, "domain=null imp=0 pool=LocalSystem", ANON, "anonymous"},
+    {R_NET_WORKGROUP, false, "domain=CONTOSO imp=0", MACHINE, "ok"},
+    {R_NET_OWN, true, "imp=0 pool=SpecificUser pool_user=CONTOSO\\\\svc", "CONTOSO\\svc", "ok"},
+    {R_NET_OWN, true, "domain=null imp=0 pool=SpecificUser pool_user=DMZ\\\\svc", "DMZ\\svc", "ok"},
+    {R_NET_OWN, false, "imp=0 pool=NetworkService", MACHINE, "ok"},
+    {R_NET_ANON_LOGON, true, "proto=ntlm", ANON, "anonymous"},
+    {R_NET_ANON_LOGON, false, "imp=0", MACHINE, "ok"},
+    {R_NET_NEGOTIATE, true, "imp=0", MACHINE, "ok"},
+    {R_NET_NEGOTIATE, false, "imp=0 target=local", POOL_ID, "ok"},
+    {R_NET_DELEGATED, true, "proto=kerberos deleg=unconstrained", ALICE, "ok"},
+    {R_NET_DELEGATED, false, "proto=kerberos deleg=none", ANON, "anonymous"},
+    {R_LOCAL_TOKEN, true, "target=local", ALICE, "ok"},
+    {R_LOCAL_TOKEN, false, "target=cifs/files01", ANON, "anonymous"},
+};
+
+static bool cites(const tl_explanation *e, const tl_hop *h, const char *rule)
+{
+    for (size_t i = 0; i < tl_explanation_process_step_count(e); i++)
+        if (strcmp(tl_explanation_process_step_rule(e, i), rule) == 0)
+            return true;
+    for (size_t i = 0; i < tl_explanation_thread_step_count(e); i++)
+        if (strcmp(tl_explanation_thread_step_rule(e, i), rule) == 0)
+            return true;
+    for (size_t i = 0; i < tl_hop_step_count(h); i++)
+        if (strcmp(tl_hop_step_rule(h, i), rule) == 0)
+            return true;
+    return false;
+}
+
+static void every_rule_row_holds(void **state)
+{
+    (void)state;
+    int bad = 0;
+    for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+        const rule_row *row = &rows[r];
+        spec sp;
+        spec_defaults(&sp);
+        spec_apply(&sp, row->spec);
+        /* "_" in values stands for a space (the spec is split on spaces). */
+        for (char *p = sp.anon; *p; p++)
+            if (*p == '_')
+                *p = ' ';
+        const char *json = spec_json(&sp);
+        tl_scenario *s = NULL;
+        tl_explanation *e = NULL;
+        if (tl_scenario_from_json(&s, json, strlen(json)) != TL_OK) {
+            print_error("row %zu (%s): scenario did not load: %s at %s\n%s", r, row->rule,
+                        tl_error_last()->message, tl_error_last()->path, json);
+            bad++;
+            continue;
+        }
+        assert_tl_ok(tl_scenario_explain(&e, s));
+        const tl_hop *h = tl_explanation_hop_at(e, 0);
+        assert_non_null(h);
+        const char *arr = tl_hop_arrives_as_name(h);
+        if (cites(e, h, row->rule) != row->cited) {
+            print_error("row %zu: rule %s %s cited for [%s]\n", r, row->rule,
+                        row->cited ? "is not" : "is", row->spec);
+            bad++;
+        }
+        if (row->arrives && strcmp(row->arrives, arr ? arr : "-") != 0) {
+            print_error("row %zu (%s): arrives as %s, expected %s [%s]\n", r, row->rule,
+                        arr ? arr : "-", row->arrives, row->spec);
+            bad++;
+        }
+        if (row->outcome && strcmp(row->outcome, tl_hop_outcome(h)) != 0) {
+            print_error("row %zu (%s): outcome %s, expected %s [%s]\n", r, row->rule,
+                        tl_hop_outcome(h), row->outcome, row->spec);
+            bad++;
+        }
+        for (size_t i = 0; i < tl_hop_step_count(h); i++)
+            if (!tl__sim_rule_known(tl_hop_step_rule(h, i))) {
+                print_error("row %zu: step cites unknown rule %s\n", r, tl_hop_step_rule(h, i));
+                bad++;
+            }
+        tl_explanation_free(e);
+        tl_scenario_free(s);
+    }
+    assert_int_equal(bad, 0);
+}
+
+/* Every rule in the catalogue has a positive and a negative row (local.level-too-low is
+ * covered at model level below, since no scenario produces an Identification token). */
+static void every_rule_has_positive_and_negative_rows(void **state)
+{
+    (void)state;
+    int bad = 0;
+    for (size_t i = 0; i < tl_sim_rule_count(); i++) {
+        const char *id = tl_sim_rule_id(i);
+        bool pos = false, neg = false;
+        for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++)
+            if (strcmp(rows[r].rule, id) == 0) {
+                if (rows[r].cited)
+                    pos = true;
+                else
+                    neg = true;
+            }
+        if (strcmp(id, R_LOCAL_LEVEL) == 0)
+            pos = neg = true;
+        if (!pos || !neg) {
+            print_error("rule %s lacks a %s row\n", id, pos ? "negative" : "positive");
+            bad++;
+        }
+    }
+    assert_int_equal(bad, 0);
+}
+
+/* Model level: a token below Impersonation level cannot be used as the client. */
+static void identification_level_cannot_act_as_client(void **state)
+{
+    (void)state;
+    static const struct {
+        int level;
+        const char *target;
+        const char *outcome;
+        bool cites_level;
+    } cases[] = {
+        {TL_IMPERSONATION_IDENTIFICATION_VALUE, "local", "denied", true},
+        {0 /* Anonymous */, "local", "denied", true},
+        {TL_IMPERSONATION_IDENTIFICATION_VALUE, SQL, "denied", true},
+        {TL_IMPERSONATION_IMPERSONATION_VALUE, "local", "ok", false},
+        {TL_IMPERSONATION_DELEGATION_VALUE, "local", "ok", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        tl__token t;
+        memset(&t, 0, sizeof t);
+        t.user.name = (char *)"CONTOSO\\alice";
+        t.level = cases[i].level;
+        t.net = TL__NET_NONE;
+        t.kdeleg_rule = R_NTLM_NO_DELEG;
+        struct tl_hop h;
+        memset(&h, 0, sizeof h);
+        assert_tl_ok(tl__sim_eval_hop(&h, &t, true, cases[i].target, "WEB01", "CONTOSO", NULL, 0));
+        assert_string_equal(h.outcome, cases[i].outcome);
+        bool cited = false;
+        for (size_t k = 0; k < h.steps.n; k++)
+            cited |= strcmp(h.steps.v[k].rule, R_LOCAL_LEVEL) == 0;
+        assert_int_equal(cited, cases[i].cites_level);
+        tl__id_free(&h.arrives_as);
+        tl__steps_free(&h.steps);
+    }
+}
+
+/* docs/rules.md documents every rule id the engine can cite, and the catalogue has a
+ * statement and a source for each. */
+static void rules_are_documented_with_sources(void **state)
+{
+    (void)state;
+    char *doc = NULL;
+    size_t len = 0;
+    assert_tl_ok(tl__read_file(&doc, &len, tl_test_data("../../docs/rules.md"), 1 << 20));
+    int bad = 0;
+    for (size_t i = 0; i < tl_sim_rule_count(); i++) {
+        char anchor[128];
+        snprintf(anchor, sizeof anchor, "`%s`", tl_sim_rule_id(i));
+        if (!strstr(doc, anchor)) {
+            print_error("docs/rules.md does not document %s\n", tl_sim_rule_id(i));
+            bad++;
+        }
+        if (!tl_sim_rule_statement(i)[0] || !tl_sim_rule_source(i)[0]) {
+            print_error("rule %s lacks a statement or source\n", tl_sim_rule_id(i));
+            bad++;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(tl_sim_rule_id(i), tl_sim_rule_id(j)) == 0) {
+                print_error("rule %s listed twice\n", tl_sim_rule_id(i));
+                bad++;
+            }
+    }
+    assert_null(tl_sim_rule_id(tl_sim_rule_count()));
+    tl_free(doc);
+    assert_int_equal(bad, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_rule_row_holds),
+        cmocka_unit_test(every_rule_has_positive_and_negative_rows),
+        cmocka_unit_test(identification_level_cannot_act_as_client),
+        cmocka_unit_test(rules_are_documented_with_sources),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
