@@ -27,13 +27,16 @@ class Step(NamedTuple):
 
 
 class Identity(NamedTuple):
-    """An account as the explanation names it: ``name`` (``"CONTOSO\\\\WEB01$"``), ``sid``
+    """An account as the explanation names it: ``name`` (``"CONTOSO\\WEB01$"``), ``sid``
     as a string or None when unknowable (a domain account without its domain SID), and for
-    the request thread the impersonation ``level`` (None when not impersonating)."""
+    the request thread (and a hop's ``runs_as``) the impersonation ``level`` (None when not
+    impersonating) and the logon session's package and type."""
 
     name: Optional[str]
     sid: Optional[str]
     level: Optional[str] = None
+    logon_package: Optional[str] = None
+    logon_type: Optional[str] = None
 
     @property
     def sid_object(self) -> Optional[Sid]:
@@ -90,11 +93,12 @@ class Explanation:
         self.name = n.tl_explanation_scenario_name(raw)
         self.process = Identity(n.tl_explanation_process_name(raw),
                                 n.tl_explanation_process_sid(raw))
-        self.request_thread = Identity(n.tl_explanation_thread_name(raw),
-                                       n.tl_explanation_thread_sid(raw),
-                                       n.tl_explanation_thread_level(raw))
         self.logon_package = n.tl_explanation_thread_logon_package(raw)
         self.logon_type = n.tl_explanation_thread_logon_type(raw)
+        self.request_thread = Identity(n.tl_explanation_thread_name(raw),
+                                       n.tl_explanation_thread_sid(raw),
+                                       n.tl_explanation_thread_level(raw),
+                                       self.logon_package, self.logon_type)
         self.process_steps = tuple(
             Step(n.tl_explanation_process_step_rule(raw, i),
                  n.tl_explanation_process_step_text(raw, i))

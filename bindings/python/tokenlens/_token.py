@@ -369,7 +369,10 @@ class Token:
                   | GroupAttributes.ENABLED) -> None:
         _native.tl_token_add_group(self._tok, _sid_of(sid)._sid, int(attributes))
 
-    def add_privilege(self, name: str, attributes: int = 0, luid: int = 0) -> None:
+    def add_privilege(self, name: str, attributes: int = 0, luid: Optional[int] = None) -> None:
+        """Append a privilege; the LUID of a well-known name is filled in (winnt.h values)."""
+        if luid is None:
+            luid = _privilege_luid(name)
         _native.tl_token_add_privilege(self._tok, name, int(luid), int(attributes))
 
     def set_impersonation_level(self, level: Optional[int]) -> None:
@@ -403,6 +406,16 @@ def _logon_type(value: int) -> Optional[LogonType]:
         return LogonType(value)
     except ValueError:
         return None
+
+
+def _privilege_luid(name: str) -> int:
+    """LUID of a well-known privilege name (SE_*_PRIVILEGE values 2..36 are fixed), else 0."""
+    folded = name.lower()
+    for luid in range(2, 64):
+        known = _native.tl_privilege_name(luid)
+        if known and known.lower() == folded:
+            return luid
+    return 0
 
 
 def _sid_of(sid: SidLike) -> Sid:
