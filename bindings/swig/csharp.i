@@ -2,7 +2,9 @@
  * C# overlay of the tokenlens SWIG interface (PowerShell module: bindings/powershell).
  *
  * Generated with:  swig -csharp -namespace TokenLens -dllimport tokenlens_csharp \
- *                       -module TokenLensNative -I<include> [-DTL_HAVE_SIM ...] csharp.i
+ *                       <tl_swig_flags: -I... -DTL_SWIG_HAVE_<MODULE>...> csharp.i
+ * (bindings/powershell/CMakeLists.txt). It %includes the shared interface tokenlens.i, which
+ * decides what is wrapped and who owns what; this file only adds what is C#-specific.
  *
  * What this file adds for C#:
  *   - names: one %rename rule turns every C name into CamelCase (tl_sid_from_string ->
@@ -17,9 +19,11 @@
  *     are copied into owning proxies so no C# object can outlive the memory it points to.
  *   - collections: count + indexed getter pairs, which the hand-written C# layer
  *     (bindings/powershell/src) turns into IEnumerable.
- * Optional modules are wrapped when CMake found their header (TL_HAVE_<MODULE>).
+ * Optional modules are wrapped when their header exists (TL_SWIG_HAVE_<MODULE>, set by
+ * bindings/swig/TokenlensSwig.cmake).
  */
 %module TokenLensNative
+#define TL_SWIG_MODULE_DECLARED
 
 %include <stdint.i>
 
@@ -28,20 +32,37 @@
 #include <string.h>
 #include "tokenlens/common.h"
 #include "tokenlens/sid.h"
-#include "tokenlens/token.h"
-#ifdef TL_HAVE_LIVE
-#include "tokenlens/live.h"
-#endif
-#ifdef TL_HAVE_SIM
-#include "tokenlens/sim.h"
-#endif
-#ifdef TL_HAVE_SD
-#include "tokenlens/sd.h"
-#endif
-#ifdef TL_HAVE_IIS
-#include "tokenlens/iis.h"
-#endif
 %}
+#ifdef TL_SWIG_HAVE_TOKEN
+%{
+#include "tokenlens/token.h"
+%}
+#endif
+#ifdef TL_SWIG_HAVE_LIVE
+%{
+#include "tokenlens/live.h"
+%}
+#endif
+#ifdef TL_SWIG_HAVE_SIM
+%{
+#include "tokenlens/sim.h"
+%}
+#endif
+#ifdef TL_SWIG_HAVE_SD
+%{
+#include "tokenlens/sd.h"
+%}
+#endif
+#ifdef TL_SWIG_HAVE_IIS
+%{
+#include "tokenlens/iis.h"
+%}
+#endif
+#ifdef TL_SWIG_HAVE_ACCESS
+%{
+#include "tokenlens/access.h"
+%}
+#endif
 
 /* ---- names ------------------------------------------------------------------------------ */
 %rename("%(camelcase)s") "";
@@ -58,6 +79,30 @@
 %rename(LogonType) tl_logon_type;
 %rename(ErrorCode) tl_error_code;
 %rename(ErrorInfo) tl_error;
+%rename(Probe) tl_probe;
+%rename(ProbeStep) tl_probe_step;
+%rename(Scenario) tl_scenario;
+%rename(Explanation) tl_explanation;
+%rename(SecurityDescriptor) tl_sd;
+%rename(Ace) tl_ace;
+%rename(AclKind) tl_acl_kind;
+%rename(Guid) tl_guid;
+%rename(AccessResult) tl_access_result;
+%rename(AccessReason) tl_access_reason;
+%rename(AccessReasonKind) tl_access_reason_kind;
+%rename(AccessOptions) tl_access_options;
+%rename(ObjectKind) tl_object_kind;
+%rename(IisAudit) tl_iis_audit;
+%rename(IisSite) tl_iis_site;
+%rename(IisApp) tl_iis_app;
+%rename(IisAuth) tl_iis_auth;
+%rename(IisPool) tl_iis_pool;
+%rename(IisIdentity) tl_iis_identity;
+%rename(IisIdentityType) tl_iis_identity_type;
+%rename(IisSharedIdentity) tl_iis_shared_identity;
+%rename(IisFinding) tl_iis_finding;
+%rename(IisFindingKind) tl_iis_finding_kind;
+%rename(IisSeverity) tl_iis_severity;
 
 %pragma(csharp) moduleclassmodifiers="public static class"
 
@@ -159,10 +204,7 @@ static tl_sid *tlcs_sid_copy(const tl_sid *src) {
 /* Strings the library allocates are copied into a C# string, then released with tl_free. */
 %typemap(newfree) char * "tl_free($1);";
 
-/* ---- raw API: what maps directly; out-pointer and buffer forms are replaced below -------- */
-%ignore tl_free;
-%ignore tl_set_allocator;
-%ignore tl_sid_from_stringn;
+/* ---- raw API (tokenlens.i): out-pointer and buffer forms are replaced by methods below ---- */
 %ignore tl_sid_from_binary;
 %ignore tl_sid_to_binary;
 %ignore tl_sid_to_string;
@@ -189,16 +231,18 @@ static tl_sid *tlcs_sid_copy(const tl_sid *src) {
 %ignore tl_privilege_attributes_string;
 %ignore tl_impersonation_level_from_name;
 %ignore tl_logon_type_from_name;
-%immutable;
+#ifdef TL_SWIG_HAVE_SIM
+%{
+static const tl_hop *tlcs_hop(const tl_explanation *e, size_t i) {
+    const tl_hop *h = tl_explanation_hop_at(e, i);
+    if (!h)
+        tlcs_raise(TL_ERANGE, "hop index out of range");
+    return h;
+}
+%}
+#endif
 
-%include "tokenlens/common.h"
-%include "tokenlens/sid.h"
-
-/* The token is opaque in C; give SWIG a body so it builds an owning proxy class. */
-struct tl_token {};
-%include "tokenlens/token.h"
-
-%mutable;
+%include "tokenlens.i"
 
 
 /* ---- Sid --------------------------------------------------------------------------------- */
@@ -303,7 +347,6 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
         tl_token_new(&t);
         return t;
     }
-    ~tl_token() { tl_token_free($self); }
     /** Read a snapshot file (docs/token-snapshot.md). */
     static tl_token *Load(const char *path) {
         tl_token *t = NULL;
@@ -382,7 +425,7 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
 }
 
 /* ---- optional modules (wrapped when CMake found the header) ----------------------------- */
-#ifdef TL_HAVE_LIVE
+#ifdef TL_SWIG_HAVE_LIVE
 %newobject tl_token::CaptureProcess;
 %newobject tl_token::CaptureThread;
 %newobject tl_token::CaptureEffective;
@@ -399,21 +442,7 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
 }
 #endif
 
-#ifdef TL_HAVE_SIM
-%rename(Scenario) tl_scenario;
-%rename(Explanation) tl_explanation;
-%{
-static const tl_hop *tlcs_hop(const tl_explanation *e, size_t i) {
-    const tl_hop *h = tl_explanation_hop_at(e, i);
-    if (!h)
-        tlcs_raise(TL_ERANGE, "hop index out of range");
-    return h;
-}
-%}
-%nodefaultctor tl_scenario;
-struct tl_scenario {};
-%nodefaultctor tl_explanation;
-struct tl_explanation {};
+#ifdef TL_SWIG_HAVE_SIM
 %newobject tl_scenario::Load;
 %newobject tl_scenario::FromJson;
 %newobject tl_scenario::Explain;
@@ -421,7 +450,6 @@ struct tl_explanation {};
 %newobject tl_explanation::ToText;
 %newobject tl_explanation::ToDot;
 %extend tl_scenario {
-    ~tl_scenario() { tl_scenario_free($self); }
     /** Read a scenario file (format v1); parse errors carry the JSON path or byte offset. */
     static tl_scenario *Load(const char *path) {
         tl_scenario *s = NULL; tl_scenario_load(&s, path); return s;
@@ -438,7 +466,6 @@ struct tl_explanation {};
 /* Hops are views into the explanation; they are reached by index so that no C# object can
  * hold a pointer that outlives the explanation. Strings are copied into C# strings. */
 %extend tl_explanation {
-    ~tl_explanation() { tl_explanation_free($self); }
     char *ToJson() { char *s = NULL; tl_explanation_to_json(&s, $self); return s; }
     char *ToText() { char *s = NULL; tl_explanation_to_text(&s, $self); return s; }
     char *ToDot() { char *s = NULL; tl_explanation_to_dot(&s, $self); return s; }
@@ -473,16 +500,12 @@ struct tl_explanation {};
 }
 #endif
 
-#ifdef TL_HAVE_SD
-%rename(SecurityDescriptor) tl_sd;
-%nodefaultctor tl_sd;
-struct tl_sd {};
+#ifdef TL_SWIG_HAVE_SD
 %newobject tl_sd::FromSddl;
 %newobject tl_sd::ToSddl;
 %newobject tl_sd::OwnerSid;
 %newobject tl_sd::GroupSid;
 %extend tl_sd {
-    ~tl_sd() { tl_sd_free($self); }
     /** Parse SDDL; domain-relative aliases (DU, DA ...) need `domain`. Errors name the byte offset. */
     static tl_sd *FromSddl(const char *text, const tl_sid *domain = NULL) {
         tl_sd *sd = NULL; tl_sd_from_sddl(&sd, text, domain); return sd;
@@ -499,14 +522,63 @@ struct tl_sd {};
 }
 #endif
 
-#ifdef TL_HAVE_IIS
-%rename(IisAudit) tl_iis_audit;
-%nodefaultctor tl_iis_audit;
-struct tl_iis_audit {};
+#ifdef TL_SWIG_HAVE_ACCESS
+%newobject tl_access_result::Check;
+%extend tl_access_result {
+    /** Offline AccessCheck of `token` against `sd` for `desired` (TL_ACCESS_* flags, generic
+     *  mapping of `object`). The result keeps every deciding step as a reason. */
+    static tl_access_result *Check(const tl_sd *sd, const tl_token *token, unsigned int desired,
+                                   unsigned int flags = 0, tl_object_kind object = TL_OBJECT_FILE) {
+        tl_access_result *r = NULL;
+        tl_access_options o;
+        memset(&o, 0, sizeof o);
+        o.flags = flags;
+        o.object = object;
+        tl_access_check(&r, sd, token, desired, &o);
+        return r;
+    }
+    bool Allowed() { return tl_access_result_allowed($self); }
+    unsigned int Granted() { return tl_access_result_granted($self); }
+    unsigned int Desired() { return tl_access_result_desired($self); }
+    size_t ReasonCount() { return tl_access_result_reason_count($self); }
+    const char *ReasonKind(size_t i) {
+        static const char *const kinds[] = {"allow-ace", "deny-ace", "owner", "owner-rights",
+            "null-dacl", "no-dacl-match", "privilege", "integrity", "restricted",
+            "skipped-ace", "privilege-required"};
+        const tl_access_reason *r = tl_access_result_reason_at($self, i);
+        if (!r) { tlcs_raise(TL_ERANGE, "reason index out of range"); return NULL; }
+        return (unsigned)r->kind < sizeof kinds / sizeof kinds[0] ? kinds[r->kind] : "unknown";
+    }
+    const char *ReasonText(size_t i) {
+        const tl_access_reason *r = tl_access_result_reason_at($self, i);
+        if (!r) { tlcs_raise(TL_ERANGE, "reason index out of range"); return NULL; }
+        return r->text;
+    }
+    const char *ReasonAce(size_t i) {
+        const tl_access_reason *r = tl_access_result_reason_at($self, i);
+        if (!r) { tlcs_raise(TL_ERANGE, "reason index out of range"); return NULL; }
+        return r->ace;
+    }
+    unsigned int ReasonMask(size_t i) {
+        const tl_access_reason *r = tl_access_result_reason_at($self, i);
+        if (!r) { tlcs_raise(TL_ERANGE, "reason index out of range"); return 0; }
+        return r->mask;
+    }
+}
+%extend tl_token {
+    /** Set the user SID (attributes 0). */
+    void SetUser(const tl_sid *sid) { tl_token_set_user($self, sid, 0); }
+    /** Append an enabled group (SE_GROUP_ENABLED | ENABLED_BY_DEFAULT | MANDATORY). */
+    void AddGroup(const tl_sid *sid) {
+        tl_token_add_group($self, sid, TL_GROUP_ENABLED | TL_GROUP_ENABLED_BY_DEFAULT | TL_GROUP_MANDATORY);
+    }
+}
+#endif
+
+#ifdef TL_SWIG_HAVE_IIS
 %newobject tl_iis_audit::Load;
 %newobject tl_iis_audit::ToJson;
 %extend tl_iis_audit {
-    ~tl_iis_audit() { tl_iis_audit_free($self); }
     /** Read and audit an applicationHost.config file. */
     static tl_iis_audit *Load(const char *path) {
         tl_iis_audit *a = NULL; tl_iis_audit_load(&a, path, NULL); return a;

@@ -1,0 +1,437 @@
+# Pester 5 suite for the TokenLens PowerShell module. Run through run-pester.ps1 (CTest label
+# "powershell"), which passes the built module folder, the built CLI and the source tree.
+param(
+    [Parameter(Mandatory)][string] $ModulePath,
+    [string] $Cli,
+    [Parameter(Mandatory)][string] $SourceDir,
+    [string] $Pwsh
+)
+
+BeforeDiscovery {
+    $scenarioCases = @(Get-ChildItem (Join-Path $SourceDir 'examples/scenarios') -Filter *.json -File |
+            ForEach-Object { @{ Name = $_.Name; Path = $_.FullName } })
+    # Snapshots in the token corpus: valid ones, and bad-*.json that must be refused.
+    $tokenFiles = @(Get-ChildItem (Join-Path $SourceDir 'tests/data/token') -Filter *.json -File |
+            Where-Object { $null -ne (Get-Content -Raw $_.FullName | ConvertFrom-Json).PSObject.Properties['tokenlens_token'] })
+    $tokenCases = @($tokenFiles | Where-Object Name -NotLike 'bad*' | ForEach-Object { @{ Name = $_.Name; Path = $_.FullName } })
+    $badTokenCases = @($tokenFiles | Where-Object Name -Like 'bad*' | ForEach-Object { @{ Name = $_.Name; Path = $_.FullName } })
+    $iisCases = @(Get-ChildItem (Join-Path $SourceDir 'tests/data/iis') -Filter *.config -File |
+            ForEach-Object { @{ Name = $_.Name; Path = $_.FullName } })
+    $module = Test-ModuleManifest (Join-Path $ModulePath 'TokenLens.psd1') -ErrorAction Stop
+    $commandCases = @($module.ExportedFunctions.Keys | ForEach-Object { @{ Command = $_ } })
+    $haveCli = [bool]$Cli
+    $exported = @($module.ExportedFunctions.Keys)
+}
+
+BeforeAll {
+    Import-Module $ModulePath -Force -ErrorAction Stop
+    # pwsh installed as a .NET tool runs as `dotnet pwsh.dll`: the launcher comes from the runner.
+    $script:pwsh = if ($Pwsh) { $Pwsh } else { (Get-Command pwsh -CommandType Application | Select-Object -First 1).Source }
+    $script:scenarioCount = @(Get-ChildItem (Join-Path $SourceDir 'examples/scenarios') -Filter *.json -File).Count
+    $script:exportedNames = @((Test-ModuleManifest (Join-Path $ModulePath 'TokenLens.psd1')).ExportedFunctions.Keys)
+
+    # The TokenLensException behind an ErrorRecord (method calls wrap exceptions).
+    function Get-Inner($err) {
+        $e = $err.Exception
+        while ($e -and $e -isnot [TokenLens.TokenLensException] -and $e.InnerException) { $e = $e.InnerException }
+        $e
+    }
+    # Run a block that must fail with a terminating error; return the ErrorRecord.
+    function Get-TerminatingError([scriptblock] $Block) {
+        try { & $Block | Out-Null } catch { return $_ }
+        throw 'expected a terminating error, got none'
+    }
+}
+
+Describe 'TokenLens module' {
+    It 'loads in a fresh pwsh session and exports exactly the TL cmdlets' {
+        $names = & $script:pwsh -NoProfile -NonInteractive -Command "Import-Module '$ModulePath' -ErrorAction Stop; (Get-Command -Module TokenLens | Sort-Object Name).Name -join ','"
+        $LASTEXITCODE | Should -Be 0
+        $names | Should -Be (($script:exportedNames | Sort-Object) -join ',')
+    }
+
+    It 'prints the DefaultAppPool SID from the command line (issue done-when)' {
+        $out = & $script:pwsh -NoProfile -NonInteractive -Command "Import-Module '$ModulePath'; (Get-TLSid -Name 'IIS APPPOOL\DefaultAppPool').Sid"
+        $out | Should -Be 'S-1-5-82-3006700770-424185619-1745488364-794895919-4004696415'
+    }
+
+    It 'has manifest version 0.1.0 and exports no variables, aliases or binary cmdlets' {
+        $m = Test-ModuleManifest (Join-Path $ModulePath 'TokenLens.psd1')
+        $m.Version | Should -Be ([version]'0.1.0')
+        $m.ExportedVariables.Count | Should -Be 0
+        $m.ExportedAliases.Count | Should -Be 0
+        $m.ExportedCmdlets.Count | Should -Be 0
+        $m.ExportedFunctions.Keys | Should -Contain 'Get-TLSid'
+        $m.ExportedFunctions.Keys | Should -Contain 'Invoke-TLExplain'
+    }
+
+    It 'keeps its helpers private' {
+        Get-Command -Module TokenLens -Name New-TLErrorRecord -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Get-Command -Module TokenLens | ForEach-Object { $_.Name | Should -Match '^[A-Z][a-z]+-TL[A-Za-z]+$' }
+    }
+
+    It 'ships the native libraries beside the assembly' {
+        Test-Path (Join-Path $ModulePath 'TokenLens.dll') | Should -BeTrue
+        @(Get-ChildItem $ModulePath | Where-Object Name -Match 'tokenlens_csharp').Count | Should -BeGreaterThan 0
+    }
+
+    It '<Command> has comment-based help with a synopsis and examples' -ForEach $commandCases {
+        $help = Get-Help $Command -Full
+        $help.Synopsis | Should -Not -Match "^\s*$Command"
+        $help.Synopsis.Length | Should -BeGreaterThan 20
+        @($help.Examples.Example).Count | Should -BeGreaterThan 0
+    }
+}
+
+Describe 'Get-TLSid' {
+    It 'resolves <Name> to <Sid>' -ForEach @(
+        @{ Name = 'IIS APPPOOL\DefaultAppPool'; Sid = 'S-1-5-82-3006700770-424185619-1745488364-794895919-4004696415'; Kind = 'iis-apppool' }
+        @{ Name = 'iis apppool\defaultapppool'; Sid = 'S-1-5-82-3006700770-424185619-1745488364-794895919-4004696415'; Kind = 'iis-apppool' }
+        @{ Name = 'NT SERVICE\TrustedInstaller'; Sid = 'S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464'; Kind = 'service' }
+        @{ Name = 'NT AUTHORITY\IUSR'; Sid = 'S-1-5-17'; Kind = 'well-known' }
+        @{ Name = 'BUILTIN\IIS_IUSRS'; Sid = 'S-1-5-32-568'; Kind = 'builtin' }
+        @{ Name = 'NT AUTHORITY\NETWORK SERVICE'; Sid = 'S-1-5-20'; Kind = 'well-known' }
+        @{ Name = 'NT AUTHORITY\ANONYMOUS LOGON'; Sid = 'S-1-5-7'; Kind = 'well-known' }
+        @{ Name = 'BA'; Sid = 'S-1-5-32-544'; Kind = 'builtin' }
+        @{ Name = 'S-1-5-18'; Sid = 'S-1-5-18'; Kind = 'well-known' }
+    ) {
+        $r = Get-TLSid -Name $Name
+        $r.Sid | Should -BeExactly $Sid
+        $r.Kind | Should -Be $Kind
+        $r.PSObject.TypeNames | Should -Contain 'TokenLens.SidInfo'
+    }
+
+    It 'names virtual accounts as typed, with the canonical domain part' {
+        (Get-TLSid 'iis apppool\Coke').Name | Should -BeExactly 'IIS APPPOOL\Coke'
+        (Get-TLSid 'nt service\MSSQLSERVER').Name | Should -BeExactly 'NT SERVICE\MSSQLSERVER'
+    }
+
+    It 'names a SID given with -Sid' {
+        $r = Get-TLSid -Sid 'S-1-5-20'
+        $r.Name | Should -Be 'NT AUTHORITY\NETWORK SERVICE'
+        $r.SddlAlias | Should -Be 'NS'
+    }
+
+    It 'takes names from the pipeline, one object per input, in order' {
+        $r = @('IUSR', 'IIS_IUSRS', 'NS' | Get-TLSid)
+        $r.Count | Should -Be 3
+        $r.Sid | Should -Be @('S-1-5-17', 'S-1-5-32-568', 'S-1-5-20')
+    }
+
+    It 'takes -Sid by property name from piped objects' {
+        $r = [pscustomobject]@{ Sid = 'S-1-5-18' }, [pscustomobject]@{ Sid = 'S-1-5-19' } | Get-TLSid
+        $r.Name | Should -Be @('NT AUTHORITY\SYSTEM', 'NT AUTHORITY\LOCAL SERVICE')
+    }
+
+    It 'round-trips its own output through the pipeline' {
+        $r = Get-TLSid 'IIS APPPOOL\DefaultAppPool' | Get-TLSid
+        $r.Sid | Should -Be 'S-1-5-82-3006700770-424185619-1745488364-794895919-4004696415'
+    }
+
+    It 'resolves domain-relative aliases with -DomainSid' {
+        (Get-TLSid DU -DomainSid 'S-1-5-21-1004336348-1177238915-682003330').Sid | Should -Be 'S-1-5-21-1004336348-1177238915-682003330-513'
+    }
+
+    It 'agrees with `tokenlens sid --json` for <Name>' -Skip:(-not $haveCli) -ForEach @(
+        @{ Name = 'IIS APPPOOL\DefaultAppPool' }, @{ Name = 'NT SERVICE\TrustedInstaller' },
+        @{ Name = 'BUILTIN\IIS_IUSRS' }, @{ Name = 'NS' }, @{ Name = 'S-1-5-7' }
+    ) {
+        $cli = & $Cli sid $Name --json | Out-String | ConvertFrom-Json
+        $r = Get-TLSid -Name $Name
+        $r.Sid | Should -BeExactly $cli.sid
+        $r.Name | Should -Be $cli.name
+    }
+
+    It 'a malformed SID is a terminating parse error that names the byte offset' {
+        $err = Get-TerminatingError { Get-TLSid -Sid 'S-1-5-x' }
+        $err.FullyQualifiedErrorId | Should -BeLike 'TokenLens.TL_EPARSE*'
+        $err.CategoryInfo.Category | Should -Be 'ParserError'
+        $inner = Get-Inner $err
+        $inner | Should -BeOfType ([TokenLens.TokenLensParseException])
+        $inner.Offset | Should -Be 6
+        $err.Exception.Message | Should -Match 'byte 6'
+    }
+
+    It 'an unknown name is a terminating ObjectNotFound error naming the input' {
+        $err = Get-TerminatingError { Get-TLSid -Name 'NO SUCH DOMAIN\nobody' }
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err.TargetObject | Should -Be 'NO SUCH DOMAIN\nobody'
+        (Get-Inner $err) | Should -BeOfType ([TokenLens.TokenLensNotFoundException])
+    }
+
+    It 'bad input stops the pipeline even with -ErrorAction SilentlyContinue' {
+        { 'BA', 'bogus\nobody', 'SY' | Get-TLSid -ErrorAction SilentlyContinue } | Should -Throw
+    }
+}
+
+Describe 'C# layer' {
+    It 'turns error codes into typed exceptions with code, name and offset' {
+        $e = $null
+        try { [TokenLens.Sid]::Parse('S-1-5-32-') } catch { $e = Get-Inner $_ }
+        $e | Should -BeOfType ([TokenLens.TokenLensParseException])
+        $e.Code | Should -Be -4
+        $e.ErrorName | Should -Be 'TL_EPARSE'
+    }
+
+    It 'clears the error between calls (a success after a failure does not throw)' {
+        try { [TokenLens.Sid]::Parse('nope') } catch { }
+        $s = [TokenLens.Sid]::Parse('S-1-1-0')
+        try { $s.ToString() | Should -Be 'S-1-1-0' } finally { $s.Dispose() }
+    }
+
+    It 'proxies that own native memory are IDisposable' {
+        [System.IDisposable].IsAssignableFrom([TokenLens.Sid]) | Should -BeTrue
+        [System.IDisposable].IsAssignableFrom([TokenLens.Token]) | Should -BeTrue
+        [System.IDisposable].IsAssignableFrom([TokenLens.Explanation]) | Should -BeTrue
+    }
+
+    It 'uses CamelCase names' {
+        [TokenLens.Token].GetMethod('GroupCount') | Should -Not -BeNullOrEmpty
+        [TokenLens.TokenLensNative].GetMethod('TlSidKindOf') | Should -Not -BeNullOrEmpty
+        [TokenLens.Sid].GetMethod('IisAppPool') | Should -Not -BeNullOrEmpty
+    }
+
+    It 'targets netstandard2.0 (loads in Windows PowerShell 5.1 and PowerShell 7)' {
+        $asm = [TokenLens.Sid].Assembly
+        $tf = $asm.GetCustomAttributes([System.Runtime.Versioning.TargetFrameworkAttribute], $false)
+        $tf.FrameworkName | Should -Be '.NETStandard,Version=v2.0'
+    }
+}
+
+Describe 'Import-TLToken and Export-TLToken' {
+    It 'imports <Name>' -ForEach $tokenCases {
+        $t = Import-TLToken -Path $Path
+        $t.PSObject.TypeNames | Should -Contain 'TokenLens.Token'
+        $t.Type | Should -BeIn @('primary', 'impersonation', $null)
+        $src = Get-Content -Raw $Path | ConvertFrom-Json
+        $t.User.Sid | Should -Be $src.user.sid
+        @($t.Groups).Count | Should -Be @($src.groups).Count
+        @($t.Privileges).Count | Should -Be @($src.privileges).Count
+    }
+
+    It 'reads the fields of an NTLM network logon snapshot' {
+        $t = Import-TLToken (Join-Path $SourceDir 'tests/data/token/iis-ntlm-impersonation.json')
+        $t.ImpersonationLevel | Should -Be 'Impersonation'
+        $t.LogonPackage | Should -Be 'NTLM'
+        $t.LogonType | Should -Be 'Network'
+        $t.IntegrityLevel | Should -Be 'Medium'
+        $t.Elevated | Should -BeFalse
+        ($t.Groups | Where-Object Sid -EQ 'S-1-1-0').Name | Should -Be 'Everyone'
+        ($t.Privileges | Where-Object Name -EQ 'SeChangeNotifyPrivilege').Enabled | Should -BeTrue
+    }
+
+    It 'round-trips <Name> through Export-TLToken' -ForEach $tokenCases {
+        $out = Join-Path $TestDrive "rt-$Name"
+        $t = Import-TLToken $Path
+        $t | Export-TLToken -Path $out
+        $back = Import-TLToken $out
+        $back.Snapshot | Should -BeExactly $t.Snapshot
+    }
+
+    It 'takes FileInfo objects from Get-ChildItem on the pipeline' {
+        $r = @(Get-ChildItem (Join-Path $SourceDir 'tests/data/token') -Filter iis-*.json | Import-TLToken)
+        $r.Count | Should -Be @(Get-ChildItem (Join-Path $SourceDir 'tests/data/token') -Filter iis-*.json).Count
+        $r[0].PSObject.TypeNames | Should -Contain 'TokenLens.Token'
+    }
+
+    It 'resolves relative paths against the PowerShell location' {
+        Push-Location (Join-Path $SourceDir 'tests/data/token')
+        try {
+            (Import-TLToken './iis-ntlm-impersonation.json').LogonUser | Should -Be 'alice'
+            Import-TLToken './iis-ntlm-impersonation.json' | Export-TLToken -Path 'TestDrive:/rel.json'
+            Test-Path 'TestDrive:/rel.json' | Should -BeTrue
+        } finally { Pop-Location }
+    }
+
+    It 'a malformed snapshot is a terminating parse error naming the JSON path' {
+        $bad = Join-Path $TestDrive 'bad.json'
+        (Get-Content -Raw (Join-Path $SourceDir 'tests/data/token/iis-ntlm-impersonation.json')) -replace '"S-1-1-0"', '"S-1-1-zero"' |
+            Set-Content -LiteralPath $bad -NoNewline
+        $err = Get-TerminatingError { Import-TLToken $bad }
+        $err.CategoryInfo.Category | Should -Be 'ParserError'
+        (Get-Inner $err).InputPath | Should -Match '^\$\.groups\[1\]'
+        $err.Exception.Message | Should -Match 'groups\[1\]'
+    }
+
+    It 'refuses the bad snapshot <Name> with a parse error naming where' -ForEach $badTokenCases {
+        $err = Get-TerminatingError { Import-TLToken $Path }
+        $err.CategoryInfo.Category | Should -Be 'ParserError'
+        (Get-Inner $err).InputPath + (Get-Inner $err).Offset | Should -Not -BeNullOrEmpty
+    }
+
+    It 'a missing file is a terminating ObjectNotFound error' {
+        $err = Get-TerminatingError { Import-TLToken (Join-Path $TestDrive 'nope.json') }
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err.Exception.Message | Should -Match 'nope.json'
+    }
+
+    It 'Export-TLToken refuses objects that are not tokens' {
+        $err = Get-TerminatingError { [pscustomobject]@{ A = 1 } | Export-TLToken -Path (Join-Path $TestDrive 'x.json') }
+        $err.CategoryInfo.Category | Should -Be 'InvalidType'
+    }
+}
+
+Describe 'Get-TLToken' {
+    It 'is a clear terminating NotImplemented error off Windows (<Switch>)' -Skip:$IsWindows -ForEach @(
+        @{ Switch = 'Process' }, @{ Switch = 'Thread' }, @{ Switch = 'Effective' }
+    ) {
+        $p = @{ $Switch = $true }
+        $err = Get-TerminatingError { Get-TLToken @p }
+        $err.CategoryInfo.Category | Should -Be 'NotImplemented'
+        $err.Exception.Message | Should -Match 'Windows'
+    }
+
+    It 'captures the process token on Windows' -Skip:(-not $IsWindows) {
+        $t = Get-TLToken -Process
+        $t.Type | Should -Be 'primary'
+        $t.User.Sid | Should -Match '^S-1-'
+    }
+}
+
+Describe 'Invoke-TLExplain' {
+    It 'gives the same answer as `tokenlens explain --json` for <Name>' -Skip:(-not $haveCli) -ForEach $scenarioCases {
+        $json = & $Cli explain $Path --json | Out-String
+        $LASTEXITCODE | Should -Be 0
+        $cli = $json | ConvertFrom-Json
+        $hops = @(Invoke-TLExplain -Path $Path)
+        $hops.Count | Should -Be @($cli.hops).Count
+        for ($i = 0; $i -lt $hops.Count; $i++) {
+            $h = $hops[$i]; $c = @($cli.hops)[$i]
+            $h.PSObject.TypeNames | Should -Contain 'TokenLens.Hop'
+            $h.Target | Should -BeExactly $c.target
+            $h.From | Should -BeExactly $c.from
+            $h.ArrivesAs | Should -BeExactly $c.arrives_as.name
+            $h.ArrivesAsSid | Should -BeExactly $c.arrives_as.sid
+            $h.Protocol | Should -BeExactly $c.protocol
+            $h.Outcome | Should -BeExactly $c.outcome
+            @($h.Steps).Count | Should -Be @($c.steps).Count
+            for ($k = 0; $k -lt @($c.steps).Count; $k++) {
+                $h.Steps[$k].Rule | Should -BeExactly @($c.steps)[$k].rule
+                $h.Steps[$k].Text | Should -BeExactly @($c.steps)[$k].text
+            }
+        }
+        $hops[0].Process.Name | Should -BeExactly $cli.process.name
+    }
+
+    It 'the NTLM double hop arrives as ANONYMOUS LOGON' {
+        $h = Invoke-TLExplain (Join-Path $SourceDir 'examples/scenarios/ntlm-double-hop.json') | Select-Object -First 1
+        $h.ArrivesAs | Should -Be 'NT AUTHORITY\ANONYMOUS LOGON'
+        $h.Outcome | Should -Be 'anonymous'
+        $h.Steps[-1].Rule | Should -Not -BeNullOrEmpty
+    }
+
+    It 'takes scenario files from Get-ChildItem on the pipeline' {
+        $all = @(Get-ChildItem (Join-Path $SourceDir 'examples/scenarios') -Filter *.json | Invoke-TLExplain)
+        $all.Count | Should -BeGreaterOrEqual $script:scenarioCount
+        @($all.Path | Sort-Object -Unique).Count | Should -Be $script:scenarioCount
+    }
+
+    It 'an invalid scenario is a terminating parse error naming the JSON path' {
+        $bad = Join-Path $TestDrive 'bad-scenario.json'
+        (Get-Content -Raw (Join-Path $SourceDir 'examples/scenarios/ntlm-double-hop.json')) -replace '"ApplicationPoolIdentity"', '"Bogus"' |
+            Set-Content -LiteralPath $bad -NoNewline
+        $err = Get-TerminatingError { Invoke-TLExplain $bad }
+        $err.CategoryInfo.Category | Should -Be 'ParserError'
+        $err.Exception.Message | Should -Match 'app_pool'
+    }
+
+    It 'malformed JSON names the byte offset' {
+        $bad = Join-Path $TestDrive 'broken.json'
+        Set-Content -LiteralPath $bad -Value '{"tokenlens_scenario": 1,' -NoNewline
+        $err = Get-TerminatingError { Invoke-TLExplain $bad }
+        (Get-Inner $err) | Should -BeOfType ([TokenLens.TokenLensParseException])
+    }
+}
+
+Describe 'ConvertFrom-TLSddl' -Skip:($exported -notcontains 'ConvertFrom-TLSddl') {
+    It 'returns the canonical SDDL and the owner' {
+        $r = ConvertFrom-TLSddl 'O:BAG:SYD:(A;;FA;;;BA)(A;;0x1200a9;;;S-1-5-32-568)'
+        $r.Sddl | Should -BeExactly 'O:BAG:SYD:(A;;FA;;;BA)(A;;0x1200a9;;;IS)'
+        $r.Owner.Sid | Should -Be 'S-1-5-32-544'
+        $r.DaclAces | Should -Be 2
+    }
+
+    It 'agrees with `tokenlens sddl`' -Skip:(-not $haveCli) {
+        $in = 'D:(A;OICI;GA;;;SY)(A;;GR;;;WD)'
+        $first = @(& $Cli sddl $in)[0]
+        (ConvertFrom-TLSddl $in).Sddl | Should -BeExactly $first
+    }
+
+    It 'a malformed SDDL string is a terminating parse error naming the byte offset' {
+        $err = Get-TerminatingError { ConvertFrom-TLSddl 'O:BAD:(A;;FA;;;BA' }
+        $err.CategoryInfo.Category | Should -Be 'ParserError'
+        (Get-Inner $err).Offset | Should -Not -BeNullOrEmpty
+    }
+}
+
+Describe 'Test-TLAccess' -Skip:($exported -notcontains 'Test-TLAccess') {
+    It 'grants read to IIS_IUSRS through the ACE that decides it' {
+        $r = Test-TLAccess -Sddl 'O:BAG:SYD:(A;;0x1200a9;;;IS)' -Sid 'S-1-5-17', 'S-1-5-32-568' -Access FileRead
+        $r.Allowed | Should -BeTrue
+        ($r.Reasons | Where-Object Kind -EQ 'allow-ace').Ace | Should -Match 'IS'
+    }
+
+    It 'denies write and says so' {
+        $r = Test-TLAccess -Sddl 'O:BAG:SYD:(A;;0x1200a9;;;IS)' -Sid 'S-1-5-17', 'S-1-5-32-568' -Access FileWrite
+        $r.Allowed | Should -BeFalse
+        @($r.Reasons).Count | Should -BeGreaterThan 0
+    }
+
+    It 'checks an imported token' {
+        $t = Import-TLToken (Join-Path $SourceDir 'tests/data/token/iis-ntlm-impersonation.json')
+        (Test-TLAccess -Sddl 'D:(A;;FA;;;WD)' -Token $t -Access FullControl).Allowed | Should -BeTrue
+        (Test-TLAccess -Sddl 'D:(A;;FA;;;BA)' -Token $t -Access FileRead).Allowed | Should -BeFalse
+    }
+
+    It 'an unknown access name is a terminating error' {
+        $err = Get-TerminatingError { Test-TLAccess -Sddl 'D:' -Sid 'S-1-1-0' -Access 'Frobnicate' }
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+}
+
+Describe 'Get-TLIisAudit' -Skip:($exported -notcontains 'Get-TLIisAudit') {
+    It 'agrees with `tokenlens iis --json` for <Name>' -Skip:(-not $haveCli) -ForEach $iisCases {
+        $cli = & $Cli iis $Path --json | Out-String | ConvertFrom-Json
+        $sites = @(Get-TLIisAudit $Path)
+        $sites.Count | Should -Be @($cli.sites).Count
+        for ($i = 0; $i -lt $sites.Count; $i++) {
+            $sites[$i].Name | Should -BeExactly @($cli.sites)[$i].name
+            $sites[$i].ProcessIdentity | Should -BeExactly @($cli.sites)[$i].process_identity.name
+        }
+    }
+
+    It 'reports sites that share an anonymous identity' {
+        $sites = @(Get-TLIisAudit (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config'))
+        @($sites | Where-Object { @($_.SharedAnonymousWith).Count -gt 0 }).Count | Should -BeGreaterThan 1
+    }
+}
+
+Describe 'Format views' {
+    It 'has a default view for <Type>' -ForEach @(
+        @{ Type = 'TokenLens.SidInfo' }, @{ Type = 'TokenLens.Hop' }, @{ Type = 'TokenLens.Token' },
+        @{ Type = 'TokenLens.TokenGroup' }, @{ Type = 'TokenLens.Step' }
+    ) {
+        Get-FormatData -TypeName $Type | Should -Not -BeNullOrEmpty
+    }
+
+    It 'the SID table fits a 120-column console' {
+        $text = Get-TLSid 'IIS APPPOOL\DefaultAppPool', 'BA' | Out-String -Width 120
+        $text | Should -Match 'S-1-5-82-3006700770-424185619-1745488364-794895919-4004696415'
+        ($text -split "`n" | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 120
+    }
+
+    It 'the hop table shows target, identity and outcome' {
+        $text = Invoke-TLExplain (Join-Path $SourceDir 'examples/scenarios/ntlm-double-hop.json') | Out-String -Width 120
+        $text | Should -Match 'ANONYMOUS LOGON'
+        $text | Should -Match 'anonymous'
+    }
+}
+
+Describe 'examples/powershell/Get-HopIdentity.ps1' {
+    It 'says the DB call arrives as ANONYMOUS LOGON in the NTLM double hop, and why' {
+        $script = Join-Path $SourceDir 'examples/powershell/Get-HopIdentity.ps1'
+        $out = & $script -Path (Join-Path $SourceDir 'examples/scenarios/ntlm-double-hop.json') -ModulePath $ModulePath
+        $out.ArrivesAs | Should -Contain 'NT AUTHORITY\ANONYMOUS LOGON'
+        $out[0].Why | Should -Not -BeNullOrEmpty
+    }
+}

@@ -1,0 +1,31 @@
+# Runs the TokenLens Pester suite against a built module and prints the count as
+# "N passed, N failed, N skipped" on its last line. Exit status 0 only when everything passed.
+#   pwsh -NoProfile -File tests/powershell/run-pester.ps1 -ModulePath build/default/bindings/powershell/TokenLens \
+#        -PesterPath ~/.cache/tokenlens/nuget/pester/5.7.1/tools/Pester.psd1 -Cli build/default/cli/tokenlens
+param(
+    [Parameter(Mandatory)][string] $ModulePath,
+    [Parameter(Mandatory)][string] $PesterPath,
+    [string] $Cli,
+    [string] $Pwsh,
+    [string] $SourceDir = (Resolve-Path "$PSScriptRoot/../..").Path
+)
+$ErrorActionPreference = 'Stop'
+Import-Module $PesterPath -Force
+
+$data = @{
+    ModulePath = (Resolve-Path $ModulePath).Path
+    Cli        = if ($Cli) { (Resolve-Path $Cli).Path } else { '' }
+    SourceDir  = $SourceDir
+    Pwsh       = $Pwsh
+}
+$config = New-PesterConfiguration
+$config.Run.Container = New-PesterContainer -Path (Join-Path $PSScriptRoot 'TokenLens.Tests.ps1') -Data $data
+$config.Run.PassThru = $true
+$config.Output.Verbosity = 'Detailed'
+$result = Invoke-Pester -Configuration $config
+
+# A failure in BeforeAll/discovery fails the container without failing a test: count it.
+$failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+"$($result.PassedCount) passed, $failed failed, $($result.SkippedCount) skipped"
+if ($result.Result -ne 'Passed' -or $failed -gt 0) { exit 1 }
+exit 0
