@@ -291,7 +291,9 @@ static int read_sid_at(tl_sid *out, const uint8_t *base, size_t len, size_t off,
     if (rc) {
         const tl_error *e = tl_error_last();
         size_t at = e->offset == TL_NO_OFFSET ? off : off + e->offset;
-        return tl__error_at(TL_EPARSE, at, "bad %s SID: %s", what, e->message);
+        char msg[256]; /* the message lives in the error buffer being rewritten */
+        snprintf(msg, sizeof msg, "%s", e->message);
+        return tl__error_at(TL_EPARSE, at, "bad %s SID: %s", what, msg);
     }
     if (consumed)
         *consumed = used;

@@ -164,11 +164,12 @@ static int parse_sid_field(parser *P, tl_sid *out, size_t start, size_t end)
         return tl__error_at(TL_EPARSE, p, "SID alias must be two letters or a S-1-... SID");
     char alias[3] = {up(s[p]), up(s[p + 1]), 0};
     int rc = tl_sid_from_sddl_alias(out, alias, P->domain);
-    if (rc == TL_ENOTFOUND)
-        return tl__error_at(TL_EPARSE, p, "unknown SID alias '%s'%s", alias,
-                            P->domain ? "" : " (domain-relative aliases need a domain SID)");
-    if (rc)
-        return tl__error_at(TL_EPARSE, p, "SID alias '%s': %s", alias, tl_error_last()->message);
+    if (rc) {
+        /* "not an SDDL SID alias" or "relative to a domain: give the domain SID". */
+        char msg[256]; /* the message lives in the error buffer being rewritten */
+        snprintf(msg, sizeof msg, "%s", tl_error_last()->message);
+        return tl__error_at(TL_EPARSE, p, "%s", msg);
+    }
     return TL_OK;
 }
 
@@ -364,8 +365,10 @@ static int parse_guid_field(parser *P, tl_guid *g, bool *present, size_t start, 
     int rc = tl_guid_from_string(g, s + start, end - start);
     if (rc) {
         size_t off = tl_error_last()->offset;
+        char msg[256]; /* the message lives in the error buffer being rewritten */
+        snprintf(msg, sizeof msg, "%s", tl_error_last()->message);
         return tl__error_at(TL_EPARSE, start + (off == TL_NO_OFFSET ? 0 : off), "bad GUID: %s",
-                            tl_error_last()->message);
+                            msg);
     }
     *present = true;
     return TL_OK;
