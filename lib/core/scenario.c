@@ -332,12 +332,15 @@ static int load_request(tl_scenario *s, const json_t *root)
     if ((rc = get_string(&s->req_user, r, "$.request", "user", true, true, false)) ||
         (rc = check_name(s->req_user, "$.request.user")))
         return rc;
-    if ((rc = get_enum(&proto, r, "$.request", "protocol", s->req_user != NULL, 0, protos,
-                       "ntlm or kerberos")))
+    json_t *pv = json_object_get(r, "protocol");
+    if (!s->req_user) {
+        /* An anonymous request carries no credentials, so no protocol (absent or null). */
+        if (pv && !json_is_null(pv))
+            return perr("$.request.protocol", "an anonymous request (user null) has no protocol");
+    } else if ((rc = get_enum(&proto, r, "$.request", "protocol", true, 0, protos,
+                              "ntlm or kerberos"))) {
         return rc;
-    if (!s->req_user && json_object_get(r, "protocol") &&
-        !json_is_null(json_object_get(r, "protocol")))
-        return perr("$.request.protocol", "an anonymous request (user null) has no protocol");
+    }
     s->req_proto = (tl__proto)proto;
     return get_bool(&s->req_sensitive, r, "$.request", "sensitive", false);
 }

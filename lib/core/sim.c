@@ -303,7 +303,8 @@ int tl__sim_eval_hop(struct tl_hop *h, const tl__token *t, bool impersonating, c
         if (!domain) {
             tl__steps_add(&h->steps, R_NET_WORKGROUP,
                           "%s would present the computer's credentials, but %s is in a "
-                          "workgroup: there is no domain machine account the target can verify.",
+                          "workgroup: there is no domain machine account the target can verify "
+                          "(unsettled: no source states this outright; see docs/rules.md).",
                           who, machine);
             return arrive_anonymous(h, target);
         }

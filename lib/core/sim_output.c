@@ -219,6 +219,7 @@ int tl_explanation_to_dot(char **out, const tl_explanation *e)
         return tl__error(TL_EINVAL, "tl_explanation_to_dot: explanation is NULL");
     tl__buf b = TL__BUF_INIT;
     tl__buf_put(&b, "digraph tokenlens {\n  rankdir=LR;\n"
+                    "  graph [fontname=\"Helvetica\"];\n"
                     "  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
                     "  edge [fontname=\"Helvetica\", fontsize=10];\n");
     if (e->scenario_name) {

@@ -275,7 +275,7 @@ static void api_misuse_and_limits(void **state)
     static const char minimal[] =
         "{\"tokenlens_scenario\": 1, \"machine\": {\"name\": \"WEB01\"},"
         " \"app_pool\": {\"name\": \"P\", \"identity\": \"networkservice\"},"
-        " \"site\": {}, \"request\": {\"user\": null}, \"hops\": []}";
+        " \"site\": {}, \"request\": {\"user\": null, \"protocol\": null}, \"hops\": []}";
     assert_tl_ok(tl_scenario_from_json(&s, minimal, strlen(minimal)));
     assert_null(tl_scenario_name(s));
     assert_tl_ok(tl_scenario_explain(&e, s));
