@@ -3,6 +3,9 @@
 # (client -> web -> db), proving when the user arrives at db and when web's own identity does.
 #
 #   hoplab.sh --bin DIR [--tokenlens PATH] [--scenarios DIR] [--keep] [--case NAME]
+#   hoplab.sh --bin DIR --hold     set up the realm, print how to use it, keep the KDC
+#                                  running until Ctrl-C (for the by-hand commands in
+#                                  docs/hop-probes.md); then clean up as usual
 #
 # DIR holds the client, web and db programs (build/.../examples/probes). Everything lives in a
 # temporary folder: krb5.conf, kdc.conf, the KDB, keytabs, ticket caches, the NTLM user file.
@@ -13,7 +16,7 @@
 set -u
 set -o pipefail
 
-BIN= TOKENLENS= SCEN_DIR="$(cd "$(dirname "$0")" && pwd)/scenarios" KEEP=0 ONLY=
+BIN= TOKENLENS= SCEN_DIR="$(cd "$(dirname "$0")" && pwd)/scenarios" KEEP=0 ONLY= HOLD=0
 while [ $# -gt 0 ]; do
     case "$1" in
     --bin) BIN=$2; shift 2 ;;
@@ -21,7 +24,8 @@ while [ $# -gt 0 ]; do
     --scenarios) SCEN_DIR=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
     --case) ONLY=$2; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --hold) HOLD=1; shift ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "hoplab: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -133,6 +137,17 @@ done
 grep -q "commencing operation" "$LAB/kdc.log" 2>/dev/null || {
     echo "hoplab: krb5kdc did not start" >&2; cat "$LAB/krb5kdc.out" "$LAB/kdc.log" >&2 2>/dev/null; exit 1; }
 echo "hoplab: realm $REALM, KDC on 127.0.0.1:$KDC_PORT (pid ${PIDS[0]}), lab in $LAB"
+
+if [ "$HOLD" = 1 ]; then
+    cat >"$LAB/env.sh" <<ENV
+export LAB="$LAB" BIN="$BIN" KRB5_CONFIG="$KRB5_CONFIG" KRB5RCACHENAME="none:" KRB5RCACHETYPE=none
+export KRB5CCNAME="FILE:$LAB/cc-default" KRB5_KTNAME="FILE:$LAB/none.keytab" NTLM_USER_FILE="$LAB/ntlm-users"
+ENV
+    echo "hoplab: holding the realm. In another shell:  source $LAB/env.sh"
+    echo "hoplab: keytabs: \$LAB/{alice,bob,web,plain,db}.keytab; NTLM users: \$LAB/ntlm-users. Ctrl-C stops the KDC and removes \$LAB."
+    wait "${PIDS[0]}"
+    exit 0
+fi
 
 # ---- explain ----------------------------------------------------------------------------
 EXPLAIN_OK=0
