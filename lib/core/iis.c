@@ -1166,8 +1166,8 @@ static int network_finding(builder *b, const char **pools, size_t np, tl_iis_ide
                        "on this machine the process is IIS APPPOOL\\<pool> (or the built-in "
                        "account), but when it calls another machine (SQL Server, a file share) "
                        "without impersonating, it arrives as the computer account "
-                       "DOMAIN\\HOST$ on a domain member, and as ANONYMOUS LOGON from a "
-                       "workgroup machine", np > 1 ? "" : "s");
+                       "DOMAIN\\HOST$ on a domain member (a workgroup machine has no "
+                       "computer account the other side knows)", np > 1 ? "" : "s");
         fix = "grant remote resources to the computer account (DOMAIN\\HOST$), not to "
               "IIS APPPOOL\\<pool>; or run the pool as a domain account or gMSA when the remote "
               "side must tell sites apart";
