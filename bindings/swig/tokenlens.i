@@ -62,6 +62,14 @@
  * missing here would raise for legitimate negative values. */
 TL_PLAIN_INT(tl_sid_compare)
 TL_PLAIN_INT(tl_token_elevated)
+/* Struct members of type int (their getters match by member name); tl_swig_missing.i adds
+ * any new ones automatically. */
+TL_PLAIN_INT(code)
+TL_PLAIN_INT(pass)
+TL_PLAIN_INT(level)
+TL_PLAIN_INT(rc)
+TL_PLAIN_INT(observed_level)
+TL_PLAIN_INT(observed_type)
 
 /* An opaque handle type: no public constructor (created through `TYPE **out` functions), a
  * destructor that calls FREE, and FREE itself marked as taking ownership away from the proxy. */

@@ -72,3 +72,34 @@ if hasattr(_native, "tl_scenario_explain"):
     from ._explain import Explanation, Hop, Identity, Rule, Scenario, Step, explain, rules  # noqa: F401
 
     __all__ += ["explain", "Scenario", "Explanation", "Hop", "Identity", "Step", "Rule", "rules"]
+
+if hasattr(_native, "tl_sd_from_sddl"):
+    from ._sd import (  # noqa: F401
+        AccessMask,
+        Ace,
+        AceFlags,
+        AceType,
+        SdControl,
+        SecurityDescriptor,
+    )
+
+    __all__ += ["SecurityDescriptor", "Ace", "AceType", "AceFlags", "SdControl", "AccessMask"]
+    if hasattr(_native, "tl_swig_access_check") and hasattr(_native, "tl_access_result_allowed"):
+        from ._sd import AccessReason, AccessResult, access_check  # noqa: F401
+
+        __all__ += ["access_check", "AccessResult", "AccessReason"]
+
+if hasattr(_native, "tl_iis_audit_load"):
+    from ._iis import (  # noqa: F401
+        IisApplication,
+        IisAudit,
+        IisAuth,
+        IisFinding,
+        IisIdentity,
+        IisPool,
+        IisSharedIdentity,
+        IisSite,
+    )
+
+    __all__ += ["IisAudit", "IisSite", "IisApplication", "IisPool", "IisIdentity", "IisAuth",
+                "IisSharedIdentity", "IisFinding"]

@@ -1,0 +1,85 @@
+"""IisAudit over the IIS corpus (tests/data/iis): identities per site, shared anonymous
+identities, findings, hostile files, and parity with `tokenlens iis --json`."""
+import json
+import subprocess
+
+import pytest
+
+import tokenlens
+from conftest import SOURCE_DIR, find_cli
+
+pytestmark = pytest.mark.skipif(not hasattr(tokenlens, "IisAudit"),
+                                reason="built without the iis module")
+DATA = SOURCE_DIR / "tests" / "data" / "iis"
+CONFIGS = sorted(DATA.glob("*.config")) if DATA.is_dir() else []
+HOSTILE = sorted((DATA / "hostile").glob("*.config")) if (DATA / "hostile").is_dir() else []
+
+
+def test_coke_and_pepsi_share_iusr():
+    audit = tokenlens.IisAudit.load(DATA / "coke-pepsi.config")
+    coke = audit.site("COKE")  # case-insensitive
+    assert coke.process_identity.name == "IIS APPPOOL\\Coke"
+    assert coke.process_identity.sid == tokenlens.Sid("IIS APPPOOL\\Coke")
+    assert coke.anonymous_identity.name == "NT AUTHORITY\\IUSR"
+    shared = audit.shared_anonymous_identities
+    assert shared[0].identity.sid == "S-1-5-17" and set(shared[0].sites) == {"coke", "pepsi"}
+    assert any(f.kind == "shared_anonymous_identity" for f in audit.findings)
+    assert "2 sites" in repr(audit)
+
+
+def test_isolated_sites_do_not_share():
+    audit = tokenlens.IisAudit.load(DATA / "coke-pepsi-isolated.config")
+    assert audit.shared_anonymous_identities == ()
+    for site in audit.sites:
+        assert site.anonymous_identity.name == site.process_identity.name
+
+
+def test_unknown_site_is_not_found():
+    audit = tokenlens.IisAudit.load(DATA / "coke-pepsi.config")
+    with pytest.raises(tokenlens.NotFoundError):
+        audit.site("fanta")
+
+
+@pytest.mark.parametrize("path", CONFIGS, ids=lambda p: p.name)
+def test_matches_cli_json(path):
+    cli = find_cli()
+    if not cli:
+        pytest.skip("the tokenlens CLI is not built")
+    want = json.loads(subprocess.run([cli, "iis", str(path), "--json"], check=True,
+                                     stdout=subprocess.PIPE).stdout)
+    audit = tokenlens.IisAudit.load(path)
+    assert json.loads(audit.to_json()) == want
+    assert [s.name for s in audit.sites] == [s["name"] for s in want["sites"]]
+    for site, w in zip(audit.sites, want["sites"]):
+        assert site.process_identity.name == w["process_identity"]["name"]
+        anon = w["anonymous_identity"]
+        assert (site.anonymous_identity.name if site.anonymous_identity else None) == \
+            (anon["name"] if anon else None)
+
+
+@pytest.mark.parametrize("path", HOSTILE, ids=lambda p: p.name)
+def test_hostile_files_fail_cleanly(path):
+    with pytest.raises(tokenlens.TokenLensError) as info:
+        tokenlens.IisAudit.load(path)
+    assert info.value.code_name in ("TL_EPARSE", "TL_ELIMIT")
+    assert isinstance(info.value, ValueError)
+
+
+def test_parse_text_and_bytes():
+    text = (DATA / "coke-pepsi.config").read_text(encoding="utf-8")
+    a = tokenlens.IisAudit.parse(text)
+    b = tokenlens.IisAudit.parse(text.encode("utf-8"))
+    assert a.to_json() == b.to_json()
+    with pytest.raises(tokenlens.ParseError) as info:
+        tokenlens.IisAudit.parse("<configuration><system.applicationHost>")
+    assert info.value.path  # "line L, column C"
+
+
+def test_site_as_scenario_explains_off_box():
+    audit = tokenlens.IisAudit.load(DATA / "coke-pepsi.config")
+    scenario = audit.scenario("coke", domain="CONTOSO", hop_target="MSSQLSvc/db01:1433")
+    assert scenario["tokenlens_scenario"] == 1
+    e = tokenlens.explain(scenario)
+    assert e.process.name == "IIS APPPOOL\\Coke"
+    assert e.hops[0].target == "MSSQLSvc/db01:1433"
+    assert e.hops[0].arrives_as.name
