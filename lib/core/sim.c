@@ -31,15 +31,17 @@ void tl__steps_add(tl__steps *s, const char *rule, const char *fmt, ...)
         s->v = v;
         s->cap = cap;
     }
-    va_list ap;
+    /* Two passes so long account names and SPNs are never truncated. */
+    va_list ap, ap2;
     va_start(ap, fmt);
-    tl__buf b = TL__BUF_INIT;
-    char tmp[1024];
-    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    tl__buf_put(&b, tmp);
-    char *text = NULL;
-    if (tl__buf_detach(&b, &text) != TL_OK) {
+    char *text = n >= 0 ? tl__malloc((size_t)n + 1) : NULL;
+    if (text)
+        vsnprintf(text, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+    if (!text) {
         s->failed = 1;
         return;
     }
