@@ -16,5 +16,6 @@
 #include "tokenlens/iis.h"
 #include "tokenlens/sim.h"
 #include "tokenlens/sd.h"
+#include "tokenlens/access.h"
 #include "tokenlens/hop.h"
 #endif
