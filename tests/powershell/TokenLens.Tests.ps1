@@ -149,7 +149,7 @@ Describe 'Get-TLSid' {
         $inner = Get-Inner $err
         $inner | Should -BeOfType ([TokenLens.TokenLensParseException])
         $inner.Offset | Should -Be 6
-        $err.Exception.Message | Should -Match 'byte 6'
+        $err.Exception.Message | Should -Match '(offset|byte) 6\b'
     }
 
     It 'an unknown name is a terminating ObjectNotFound error naming the input' {

@@ -21,8 +21,22 @@ $data = @{
 $config = New-PesterConfiguration
 $config.Run.Container = New-PesterContainer -Path (Join-Path $PSScriptRoot 'TokenLens.Tests.ps1') -Data $data
 $config.Run.PassThru = $true
-$config.Output.Verbosity = 'Detailed'
+# Pester's own summary is left out so that the one count below is the only one a log
+# scraper (scripts/test.sh) sees; each test is listed instead.
+$config.Output.Verbosity = 'None'
 $result = Invoke-Pester -Configuration $config
+
+foreach ($c in $result.Containers | Where-Object Result -EQ 'Failed') {
+    foreach ($e in $c.ErrorRecord) { "[!] container $($c.Item): $e" }
+}
+foreach ($t in $result.Tests) {
+    $mark = switch ($t.Result) { 'Passed' { '[+]' } 'Failed' { '[-]' } default { '[ ]' } }
+    "$mark $($t.ExpandedPath) ($([int]$t.Duration.TotalMilliseconds) ms)"
+    if ($t.Result -eq 'Failed') {
+        foreach ($e in $t.ErrorRecord) { "      $e"; "      $($e.ScriptStackTrace -split "`n" | Select-Object -First 2)" }
+    }
+}
+foreach ($b in $result.Failed | Where-Object { $_ -isnot [Pester.Test] }) { "[!] block $($b.ExpandedPath) failed" }
 
 # A failure in BeforeAll/discovery fails the container without failing a test: count it.
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount

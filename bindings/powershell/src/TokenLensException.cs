@@ -55,12 +55,13 @@ namespace TokenLens
         public static TokenLensException FromNative(int code, string message, string inputPath, long offset, long nativeCode)
         {
             long? off = offset < 0 ? (long?)null : offset;
-            string where = "";
-            if (!string.IsNullOrEmpty(inputPath))
-                where = " (at " + inputPath + ")";
-            else if (off.HasValue)
-                where = " (at byte " + off.Value + ")";
-            string text = (string.IsNullOrEmpty(message) ? NameOf(code) : message) + where;
+            string text = string.IsNullOrEmpty(message) ? NameOf(code) : message;
+            // Say where, unless the library's message already does.
+            if (!string.IsNullOrEmpty(inputPath) && text.IndexOf(inputPath, StringComparison.Ordinal) < 0)
+                text += " (at " + inputPath + ")";
+            else if (string.IsNullOrEmpty(inputPath) && off.HasValue &&
+                     text.IndexOf("offset " + off.Value, StringComparison.Ordinal) < 0)
+                text += " (at byte " + off.Value + ")";
             switch (code)
             {
                 case -3: return new TokenLensArgumentException(code, text, inputPath, off, nativeCode);
