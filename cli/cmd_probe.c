@@ -27,7 +27,9 @@ static json_t *identity_of(const tl_token *t)
     const char *user = t ? tl_token_logon_user(t) : NULL;
     const char *domain = t ? tl_token_logon_domain(t) : NULL;
     char *name = NULL;
-    if (user)
+    if (t && tl_token_user_name(t))
+        name = tl__strdup(tl_token_user_name(t));
+    else if (user)
         name = tl__asprintf("%s%s%s", domain ? domain : "", domain ? "\\" : "", user);
     json_t *o = cli_json_identity(name, t ? tl_token_user(t) : NULL);
     tl__free(name);
@@ -73,10 +75,8 @@ static void print_probe(const tl_probe *p)
     char sid[TL_SID_STRING_MAX] = "?";
     if (tl_token_user(proc))
         tl_sid_to_string(sid, sizeof sid, tl_token_user(proc));
-    printf("Process identity: %s%s%s  %s\n",
-           tl_token_logon_domain(proc) ? tl_token_logon_domain(proc) : "",
-           tl_token_logon_domain(proc) ? "\\" : "",
-           tl_token_logon_user(proc) ? tl_token_logon_user(proc) : "", sid);
+    printf("Process identity: %s  %s\n",
+           tl_token_user_name(proc) ? tl_token_user_name(proc) : "(name unknown)", sid);
     printf("Thread before: no token (runs as the process)\n\n");
     printf("%-15s %-15s %-9s %-8s %s\n", "Level", "Read back", "AsSelf", "Reverted", "Note");
     for (size_t i = 0; i < tl_probe_step_count(p); i++) {

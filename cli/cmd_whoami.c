@@ -139,7 +139,8 @@ static json_t *whoami_json(const whoami *w)
 
 /* ---- human output ------------------------------------------------------------------------- */
 
-static void print_sid_line(const char *label, const tl_sid *sid)
+/* `known` (may be NULL) is a name captured with the token; else the well-known name. */
+static void print_sid_line(const char *label, const tl_sid *sid, const char *known)
 {
     char s[TL_SID_STRING_MAX];
     char *name = NULL;
@@ -148,8 +149,11 @@ static void print_sid_line(const char *label, const tl_sid *sid)
         return;
     }
     tl_sid_to_string(s, sizeof s, sid);
-    if (tl_sid_lookup_name(&name, sid) == TL_OK && name)
-        printf("  %-16s %s  %s\n", label, s, name);
+    if (!known && tl_sid_lookup_name(&name, sid) == TL_OK && name)
+        known = name;
+    tl_error_clear();
+    if (known)
+        printf("  %-16s %s  %s\n", label, s, known);
     else
         printf("  %-16s %s\n", label, s);
     tl_free(name);
@@ -181,7 +185,7 @@ static void print_token(const char *title, const tl_token *t)
         printf(", impersonation level %s", tl_impersonation_level_name(level));
     printf("\n");
     const tl_sid *user = tl_token_user(t);
-    print_sid_line("User:", user);
+    print_sid_line("User:", user, tl_token_user_name(t));
     if (tl_token_logon_domain(t) || tl_token_logon_user(t))
         printf("  %-16s %s\\%s\n", "Logon name:",
                tl_token_logon_domain(t) ? tl_token_logon_domain(t) : "",
@@ -203,8 +207,10 @@ static void print_token(const char *title, const tl_token *t)
     printf("  %-16s %s%s%s%s\n", "Elevated:", el < 0 ? "unknown" : el ? "yes" : "no",
            et ? " (elevation type " : "", et ? et : "", et ? ")" : "");
     printf("  %-16s %u\n", "Session:", (unsigned)tl_token_session_id(t));
-    print_sid_line("Owner:", tl_token_owner(t));
-    print_sid_line("Primary group:", tl_token_primary_group(t));
+    const tl_sid *owner = tl_token_owner(t);
+    print_sid_line("Owner:", owner,
+                   owner && user && tl_sid_equal(owner, user) ? tl_token_user_name(t) : NULL);
+    print_sid_line("Primary group:", tl_token_primary_group(t), NULL);
     print_sid_list("Groups", t, tl_token_group_count(t), tl_token_group_at);
     if (tl_token_restricted_count(t))
         print_sid_list("Restricted SIDs", t, tl_token_restricted_count(t),

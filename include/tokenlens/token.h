@@ -120,6 +120,9 @@ TL_EXTERN bool tl_token_equal(const tl_token *a, const tl_token *b);
 
 /** The user SID (TokenUser); NULL if unset. Borrowed. */
 TL_EXTERN const tl_sid *tl_token_user(const tl_token *t);
+/** The user's account name as Windows resolved it at capture time ("CONTOSO\\alice",
+ *  LookupAccountSid), or NULL when unknown. Borrowed. */
+TL_EXTERN const char *tl_token_user_name(const tl_token *t);
 /** TokenUser attributes (normally 0; SE_GROUP_USE_FOR_DENY_ONLY in filtered tokens). */
 TL_EXTERN uint32_t tl_token_user_attributes(const tl_token *t);
 TL_EXTERN size_t tl_token_group_count(const tl_token *t);
@@ -168,6 +171,8 @@ TL_EXTERN const char *tl_token_logon_user(const tl_token *t);
 /* ---- setters (used by live capture and the JSON loader; also for building test tokens) -- */
 
 TL_EXTERN int tl_token_set_user(tl_token *t, const tl_sid *sid, uint32_t attributes);
+/** Set (copied, UTF-8) or clear (NULL) the user's account name. */
+TL_EXTERN int tl_token_set_user_name(tl_token *t, const char *name);
 /** Append a group. TL_ELIMIT beyond TL_TOKEN_MAX_GROUPS. */
 TL_EXTERN int tl_token_add_group(tl_token *t, const tl_sid *sid, uint32_t attributes);
 /** Append a restricted SID (also marks the list as known). */

@@ -23,6 +23,7 @@ void tl_token_free(tl_token *t)
 {
     if (!t)
         return;
+    tl__free(t->user_name);
     tl__free(t->groups);
     tl__free(t->restricted);
     tl__free(t->privileges);
@@ -65,7 +66,7 @@ int tl_token_copy(tl_token **out, const tl_token *src)
     t->groups = NULL;
     t->restricted = NULL;
     t->privileges = NULL;
-    t->logon_package = t->logon_domain = t->logon_user = NULL;
+    t->logon_package = t->logon_domain = t->logon_user = t->user_name = NULL;
     t->groups_cap = src->ngroups;
     t->restricted_cap = src->nrestricted;
     t->privileges_cap = src->nprivileges;
@@ -75,6 +76,7 @@ int tl_token_copy(tl_token **out, const tl_token *src)
                         sizeof *t->restricted)) ||
         (rc = dup_array((void **)&t->privileges, src->privileges, src->nprivileges,
                         sizeof *t->privileges)) ||
+        (rc = dup_opt(&t->user_name, src->user_name)) ||
         (rc = dup_opt(&t->logon_package, src->logon_package)) ||
         (rc = dup_opt(&t->logon_domain, src->logon_domain)) ||
         (rc = dup_opt(&t->logon_user, src->logon_user))) {
@@ -110,7 +112,7 @@ bool tl_token_equal(const tl_token *a, const tl_token *b)
     if (!a || !b)
         return a == b;
     if (!opt_sid_eq(a->has_user, &a->user, b->has_user, &b->user) ||
-        a->user_attributes != b->user_attributes ||
+        a->user_attributes != b->user_attributes || !str_eq(a->user_name, b->user_name) ||
         !opt_sid_eq(a->has_owner, &a->owner, b->has_owner, &b->owner) ||
         !opt_sid_eq(a->has_primary_group, &a->primary_group, b->has_primary_group,
                     &b->primary_group))
@@ -140,6 +142,7 @@ bool tl_token_equal(const tl_token *a, const tl_token *b)
 /* ---- getters ----------------------------------------------------------------------------- */
 
 const tl_sid *tl_token_user(const tl_token *t) { return t && t->has_user ? &t->user : NULL; }
+const char *tl_token_user_name(const tl_token *t) { return t ? t->user_name : NULL; }
 uint32_t tl_token_user_attributes(const tl_token *t) { return t ? t->user_attributes : 0; }
 size_t tl_token_group_count(const tl_token *t) { return t ? t->ngroups : 0; }
 const tl_sid_and_attributes *tl_token_group_at(const tl_token *t, size_t i)
@@ -226,6 +229,17 @@ int tl_token_set_user(tl_token *t, const tl_sid *sid, uint32_t attributes)
     t->user = *sid;
     t->user_attributes = attributes;
     t->has_user = true;
+    return TL_OK;
+}
+
+int tl_token_set_user_name(tl_token *t, const char *name)
+{
+    NEED_TOKEN(t, "tl_token_set_user_name");
+    char *copy = NULL;
+    if (dup_opt(&copy, name))
+        return TL_ENOMEM;
+    tl__free(t->user_name);
+    t->user_name = copy;
     return TL_OK;
 }
 

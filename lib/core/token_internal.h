@@ -7,6 +7,7 @@ struct tl_token {
     bool has_user;
     tl_sid user;
     uint32_t user_attributes;
+    char *user_name; /* "DOMAIN\\user" as LookupAccountSid gave it, or NULL */
     tl_sid_and_attributes *groups;
     size_t ngroups, groups_cap;
     tl_sid_and_attributes *restricted;

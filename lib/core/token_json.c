@@ -109,6 +109,7 @@ json_t *tl__token_json(const tl_token *t)
     } else {
         put(&w, o, "user", chk(&w, json_null()));
     }
+    put(&w, o, "user_name", str_or_null(&w, t->user_name));
     put(&w, o, "groups", sid_list(&w, t->groups, t->ngroups));
     put(&w, o, "restricted_sids", t->restricted_known ? sid_list(&w, t->restricted, t->nrestricted)
                                                       : chk(&w, json_null()));
@@ -527,7 +528,7 @@ static int get_logon(tl_token *t, const char *path, json_t *v)
 static int load_tree(tl_token *t, const char *path, json_t *root)
 {
     static const char *const keys[] = {
-        VERSION_KEY, "type", "impersonation_level", "user", "groups", "restricted_sids",
+        VERSION_KEY, "type", "impersonation_level", "user", "user_name", "groups", "restricted_sids",
         "privileges", "owner", "primary_group", "integrity_level", "elevated",
         "elevation_type", "session_id", "logon", NULL};
     char sub[TL__JSON_PATH_MAX];
@@ -574,6 +575,12 @@ static int load_tree(tl_token *t, const char *path, json_t *root)
         tl_sid sid;
         uint32_t attr = 0;
         if ((rc = get_identity(&sid, &attr, sub, m)) || (rc = tl_token_set_user(t, &sid, attr)))
+            return rc;
+    }
+    if ((m = json_object_get(root, "user_name"))) {
+        const char *name;
+        sub_key(sub, path, "user_name");
+        if ((rc = get_str(&name, sub, m, 1)) || (rc = tl_token_set_user_name(t, name)))
             return rc;
     }
     if ((m = json_object_get(root, "groups"))) {

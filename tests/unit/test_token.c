@@ -19,6 +19,7 @@ static tl_token *rich_token(void)
     tl_sid user = sid_of("S-1-5-21-1004336348-1177238915-682003330-1105");
     tl_sid du = sid_of("S-1-5-21-1004336348-1177238915-682003330-513");
     assert_tl_ok(tl_token_set_user(t, &user, 0));
+    assert_tl_ok(tl_token_set_user_name(t, "CONTOSO\\alice"));
     static const struct { const char *sid; uint32_t attr; } groups[] = {
         {"S-1-1-0", 7}, {"S-1-5-32-545", 7}, {"S-1-5-2", 7}, {"S-1-5-64-10", 7},
         {"S-1-5-5-0-1978170", 0xC0000007u}, {"S-1-16-8192", 0x60}, {"S-1-5-32-544", 0x10},
@@ -65,6 +66,7 @@ static void test_new_token_is_empty(void **state)
     assert_false(tl_token_has_logon_id(t));
     assert_int_equal(tl_token_logon_type(t), TL_LOGON_TYPE_UNKNOWN);
     assert_null(tl_token_logon_package(t));
+    assert_null(tl_token_user_name(t));
     tl_token_free(t);
     tl_token_free(NULL);
     assert_tl_error(tl_token_new(NULL), TL_EINVAL);
@@ -77,6 +79,7 @@ static void test_getters_after_setters(void **state)
     char buf[TL_SID_STRING_MAX];
     assert_tl_ok(tl_sid_to_string(buf, sizeof buf, tl_token_user(t)));
     assert_string_equal(buf, "S-1-5-21-1004336348-1177238915-682003330-1105");
+    assert_string_equal(tl_token_user_name(t), "CONTOSO\\alice");
     assert_int_equal(tl_token_group_count(t), 7);
     assert_int_equal(tl_token_group_at(t, 4)->attributes, 0xC0000007u);
     assert_null(tl_token_group_at(t, 7));
@@ -241,6 +244,7 @@ static void test_json_shape(void **state)
         "\"tokenlens_token\": 1",
         "\"type\": \"impersonation\"",
         "\"impersonation_level\": \"Impersonation\"",
+        "\"user_name\": \"CONTOSO\\\\alice\"",
         "\"sid\": \"S-1-1-0\"",
         "\"name\": \"Everyone\"",
         "\"name\": \"SeChangeNotifyPrivilege\"",
@@ -279,6 +283,7 @@ static void test_json_strict(void **state)
         {"{" V ", \"user\": {\"attributes\": 0}}", TL_EPARSE, "$.user.sid"},
         {"{" V ", \"user\": {\"sid\": \"S-1-5-18\"}}", TL_EPARSE, "$.user.attributes"},
         {"{" V ", \"groups\": {}}", TL_EPARSE, "$.groups"},
+        {"{" V ", \"user_name\": [\"CONTOSO\", \"alice\"]}", TL_EPARSE, "$.user_name"},
         {"{" V ", \"groups\": [{\"sid\": \"S-1-1-0\", \"attributes\": 7},"
               "{\"sid\": \"S-1-1-0\", \"attributes\": 7},{\"sid\": \"S-1-1-0\", \"attributes\": 7},"
               "{\"sid\": \"BA\", \"attributes\": 7}]}",
@@ -465,6 +470,7 @@ static void test_wine_snapshot_loads(void **state)
     assert_memory_equal(buf, "S-1-5-21-", 9);
     assert_int_equal(tl_token_get_type(t), TL_TOKEN_PRIMARY);
     assert_int_equal(tl_token_impersonation_level(t), TL_IMPERSONATION_NONE);
+    assert_non_null(tl_token_user_name(t)); /* LookupAccountSid ran under Wine */
     assert_true(tl_token_group_count(t) > 0);
     tl_sid everyone = sid_of("S-1-1-0");
     int found = 0;

@@ -54,6 +54,9 @@ static void test_process_token_is_an_account(void **state)
     if (strncmp(sid, "S-1-5-21-", 9) != 0)
         fail_msg("process user %s is not an S-1-5-21 account", sid);
     assert_int_equal(tl_sid_kind_of(tl_token_user(t)), TL_SID_KIND_ACCOUNT);
+    /* LookupAccountSid maps the process's own account ("VM\\root" under Wine). */
+    assert_non_null(tl_token_user_name(t));
+    assert_non_null(strchr(tl_token_user_name(t), '\\'));
     assert_int_equal(tl_token_get_type(t), TL_TOKEN_PRIMARY);
     assert_int_equal(tl_token_impersonation_level(t), TL_IMPERSONATION_NONE);
     assert_true(tl_token_group_count(t) > 0);

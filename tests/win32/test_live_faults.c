@@ -64,6 +64,12 @@ static BOOL WINAPI f_RevertToSelf(void)
     FAIL_BOOL(RevertToSelf);
     return tl__win32_real.RevertToSelf();
 }
+static BOOL WINAPI f_LookupAccountSidW(LPCWSTR sys, PSID sid, LPWSTR n, LPDWORD nl, LPWSTR d,
+                                       LPDWORD dl, PSID_NAME_USE u)
+{
+    FAIL_BOOL(LookupAccountSidW);
+    return tl__win32_real.LookupAccountSidW(sys, sid, n, nl, d, dl, u);
+}
 static NTSTATUS NTAPI f_LsaGetLogonSessionData(PLUID l, PSECURITY_LOGON_SESSION_DATA *d)
 {
     if (inject("LsaGetLogonSessionData")) {
@@ -87,6 +93,7 @@ static void install(unsigned n)
     tl__win32.SetThreadToken = f_SetThreadToken;
     tl__win32.RevertToSelf = f_RevertToSelf;
     tl__win32.LsaGetLogonSessionData = f_LsaGetLogonSessionData;
+    tl__win32.LookupAccountSidW = f_LookupAccountSidW;
 }
 
 static int teardown(void **state)
@@ -124,11 +131,12 @@ static int thread_has_token(void)
 }
 
 /* Calls whose failure the backend absorbs by design (docs/win32-backend.md):
- * OpenThreadToken is retried with OpenAsSelf = TRUE, LSA refusing the logon session leaves
- * its details unknown, RevertToSelf falls back to SetThreadToken(NULL, NULL). */
+ * OpenThreadToken is retried with OpenAsSelf = TRUE, LSA refusing the logon session or
+ * LookupAccountSid not mapping the SID leaves those details unknown, RevertToSelf falls back
+ * to SetThreadToken(NULL, NULL). */
 static int absorbed(const char *name)
 {
-    return strcmp(name, "OpenThreadToken") == 0 ||
+    return strcmp(name, "OpenThreadToken") == 0 || strcmp(name, "LookupAccountSidW") == 0 ||
            strcmp(name, "LsaGetLogonSessionData") == 0 || strcmp(name, "RevertToSelf") == 0;
 }
 

@@ -125,24 +125,58 @@ static int add_groups(tl_token *t, const TOKEN_GROUPS *g,
 
 static uint64_t luid64(LUID l) { return ((uint64_t)(uint32_t)l.HighPart << 32) | l.LowPart; }
 
-/* LSA_UNICODE_STRING (Length in bytes) to a UTF-8 copy; NULL buffer -> NULL. */
-static int utf8_of(char **out, const LSA_UNICODE_STRING *s)
+/* `wchars` UTF-16 units to a UTF-8 copy. Ownership: *out is freed with tl__free. */
+static int utf8_of_wide(char **out, const WCHAR *w, int wchars)
 {
     *out = NULL;
-    if (!s->Buffer)
-        return TL_OK;
-    int wchars = s->Length / 2;
-    int n = wchars ? WideCharToMultiByte(CP_UTF8, 0, s->Buffer, wchars, NULL, 0, NULL, NULL) : 0;
+    int n = wchars ? WideCharToMultiByte(CP_UTF8, 0, w, wchars, NULL, 0, NULL, NULL) : 0;
     if (wchars && n <= 0)
         return os_error(GetLastError(), "WideCharToMultiByte");
     char *p = tl__malloc((size_t)n + 1);
     if (!p)
         return tl__oom();
     if (n)
-        WideCharToMultiByte(CP_UTF8, 0, s->Buffer, wchars, p, n, NULL, NULL);
+        WideCharToMultiByte(CP_UTF8, 0, w, wchars, p, n, NULL, NULL);
     p[n] = '\0';
     *out = p;
     return TL_OK;
+}
+
+/* LSA_UNICODE_STRING (Length in bytes) to a UTF-8 copy; NULL buffer -> NULL. */
+static int utf8_of(char **out, const LSA_UNICODE_STRING *s)
+{
+    *out = NULL;
+    if (!s->Buffer)
+        return TL_OK;
+    return utf8_of_wide(out, s->Buffer, s->Length / 2);
+}
+
+/* "DOMAIN\\user" for the token's user, from LookupAccountSid into bounded buffers (account
+ * and domain names are at most 256 characters). A SID Windows cannot map (an orphaned or
+ * remote domain account, ERROR_NONE_MAPPED) leaves the name unknown: not an error. */
+static int capture_user_name(tl_token *t, PSID sid)
+{
+    WCHAR name[257], domain[257], both[515];
+    DWORD nlen = 257, dlen = 257;
+    SID_NAME_USE use;
+    if (!API.LookupAccountSidW(NULL, sid, name, &nlen, domain, &dlen, &use))
+        return TL_OK;
+    int n = 0;
+    if (dlen && dlen < 257) {
+        memcpy(both, domain, dlen * sizeof(WCHAR));
+        n = (int)dlen;
+        both[n++] = L'\\';
+    }
+    if (nlen >= 257)
+        return TL_OK;
+    memcpy(both + n, name, nlen * sizeof(WCHAR));
+    n += (int)nlen;
+    char *utf8 = NULL;
+    int rc = utf8_of_wide(&utf8, both, n);
+    if (rc == TL_OK)
+        rc = tl_token_set_user_name(t, utf8);
+    tl__free(utf8);
+    return rc;
 }
 
 /* The logon session behind the token. LSA refuses sessions the caller may not see (and Wine
@@ -189,7 +223,8 @@ static int capture(HANDLE h, tl_token **out)
 
     if ((rc = query_fixed(h, TokenUser, &sb, sizeof sb)) ||
         (rc = sid_from_psid(&sid, sb.user.User.Sid)) ||
-        (rc = tl_token_set_user(t, &sid, sb.user.User.Attributes)))
+        (rc = tl_token_set_user(t, &sid, sb.user.User.Attributes)) ||
+        (rc = capture_user_name(t, sb.user.User.Sid)))
         goto done;
 
     if ((rc = query_alloc(h, TokenGroups, &buf)) ||

@@ -3,12 +3,12 @@
 
 const tl__win32_api tl__win32_real = {
     OpenProcessToken, OpenThreadToken, GetTokenInformation, DuplicateTokenEx,
-    SetThreadToken, RevertToSelf, CloseHandle, LsaGetLogonSessionData, LsaFreeReturnBuffer,
+    SetThreadToken, RevertToSelf, CloseHandle, LookupAccountSidW, LsaGetLogonSessionData, LsaFreeReturnBuffer,
 };
 
 tl__win32_api tl__win32 = {
     OpenProcessToken, OpenThreadToken, GetTokenInformation, DuplicateTokenEx,
-    SetThreadToken, RevertToSelf, CloseHandle, LsaGetLogonSessionData, LsaFreeReturnBuffer,
+    SetThreadToken, RevertToSelf, CloseHandle, LookupAccountSidW, LsaGetLogonSessionData, LsaFreeReturnBuffer,
 };
 
 void tl__win32_api_reset(void) { tl__win32 = tl__win32_real; }

@@ -18,6 +18,8 @@ typedef struct tl__win32_api {
     BOOL(WINAPI *SetThreadToken)(PHANDLE thread, HANDLE token);
     BOOL(WINAPI *RevertToSelf)(void);
     BOOL(WINAPI *CloseHandle)(HANDLE handle);
+    BOOL(WINAPI *LookupAccountSidW)(LPCWSTR system, PSID sid, LPWSTR name, LPDWORD name_len,
+                                    LPWSTR domain, LPDWORD domain_len, PSID_NAME_USE use);
     NTSTATUS(NTAPI *LsaGetLogonSessionData)(PLUID logon_id, PSECURITY_LOGON_SESSION_DATA *data);
     NTSTATUS(NTAPI *LsaFreeReturnBuffer)(PVOID buffer);
 } tl__win32_api;
