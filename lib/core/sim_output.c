@@ -129,6 +129,23 @@ static void put_steps(tl__buf *b, const tl__steps *s, const char *indent)
         tl__buf_printf(b, "%s%zu. [%s] %s\n", indent, i + 1, s->v[i].rule, s->v[i].text);
 }
 
+static bool has_step(const tl__steps *s, const tl__step *st)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].rule == st->rule && strcmp(s->v[i].text, st->text) == 0)
+            return true;
+    return false;
+}
+
+/* A hop's steps without those the story already told for the process and the thread. */
+static void put_hop_steps(tl__buf *b, const tl_explanation *e, const tl__steps *s)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (!has_step(&e->process_steps, &s->v[i]) && !has_step(&e->thread_steps, &s->v[i]))
+            tl__buf_printf(b, "    %zu. [%s] %s\n", ++k, s->v[i].rule, s->v[i].text);
+}
+
 /* "because ..." clause: the deciding step's text with its first letter lowered. */
 static void put_because(tl__buf *b, const tl__steps *s)
 {
@@ -190,8 +207,8 @@ int tl_explanation_to_text(char **out, const tl_explanation *e)
             tl__buf_printf(&b, "  never made (outcome: %s)", h->outcome);
         }
         put_because(&b, &h->steps);
-        tl__buf_put(&b, "\n  steps:\n");
-        put_steps(&b, &h->steps, "    ");
+        tl__buf_put(&b, "\n  steps (after those above):\n");
+        put_hop_steps(&b, e, &h->steps);
         if (h->fix)
             tl__buf_printf(&b, "  fix: %s\n", h->fix);
     }
