@@ -466,8 +466,13 @@ static int windows_token(ctx *c)
     c->auth.level = TL_IMPERSONATION_IMPERSONATION_VALUE;
     tl__steps_add(st, R_IIS_WIN_AUTH,
                   "%s authenticates with %s (Windows authentication): IIS gets a network logon "
-                  "of %s, not a password.",
-                  s->req_user, e->client_proto, s->req_user);
+                  "of %s, not a password.%s",
+                  s->req_user, e->client_proto, s->req_user,
+                  s->anon_enabled ? " (Anonymous authentication is enabled too, so this assumes "
+                                    "IIS challenged the client, e.g. anonymous access to the "
+                                    "content was denied; a browser's first, anonymous request "
+                                    "is served as the anonymous user.)"
+                                  : "");
     /* Which delegation applies, and the level of the resulting token. */
     tl__token *t = &c->auth;
     const char *acct = c->deleg_acct;
