@@ -290,7 +290,11 @@ static uint32_t dacl_pass(tl_access_result *r, const tl_sd *sd, const subject *s
                                                           : tl_access_map_generic(a->mask, o->object);
         tl__sddl_sid(sidbuf, sizeof sidbuf, &a->sid, NULL);
         char *name = NULL;
-        if (tl_sid_lookup_name(&name, &a->sid) == TL_OK && name) {
+        tl_sid_kind kind = tl_sid_kind_of(&a->sid);
+        /* Only kinds with a fixed name: a failed lookup would also overwrite the thread's
+         * last error while the check itself succeeds. */
+        if ((kind == TL_SID_KIND_WELL_KNOWN || kind == TL_SID_KIND_BUILTIN) &&
+            tl_sid_lookup_name(&name, &a->sid) == TL_OK && name) {
             size_t l = strlen(sidbuf);
             snprintf(sidbuf + l, sizeof sidbuf - l, " %s", name);
         }

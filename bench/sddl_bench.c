@@ -1,0 +1,82 @@
+/*
+ * SDDL parse+format and access-check throughput of the C library, over bench/sddl_inputs.txt
+ * (the inputs bench/sddl_bench.py gives Samba). Prints one line per measurement.
+ *   sddl_bench [--quick] [inputs-file]
+ * --quick runs a few iterations only (CTest smoke run, label bench).
+ */
+#include "tokenlens.h"
+#include "internal.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    timespec_get(&ts, TIME_UTC);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+    int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+    /* Default: sddl_inputs.txt next to this source file (CMake passes absolute paths). */
+    char def[4096];
+    snprintf(def, sizeof def, "%s", __FILE__);
+    char *slash = strrchr(def, '/');
+    snprintf(slash ? slash + 1 : def, sizeof def - (size_t)(slash ? slash + 1 - def : 0),
+             "sddl_inputs.txt");
+    const char *path = argc > 1 + quick ? argv[1 + quick] : def;
+    char *text;
+    size_t len;
+    if (tl__read_file(&text, &len, path, 1u << 20) != TL_OK) {
+        fprintf(stderr, "sddl_bench: %s\n", tl_error_last()->message);
+        return 1;
+    }
+    const char *lines[64];
+    size_t n = 0;
+    for (char *p = strtok(text, "\n"); p && n < 64; p = strtok(NULL, "\n"))
+        lines[n++] = p;
+    long iters = quick ? 10 : 20000;
+    tl_sd *sds[64];
+    double t0 = now();
+    for (long k = 0; k < iters; k++)
+        for (size_t i = 0; i < n; i++) {
+            tl_sd *sd;
+            char *out;
+            if (tl_sd_from_sddl(&sd, lines[i], NULL) || tl_sd_to_sddl(&out, sd, NULL)) {
+                fprintf(stderr, "sddl_bench: line %zu: %s\n", i + 1, tl_error_last()->message);
+                return 1;
+            }
+            tl_free(out);
+            tl_sd_free(sd);
+        }
+    double t1 = now();
+    printf("c parse+format: %.0f descriptors/s (%ld x %zu)\n", iters * n / (t1 - t0), iters, n);
+    for (size_t i = 0; i < n; i++)
+        tl_sd_from_sddl(&sds[i], lines[i], NULL);
+    tl_sid sids[3];
+    tl_sid_from_string(&sids[0], "S-1-5-82-3006700770-424185619-1745488364-794895919-4004696415");
+    tl_sid_from_string(&sids[1], "S-1-1-0");
+    tl_sid_from_string(&sids[2], "S-1-5-32-545");
+    tl_token *tok;
+    tl_access_token_from_sids(&tok, sids, 3);
+    t0 = now();
+    unsigned long allowed = 0;
+    for (long k = 0; k < iters * 5; k++)
+        for (size_t i = 0; i < n; i++) {
+            tl_access_result *r;
+            if (tl_access_check(&r, sds[i], tok, TL_FILE_GENERIC_READ, NULL) == TL_OK)
+                allowed += tl_access_result_allowed(r);
+            tl_access_result_free(r);
+        }
+    t1 = now();
+    printf("c access check: %.0f checks/s (%ld x %zu, %lu allowed)\n", iters * 5 * n / (t1 - t0),
+           iters * 5, n, allowed);
+    for (size_t i = 0; i < n; i++)
+        tl_sd_free(sds[i]);
+    tl_token_free(tok);
+    tl_free(text);
+    return 0;
+}
