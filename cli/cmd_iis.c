@@ -280,6 +280,8 @@ static int isolation(const tl_iis_audit *a, content_list *c, int json)
             json_object_set_new(e, "identity", ident(k->identity));
             json_object_set_new(e, "content", json_string(k->content));
             json_object_set_new(e, "can_read", k->known ? json_boolean(k->can_read) : json_null());
+            json_object_set_new(e, "own_content",
+                                json_boolean(ascii_casecmp(k->reader, k->content) == 0));
             json_object_set_new(e, "reason", json_string(k->reason ? k->reason : ""));
             json_array_append_new(arr, e);
         }
@@ -297,7 +299,10 @@ static int isolation(const tl_iis_audit *a, content_list *c, int json)
         bool own = ascii_casecmp(k->reader, k->content) == 0;
         printf("  %-12s as %-40s -> %-12s %s%s\n", k->reader, k->identity->name, k->content,
                !k->known ? "unknown" : k->can_read ? "CAN READ" : "denied",
-               own ? " (its own content)" : "");
+               !own ? ""
+               : (k->known && !k->can_read)
+                   ? " (its own content: anonymous requests will get 401.3 Access Denied)"
+                   : " (its own content)");
         if (k->reason && *k->reason)
             printf("      because %s\n", k->reason);
     }

@@ -134,6 +134,19 @@ def case_hostile():
         expect(out == "", f"{name}: nothing on stdout")
 
 
+    # A 2 MiB attribute: refused after 1 MiB without markup, naming line 1.
+    import os
+    import tempfile
+    with tempfile.NamedTemporaryFile("w", suffix=".config", delete=False) as t:
+        t.write('<configuration><system.applicationHost><sites><site name="' + "A" * (2 << 20)
+                + '" /></sites></system.applicationHost></configuration>')
+    try:
+        rc, out, err = run(t.name)
+        expect(rc == 1 and "line 1," in err and "1 MiB" in err, f"huge attribute: {rc} {err!r}")
+    finally:
+        os.unlink(t.name)
+
+
 def case_usage():
     rc, out, _ = run("--help")
     expect(rc == 0 and "applicationHost.config" in out, "--help")
