@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static int usage(void)
 {
@@ -17,6 +16,7 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
+    probe_net_init();
     tl_hop_options o = TL_HOP_OPTIONS_INIT;
     const char *addr = NULL, *spn = NULL;
     o.delegation = TL_HOP_DELEGATE_POLICY;
@@ -53,7 +53,7 @@ int main(int argc, char **argv)
     int fd = probe_connect(addr);
     if (fd < 0 || probe_client_exchange(fd, c) != 0) {
         if (fd >= 0)
-            close(fd);
+            probe_close(fd);
         tl_hop_client_free(c);
         return 1;
     }
@@ -80,7 +80,7 @@ int main(int argc, char **argv)
         rc = type == 'R' && !strstr((char *)line, "db sees nobody") ? 0 : 1;
         free(line);
     }
-    close(fd);
+    probe_close(fd);
     tl_hop_client_free(c);
     return rc;
 }

@@ -2,13 +2,13 @@
  *   db sees alice@LAB.TEST (Kerberos, delegated)             the ticket came from a forwarded TGT
  *   db sees HTTP/web.lab.test@LAB.TEST (Kerberos, process identity)   a service's own key
  *   db sees alice@LAB.TEST (Kerberos, own credentials)       the user came directly
+ *   db sees CONTOSO\alice (Kerberos, user)                   Windows: no ticket flags to tell
  * The verdict uses only what the protocol shows db: the client name and the ticket's FORWARDED
  * flag (RFC 4120 2.6: set on tickets issued from a forwarded TGT). */
 #include "probe_net.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static int usage(void)
 {
@@ -20,6 +20,7 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
+    probe_net_init();
     tl_hop_options o = TL_HOP_OPTIONS_INIT;
     const char *port_file = NULL;
     int port = 0, timeout = 60;
@@ -55,19 +56,22 @@ int main(int argc, char **argv)
     }
     fprintf(stderr, "db: listening on 127.0.0.1:%d\n", port);
     int fd = probe_accept(lfd, timeout);
-    close(lfd);
+    probe_close(lfd);
     if (fd < 0 || probe_server_exchange(fd, s) != 0) {
         if (fd >= 0)
-            close(fd);
+            probe_close(fd);
         tl_hop_server_free(s);
         return 1;
     }
     const char *who = tl_hop_server_client_name(s);
     uint32_t flags = 0;
     int have_flags = tl_hop_server_ticket_flags(&flags, s) == TL_OK;
+    /* SSPI shows no ticket flags: there a user who arrives is just "user" (delegated or
+     * logged on directly, db cannot tell); a service principal or HOST$ is a process identity. */
     const char *how = have_flags && (flags & TL_HOP_TKT_FORWARDED) ? "delegated"
                       : probe_is_service_name(who)                 ? "process identity"
-                                                                   : "own credentials";
+                      : have_flags                                 ? "own credentials"
+                                                                   : "user";
     char line[1024];
     snprintf(line, sizeof line, "db sees %s (%s, %s)", who ? who : "?", tl_hop_mech_name(tl_hop_server_mech(s)), how);
     printf("%s\n", line);
@@ -79,7 +83,7 @@ int main(int argc, char **argv)
     }
     fflush(stdout);
     int rc = probe_send(fd, 'R', line, strlen(line)) == 0 ? 0 : 1;
-    close(fd);
+    probe_close(fd);
     tl_hop_server_free(s);
     return rc;
 }

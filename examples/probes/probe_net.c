@@ -1,33 +1,91 @@
-/* TCP + framing helpers for the probe examples (POSIX sockets, loopback only). */
+/* TCP + framing helpers for the probe examples: POSIX sockets, or Winsock on Windows.
+ * Loopback only. */
+#ifndef _WIN32
 #define _POSIX_C_SOURCE 200809L
+#endif
 #include "probe_net.h"
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _WIN32
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <windows.h>
+typedef int socklen_t;
+#define poll WSAPoll
+#else
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
+#endif
+
+void probe_net_init(void)
+{
+#ifdef _WIN32
+    WSADATA wsa;
+    if (WSAStartup(MAKEWORD(2, 2), &wsa) != 0) {
+        fprintf(stderr, "WSAStartup failed\n");
+        exit(1);
+    }
+#endif
+}
+
+void probe_close(int fd)
+{
+#ifdef _WIN32
+    closesocket((SOCKET)fd);
+#else
+    close(fd);
+#endif
+}
+
+static int sock_error(void)
+{
+#ifdef _WIN32
+    return WSAGetLastError();
+#else
+    return errno;
+#endif
+}
 
 static void set_timeouts(int fd)
 {
+#ifdef _WIN32
+    DWORD ms = 30000;
+    setsockopt((SOCKET)fd, SOL_SOCKET, SO_RCVTIMEO, (const char *)&ms, sizeof ms);
+    setsockopt((SOCKET)fd, SOL_SOCKET, SO_SNDTIMEO, (const char *)&ms, sizeof ms);
+#else
     struct timeval tv = {30, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+#endif
+}
+
+static int new_socket(void)
+{
+#ifdef _WIN32
+    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    return s == INVALID_SOCKET ? -1 : (int)s;
+#else
+    return socket(AF_INET, SOCK_STREAM, 0);
+#endif
 }
 
 int probe_listen(int port, const char *port_file, int *bound_port)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int fd = new_socket();
     if (fd < 0) {
-        perror("socket");
+        fprintf(stderr, "socket: error %d\n", sock_error());
         return -1;
     }
-    int one = 1;
+#ifndef _WIN32
+    int one = 1; /* on Windows SO_REUSEADDR would allow port stealing: leave it off */
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+#endif
     struct sockaddr_in sa;
     memset(&sa, 0, sizeof sa);
     sa.sin_family = AF_INET;
@@ -36,8 +94,8 @@ int probe_listen(int port, const char *port_file, int *bound_port)
     socklen_t sl = sizeof sa;
     if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(fd, 4) != 0 ||
         getsockname(fd, (struct sockaddr *)&sa, &sl) != 0) {
-        perror("bind/listen 127.0.0.1");
-        close(fd);
+        fprintf(stderr, "bind/listen 127.0.0.1:%d: error %d\n", port, sock_error());
+        probe_close(fd);
         return -1;
     }
     int p = ntohs(sa.sin_port);
@@ -48,9 +106,19 @@ int probe_listen(int port, const char *port_file, int *bound_port)
         char tmp[4096];
         snprintf(tmp, sizeof tmp, "%s.tmp", port_file);
         FILE *f = fopen(tmp, "w");
-        if (!f || fprintf(f, "%d\n", p) < 0 || fclose(f) != 0 || rename(tmp, port_file) != 0) {
+        int bad = !f || fprintf(f, "%d\n", p) < 0;
+        if (f && fclose(f) != 0)
+            bad = 1;
+#ifdef _WIN32
+        if (!bad && !MoveFileExA(tmp, port_file, MOVEFILE_REPLACE_EXISTING))
+            bad = 1;
+#else
+        if (!bad && rename(tmp, port_file) != 0)
+            bad = 1;
+#endif
+        if (bad) {
             perror(port_file);
-            close(fd);
+            probe_close(fd);
             return -1;
         }
     }
@@ -59,15 +127,23 @@ int probe_listen(int port, const char *port_file, int *bound_port)
 
 int probe_accept(int lfd, int timeout_s)
 {
-    struct pollfd pfd = {lfd, POLLIN, 0};
+    struct pollfd pfd;
+    memset(&pfd, 0, sizeof pfd);
+    pfd.fd = lfd;
+    pfd.events = POLLIN;
     int r = poll(&pfd, 1, timeout_s * 1000);
     if (r <= 0) {
         fprintf(stderr, "no connection within %d s\n", timeout_s);
         return -1;
     }
+#ifdef _WIN32
+    SOCKET as = accept((SOCKET)lfd, NULL, NULL);
+    int fd = as == INVALID_SOCKET ? -1 : (int)as;
+#else
     int fd = accept(lfd, NULL, NULL);
+#endif
     if (fd < 0) {
-        perror("accept");
+        fprintf(stderr, "accept: error %d\n", sock_error());
         return -1;
     }
     set_timeouts(fd);
@@ -89,9 +165,9 @@ int probe_connect(const char *addr)
         fprintf(stderr, "%s: bad port\n", addr);
         return -1;
     }
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int fd = new_socket();
     if (fd < 0) {
-        perror("socket");
+        fprintf(stderr, "socket: error %d\n", sock_error());
         return -1;
     }
     struct sockaddr_in sa;
@@ -100,8 +176,8 @@ int probe_connect(const char *addr)
     sa.sin_port = htons((uint16_t)port);
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
-        fprintf(stderr, "connect 127.0.0.1:%ld: %s\n", port, strerror(errno));
-        close(fd);
+        fprintf(stderr, "connect 127.0.0.1:%ld: error %d\n", port, sock_error());
+        probe_close(fd);
         return -1;
     }
     set_timeouts(fd);
@@ -112,9 +188,13 @@ static int write_all(int fd, const void *p, size_t n)
 {
     const uint8_t *b = p;
     while (n) {
+#ifdef _WIN32
+        int w = send((SOCKET)fd, (const char *)b, n > 65536 ? 65536 : (int)n, 0);
+#else
         ssize_t w = write(fd, b, n);
         if (w < 0 && errno == EINTR)
             continue;
+#endif
         if (w <= 0)
             return -1;
         b += w;
@@ -127,9 +207,13 @@ static int read_all(int fd, void *p, size_t n)
 {
     uint8_t *b = p;
     while (n) {
+#ifdef _WIN32
+        int r = recv((SOCKET)fd, (char *)b, n > 65536 ? 65536 : (int)n, 0);
+#else
         ssize_t r = read(fd, b, n);
         if (r < 0 && errno == EINTR)
             continue;
+#endif
         if (r <= 0)
             return -1;
         b += r;
@@ -252,5 +336,6 @@ int probe_is_service_name(const char *name)
         return 0;
     const char *at = strchr(name, '@');
     const char *slash = strchr(name, '/');
-    return slash && (!at || slash < at);
+    size_t n = strlen(name);
+    return (slash && (!at || slash < at)) || (n > 1 && name[n - 1] == '$');
 }

@@ -13,6 +13,11 @@
 
 #define PROBE_FRAME_MAX (64u * 1024u)
 
+/* Call once before any other probe_* function (WSAStartup on Windows). */
+void probe_net_init(void);
+/* Close a socket from probe_listen/probe_accept/probe_connect. */
+void probe_close(int fd);
+
 /* Listen on 127.0.0.1:port (0 = any free port); the chosen port is written to port_file
  * when given. Returns the listening fd or -1 (message on stderr). */
 int probe_listen(int port, const char *port_file, int *bound_port);
@@ -34,8 +39,8 @@ int probe_server_exchange(int fd, tl_hop_server *s);
 /* "what: TL_EAUTH: message (native 0x...)" on stderr. */
 void probe_print_error(const char *what);
 
-/* "alice@LAB.TEST" -> "alice@LAB.TEST"; used for output wording. A service principal
- * (contains '/') is a service's own (process) identity. */
+/* True for a service's own (process) identity: a Kerberos service principal
+ * ("HTTP/web.lab.test@LAB.TEST") or a Windows machine account ("LAB\\WEB01$"). */
 int probe_is_service_name(const char *name);
 
 #endif

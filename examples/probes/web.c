@@ -14,15 +14,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static int usage(void)
 {
     fprintf(stderr,
-            "usage: web --keytab FILE --principal SPN --db ADDR --db-spn SPN\n"
+            "usage: web --db ADDR --db-spn SPN [--keytab FILE --principal SPN]\n"
             "           [--mech kerberos|ntlm|negotiate] [--impersonate never|if-delegated|always]\n"
             "           [--port N] [--port-file FILE] [--timeout SECONDS]\n"
-            "Accepts one client on 127.0.0.1, then connects to db as the client or as itself.\n");
+            "Accepts one client on 127.0.0.1, then connects to db as the client or as itself.\n"
+            "Itself = --principal from --keytab (POSIX), else the process's own credentials\n"
+            "(Windows: the service's logon, e.g. the machine account for NetworkService).\n");
     return 2;
 }
 
@@ -35,6 +36,7 @@ static void relay(int cfd, char type, const char *text)
 
 int main(int argc, char **argv)
 {
+    probe_net_init();
     tl_hop_options in = TL_HOP_OPTIONS_INIT;
     const char *port_file = NULL, *db = NULL, *db_spn = NULL, *imp = "if-delegated";
     int port = 0, timeout = 60;
@@ -61,7 +63,7 @@ int main(int argc, char **argv)
             return usage();
         i++;
     }
-    if (!db || !db_spn || !in.principal || !in.keytab ||
+    if (!db || !db_spn || (!in.principal != !in.keytab) ||
         (strcmp(imp, "never") && strcmp(imp, "if-delegated") && strcmp(imp, "always")))
         return usage();
 
@@ -81,10 +83,10 @@ int main(int argc, char **argv)
     }
     fprintf(stderr, "web: listening on 127.0.0.1:%d\n", port);
     int cfd = probe_accept(lfd, timeout);
-    close(lfd);
+    probe_close(lfd);
     if (cfd < 0 || probe_server_exchange(cfd, s) != 0) {
         if (cfd >= 0)
-            close(cfd);
+            probe_close(cfd);
         tl_hop_server_free(s);
         return 1;
     }
@@ -121,7 +123,7 @@ int main(int argc, char **argv)
                  who ? who : "?", e->message);
         printf("%s\n", report);
         relay(cfd, 'R', report);
-        close(cfd);
+        probe_close(cfd);
         tl_hop_server_free(s);
         return 1;
     }
@@ -131,8 +133,8 @@ int main(int argc, char **argv)
         printf("%s\n", report);
         relay(cfd, 'R', report);
         if (dfd >= 0)
-            close(dfd);
-        close(cfd);
+            probe_close(dfd);
+        probe_close(cfd);
         tl_hop_client_free(c);
         tl_hop_server_free(s);
         return 1;
@@ -149,8 +151,8 @@ int main(int argc, char **argv)
     printf("%s\n", report);
     fflush(stdout);
     relay(cfd, 'R', report);
-    close(dfd);
-    close(cfd);
+    probe_close(dfd);
+    probe_close(cfd);
     tl_hop_client_free(c);
     tl_hop_server_free(s);
     return 0;

@@ -20,6 +20,7 @@ struct tl_hop_client {
     bool have_cred, have_ctx;
     wchar_t *target;
     ULONG req;
+    unsigned long max_token; /* cbMaxToken of the package: our output buffer size */
     tl_hop_delegation requested;
     bool done;
     tl__hop_outcome outcome;
@@ -32,6 +33,7 @@ struct tl_hop_server {
     CtxtHandle ctx;
     bool have_cred, have_ctx;
     bool done;
+    unsigned long max_token;
     tl_hop_mech mech;
     bool delegated;
     int level;
@@ -85,7 +87,7 @@ static const char *sec_name(SECURITY_STATUS st)
         {0x80090300ul, "SEC_E_INSUFFICIENT_MEMORY"},   {0x80090301ul, "SEC_E_INVALID_HANDLE"},
         {0x80090302ul, "SEC_E_UNSUPPORTED_FUNCTION"},  {0x80090303ul, "SEC_E_TARGET_UNKNOWN"},
         {0x80090304ul, "SEC_E_INTERNAL_ERROR"},        {0x80090305ul, "SEC_E_SECPKG_NOT_FOUND"},
-        {0x80090308ul, "SEC_E_INVALID_TOKEN"},         {0x8009030Cul, "SEC_E_LOGON_DENIED"},
+        {0x80090308ul, "SEC_E_INVALID_TOKEN"},         {0x80090318ul, "SEC_E_INCOMPLETE_MESSAGE"},         {0x8009030Cul, "SEC_E_LOGON_DENIED"},
         {0x8009030Dul, "SEC_E_UNKNOWN_CREDENTIALS"},   {0x8009030Eul, "SEC_E_NO_CREDENTIALS"},
         {0x80090311ul, "SEC_E_NO_AUTHENTICATING_AUTHORITY"}, {0x80090322ul, "SEC_E_WRONG_PRINCIPAL"},
         {0x80090324ul, "SEC_E_TIME_SKEW"},             {0x8009033Dul, "SEC_E_KDC_UNKNOWN_ETYPE"},
@@ -107,6 +109,21 @@ static int sec_fail(const char *what, SECURITY_STATUS st)
         text[--n] = '\0';
     return tl__error_native(TL_EAUTH, (long)st, "%s: %s (%s 0x%08lx)", what, n ? text : "no system text",
                             sec_name(st), (unsigned long)st);
+}
+
+/* The package's largest token. Tokens are written into a buffer of this size rather than with
+ * ISC_REQ_ALLOCATE_MEMORY, which some SSPs (Wine's Kerberos) do not implement. */
+static int max_token_of(unsigned long *out, tl_hop_mech mech)
+{
+    PSecPkgInfoW info = NULL;
+    SECURITY_STATUS st = QuerySecurityPackageInfoW((wchar_t *)package_of(mech), &info);
+    if (st != SEC_E_OK)
+        return sec_fail("unknown security package", st);
+    *out = info->cbMaxToken ? info->cbMaxToken : 48000;
+    FreeContextBuffer(info);
+    if (*out > 1024ul * 1024ul)
+        *out = 1024ul * 1024ul;
+    return TL_OK;
 }
 
 static tl_hop_mech context_mech(CtxtHandle *ctx)
@@ -179,8 +196,13 @@ static int client_alloc(tl_hop_client **out, const char *target, const tl_hop_op
         tl__free(c);
         return rc;
     }
+    if ((rc = max_token_of(&c->max_token, o->mech)) != TL_OK) {
+        tl__free(c->target);
+        tl__free(c);
+        return rc;
+    }
     c->requested = o->delegation;
-    c->req = ISC_REQ_MUTUAL_AUTH | ISC_REQ_CONNECTION | ISC_REQ_ALLOCATE_MEMORY;
+    c->req = ISC_REQ_MUTUAL_AUTH | ISC_REQ_CONNECTION;
     if (o->delegation != TL_HOP_DELEGATE_NONE)
         c->req |= ISC_REQ_DELEGATE; /* SSPI always honours ok-as-delegate: ALWAYS acts as POLICY */
     *out = c;
@@ -274,10 +296,12 @@ int tl_hop_client_step(tl_hop_client *c, const uint8_t *in, size_t in_len, uint8
         return tl__error(TL_ELIMIT, "token too large");
     SecBuffer ib = {(unsigned long)in_len, SECBUFFER_TOKEN, (void *)in};
     SecBufferDesc ibd = {SECBUFFER_VERSION, 1, &ib};
-    SecBuffer ob = {0, SECBUFFER_TOKEN, NULL};
+    SecBuffer ob = {c->max_token, SECBUFFER_TOKEN, tl__malloc(c->max_token)};
     SecBufferDesc obd = {SECBUFFER_VERSION, 1, &ob};
     ULONG attrs = 0;
     TimeStamp expiry;
+    if (!ob.pvBuffer)
+        return tl__oom();
     SECURITY_STATUS st = InitializeSecurityContextW(&c->cred, c->have_ctx ? &c->ctx : NULL, c->target, c->req, 0,
                                                     SECURITY_NATIVE_DREP, in_len ? &ibd : NULL, 0, &c->ctx, &obd,
                                                     &attrs, &expiry);
@@ -289,14 +313,12 @@ int tl_hop_client_step(tl_hop_client *c, const uint8_t *in, size_t in_len, uint8
             st = st == SEC_I_COMPLETE_NEEDED ? SEC_E_OK : SEC_I_CONTINUE_NEEDED;
     }
     if (st != SEC_E_OK && st != SEC_I_CONTINUE_NEEDED) {
-        if (ob.pvBuffer)
-            FreeContextBuffer(ob.pvBuffer);
+        tl__free(ob.pvBuffer);
         return sec_fail("client authentication failed", st);
     }
     c->have_ctx = true;
     int rc = tl__hop_copy_token(out_token, out_len, ob.pvBuffer, ob.cbBuffer);
-    if (ob.pvBuffer)
-        FreeContextBuffer(ob.pvBuffer);
+    tl__free(ob.pvBuffer);
     if (rc)
         return rc;
     if (st == SEC_E_OK) {
@@ -357,6 +379,10 @@ int tl_hop_server_new(tl_hop_server **out, const tl_hop_options *opts)
     if (!s)
         return tl__oom();
     s->level = -1;
+    if ((rc = max_token_of(&s->max_token, o.mech)) != TL_OK) {
+        tl__free(s);
+        return rc;
+    }
     TimeStamp expiry;
     SECURITY_STATUS st = AcquireCredentialsHandleW(NULL, (wchar_t *)package_of(o.mech), SECPKG_CRED_INBOUND, NULL,
                                                    NULL, NULL, NULL, &s->cred, &expiry);
@@ -403,13 +429,14 @@ int tl_hop_server_step(tl_hop_server *s, const uint8_t *in, size_t in_len, uint8
         return tl__error(TL_ELIMIT, "token too large");
     SecBuffer ib = {(unsigned long)in_len, SECBUFFER_TOKEN, (void *)in};
     SecBufferDesc ibd = {SECBUFFER_VERSION, 1, &ib};
-    SecBuffer ob = {0, SECBUFFER_TOKEN, NULL};
+    SecBuffer ob = {s->max_token, SECBUFFER_TOKEN, tl__malloc(s->max_token)};
     SecBufferDesc obd = {SECBUFFER_VERSION, 1, &ob};
     ULONG attrs = 0;
     TimeStamp expiry;
+    if (!ob.pvBuffer)
+        return tl__oom();
     SECURITY_STATUS st = AcceptSecurityContext(&s->cred, s->have_ctx ? &s->ctx : NULL, &ibd,
-                                               ASC_REQ_MUTUAL_AUTH | ASC_REQ_CONNECTION | ASC_REQ_DELEGATE |
-                                                   ASC_REQ_ALLOCATE_MEMORY,
+                                               ASC_REQ_MUTUAL_AUTH | ASC_REQ_CONNECTION | ASC_REQ_DELEGATE,
                                                SECURITY_NATIVE_DREP, &s->ctx, &obd, &attrs, &expiry);
     if (st == SEC_I_COMPLETE_NEEDED || st == SEC_I_COMPLETE_AND_CONTINUE) {
         SECURITY_STATUS cs = CompleteAuthToken(&s->ctx, &obd);
@@ -419,14 +446,12 @@ int tl_hop_server_step(tl_hop_server *s, const uint8_t *in, size_t in_len, uint8
             st = st == SEC_I_COMPLETE_NEEDED ? SEC_E_OK : SEC_I_CONTINUE_NEEDED;
     }
     if (st != SEC_E_OK && st != SEC_I_CONTINUE_NEEDED) {
-        if (ob.pvBuffer)
-            FreeContextBuffer(ob.pvBuffer);
+        tl__free(ob.pvBuffer);
         return sec_fail("server could not accept the client", st);
     }
     s->have_ctx = true;
     int rc = tl__hop_copy_token(out_token, out_len, ob.pvBuffer, ob.cbBuffer);
-    if (ob.pvBuffer)
-        FreeContextBuffer(ob.pvBuffer);
+    tl__free(ob.pvBuffer);
     if (rc == TL_OK && st == SEC_E_OK)
         server_finish(s, attrs);
     return rc;
