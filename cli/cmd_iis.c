@@ -95,7 +95,9 @@ static void print_text(const tl_iis_audit *a)
             print_auth(&app->auth);
             printf("\n");
             if (app->physical_path)
-                printf("%scontent     %s\n", ind, app->physical_path);
+                printf("%scontent     %s%s%s\n", ind, app->physical_path,
+                       app->content_user ? " read as " : "",
+                       app->content_user ? app->content_user : "");
             if (app->config_error)
                 printf("%sERROR       %s\n", ind, app->config_error);
         }

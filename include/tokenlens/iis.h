@@ -74,6 +74,8 @@ typedef struct tl_iis_app {
     const char *app_pool;                 /**< pool name after applicationDefaults */
     const tl_iis_pool *pool;              /**< never NULL (undeclared pools have declared=false) */
     const char *physical_path;            /**< root virtual directory, variables expanded; may be NULL */
+    const char *content_user;             /**< the root virtual directory's userName ("connect
+                                               as": content is read as this account), or NULL */
     tl_iis_auth auth;
     const tl_iis_identity *anonymous;     /**< NULL when anonymous authentication is off */
     const char *config_error;             /**< non-NULL: IIS refuses this path (HTTP 500.19), why */
@@ -103,7 +105,9 @@ typedef enum tl_iis_finding_kind {
     TL_IIS_FINDING_LOCAL_SYSTEM,         /**< a pool runs as LocalSystem */
     TL_IIS_FINDING_NETWORK_IDENTITY,     /**< off the box the pool is the machine account / anonymous */
     TL_IIS_FINDING_UNDECLARED_POOL,      /**< an application names a pool that does not exist */
-    TL_IIS_FINDING_LOCKED_SECTION        /**< a location sets a section or attribute locked above it */
+    TL_IIS_FINDING_LOCKED_SECTION,       /**< a location sets a section or attribute locked above it */
+    TL_IIS_FINDING_KERBEROS_KERNEL_MODE  /**< kernel-mode auth with a domain-account pool and no
+                                              useAppPoolCredentials: Kerberos falls back to NTLM */
 } tl_iis_finding_kind;
 
 typedef enum tl_iis_severity {

@@ -184,6 +184,7 @@ typedef struct raw_app {
     const char *path;
     const char *pool;     /* NULL: from applicationDefaults */
     const char *physical; /* root virtual directory's physicalPath */
+    const char *content_user; /* its userName ("connect as"); the password is never read */
 } raw_app;
 
 typedef struct raw_site {
@@ -207,6 +208,7 @@ typedef struct raw_op {
 typedef struct raw_loc {
     const char *path; /* normalised: no trailing '/', "" = server level */
     size_t path_len;
+    bool no_inherit; /* inheritInChildApplications="false" */
     bool has_anon, anon_lock;
     unsigned anon_set, anon_attr_lock;
     bool anon_enabled;
@@ -503,6 +505,9 @@ static ctx child_ctx(reader *r, ctx parent, const char *name, const XML_Char **a
             r->cur_loc = loc_index(r, attr(atts, "path"));
             const char *om = attr(atts, "overrideMode");
             const char *ao = attr(atts, "allowOverride");
+            const char *ih = attr(atts, "inheritInChildApplications");
+            if (ih && tl__strcasecmp(ih, "false") == 0)
+                r->locs[r->cur_loc].no_inherit = true;
             r->cur_deny = (om && tl__strcasecmp(om, "Deny") == 0) ||
                           (ao && tl__strcasecmp(ao, "false") == 0);
             return CTX_LOCATION;
@@ -623,8 +628,13 @@ static ctx child_ctx(reader *r, ctx parent, const char *name, const XML_Char **a
         if (strcmp(name, "virtualDirectory") == 0) {
             const char *p = attr(atts, "path");
             const char *pp = attr(atts, "physicalPath");
-            if (p && strcmp(p, "/") == 0 && pp)
-                r->apps[r->napps - 1].physical = keep(r, pp);
+            const char *cu = attr(atts, "userName");
+            if (p && strcmp(p, "/") == 0) {
+                if (pp)
+                    r->apps[r->napps - 1].physical = keep(r, pp);
+                if (cu && *cu)
+                    r->apps[r->napps - 1].content_user = keep(r, cu);
+            }
             return CTX_LEAF;
         }
         return CTX_OTHER;
@@ -944,13 +954,15 @@ static int resolve_auth(builder *b, eff *e, const char *site, const char *app_pa
     size_t n = full.len, slen = strlen(site);
     int rc = TL_OK;
     const size_t *hit = map_get(&r->loc_map, "", 0);
-    if (hit)
+    if (hit && !r->locs[*hit].no_inherit)
         rc = apply_level(b, e, &r->locs[*hit]);
     for (size_t end = slen; rc == TL_OK && end <= n; end++) {
         if (end == 0 || (end < n && p[end] != '/'))
             continue;
         hit = map_get(&r->loc_map, p, end);
-        if (hit)
+        /* inheritInChildApplications="false": the location's settings stop at its own path and
+         * do not reach the applications below it. */
+        if (hit && !(r->locs[*hit].no_inherit && end < n))
             rc = apply_level(b, e, &r->locs[*hit]);
     }
     tl__buf_free(&full);
@@ -1035,6 +1047,7 @@ static int build_app(builder *b, tl_iis_app *out, tl_iis_identity *anon, const r
         out->auth.providers = pv;
     }
     out->config_error = e.error;
+    out->content_user = ra ? ra->content_user : NULL;
     memset(anon, 0, sizeof *anon);
     if (e.anon_en) {
         /* userName="" means the application pool identity (filled in once pools are final). */
@@ -1271,6 +1284,46 @@ out:
     return rc;
 }
 
+/* Kernel-mode Windows authentication decrypts Kerberos service tickets with the computer
+ * account's key; a pool running as a domain account whose HTTP SPN is registered on that
+ * account needs useAppPoolCredentials="true" (or kernel mode off). */
+static int kerberos_findings(builder *b)
+{
+    tl_iis_audit *a = b->a;
+    for (size_t s = 0; s < a->site_count; s++)
+        for (size_t k = 0; k < a->sites[s].app_count; k++) {
+            const tl_iis_app *app = &a->sites[s].apps[k];
+            bool negotiate = false;
+            for (size_t i = 0; i < app->auth.provider_count; i++)
+                if (tl__strncasecmp(app->auth.providers[i], "Negotiate", 9) == 0)
+                    negotiate = true;
+            if (!app->auth.windows_enabled || !negotiate || !app->auth.use_kernel_mode ||
+                app->auth.use_app_pool_credentials ||
+                app->pool->identity_type != TL_IIS_SPECIFIC_USER || !app->pool->declared)
+                continue;
+            const char **one = site_list(b, 1);
+            if (!one)
+                return tl__oom();
+            one[0] = a->sites[s].name;
+            tl__buf t = TL__BUF_INIT;
+            tl__buf_printf(&t, "site %s, application %s: Windows authentication runs in kernel "
+                           "mode, which decrypts Kerberos tickets with the computer account, but "
+                           "the pool runs as %s: if the site's HTTP SPN is registered on %s, "
+                           "Kerberos fails and browsers fall back to NTLM (which cannot be "
+                           "delegated)",
+                           a->sites[s].name, app->path, app->pool->identity.name,
+                           app->pool->identity.name);
+            int rc = add_finding(b, TL_IIS_FINDING_KERBEROS_KERNEL_MODE, TL_IIS_WARNING, &t,
+                                 "set windowsAuthentication useAppPoolCredentials=\"true\" "
+                                 "(keeping kernel mode) with the HTTP SPN on the pool account, or "
+                                 "register the SPN on the computer account instead",
+                                 one, 1);
+            if (rc != TL_OK)
+                return rc;
+        }
+    return TL_OK;
+}
+
 static int lock_findings(builder *b)
 {
     tl_iis_audit *a = b->a;
@@ -1475,6 +1528,8 @@ static int build(reader *r, tl_iis_audit *a)
         rc = pool_findings(&b);
     if (rc == TL_OK)
         rc = lock_findings(&b);
+    if (rc == TL_OK)
+        rc = kerberos_findings(&b);
     if (rc == TL_OK && b.nfindings) {
         a->findings = tl__arena_alloc(&a->arena, b.nfindings * sizeof *a->findings);
         if (!a->findings)
@@ -1763,6 +1818,7 @@ const char *tl_iis_finding_kind_name(tl_iis_finding_kind k)
     case TL_IIS_FINDING_NETWORK_IDENTITY: return "network_identity";
     case TL_IIS_FINDING_UNDECLARED_POOL: return "undeclared_pool";
     case TL_IIS_FINDING_LOCKED_SECTION: return "locked_section";
+    case TL_IIS_FINDING_KERBEROS_KERNEL_MODE: return "kerberos_kernel_mode";
     }
     return "?";
 }

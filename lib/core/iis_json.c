@@ -75,6 +75,7 @@ static json_t *app_json(jb *b, const tl_iis_app *app)
                                     : chk(b, json_null()));
     set(b, o, "windows_authentication", windows_json(b, &app->auth));
     set(b, o, "physical_path", str_or_null(b, app->physical_path));
+    set(b, o, "content_user", str_or_null(b, app->content_user));
     set(b, o, "config_error", str_or_null(b, app->config_error));
     return o;
 }

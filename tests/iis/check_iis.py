@@ -109,6 +109,13 @@ def case_rules():
     d = audit("defaults.config")
     expect(site(d, "plain")["app_pool"] == "DefaultAppPool" and
            site(d, "plain")["anonymous_identity"] is None, "defaults: DefaultAppPool, anonymous off")
+    d = audit("inherit.config")
+    expect("never-print" not in json.dumps(d), "inherit: no password in the output")
+    ex = site(d, "extranet")["applications"][0]
+    expect(ex["content_user"] == "CONTOSO\\content-reader", f"connect-as user: {ex['content_user']}")
+    expect(any(f["kind"] == "kerberos_kernel_mode" for f in d["findings"]), "kernel-mode Kerberos finding")
+    expect(ident(site(d, "portal")["applications"][1]["anonymous_identity"]) ==
+           ("NT AUTHORITY\\IUSR", "S-1-5-17"), "inheritInChildApplications=false")
     d = audit("shared-pool.config")
     kinds = [f["kind"] for f in d["findings"]]
     expect("undeclared_pool" in kinds and "shared_application_pool" in kinds, f"findings {kinds}")

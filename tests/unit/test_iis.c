@@ -120,6 +120,13 @@ static const app_row app_rows[] = {
     {"iis/iisexpress.config", "MyApp", "/", "Clr4IntegratedAppPool",
      "IIS APPPOOL\\Clr4IntegratedAppPool", NULL, "IIS APPPOOL\\Clr4IntegratedAppPool", NULL, 1,
      "Negotiate,NTLM", 1, 0, NULL, "C:\\src\\MyApp"},
+    /* inheritInChildApplications="false" stops at the site's own application. */
+    {"iis/inherit.config", "portal", "/", "Portal", "IIS APPPOOL\\Portal", NULL,
+     "IIS APPPOOL\\Portal", NULL, 0, "Negotiate,NTLM", 1, 0, NULL, NULL},
+    {"iis/inherit.config", "portal", "/app", "PortalApp", "IIS APPPOOL\\PortalApp", NULL,
+     "NT AUTHORITY\\IUSR", "S-1-5-17", 0, "Negotiate,NTLM", 1, 0, NULL, NULL},
+    {"iis/inherit.config", "extranet", "/", "Extranet", "CONTOSO\\svc-extranet", NULL, NULL, NULL,
+     1, "Negotiate,NTLM", 1, 0, NULL, "\\\\files\\extranet$"},
     /* Shared pool; an undeclared pool still resolves (from the defaults). */
     {"iis/shared-pool.config", "orphan", "/", "Missing", "IIS APPPOOL\\Missing", NULL,
      "IIS APPPOOL\\Missing", NULL, 0, "", 1, 0, NULL, NULL},
@@ -193,6 +200,7 @@ static const shared_row shared_rows[] = {
     {"iis/locked.config", "NT AUTHORITY\\IUSR:coke,pepsi,fanta"},
     {"iis/iisexpress.config", "IIS APPPOOL\\Clr4IntegratedAppPool:WebSite1,MyApp"},
     {"iis/shared-pool.config", "IIS APPPOOL\\Drinks:coke,pepsi"},
+    {"iis/inherit.config", ""},
 };
 
 static void test_shared_rows(void **state)
@@ -238,6 +246,7 @@ static const finding_row finding_rows[] = {
      "undeclared_pool,shared_anonymous_identity,shared_application_pool,network_identity"},
     {"iis/locked.config",
      "shared_anonymous_identity,locked_section,locked_section,network_identity"},
+    {"iis/inherit.config", "kerberos_kernel_mode,network_identity"},
 };
 
 static void test_findings(void **state)
@@ -301,6 +310,18 @@ static void test_json_contract(void **state)
     assert_true(json_is_array(json_object_get(d, "applications")));
     assert_true(json_is_array(json_object_get(j, "shared_anonymous_identities")));
     json_decref(j);
+    tl_free(text);
+    tl_iis_audit_free(a);
+
+    /* The "connect as" account of a virtual directory is reported; its password is not. */
+    a = load("iis/inherit.config");
+    const tl_iis_app *ex = find_app(a, "extranet", "/");
+    assert_non_null(ex);
+    assert_string_equal(ex->content_user, "CONTOSO\\content-reader");
+    assert_null(find_app(a, "portal", "/")->content_user);
+    assert_tl_ok(tl_iis_audit_to_json(&text, a));
+    assert_null(strstr(text, "never-print"));
+    assert_non_null(strstr(text, "\"content_user\": \"CONTOSO\\\\content-reader\""));
     tl_free(text);
     tl_iis_audit_free(a);
 
