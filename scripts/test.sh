@@ -49,27 +49,30 @@ record() {
   total_fail=$((total_fail + $3))
 }
 
-# Count test cases inside a ctest -V log: cmocka, pytest, Pester and the hop lab each print
-# their own totals; sum whatever is there.
-count_cases() { # log -> "passed failed"
-  local log=$1
-  local p f
-  p=$(grep -aoE '\[  PASSED  \] [0-9]+ test' "$log" | awk '{s+=$4} END {print s+0}')
-  f=$(grep -aoE '\[  FAILED  \] [0-9]+ test' "$log" | awk '{s+=$4} END {print s+0}')
-  # pytest: "== 12 passed, 1 skipped in 0.3s ==" ; hop lab / plain: "N passed, N failed"
-  local pp pf
-  pp=$(grep -aoE '(^|[ =:])[0-9]+ passed' "$log" | grep -aoE '[0-9]+' | awk '{s+=$1} END {print s+0}')
-  pf=$(grep -aoE '(^|[ =:,])[0-9]+ failed' "$log" | grep -aoE '[0-9]+' | awk '{s+=$1} END {print s+0}')
-  # Pester: "Tests Passed: 31, Failed: 0"
-  local xp xf
-  xp=$(grep -aoE 'Tests Passed: [0-9]+' "$log" | grep -aoE '[0-9]+' | awk '{s+=$1} END {print s+0}')
-  xf=$(grep -aoE 'Tests Passed: [0-9]+, Failed: [0-9]+' "$log" | sed -E 's/.*Failed: //' | awk '{s+=$1} END {print s+0}')
-  echo "$((p + pp + xp)) $((f + pf + xf))"
+# Count test cases inside a ctest -V log, the way each runner reports them:
+#   cmocka  "[  PASSED  ] N test(s)" / "[  FAILED  ] N test(s)" per executable
+#   pytest  "N passed[, M failed] ... in 1.2s" per pytest run
+#   plain   "N passed, M failed" (the Pester runner and the hop lab print this line)
+#   ctest   one case per CTest test
+count_cases() { # mode log -> "passed failed"
+  local mode=$1 log=$2
+  case "$mode" in
+    cmocka)
+      echo "$(grep -aoE '\[  PASSED  \] [0-9]+ test' "$log" | awk '{s+=$4} END {print s+0}')" \
+           "$(grep -aoE '\[  FAILED  \] [0-9]+ test' "$log" | awk '{s+=$4} END {print s+0}')" ;;
+    pytest)
+      grep -aE '[0-9]+ (passed|failed).* in [0-9.]+s' "$log" | awk '
+        { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed/) p += $(i-1); if ($(i) ~ /^failed/) f += $(i-1) } }
+        END { print p+0, f+0 }' ;;
+    plain)
+      grep -aoE '[0-9]+ passed, [0-9]+ failed' "$log" | awk '{p+=$1; f+=$3} END {print p+0, f+0}' ;;
+    *) echo "-1 -1" ;;
+  esac
 }
 
-# run_ctest NAME BUILD_DIR LABEL_REGEX [extra ctest args]
+# run_ctest NAME MODE BUILD_DIR LABEL_REGEX [extra ctest args]   (MODE: see count_cases)
 run_ctest() {
-  local name=$1 dir=$2 label=$3; shift 3
+  local name=$1 mode=$2 dir=$3 label=$4; shift 4
   local log="$logs/$name.log"
   echo "== $name: ctest -L '$label' in $dir"
   ctest --test-dir "$dir" -L "$label" -V --timeout 900 "$@" >"$log" 2>&1
@@ -80,9 +83,11 @@ run_ctest() {
   local ctest_total ctest_failed
   ctest_total=$(echo "$summary" | sed -nE 's/.*out of ([0-9]+).*/\1/p'); ctest_total=${ctest_total:-0}
   ctest_failed=$(echo "$summary" | sed -nE 's/.* ([0-9]+) tests failed.*/\1/p'); ctest_failed=${ctest_failed:-0}
-  read -r cp cf < <(count_cases "$log")
-  if [ "$cp" -eq 0 ] && [ "$cf" -eq 0 ]; then
+  read -r cp cf < <(count_cases "$mode" "$log")
+  if [ "$cp" -lt 0 ] || { [ "$cp" -eq 0 ] && [ "$cf" -eq 0 ]; }; then
     cp=$((ctest_total - ctest_failed)); cf=$ctest_failed
+  elif [ "$ctest_failed" -gt 0 ] && [ "$cf" -eq 0 ]; then
+    cf=$ctest_failed   # a runner that crashed before printing its totals still counts
   fi
   record "$name" "$cp" "$cf" "$ctest_total ctest tests ($((ctest_total - ctest_failed)) ok); log: build/test-logs/$name.log"
   if [ $rc -ne 0 ] || [ "$ctest_total" -eq 0 ]; then
@@ -107,18 +112,20 @@ has() { case " $stages " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 if has native; then
   if build default; then
-    run_ctest unit build/default '^unit$'
-    run_ctest cli build/default '^cli$'
-    run_ctest python build/default '^python$'
-    run_ctest powershell build/default '^powershell$'
-    run_ctest hoplab build/default '^hoplab$'
+    run_ctest unit cmocka build/default '^unit$'
+    run_ctest cli ctest build/default '^cli$'
+    run_ctest python pytest build/default '^python$'
+    run_ctest powershell plain build/default '^powershell$'
+    run_ctest hoplab plain build/default '^hoplab$'
   fi
 fi
 
 if has asan; then
   if build asan; then
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-      run_ctest asan build/asan '^(unit|cli)$'
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    run_ctest asan-unit cmocka build/asan '^unit$'
+    run_ctest asan-cli ctest build/asan '^cli$'
+    unset ASAN_OPTIONS UBSAN_OPTIONS
   fi
 fi
 
@@ -143,13 +150,13 @@ fi
 
 if has wine; then
   if build mingw; then
-    run_ctest wine build/mingw '^wine$'
+    run_ctest wine cmocka build/mingw '^wine$'
   fi
 fi
 
 if has fuzz; then
   if build fuzz; then
-    run_ctest fuzz build/fuzz '^fuzz$'
+    run_ctest fuzz ctest build/fuzz '^fuzz$'
   fi
 fi
 
