@@ -204,6 +204,70 @@ static void pool_identity_is_local_name_and_machine_account_remotely(void **stat
     tl_scenario_free(s);
 }
 
+/* ---- renderings -------------------------------------------------------------------------- */
+
+static void story_and_diagram_tell_the_same_answer(void **state)
+{
+    (void)state;
+    tl_scenario *s;
+    tl_explanation *e;
+    char *text = NULL, *dot = NULL;
+    first_hop(&e, &s, "ntlm-double-hop");
+    assert_tl_ok(tl_explanation_to_text(&text, e));
+    assert_tl_ok(tl_explanation_to_dot(&dot, e));
+    /* The story names the process, the thread's level and each arrival with its reason. */
+    assert_non_null(strstr(text, "runs as IIS APPPOOL\\Coke"));
+    assert_non_null(strstr(text, "impersonating at Impersonation level"));
+    assert_non_null(strstr(text, "arrives as NT AUTHORITY\\ANONYMOUS LOGON (S-1-5-7) over NTLM "
+                                 "(outcome: anonymous) because [ntlm.no-delegation]"));
+    assert_non_null(strstr(text, "arrives as CONTOSO\\WEB01$ over Kerberos (outcome: ok)"));
+    assert_non_null(strstr(text, "fix: "));
+    /* The diagram: client -> web -> each target, labels escaped for DOT. */
+    assert_non_null(strstr(dot, "digraph tokenlens {"));
+    assert_non_null(strstr(dot, "client -> web [label=\"NTLM\"]"));
+    assert_non_null(strstr(dot, "NT AUTHORITY\\\\ANONYMOUS LOGON\\nNTLM, anonymous"));
+    assert_non_null(strstr(dot, "web -> hop3"));
+    tl_free(text);
+    tl_free(dot);
+    tl_explanation_free(e);
+    tl_scenario_free(s);
+}
+
+static void dot_escapes_quotes_and_backslashes(void **state)
+{
+    (void)state;
+    static const char json[] =
+        "{\"tokenlens_scenario\": 1, \"name\": \"a \\\"quoted\\\" name\","
+        " \"machine\": {\"name\": \"WEB01\", \"domain\": \"CONTOSO\"},"
+        " \"app_pool\": {\"name\": \"P\\\"q\", \"identity\": \"ApplicationPoolIdentity\"},"
+        " \"site\": {\"anonymous\": {\"enabled\": false},"
+        "   \"windows\": {\"enabled\": true}, \"impersonate\": true},"
+        " \"request\": {\"user\": \"CONTOSO\\\\a\\\"b\", \"protocol\": \"ntlm\"},"
+        " \"hops\": [{\"target\": \"local\"}]}";
+    tl_scenario *s = NULL;
+    tl_explanation *e = NULL;
+    char *dot = NULL;
+    assert_tl_ok(tl_scenario_from_json(&s, json, strlen(json)));
+    assert_tl_ok(tl_scenario_explain(&e, s));
+    assert_tl_ok(tl_explanation_to_dot(&dot, e));
+    assert_non_null(strstr(dot, "label=\"a \\\"quoted\\\" name\""));
+    assert_non_null(strstr(dot, "CONTOSO\\\\a\\\"b"));
+    assert_non_null(strstr(dot, "IIS APPPOOL\\\\P\\\"q"));
+    /* Every '"' is either a delimiter or escaped: count unescaped quotes per line is even. */
+    for (const char *line = dot; *line;) {
+        const char *end = strchr(line, '\n');
+        int quotes = 0;
+        for (const char *c = line; c < end; c++)
+            if (*c == '"' && (c == line || c[-1] != '\\'))
+                quotes++;
+        assert_int_equal(quotes % 2, 0);
+        line = end + 1;
+    }
+    tl_free(dot);
+    tl_explanation_free(e);
+    tl_scenario_free(s);
+}
+
 /* ---- bad scenarios ----------------------------------------------------------------------- */
 
 static void bad_scenarios_fail_with_code_and_path(void **state)
@@ -363,6 +427,8 @@ int main(void)
         cmocka_unit_test(ntlm_double_hop_arrives_anonymous),
         cmocka_unit_test(kerberos_delegation_arrives_as_user),
         cmocka_unit_test(pool_identity_is_local_name_and_machine_account_remotely),
+        cmocka_unit_test(story_and_diagram_tell_the_same_answer),
+        cmocka_unit_test(dot_escapes_quotes_and_backslashes),
         cmocka_unit_test(bad_scenarios_fail_with_code_and_path),
         cmocka_unit_test(api_misuse_and_limits),
         cmocka_unit_test(allocation_failures_are_reported_without_leaks),
