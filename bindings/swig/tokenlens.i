@@ -88,7 +88,9 @@ TL_OUT_HANDLE(TYPE, FREE)
 %enddef
 
 /* Scalar out-parameters: a result, not an argument, in every language with typemaps.i. */
+#ifndef SWIGCSHARP /* C#'s typemaps.i has no size_t OUTPUT; csharp.i maps these itself */
 %apply size_t *OUTPUT { size_t *consumed, size_t *written };
+#endif
 %apply uint32_t *OUTPUT { uint32_t *rid };
 
 /* Functions declared in a header but not yet defined in lib/ (generated at build time by
@@ -262,7 +264,9 @@ int tl_swig_access_check(tl_access_result **out, const tl_sd *sd, const tl_token
 #include "tokenlens/iis.h"
 %}
 TL_OPAQUE(tl_iis_audit, tl_iis_audit_free)
+#ifndef SWIGCSHARP
 %apply size_t *OUTPUT { size_t *out };
+#endif
 /* C arrays inside the views become count + indexed getters (tl_swig_iis_* below). */
 %ignore tl_iis_site::bindings;
 %ignore tl_iis_site::apps;
@@ -273,7 +277,9 @@ TL_OPAQUE(tl_iis_audit, tl_iis_audit_free)
 %ignore tl_iis_scenario_options;
 %ignore tl_iis_site_scenario_json;
 %include "tokenlens/iis.h"
+#ifndef SWIGCSHARP
 %clear size_t *out;
+#endif
 %inline %{
 /** Binding `i` of a site ("http *:80:host"), NULL past the end. Borrowed from the audit. */
 const char *tl_swig_iis_site_binding(const tl_iis_site *site, size_t i)

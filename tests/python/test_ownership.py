@@ -99,10 +99,43 @@ def explain_bad_dict():
         pass
 
 
+SDDL = ("O:BAG:SYD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FR;;;%s)(D;;FW;;;AN)"
+        % "S-1-5-82-2346938391-3125840486-1306306810-1705824326-1878068061")
+IIS_CONFIG = SOURCE_DIR / "tests" / "data" / "iis" / "coke-pepsi.config"
+
+
+def sd_round_trip():
+    sd = tokenlens.SecurityDescriptor.from_sddl(SDDL)
+    sd.sddl
+    tokenlens.SecurityDescriptor.from_bytes(bytes(sd)).dacl
+
+
+def sd_bad_input():
+    try:
+        tokenlens.SecurityDescriptor.from_sddl("D:(A;;FA;;;SY")
+    except tokenlens.ParseError:
+        pass
+
+
+def access_check_sids():
+    r = tokenlens.access_check(SDDL, ["IIS APPPOOL\\Pepsi", "Everyone", "IIS_IUSRS"])
+    assert not r.allowed
+
+
+def iis_audit():
+    tokenlens.IisAudit.load(IIS_CONFIG).scenario("coke", domain="CONTOSO")
+
+
 WORKLOADS = [sid_parse_format, sid_names_and_bytes, sid_bad_input, raw_string_out,
              token_load_walk, token_json_round_trip, token_bad_json]
 if SCENARIO is not None and hasattr(tokenlens, "explain"):
     WORKLOADS += [explain_path, explain_bad_dict]
+if hasattr(tokenlens, "SecurityDescriptor"):
+    WORKLOADS += [sd_round_trip, sd_bad_input]
+if hasattr(tokenlens, "access_check"):
+    WORKLOADS += [access_check_sids]
+if hasattr(tokenlens, "IisAudit"):
+    WORKLOADS += [iis_audit]
 
 
 @pytest.fixture
