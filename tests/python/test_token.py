@@ -107,6 +107,12 @@ def test_live_capture_is_not_supported_off_windows(source):
     assert "Windows" in str(info.value)
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="the probe runs on Windows")
+def test_probe_is_not_supported_off_windows():
+    with pytest.raises(NotSupportedError):
+        tokenlens.probe_impersonation()
+
+
 def test_tokens_are_not_hashable(alice):
     with pytest.raises(TypeError):
         hash(alice)

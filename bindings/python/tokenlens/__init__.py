@@ -60,13 +60,16 @@ if hasattr(_native, "tl_token_new"):
         LogonType,
         Privilege,
         PrivilegeAttributes,
+        ImpersonationProbe,
+        ProbeStep,
         Token,
         TokenType,
+        probe_impersonation,
     )
 
     __all__ += ["Token", "Group", "Privilege", "LogonSession", "GroupAttributes",
                 "PrivilegeAttributes", "TokenType", "ImpersonationLevel", "ElevationType",
-                "LogonType"]
+                "LogonType", "probe_impersonation", "ImpersonationProbe", "ProbeStep"]
 
 if hasattr(_native, "tl_scenario_explain"):
     from ._explain import Explanation, Hop, Identity, Rule, Scenario, Step, explain, rules  # noqa: F401

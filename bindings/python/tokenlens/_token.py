@@ -20,6 +20,9 @@ __all__ = [
     "ImpersonationLevel",
     "ElevationType",
     "LogonType",
+    "ProbeStep",
+    "ImpersonationProbe",
+    "probe_impersonation",
 ]
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -399,6 +402,54 @@ class Token:
         if self.integrity:
             parts.append("integrity %s" % self.integrity)
         return "<Token %s>" % ", ".join(parts)
+
+
+class ProbeStep(NamedTuple):
+    """One level of :func:`probe_impersonation`."""
+
+    level: ImpersonationLevel
+    ok: bool
+    observed_level: Optional[ImpersonationLevel]
+    observed_type: TokenType
+    opened_as_self: bool
+    """The thread token could be opened only with OpenAsSelf = TRUE."""
+    reverted: bool
+    """After reverting, the thread held no token (ERROR_NO_TOKEN)."""
+    native: int
+    message: str
+    token: Optional["Token"]
+
+
+class ImpersonationProbe(NamedTuple):
+    """What happened when this thread impersonated its own process token at each level."""
+
+    process_token: Optional["Token"]
+    steps: Tuple[ProbeStep, ...]
+    thread_reverted: bool
+
+
+def _borrowed_token(ptr: Any) -> Optional[Token]:
+    return None if ptr is None else Token._wrap(_native.tl_token_copy(ptr))
+
+
+def probe_impersonation() -> ImpersonationProbe:
+    """Windows: impersonate the process token at Anonymous, Identification, Impersonation and
+    Delegation level in turn, read the thread token back, revert, and report each step
+    (docs/win32-backend.md). Raises NotSupportedError off Windows, StateError when the thread
+    already impersonates."""
+    if not hasattr(_native, "tl_live_probe_impersonation"):
+        _live("tl_live_probe_impersonation")
+    raw = _native.tl_live_probe_impersonation()
+    steps = []
+    for i in range(_native.tl_probe_step_count(raw)):
+        st = _native.tl_probe_step_at(raw, i)
+        steps.append(ProbeStep(
+            ImpersonationLevel(st.level), st.rc == 0,
+            None if st.observed_level < 0 else ImpersonationLevel(st.observed_level),
+            TokenType(st.observed_type), bool(st.opened_as_self), bool(st.reverted),
+            int(st.native), st.message, _borrowed_token(_native.tl_probe_step_token(raw, i))))
+    return ImpersonationProbe(_borrowed_token(_native.tl_probe_process_token(raw)),
+                              tuple(steps), bool(_native.tl_probe_thread_reverted(raw)))
 
 
 def _logon_type(value: int) -> Optional[LogonType]:
