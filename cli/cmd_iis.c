@@ -126,7 +126,8 @@ static void print_text(const tl_iis_audit *a)
 static int ascii_casecmp(const char *a, const char *b)
 {
     for (;; a++, b++) {
-        int x = (*a >= 'A' && *a <= 'Z') ? *a + 32 : *a, y = (*b >= 'A' && *b <= 'Z') ? *b + 32 : *b;
+        int x = (*a >= 'A' && *a <= 'Z') ? *a + 32 : *a,
+            y = (*b >= 'A' && *b <= 'Z') ? *b + 32 : *b;
         if (x != y || !x)
             return x - y;
     }
@@ -171,7 +172,6 @@ static int explain_site(const tl_iis_audit *a, cli_opt *opts, int json)
     tl_free(outtext);
     return CLI_OK;
 }
-
 
 /* ---- isolation verdict ------------------------------------------------------------------ */
 
@@ -300,7 +300,9 @@ static int isolation(const tl_iis_audit *a, content_list *c, int json)
         const tl_iis_isolation_check *k = tl_iis_isolation_at(iso, i);
         bool own = ascii_casecmp(k->reader, k->content) == 0;
         printf("  %-12s as %-40s -> %-12s %s%s\n", k->reader, k->identity->name, k->content,
-               !k->known ? "unknown" : k->can_read ? "CAN READ" : "denied",
+               !k->known     ? "unknown"
+               : k->can_read ? "CAN READ"
+                             : "denied",
                !own ? ""
                : (k->known && !k->can_read)
                    ? " (its own content: anonymous requests will get 401.3 Access Denied)"
@@ -321,10 +323,10 @@ static int isolation(const tl_iis_audit *a, content_list *c, int json)
 int cmd_iis(int argc, char **argv)
 {
     cli_opt opts[] = {
-        {"json", 0, 0, 0},     {"var", 0, 1, 1},      {"explain", 0, 1, 0},
-        {"app", 0, 1, 0},      {"hop", 0, 1, 0},      {"machine", 0, 1, 0},
-        {"domain", 0, 1, 0},   {"user", 0, 1, 0},     {"protocol", 0, 1, 0},
-        {"scenario", 0, 0, 0}, {"content", 0, 1, 1},  {"content-file", 0, 1, 0},
+        {"json", 0, 0, 0},     {"var", 0, 1, 1},     {"explain", 0, 1, 0},
+        {"app", 0, 1, 0},      {"hop", 0, 1, 0},     {"machine", 0, 1, 0},
+        {"domain", 0, 1, 0},   {"user", 0, 1, 0},    {"protocol", 0, 1, 0},
+        {"scenario", 0, 0, 0}, {"content", 0, 1, 1}, {"content-file", 0, 1, 0},
         {NULL, 0, 0, 0},
     };
     const char *pos[1];

@@ -30,11 +30,12 @@ extern "C" {
 
 /** applicationPools/add/processModel/@identityType. */
 typedef enum tl_iis_identity_type {
-    TL_IIS_APPPOOL_IDENTITY = 0, /**< ApplicationPoolIdentity: IIS APPPOOL\\pool (IIS 7.5+ default) */
-    TL_IIS_NETWORK_SERVICE,      /**< NT AUTHORITY\\NETWORK SERVICE */
-    TL_IIS_LOCAL_SERVICE,        /**< NT AUTHORITY\\LOCAL SERVICE */
-    TL_IIS_LOCAL_SYSTEM,         /**< NT AUTHORITY\\SYSTEM */
-    TL_IIS_SPECIFIC_USER         /**< processModel/@userName */
+    TL_IIS_APPPOOL_IDENTITY =
+        0,                  /**< ApplicationPoolIdentity: IIS APPPOOL\\pool (IIS 7.5+ default) */
+    TL_IIS_NETWORK_SERVICE, /**< NT AUTHORITY\\NETWORK SERVICE */
+    TL_IIS_LOCAL_SERVICE,   /**< NT AUTHORITY\\LOCAL SERVICE */
+    TL_IIS_LOCAL_SYSTEM,    /**< NT AUTHORITY\\SYSTEM */
+    TL_IIS_SPECIFIC_USER    /**< processModel/@userName */
 } tl_iis_identity_type;
 
 /** Name of an identity type as the configuration spells it ("ApplicationPoolIdentity"). */
@@ -50,35 +51,37 @@ typedef struct tl_iis_identity {
 /** An application pool after applicationPoolDefaults inheritance. */
 typedef struct tl_iis_pool {
     const char *name;
-    bool declared;                /**< false: referenced by an application but not defined */
+    bool declared; /**< false: referenced by an application but not defined */
     tl_iis_identity_type identity_type;
-    const char *user_name;        /**< processModel/@userName (SpecificUser), else NULL */
-    tl_iis_identity identity;     /**< the worker process's user */
-    size_t site_count;            /**< sites with at least one application in this pool */
+    const char *user_name;    /**< processModel/@userName (SpecificUser), else NULL */
+    tl_iis_identity identity; /**< the worker process's user */
+    size_t site_count;        /**< sites with at least one application in this pool */
 } tl_iis_pool;
 
 /** Effective authentication of one application (server level + location overrides). */
 typedef struct tl_iis_auth {
     bool anonymous_enabled;
-    const char *anonymous_user;    /**< userName as configured: "IUSR", "" (= pool identity), account */
+    const char
+        *anonymous_user; /**< userName as configured: "IUSR", "" (= pool identity), account */
     bool windows_enabled;
     size_t provider_count;
     const char *const *providers;  /**< "Negotiate", "NTLM", ... in order */
     bool use_kernel_mode;          /**< windowsAuthentication/@useKernelMode (default true) */
-    bool use_app_pool_credentials; /**< windowsAuthentication/@useAppPoolCredentials (default false) */
+    bool use_app_pool_credentials; /**< windowsAuthentication/@useAppPoolCredentials (default false)
+                                    */
 } tl_iis_auth;
 
 /** One application of a site (the root application has path "/"). */
 typedef struct tl_iis_app {
-    const char *path;                     /**< "/", "/api" */
-    const char *app_pool;                 /**< pool name after applicationDefaults */
-    const tl_iis_pool *pool;              /**< never NULL (undeclared pools have declared=false) */
-    const char *physical_path;            /**< root virtual directory, variables expanded; may be NULL */
-    const char *content_user;             /**< the root virtual directory's userName ("connect
-                                               as": content is read as this account), or NULL */
+    const char *path;          /**< "/", "/api" */
+    const char *app_pool;      /**< pool name after applicationDefaults */
+    const tl_iis_pool *pool;   /**< never NULL (undeclared pools have declared=false) */
+    const char *physical_path; /**< root virtual directory, variables expanded; may be NULL */
+    const char *content_user;  /**< the root virtual directory's userName ("connect
+                                    as": content is read as this account), or NULL */
     tl_iis_auth auth;
-    const tl_iis_identity *anonymous;     /**< NULL when anonymous authentication is off */
-    const char *config_error;             /**< non-NULL: IIS refuses this path (HTTP 500.19), why */
+    const tl_iis_identity *anonymous; /**< NULL when anonymous authentication is off */
+    const char *config_error;         /**< non-NULL: IIS refuses this path (HTTP 500.19), why */
 } tl_iis_app;
 
 /** A site. Its application 0 is the root application "/". */
@@ -86,7 +89,8 @@ typedef struct tl_iis_site {
     const char *name;
     uint64_t id;
     size_t binding_count;
-    const char *const *bindings; /**< "http *:80:coke.example" (protocol, space, bindingInformation) */
+    const char *const
+        *bindings; /**< "http *:80:coke.example" (protocol, space, bindingInformation) */
     size_t app_count;
     const tl_iis_app *apps;
 } tl_iis_site;
@@ -100,28 +104,25 @@ typedef struct tl_iis_shared_identity {
 
 /** What a finding is about (stable values). */
 typedef enum tl_iis_finding_kind {
-    TL_IIS_FINDING_SHARED_ANONYMOUS = 1, /**< several sites serve anonymous requests as one account */
-    TL_IIS_FINDING_SHARED_POOL,          /**< several sites run in one pool (one process identity) */
-    TL_IIS_FINDING_LOCAL_SYSTEM,         /**< a pool runs as LocalSystem */
-    TL_IIS_FINDING_NETWORK_IDENTITY,     /**< off the box the pool is the machine account / anonymous */
-    TL_IIS_FINDING_UNDECLARED_POOL,      /**< an application names a pool that does not exist */
-    TL_IIS_FINDING_LOCKED_SECTION,       /**< a location sets a section or attribute locked above it */
-    TL_IIS_FINDING_KERBEROS_KERNEL_MODE  /**< kernel-mode auth with a domain-account pool and no
-                                              useAppPoolCredentials: Kerberos falls back to NTLM */
+    /** several sites serve anonymous requests as one account */
+    TL_IIS_FINDING_SHARED_ANONYMOUS = 1,
+    TL_IIS_FINDING_SHARED_POOL,      /**< several sites run in one pool (one process identity) */
+    TL_IIS_FINDING_LOCAL_SYSTEM,     /**< a pool runs as LocalSystem */
+    TL_IIS_FINDING_NETWORK_IDENTITY, /**< off the box the pool is the machine account / anonymous */
+    TL_IIS_FINDING_UNDECLARED_POOL,  /**< an application names a pool that does not exist */
+    TL_IIS_FINDING_LOCKED_SECTION,   /**< a location sets a section or attribute locked above it */
+    TL_IIS_FINDING_KERBEROS_KERNEL_MODE /**< kernel-mode auth with a domain-account pool and no
+                                             useAppPoolCredentials: Kerberos falls back to NTLM */
 } tl_iis_finding_kind;
 
-typedef enum tl_iis_severity {
-    TL_IIS_INFO = 0,
-    TL_IIS_WARNING,
-    TL_IIS_CRITICAL
-} tl_iis_severity;
+typedef enum tl_iis_severity { TL_IIS_INFO = 0, TL_IIS_WARNING, TL_IIS_CRITICAL } tl_iis_severity;
 
 /** A finding in plain words, with the fix. */
 typedef struct tl_iis_finding {
     tl_iis_finding_kind kind;
     tl_iis_severity severity;
-    const char *text;         /**< "sites coke and pepsi both serve anonymous requests as ..." */
-    const char *fix;          /**< what to change */
+    const char *text; /**< "sites coke and pepsi both serve anonymous requests as ..." */
+    const char *fix;  /**< what to change */
     size_t site_count;
     const char *const *sites; /**< the sites concerned */
 } tl_iis_finding;

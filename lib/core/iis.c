@@ -58,7 +58,10 @@ char *tl__arena_strndup(tl__arena *a, const char *s, size_t n)
     return p;
 }
 
-char *tl__arena_strdup(tl__arena *a, const char *s) { return tl__arena_strndup(a, s, strlen(s)); }
+char *tl__arena_strdup(tl__arena *a, const char *s)
+{
+    return tl__arena_strndup(a, s, strlen(s));
+}
 
 void tl__arena_free(tl__arena *a)
 {
@@ -92,7 +95,10 @@ static int grow(void *pp, size_t *cap, size_t need, size_t elem)
     return 0;
 }
 
-static char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
+static char lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
 
 static uint32_t hash_ci(const char *s, size_t n)
 {
@@ -182,8 +188,8 @@ typedef struct raw_pool {
 
 typedef struct raw_app {
     const char *path;
-    const char *pool;     /* NULL: from applicationDefaults */
-    const char *physical; /* root virtual directory's physicalPath */
+    const char *pool;         /* NULL: from applicationDefaults */
+    const char *physical;     /* root virtual directory's physicalPath */
     const char *content_user; /* its userName ("connect as"); the password is never read */
 } raw_app;
 
@@ -268,8 +274,8 @@ typedef struct reader {
     size_t nops, cap_ops;
     smap loc_map;
     const char *global_default_pool; /* sites/applicationDefaults/@applicationPool */
-    size_t cur_loc; /* location whose sections are being read */
-    bool cur_deny;  /* that <location> has overrideMode="Deny" / allowOverride="false" */
+    size_t cur_loc;                  /* location whose sections are being read */
+    bool cur_deny; /* that <location> has overrideMode="Deny" / allowOverride="false" */
 } reader;
 
 static void fail(reader *r, int rc, const char *fmt, ...) TL__PRINTF(3, 4);
@@ -289,7 +295,10 @@ static void fail(reader *r, int rc, const char *fmt, ...)
     XML_StopParser(r->parser, XML_FALSE);
 }
 
-static void oom(reader *r) { fail(r, TL_ENOMEM, "out of memory"); }
+static void oom(reader *r)
+{
+    fail(r, TL_ENOMEM, "out of memory");
+}
 
 static const char *attr(const XML_Char **atts, const char *name)
 {
@@ -508,8 +517,8 @@ static ctx child_ctx(reader *r, ctx parent, const char *name, const XML_Char **a
             const char *ih = attr(atts, "inheritInChildApplications");
             if (ih && tl__strcasecmp(ih, "false") == 0)
                 r->locs[r->cur_loc].no_inherit = true;
-            r->cur_deny = (om && tl__strcasecmp(om, "Deny") == 0) ||
-                          (ao && tl__strcasecmp(ao, "false") == 0);
+            r->cur_deny =
+                (om && tl__strcasecmp(om, "Deny") == 0) || (ao && tl__strcasecmp(ao, "false") == 0);
             return CTX_LOCATION;
         }
         return CTX_OTHER;
@@ -676,8 +685,8 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
         return;
     }
     ctx parent = r->stack[r->depth];
-    ctx c = (parent == CTX_OTHER || parent == CTX_LEAF) ? CTX_OTHER
-                                                          : child_ctx(r, parent, name, atts);
+    ctx c =
+        (parent == CTX_OTHER || parent == CTX_LEAF) ? CTX_OTHER : child_ctx(r, parent, name, atts);
     r->stack[++r->depth] = c;
 }
 
@@ -798,8 +807,8 @@ static int add_pool(builder *b, const char *name, const raw_pm *pm, bool declare
     /* Attributes the pool does not set come from applicationPoolDefaults, then from the
      * schema default (ApplicationPoolIdentity since IIS 7.5). */
     p->identity_type = (pm && (pm->set & PM_TYPE)) ? pm->type
-                       : (d->set & PM_TYPE)       ? d->type
-                                                  : TL_IIS_APPPOOL_IDENTITY;
+                       : (d->set & PM_TYPE)        ? d->type
+                                                   : TL_IIS_APPPOOL_IDENTITY;
     if (p->identity_type == TL_IIS_SPECIFIC_USER)
         p->user_name = (pm && (pm->set & PM_USER)) ? pm->user : (d->set & PM_USER) ? d->user : NULL;
     int rc = pool_identity(b, p);
@@ -1018,8 +1027,8 @@ static int build_app(builder *b, tl_iis_app *out, tl_iis_identity *anon, const r
     tl_iis_audit *a = b->a;
     /* The pool: the application's own, else the site's applicationDefaults, else the
      * server's sites/applicationDefaults, else DefaultAppPool. */
-    const char *pool = ra && ra->pool        ? ra->pool
-                       : s->default_pool     ? s->default_pool
+    const char *pool = ra && ra->pool              ? ra->pool
+                       : s->default_pool           ? s->default_pool
                        : b->r->global_default_pool ? b->r->global_default_pool
                                                    : "DefaultAppPool";
     int rc = pool_for(b, pool, pool_index);
@@ -1113,10 +1122,11 @@ static int shared_findings(builder *b)
         tl__buf t = TL__BUF_INIT;
         tl__buf_put(&t, "sites ");
         put_names(&t, g->sites, g->site_count);
-        tl__buf_printf(&t, " %s serve anonymous requests as %s: ",
-                       g->site_count == 2 ? "both" : "all", g->identity.name);
+        tl__buf_printf(&t,
+                       " %s serve anonymous requests as %s: ", g->site_count == 2 ? "both" : "all",
+                       g->identity.name);
         tl__buf_put(&t, g->site_count == 2 ? "either can read the other's content"
-                                            : "each can read the others' content");
+                                           : "each can read the others' content");
         bool is_pool = strncmp(g->identity.name, "IIS APPPOOL\\", 12) == 0;
         const char *fix =
             is_pool ? "give each site its own application pool (one pool per site); with "
@@ -1127,8 +1137,8 @@ static int shared_findings(builder *b)
                       "the application pool identity, give each site its own application pool "
                       "(one pool per site), and grant each content folder to its own "
                       "IIS APPPOOL\\<pool> only";
-        int rc = add_finding(b, TL_IIS_FINDING_SHARED_ANONYMOUS, TL_IIS_WARNING, &t, fix,
-                             g->sites, g->site_count);
+        int rc = add_finding(b, TL_IIS_FINDING_SHARED_ANONYMOUS, TL_IIS_WARNING, &t, fix, g->sites,
+                             g->site_count);
         if (rc != TL_OK)
             return rc;
     }
@@ -1141,8 +1151,7 @@ static bool net_class(tl_iis_identity_type t, tl_iis_identity_type want)
 {
     if (want == TL_IIS_LOCAL_SERVICE)
         return t == TL_IIS_LOCAL_SERVICE;
-    return t == TL_IIS_APPPOOL_IDENTITY || t == TL_IIS_NETWORK_SERVICE ||
-           t == TL_IIS_LOCAL_SYSTEM;
+    return t == TL_IIS_APPPOOL_IDENTITY || t == TL_IIS_NETWORK_SERVICE || t == TL_IIS_LOCAL_SYSTEM;
 }
 
 static const char **sites_using(builder *b, tl_iis_identity_type want, size_t *n)
@@ -1170,17 +1179,21 @@ static int network_finding(builder *b, const char **pools, size_t np, tl_iis_ide
     put_names(&t, pools, np);
     const char *fix;
     if (want == TL_IIS_LOCAL_SERVICE) {
-        tl__buf_printf(&t, " run%s as LocalService, which presents anonymous credentials on "
-                       "the network: remote resources see ANONYMOUS LOGON", np > 1 ? "" : "s");
+        tl__buf_printf(&t,
+                       " run%s as LocalService, which presents anonymous credentials on "
+                       "the network: remote resources see ANONYMOUS LOGON",
+                       np > 1 ? "" : "s");
         fix = "use ApplicationPoolIdentity (arrives as the computer account) or a domain "
               "account when the site needs remote resources";
     } else {
-        tl__buf_printf(&t, " run%s as ApplicationPoolIdentity, NetworkService or LocalSystem: "
+        tl__buf_printf(&t,
+                       " run%s as ApplicationPoolIdentity, NetworkService or LocalSystem: "
                        "on this machine the process is IIS APPPOOL\\<pool> (or the built-in "
                        "account), but when it calls another machine (SQL Server, a file share) "
                        "without impersonating, it arrives as the computer account "
                        "DOMAIN\\HOST$ on a domain member (a workgroup machine has no "
-                       "computer account the other side knows)", np > 1 ? "" : "s");
+                       "computer account the other side knows)",
+                       np > 1 ? "" : "s");
         fix = "grant remote resources to the computer account (DOMAIN\\HOST$), not to "
               "IIS APPPOOL\\<pool>; or run the pool as a domain account or gMSA when the remote "
               "side must tell sites apart";
@@ -1244,7 +1257,8 @@ static int pool_findings(builder *b)
             tl__buf t = TL__BUF_INIT;
             tl__buf_put(&t, "sites ");
             put_names(&t, lists[p], counts[p]);
-            tl__buf_printf(&t, " share application pool '%s': their code runs as one process "
+            tl__buf_printf(&t,
+                           " share application pool '%s': their code runs as one process "
                            "identity (%s), so each can read and change whatever the other%s can",
                            pool->name, pool->identity.name, counts[p] == 2 ? "" : "s");
             rc = add_finding(b, TL_IIS_FINDING_SHARED_POOL, TL_IIS_WARNING, &t,
@@ -1255,14 +1269,17 @@ static int pool_findings(builder *b)
         }
         if (pool->identity_type == TL_IIS_LOCAL_SYSTEM) {
             tl__buf t = TL__BUF_INIT;
-            tl__buf_printf(&t, "application pool '%s' runs as LocalSystem (NT AUTHORITY\\SYSTEM): "
-                           "code in site%s ", pool->name, counts[p] > 1 ? "s" : "");
+            tl__buf_printf(&t,
+                           "application pool '%s' runs as LocalSystem (NT AUTHORITY\\SYSTEM): "
+                           "code in site%s ",
+                           pool->name, counts[p] > 1 ? "s" : "");
             put_names(&t, lists[p], counts[p]);
             tl__buf_put(&t, " has full control of the machine, and acts as the computer "
                             "account on the network");
             rc = add_finding(b, TL_IIS_FINDING_LOCAL_SYSTEM, TL_IIS_CRITICAL, &t,
                              "run the pool as ApplicationPoolIdentity (or a dedicated "
-                             "low-privilege account)", lists[p], counts[p]);
+                             "low-privilege account)",
+                             lists[p], counts[p]);
             if (rc != TL_OK)
                 break;
         }
@@ -1306,7 +1323,8 @@ static int kerberos_findings(builder *b)
                 return tl__oom();
             one[0] = a->sites[s].name;
             tl__buf t = TL__BUF_INIT;
-            tl__buf_printf(&t, "site %s, application %s: Windows authentication runs in kernel "
+            tl__buf_printf(&t,
+                           "site %s, application %s: Windows authentication runs in kernel "
                            "mode, which decrypts Kerberos tickets with the computer account, but "
                            "the pool runs as %s: if the site's HTTP SPN is registered on %s, "
                            "Kerberos fails and browsers fall back to NTLM (which cannot be "
@@ -1553,7 +1571,8 @@ static int build(reader *r, tl_iis_audit *a)
     return rc;
 }
 
-/* ---- driver ----------------------------------------------------------------------------------- */
+/* ---- driver -----------------------------------------------------------------------------------
+ */
 
 #define CHUNK 65536
 
@@ -1576,9 +1595,18 @@ static void reader_free(reader *r)
     map_free(&r->loc_map);
 }
 
-static void *XMLCALL x_malloc(size_t n) { return tl__malloc(n); }
-static void *XMLCALL x_realloc(void *p, size_t n) { return tl__realloc(p, n); }
-static void XMLCALL x_free(void *p) { tl__free(p); }
+static void *XMLCALL x_malloc(size_t n)
+{
+    return tl__malloc(n);
+}
+static void *XMLCALL x_realloc(void *p, size_t n)
+{
+    return tl__realloc(p, n);
+}
+static void XMLCALL x_free(void *p)
+{
+    tl__free(p);
+}
 
 static int reader_init(feeder *f, tl_iis_audit *a, const tl_iis_options *options)
 {
@@ -1757,7 +1785,10 @@ void tl_iis_audit_free(tl_iis_audit *a)
 
 /* ---- accessors ---------------------------------------------------------------------------- */
 
-size_t tl_iis_site_count(const tl_iis_audit *a) { return a ? a->site_count : 0; }
+size_t tl_iis_site_count(const tl_iis_audit *a)
+{
+    return a ? a->site_count : 0;
+}
 
 const tl_iis_site *tl_iis_site_at(const tl_iis_audit *a, size_t i)
 {
@@ -1776,21 +1807,30 @@ int tl_iis_site_find(size_t *out, const tl_iis_audit *a, const char *name)
     return tl__error(TL_ENOTFOUND, "no site named '%s'", name);
 }
 
-size_t tl_iis_pool_count(const tl_iis_audit *a) { return a ? a->pool_count : 0; }
+size_t tl_iis_pool_count(const tl_iis_audit *a)
+{
+    return a ? a->pool_count : 0;
+}
 
 const tl_iis_pool *tl_iis_pool_at(const tl_iis_audit *a, size_t i)
 {
     return a && i < a->pool_count ? &a->pools[i] : NULL;
 }
 
-size_t tl_iis_shared_count(const tl_iis_audit *a) { return a ? a->shared_count : 0; }
+size_t tl_iis_shared_count(const tl_iis_audit *a)
+{
+    return a ? a->shared_count : 0;
+}
 
 const tl_iis_shared_identity *tl_iis_shared_at(const tl_iis_audit *a, size_t i)
 {
     return a && i < a->shared_count ? &a->shared[i] : NULL;
 }
 
-size_t tl_iis_finding_count(const tl_iis_audit *a) { return a ? a->finding_count : 0; }
+size_t tl_iis_finding_count(const tl_iis_audit *a)
+{
+    return a ? a->finding_count : 0;
+}
 
 const tl_iis_finding *tl_iis_finding_at(const tl_iis_audit *a, size_t i)
 {
@@ -1800,11 +1840,16 @@ const tl_iis_finding *tl_iis_finding_at(const tl_iis_audit *a, size_t i)
 const char *tl_iis_identity_type_name(tl_iis_identity_type t)
 {
     switch (t) {
-    case TL_IIS_APPPOOL_IDENTITY: return "ApplicationPoolIdentity";
-    case TL_IIS_NETWORK_SERVICE: return "NetworkService";
-    case TL_IIS_LOCAL_SERVICE: return "LocalService";
-    case TL_IIS_LOCAL_SYSTEM: return "LocalSystem";
-    case TL_IIS_SPECIFIC_USER: return "SpecificUser";
+    case TL_IIS_APPPOOL_IDENTITY:
+        return "ApplicationPoolIdentity";
+    case TL_IIS_NETWORK_SERVICE:
+        return "NetworkService";
+    case TL_IIS_LOCAL_SERVICE:
+        return "LocalService";
+    case TL_IIS_LOCAL_SYSTEM:
+        return "LocalSystem";
+    case TL_IIS_SPECIFIC_USER:
+        return "SpecificUser";
     }
     return "?";
 }
@@ -1812,13 +1857,20 @@ const char *tl_iis_identity_type_name(tl_iis_identity_type t)
 const char *tl_iis_finding_kind_name(tl_iis_finding_kind k)
 {
     switch (k) {
-    case TL_IIS_FINDING_SHARED_ANONYMOUS: return "shared_anonymous_identity";
-    case TL_IIS_FINDING_SHARED_POOL: return "shared_application_pool";
-    case TL_IIS_FINDING_LOCAL_SYSTEM: return "local_system_pool";
-    case TL_IIS_FINDING_NETWORK_IDENTITY: return "network_identity";
-    case TL_IIS_FINDING_UNDECLARED_POOL: return "undeclared_pool";
-    case TL_IIS_FINDING_LOCKED_SECTION: return "locked_section";
-    case TL_IIS_FINDING_KERBEROS_KERNEL_MODE: return "kerberos_kernel_mode";
+    case TL_IIS_FINDING_SHARED_ANONYMOUS:
+        return "shared_anonymous_identity";
+    case TL_IIS_FINDING_SHARED_POOL:
+        return "shared_application_pool";
+    case TL_IIS_FINDING_LOCAL_SYSTEM:
+        return "local_system_pool";
+    case TL_IIS_FINDING_NETWORK_IDENTITY:
+        return "network_identity";
+    case TL_IIS_FINDING_UNDECLARED_POOL:
+        return "undeclared_pool";
+    case TL_IIS_FINDING_LOCKED_SECTION:
+        return "locked_section";
+    case TL_IIS_FINDING_KERBEROS_KERNEL_MODE:
+        return "kerberos_kernel_mode";
     }
     return "?";
 }
@@ -1826,9 +1878,12 @@ const char *tl_iis_finding_kind_name(tl_iis_finding_kind k)
 const char *tl_iis_severity_name(tl_iis_severity s)
 {
     switch (s) {
-    case TL_IIS_INFO: return "info";
-    case TL_IIS_WARNING: return "warning";
-    case TL_IIS_CRITICAL: return "critical";
+    case TL_IIS_INFO:
+        return "info";
+    case TL_IIS_WARNING:
+        return "warning";
+    case TL_IIS_CRITICAL:
+        return "critical";
     }
     return "?";
 }

@@ -23,7 +23,8 @@ static size_t subject(tl_sid *out, const tl_iis_identity *id)
     for (size_t i = 0; i < 3; i++)
         tl_sid_from_string(&out[n++], common[i]);
     char buf[TL_SID_STRING_MAX];
-    bool iusr = tl_sid_to_string(buf, sizeof buf, &id->sid) == TL_OK && strcmp(buf, "S-1-5-17") == 0;
+    bool iusr =
+        tl_sid_to_string(buf, sizeof buf, &id->sid) == TL_OK && strcmp(buf, "S-1-5-17") == 0;
     if (!iusr)
         for (size_t i = 0; i < 2; i++)
             tl_sid_from_string(&out[n++], worker[i]);
@@ -135,11 +136,17 @@ void tl_iis_isolation_free(tl_iis_isolation *iso)
     tl__free(iso);
 }
 
-size_t tl_iis_isolation_count(const tl_iis_isolation *iso) { return iso ? iso->count : 0; }
+size_t tl_iis_isolation_count(const tl_iis_isolation *iso)
+{
+    return iso ? iso->count : 0;
+}
 
 const tl_iis_isolation_check *tl_iis_isolation_at(const tl_iis_isolation *iso, size_t i)
 {
     return iso && i < iso->count ? &iso->checks[i] : NULL;
 }
 
-bool tl_iis_isolation_holds(const tl_iis_isolation *iso) { return iso && iso->holds; }
+bool tl_iis_isolation_holds(const tl_iis_isolation *iso)
+{
+    return iso && iso->holds;
+}

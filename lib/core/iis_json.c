@@ -29,7 +29,10 @@ static void push(jb *b, json_t *a, json_t *v)
         b->ok = 0;
 }
 
-static json_t *str_or_null(jb *b, const char *s) { return chk(b, s ? json_string(s) : json_null()); }
+static json_t *str_or_null(jb *b, const char *s)
+{
+    return chk(b, s ? json_string(s) : json_null());
+}
 
 static json_t *identity_json(jb *b, const tl_iis_identity *id)
 {
@@ -124,7 +127,8 @@ int tl_iis_audit_to_json(char **out, const tl_iis_audit *a)
         json_t *o = chk(&b, json_object());
         set(&b, o, "name", chk(&b, json_string(p->name)));
         set(&b, o, "declared", chk(&b, json_boolean(p->declared)));
-        set(&b, o, "identity_type", chk(&b, json_string(tl_iis_identity_type_name(p->identity_type))));
+        set(&b, o, "identity_type",
+            chk(&b, json_string(tl_iis_identity_type_name(p->identity_type))));
         set(&b, o, "user_name", str_or_null(&b, p->user_name));
         set(&b, o, "process_identity", identity_json(&b, &p->identity));
         set(&b, o, "site_count", chk(&b, json_integer((json_int_t)p->site_count)));
@@ -159,8 +163,7 @@ int tl_iis_site_scenario_json(char **out, const tl_iis_audit *a, size_t site,
         return tl__error(TL_EINVAL, "NULL argument");
     *out = NULL;
     if (site >= a->site_count)
-        return tl__error(TL_ERANGE, "site index %zu out of range (%zu sites)", site,
-                         a->site_count);
+        return tl__error(TL_ERANGE, "site index %zu out of range (%zu sites)", site, a->site_count);
     tl_iis_scenario_options none;
     memset(&none, 0, sizeof none);
     if (!opt)
@@ -190,7 +193,8 @@ int tl_iis_site_scenario_json(char **out, const tl_iis_audit *a, size_t site,
     set(&b, root, "machine", m);
     json_t *pool = chk(&b, json_object());
     set(&b, pool, "name", chk(&b, json_string(app->app_pool)));
-    set(&b, pool, "identity", chk(&b, json_string(tl_iis_identity_type_name(app->pool->identity_type))));
+    set(&b, pool, "identity",
+        chk(&b, json_string(tl_iis_identity_type_name(app->pool->identity_type))));
     if (app->pool->identity_type == TL_IIS_SPECIFIC_USER)
         set(&b, pool, "user", str_or_null(&b, app->pool->user_name));
     set(&b, root, "app_pool", pool);
@@ -203,7 +207,8 @@ int tl_iis_site_scenario_json(char **out, const tl_iis_audit *a, size_t site,
     json_t *win = chk(&b, json_object());
     set(&b, win, "enabled", chk(&b, json_boolean(app->auth.windows_enabled)));
     set(&b, win, "providers", strings_json(&b, app->auth.providers, app->auth.provider_count));
-    set(&b, win, "use_app_pool_credentials", chk(&b, json_boolean(app->auth.use_app_pool_credentials)));
+    set(&b, win, "use_app_pool_credentials",
+        chk(&b, json_boolean(app->auth.use_app_pool_credentials)));
     set(&b, win, "kernel_mode", chk(&b, json_boolean(app->auth.use_kernel_mode)));
     set(&b, js, "windows", win);
     /* The request thread impersonates the authenticated user (IIS does for static content and
@@ -219,8 +224,8 @@ int tl_iis_site_scenario_json(char **out, const tl_iis_audit *a, size_t site,
     if (opt->request_user)
         user = tl__strdup(opt->request_user);
     else if (!app->auth.anonymous_enabled)
-        user = tl__asprintf("%s\\alice", opt->domain ? opt->domain
-                                                     : (opt->machine ? opt->machine : "WEB01"));
+        user = tl__asprintf("%s\\alice",
+                            opt->domain ? opt->domain : (opt->machine ? opt->machine : "WEB01"));
     set(&b, req, "user", user ? chk(&b, json_string(user)) : chk(&b, json_null()));
     /* An anonymous request authenticated with nothing: no protocol key. */
     if (user)

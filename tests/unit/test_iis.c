@@ -94,17 +94,17 @@ static const app_row app_rows[] = {
     /* Location overrides at site and application level. */
     {"iis/locations.config", "shop", "/", "Shop", "IIS APPPOOL\\Shop", NULL, "IIS APPPOOL\\Shop",
      NULL, 0, "Negotiate,NTLM", 1, 0, NULL, NULL},
-    {"iis/locations.config", "shop", "/api", "ShopApi", "CONTOSO\\svc-shopapi", NULL, NULL, NULL,
-     1, "Negotiate", 0, 1, NULL, NULL},
+    {"iis/locations.config", "shop", "/api", "ShopApi", "CONTOSO\\svc-shopapi", NULL, NULL, NULL, 1,
+     "Negotiate", 0, 1, NULL, NULL},
     {"iis/locations.config", "shop", "/static", "Shop", "IIS APPPOOL\\Shop", NULL,
      "IIS APPPOOL\\Shop", NULL, 0, "Negotiate,NTLM", 1, 0, NULL, NULL},
     {"iis/locations.config", "blog", "/", "Blog", "IIS APPPOOL\\Blog", NULL, "CONTOSO\\anon-blog",
      NULL, 0, "Negotiate,NTLM", 1, 0, NULL, NULL},
-    {"iis/locations.config", "intranet", "/", "Intranet", "IIS APPPOOL\\Intranet", NULL, NULL,
-     NULL, 1, "Negotiate", 1, 0, NULL, NULL},
+    {"iis/locations.config", "intranet", "/", "Intranet", "IIS APPPOOL\\Intranet", NULL, NULL, NULL,
+     1, "Negotiate", 1, 0, NULL, NULL},
     /* Locks: the locked value stays and the path is flagged. */
-    {"iis/locked.config", "coke", "/", "Coke", "IIS APPPOOL\\Coke", COKE_SID,
-     "NT AUTHORITY\\IUSR", "S-1-5-17", 0, "", 1, 0, "locked at the server level", NULL},
+    {"iis/locked.config", "coke", "/", "Coke", "IIS APPPOOL\\Coke", COKE_SID, "NT AUTHORITY\\IUSR",
+     "S-1-5-17", 0, "", 1, 0, "locked at the server level", NULL},
     {"iis/locked.config", "pepsi", "/", "Pepsi", "IIS APPPOOL\\Pepsi", PEPSI_SID,
      "NT AUTHORITY\\IUSR", "S-1-5-17", 0, "", 1, 0, NULL, NULL},
     {"iis/locked.config", "pepsi", "/app", "Pepsi", "IIS APPPOOL\\Pepsi", PEPSI_SID,
@@ -400,8 +400,8 @@ static void test_hostile_files(void **state)
         if (rc != bad_rows[i].code || a != NULL ||
             strncmp(e->path, bad_rows[i].where, strlen(bad_rows[i].where)) != 0 ||
             !strstr(e->message, "line ")) {
-            print_error("%s: rc=%s path='%s' message='%s'\n", bad_rows[i].file,
-                        tl_error_name(rc), e->path, e->message);
+            print_error("%s: rc=%s path='%s' message='%s'\n", bad_rows[i].file, tl_error_name(rc),
+                        e->path, e->message);
             failures++;
         }
     }
@@ -527,8 +527,8 @@ static const iso_row iso_rows[] = {
     {"iis/coke-pepsi-isolated.config", ADMIN "(A;OICI;0x1200a9;;;" COKE_SID ")",
      ADMIN "(A;OICI;0x1200a9;;;" PEPSI_SID ")", 1, 0},
     /* Pool identities, but the folders grant IIS_IUSRS, which every worker process has. */
-    {"iis/coke-pepsi-isolated.config", ADMIN "(A;OICI;0x1200a9;;;IS)", ADMIN "(A;OICI;0x1200a9;;;IS)",
-     0, 1},
+    {"iis/coke-pepsi-isolated.config", ADMIN "(A;OICI;0x1200a9;;;IS)",
+     ADMIN "(A;OICI;0x1200a9;;;IS)", 0, 1},
     /* A deny for the other site's identity wins over Users being allowed. */
     {"iis/coke-pepsi-isolated.config", ADMIN "(D;OICI;FA;;;" PEPSI_SID ")(A;OICI;FR;;;BU)",
      ADMIN "(D;OICI;FA;;;" COKE_SID ")(A;OICI;FR;;;BU)", 1, 0},
