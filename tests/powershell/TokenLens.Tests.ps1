@@ -28,7 +28,7 @@ BeforeAll {
     # pwsh installed as a .NET tool runs as `dotnet pwsh.dll`: the launcher comes from the runner.
     $script:pwsh = if ($Pwsh) { $Pwsh } else { (Get-Command pwsh -CommandType Application | Select-Object -First 1).Source }
     $script:scenarioCount = @(Get-ChildItem (Join-Path $SourceDir 'examples/scenarios') -Filter *.json -File).Count
-    $script:exportedNames = @((Test-ModuleManifest (Join-Path $ModulePath 'TokenLens.psd1')).ExportedFunctions.Keys)
+    $script:exportedNames = $exportedNames = @((Test-ModuleManifest (Join-Path $ModulePath 'TokenLens.psd1')).ExportedFunctions.Keys)
 
     # The TokenLensException behind an ErrorRecord (method calls wrap exceptions).
     function Get-Inner($err) {
@@ -195,6 +195,35 @@ Describe 'C# layer' {
         $asm = [TokenLens.Sid].Assembly
         $tf = $asm.GetCustomAttributes([System.Runtime.Versioning.TargetFrameworkAttribute], $false)
         $tf.FrameworkName | Should -Be '.NETStandard,Version=v2.0'
+    }
+}
+
+Describe 'Ownership' {
+    It 'every cmdlet releases what the library allocated, on success and on error' {
+        [GC]::Collect(); [GC]::WaitForPendingFinalizers()
+        $token = Join-Path $SourceDir 'tests/data/token/iis-ntlm-impersonation.json'
+        $scenario = Join-Path $SourceDir 'examples/scenarios/ntlm-double-hop.json'
+        $out = Join-Path $TestDrive 'own.json'
+        # Warm up once so lazily created state (thread-local error text, caches) exists first.
+        Import-TLToken $token | Export-TLToken -Path $out
+        Invoke-TLExplain $scenario | Out-Null
+        [TokenLens.TokenLensNative]::TlSwigAllocCounting($true)
+        try {
+            for ($i = 0; $i -lt 25; $i++) {
+                Get-TLSid 'IIS APPPOOL\DefaultAppPool', 'S-1-5-20', 'BA' | Out-Null
+                Import-TLToken $token | Export-TLToken -Path $out
+                Invoke-TLExplain $scenario | Out-Null
+                if ($exportedNames -contains 'ConvertFrom-TLSddl') { ConvertFrom-TLSddl 'O:BAG:SYD:(A;;FA;;;BA)' | Out-Null }
+                if ($exportedNames -contains 'Test-TLAccess') { Test-TLAccess -Sddl 'D:(A;;FA;;;BA)' -Sid 'S-1-5-32-544' -Access FileRead | Out-Null }
+                try { Get-TLSid -Sid 'S-1-5-x' } catch { }
+                try { Import-TLToken (Join-Path $SourceDir 'tests/data/token/bad-group-sid.json') } catch { }
+            }
+            # Released deterministically (Dispose in the cmdlets), not left to the finalizers.
+            [TokenLens.TokenLensNative]::TlSwigAllocTotal() | Should -BeGreaterThan 100
+            [TokenLens.TokenLensNative]::TlSwigAllocOutstanding() | Should -Be 0
+        } finally {
+            [TokenLens.TokenLensNative]::TlSwigAllocCounting($false)
+        }
     }
 }
 
