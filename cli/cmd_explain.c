@@ -5,19 +5,18 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: tokenlens explain <scenario.json> [--json | --dot]\n"
-            "       tokenlens explain --rules [--json]\n"
-            "\n"
-            "Explain, for an IIS/ASP.NET setup and request (scenario format v1), the process\n"
-            "identity, the request thread's identity and impersonation level, and for each hop\n"
-            "the identity it runs as and arrives as, with every step citing a rule.\n"
-            "\n"
-            "  --json    print the explanation as JSON\n"
-            "  --dot     print a Graphviz diagram (render with: dot -Tsvg)\n"
-            "  --rules   list the rules the engine cites, with their sources\n"
-            "\n"
-            "Exit status: 0 explained, 1 the scenario did not load, 2 usage error.\n");
+    fprintf(f, "usage: tokenlens explain <scenario.json> [--json | --dot]\n"
+               "       tokenlens explain --rules [--json]\n"
+               "\n"
+               "Explain, for an IIS/ASP.NET setup and request (scenario format v1), the process\n"
+               "identity, the request thread's identity and impersonation level, and for each hop\n"
+               "the identity it runs as and arrives as, with every step citing a rule.\n"
+               "\n"
+               "  --json    print the explanation as JSON\n"
+               "  --dot     print a Graphviz diagram (render with: dot -Tsvg)\n"
+               "  --rules   list the rules the engine cites, with their sources\n"
+               "\n"
+               "Exit status: 0 explained, 1 the scenario did not load, 2 usage error.\n");
 }
 
 static int print_rules(bool json)
@@ -76,8 +75,9 @@ int cmd_explain(int argc, char **argv)
     tl_scenario_free(s);
     if (rc != TL_OK)
         return cli_fail("explain", rc, pos[0]);
-    rc = json ? tl_explanation_to_json(&text, e)
-              : dot ? tl_explanation_to_dot(&text, e) : tl_explanation_to_text(&text, e);
+    rc = json  ? tl_explanation_to_json(&text, e)
+         : dot ? tl_explanation_to_dot(&text, e)
+               : tl_explanation_to_text(&text, e);
     tl_explanation_free(e);
     if (rc != TL_OK)
         return cli_fail("explain", rc, pos[0]);

@@ -24,14 +24,21 @@ static const char *join(char *buf, size_t n, const char *base, const char *key)
 static const char *type_name(const json_t *v)
 {
     switch (json_typeof(v)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER: return "an integer";
-    case JSON_REAL: return "a number";
+    case JSON_OBJECT:
+        return "an object";
+    case JSON_ARRAY:
+        return "an array";
+    case JSON_STRING:
+        return "a string";
+    case JSON_INTEGER:
+        return "an integer";
+    case JSON_REAL:
+        return "a number";
     case JSON_TRUE:
-    case JSON_FALSE: return "a boolean";
-    default: return "null";
+    case JSON_FALSE:
+        return "a boolean";
+    default:
+        return "null";
     }
 }
 
@@ -40,7 +47,8 @@ static int only_keys(const json_t *obj, const char *path, const char *const *all
 {
     const char *key;
     json_t *v;
-    json_object_foreach((json_t *)obj, key, v) {
+    json_object_foreach((json_t *)obj, key, v)
+    {
         bool ok = false;
         for (const char *const *a = allowed; *a; a++)
             if (strcmp(*a, key) == 0)
@@ -90,8 +98,7 @@ static int get_string(char **out, const json_t *parent, const char *path, const 
     if (len == 0 && !allow_empty)
         return perr(p, "'%s' must not be empty", key);
     if (len > TL__SCENARIO_MAX_STRING)
-        return tl__error_path(TL_ELIMIT, p, "string longer than %d bytes",
-                              TL__SCENARIO_MAX_STRING);
+        return tl__error_path(TL_ELIMIT, p, "string longer than %d bytes", TL__SCENARIO_MAX_STRING);
     *out = tl__strndup(json_string_value(v), len);
     return *out ? TL_OK : tl__oom();
 }
@@ -104,8 +111,8 @@ static int get_bool(bool *out, const json_t *parent, const char *path, const cha
     if (!v)
         return TL_OK;
     if (!json_is_boolean(v))
-        return tl__error_path(TL_EPARSE, join(p, sizeof p, path, key),
-                              "expected a boolean, got %s", type_name(v));
+        return tl__error_path(TL_EPARSE, join(p, sizeof p, path, key), "expected a boolean, got %s",
+                              type_name(v));
     *out = json_is_true(v);
     return TL_OK;
 }
@@ -170,8 +177,12 @@ static int load_machine(tl_scenario *s, const json_t *root)
 static int load_pool(tl_scenario *s, const json_t *root)
 {
     static const char *const keys[] = {"name", "identity", "user", NULL};
-    static const char *const ids[] = {"ApplicationPoolIdentity", "NetworkService", "LocalService",
-                                      "LocalSystem", "SpecificUser", NULL};
+    static const char *const ids[] = {"ApplicationPoolIdentity",
+                                      "NetworkService",
+                                      "LocalService",
+                                      "LocalSystem",
+                                      "SpecificUser",
+                                      NULL};
     json_t *p;
     int id = 0, rc = get_object(&p, root, "$", "app_pool", true);
     if (rc || (rc = only_keys(p, "$.app_pool", keys)))
@@ -209,7 +220,8 @@ static int load_providers(tl_scenario *s, const json_t *w)
     s->providers = 0;
     size_t i;
     json_t *v;
-    json_array_foreach(a, i, v) {
+    json_array_foreach(a, i, v)
+    {
         char p[64];
         snprintf(p, sizeof p, "$.site.windows.providers[%zu]", i);
         if (!json_is_string(v))
@@ -410,9 +422,9 @@ void tl_scenario_free(tl_scenario *s)
 
 static int load_root(tl_scenario *s, const json_t *root)
 {
-    static const char *const keys[] = {"tokenlens_scenario", "name", "description", "machine",
-                                       "app_pool", "site", "delegation", "request", "hops",
-                                       NULL};
+    static const char *const keys[] = {
+        "tokenlens_scenario", "name",    "description", "machine", "app_pool", "site",
+        "delegation",         "request", "hops",        NULL};
     int rc;
     if (!json_is_object(root))
         return tl__error_path(TL_EPARSE, "$", "expected an object, got %s", type_name(root));

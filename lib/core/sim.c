@@ -346,11 +346,11 @@ int tl__sim_eval_hop(struct tl_hop *h, const tl__token *t, bool impersonating, c
 typedef struct ctx {
     const tl_scenario *s;
     tl_explanation *e;
-    tl__token auth;        /* the token IIS authenticated (before ASP.NET impersonation) */
+    tl__token auth; /* the token IIS authenticated (before ASP.NET impersonation) */
     bool have_auth;
-    const char *deny_fix;  /* static fix when the request is refused */
-    char *deleg_acct;      /* account whose delegation settings apply */
-    char *machine_acct;    /* DOMAIN\HOST$ or NULL in a workgroup */
+    const char *deny_fix; /* static fix when the request is refused */
+    char *deleg_acct;     /* account whose delegation settings apply */
+    char *machine_acct;   /* DOMAIN\HOST$ or NULL in a workgroup */
 } ctx;
 
 static void deny(ctx *c, const char *fix)
@@ -594,17 +594,16 @@ static int derive_thread(ctx *c)
                   "%s%s%s.",
                   e->process.user.name,
                   tl__strcasecmp(c->auth.user.name, e->process.user.name) ? ", not as " : "",
-                  tl__strcasecmp(c->auth.user.name, e->process.user.name) ? c->auth.user.name
-                                                                          : "");
+                  tl__strcasecmp(c->auth.user.name, e->process.user.name) ? c->auth.user.name : "");
     e->impersonating = false;
     return token_copy(&e->thread, &e->process);
 }
 
 /* The usual fix for a hop into *out, or *out = NULL when nothing needs fixing. */
-#define FIX(...)                                                                              \
-    do {                                                                                      \
-        *out = tl__asprintf(__VA_ARGS__);                                                     \
-        return *out ? TL_OK : tl__oom();                                                      \
+#define FIX(...)                                                                                   \
+    do {                                                                                           \
+        *out = tl__asprintf(__VA_ARGS__);                                                          \
+        return *out ? TL_OK : tl__oom();                                                           \
     } while (0)
 static int hop_fix(char **out, ctx *c, const struct tl_hop *h, const tl__token *t,
                    const tl__scn_hop *sh)
@@ -620,21 +619,21 @@ static int hop_fix(char **out, ctx *c, const struct tl_hop *h, const tl__token *
     if (sh->from != TL__FROM_REQUEST_THREAD && c->have_auth && s->impersonate &&
         tl__strcasecmp(c->auth.user.name, e->process.user.name) != 0)
         FIX("re-apply the impersonation in the %s (e.g. "
-                            "WindowsIdentity.RunImpersonated/RunImpersonatedAsync) so the call "
-                            "runs as %s, or grant %s on %s",
-                            sh->from == TL__FROM_THREAD_POOL ? "continuation" : "code after "
-                                                                                "RevertToSelf",
-                            c->auth.user.name,
-                            h->arrives_as.name ? h->arrives_as.name : "the arriving identity",
-                            local ? "the resource" : sh->target);
+            "WindowsIdentity.RunImpersonated/RunImpersonatedAsync) so the call "
+            "runs as %s, or grant %s on %s",
+            sh->from == TL__FROM_THREAD_POOL ? "continuation"
+                                             : "code after "
+                                               "RevertToSelf",
+            c->auth.user.name, h->arrives_as.name ? h->arrives_as.name : "the arriving identity",
+            local ? "the resource" : sh->target);
     if (local) {
         if (strcmp(h->outcome, "ok") == 0 && t->user.has_sid &&
             is_iusr(t->user.name ? t->user.name : ""))
             FIX("every site whose anonymous user is IUSR runs as this same "
-                                "identity and can read what it can: set the anonymous user to "
-                                "the pool identity (userName=\"\") so this site runs as %s, and "
-                                "grant that",
-                                e->process.user.name);
+                "identity and can read what it can: set the anonymous user to "
+                "the pool identity (userName=\"\") so this site runs as %s, and "
+                "grant that",
+                e->process.user.name);
         return TL_OK;
     }
     if (strcmp(h->outcome, "ok") == 0) {
@@ -642,52 +641,51 @@ static int hop_fix(char **out, ctx *c, const struct tl_hop *h, const tl__token *
             strcmp(h->arrives_as.name, c->machine_acct) == 0) {
             if (s->pool_identity == TL__POOL_APPPOOLIDENTITY)
                 FIX("grant %s on %s, not %s (that account exists only on %s); "
-                                    "or run the pool as a domain account or gMSA",
-                                    c->machine_acct, sh->target, e->process.user.name, s->machine);
+                    "or run the pool as a domain account or gMSA",
+                    c->machine_acct, sh->target, e->process.user.name, s->machine);
             FIX("grant %s on %s (every service on %s that uses the machine "
-                                "identity arrives the same way)",
-                                c->machine_acct, sh->target, s->machine);
+                "identity arrives the same way)",
+                c->machine_acct, sh->target, s->machine);
         }
         return TL_OK;
     }
     if (strcmp(last, R_NET_ANON_LOGON) != 0)
         return TL_OK;
     if (strcmp(decider, R_KRB_NOT_LISTED) == 0)
-        FIX("add %s to %s's constrained-delegation list (msDS-AllowedToDelegateTo)",
-                            sh->target, c->deleg_acct);
+        FIX("add %s to %s's constrained-delegation list (msDS-AllowedToDelegateTo)", sh->target,
+            c->deleg_acct);
     if (strcmp(decider, R_KRB_SENSITIVE) == 0)
         FIX("%s is marked sensitive and cannot be delegated (or is in Protected "
-                            "Users): by design; make this call as the pool identity instead",
-                            t->user.name);
+            "Users): by design; make this call as the pool identity instead",
+            t->user.name);
     if (strcmp(decider, R_KRB_NEEDS_KRB) == 0)
         FIX("enable protocol transition on %s ('use any authentication "
-                            "protocol') for %s, or make the client use Kerberos",
-                            c->deleg_acct, sh->target);
+            "protocol') for %s, or make the client use Kerberos",
+            c->deleg_acct, sh->target);
     if (strcmp(decider, R_KRB_NO_DELEG) == 0)
-        FIX("configure constrained delegation from %s to %s",
-                            c->deleg_acct, sh->target);
+        FIX("configure constrained delegation from %s to %s", c->deleg_acct, sh->target);
     if (strcmp(decider, R_NTLM_NO_DELEG) == 0) {
         if (!s->domain)
             FIX("NTLM cannot be delegated and %s has no domain: make this call "
-                                "with the pool identity or explicit credentials",
-                                s->machine);
+                "with the pool identity or explicit credentials",
+                s->machine);
         FIX("use Kerberos end to end (Negotiate and an HTTP SPN for the site) "
-                            "and configure constrained delegation from %s to %s; with NTLM "
-                            "clients, allow protocol transition",
-                            c->deleg_acct, sh->target);
+            "and configure constrained delegation from %s to %s; with NTLM "
+            "clients, allow protocol transition",
+            c->deleg_acct, sh->target);
     }
     if (strcmp(decider, R_NET_LOCALSERVICE) == 0)
         FIX("run the pool as ApplicationPoolIdentity or NetworkService (arrives "
-                            "as the machine account) or as a domain account");
+            "as the machine account) or as a domain account");
     if (strcmp(decider, R_NET_IUSR) == 0)
         FIX("IUSR is anonymous off the box: use the pool identity "
-                            "(userName=\"\") or a domain account as the anonymous user if %s "
-                            "needs an identity",
-                            sh->target);
+            "(userName=\"\") or a domain account as the anonymous user if %s "
+            "needs an identity",
+            sh->target);
     if (strcmp(decider, R_NET_WORKGROUP) == 0)
         FIX("join %s to the domain, or run the pool as an account that also "
-                            "exists on the target with the same password",
-                            s->machine);
+            "exists on the target with the same password",
+            s->machine);
     return TL_OK;
 }
 
@@ -740,8 +738,8 @@ static int explain_hop(ctx *c, size_t i)
     if ((rc = id_copy(&h->runs_as, &t->user)))
         return rc;
     h->runs_as_level = impersonating ? t->level : TL_IMPERSONATION_NONE_VALUE;
-    if ((rc = tl__sim_eval_hop(h, t, impersonating, sh->target, s->machine, s->domain,
-                               s->deleg_to, s->deleg_to_count)))
+    if ((rc = tl__sim_eval_hop(h, t, impersonating, sh->target, s->machine, s->domain, s->deleg_to,
+                               s->deleg_to_count)))
         return rc;
     if ((rc = tl__steps_ok(&h->steps)))
         return rc;
@@ -841,26 +839,50 @@ fail:
 
 #define SIDSTR(buf) ((buf)[0] ? (buf) : NULL)
 
-const char *tl_explanation_scenario_name(const tl_explanation *e) { return e ? e->scenario_name : NULL; }
-const char *tl_explanation_process_name(const tl_explanation *e) { return e ? e->process.user.name : NULL; }
-const char *tl_explanation_process_sid(const tl_explanation *e) { return e ? SIDSTR(e->process_sid_str) : NULL; }
-const char *tl_explanation_thread_name(const tl_explanation *e) { return e ? e->thread.user.name : NULL; }
-const char *tl_explanation_thread_sid(const tl_explanation *e) { return e ? SIDSTR(e->thread_sid_str) : NULL; }
+const char *tl_explanation_scenario_name(const tl_explanation *e)
+{
+    return e ? e->scenario_name : NULL;
+}
+const char *tl_explanation_process_name(const tl_explanation *e)
+{
+    return e ? e->process.user.name : NULL;
+}
+const char *tl_explanation_process_sid(const tl_explanation *e)
+{
+    return e ? SIDSTR(e->process_sid_str) : NULL;
+}
+const char *tl_explanation_thread_name(const tl_explanation *e)
+{
+    return e ? e->thread.user.name : NULL;
+}
+const char *tl_explanation_thread_sid(const tl_explanation *e)
+{
+    return e ? SIDSTR(e->thread_sid_str) : NULL;
+}
 
 const char *tl_explanation_thread_level(const tl_explanation *e)
 {
     return e && e->impersonating ? level_name(e->thread.level) : NULL;
 }
 
-const char *tl_explanation_thread_logon_package(const tl_explanation *e) { return e ? e->thread.package : NULL; }
-const char *tl_explanation_thread_logon_type(const tl_explanation *e) { return e ? e->thread.logon_type : NULL; }
+const char *tl_explanation_thread_logon_package(const tl_explanation *e)
+{
+    return e ? e->thread.package : NULL;
+}
+const char *tl_explanation_thread_logon_type(const tl_explanation *e)
+{
+    return e ? e->thread.logon_type : NULL;
+}
 
 static const tl__step *step_at(const tl__steps *s, size_t i)
 {
     return i < s->n ? &s->v[i] : NULL;
 }
 
-size_t tl_explanation_process_step_count(const tl_explanation *e) { return e ? e->process_steps.n : 0; }
+size_t tl_explanation_process_step_count(const tl_explanation *e)
+{
+    return e ? e->process_steps.n : 0;
+}
 const char *tl_explanation_process_step_rule(const tl_explanation *e, size_t i)
 {
     const tl__step *st = e ? step_at(&e->process_steps, i) : NULL;
@@ -871,7 +893,10 @@ const char *tl_explanation_process_step_text(const tl_explanation *e, size_t i)
     const tl__step *st = e ? step_at(&e->process_steps, i) : NULL;
     return st ? st->text : NULL;
 }
-size_t tl_explanation_thread_step_count(const tl_explanation *e) { return e ? e->thread_steps.n : 0; }
+size_t tl_explanation_thread_step_count(const tl_explanation *e)
+{
+    return e ? e->thread_steps.n : 0;
+}
 const char *tl_explanation_thread_step_rule(const tl_explanation *e, size_t i)
 {
     const tl__step *st = e ? step_at(&e->thread_steps, i) : NULL;
@@ -883,23 +908,59 @@ const char *tl_explanation_thread_step_text(const tl_explanation *e, size_t i)
     return st ? st->text : NULL;
 }
 
-size_t tl_explanation_hop_count(const tl_explanation *e) { return e ? e->hop_count : 0; }
+size_t tl_explanation_hop_count(const tl_explanation *e)
+{
+    return e ? e->hop_count : 0;
+}
 const tl_hop *tl_explanation_hop_at(const tl_explanation *e, size_t i)
 {
     return e && i < e->hop_count ? &e->hops[i] : NULL;
 }
 
-const char *tl_hop_target(const tl_hop *h) { return h ? h->target : NULL; }
-const char *tl_hop_from(const tl_hop *h) { return h ? h->from : NULL; }
-const char *tl_hop_runs_as_name(const tl_hop *h) { return h ? h->runs_as.name : NULL; }
-const char *tl_hop_runs_as_sid(const tl_hop *h) { return h ? SIDSTR(h->runs_sid_str) : NULL; }
-const char *tl_hop_runs_as_level(const tl_hop *h) { return h ? level_name(h->runs_as_level) : NULL; }
-const char *tl_hop_arrives_as_name(const tl_hop *h) { return h ? h->arrives_as.name : NULL; }
-const char *tl_hop_arrives_as_sid(const tl_hop *h) { return h ? SIDSTR(h->arrives_sid_str) : NULL; }
-const char *tl_hop_protocol(const tl_hop *h) { return h ? h->protocol : NULL; }
-const char *tl_hop_outcome(const tl_hop *h) { return h ? h->outcome : NULL; }
-const char *tl_hop_fix(const tl_hop *h) { return h ? h->fix : NULL; }
-size_t tl_hop_step_count(const tl_hop *h) { return h ? h->steps.n : 0; }
+const char *tl_hop_target(const tl_hop *h)
+{
+    return h ? h->target : NULL;
+}
+const char *tl_hop_from(const tl_hop *h)
+{
+    return h ? h->from : NULL;
+}
+const char *tl_hop_runs_as_name(const tl_hop *h)
+{
+    return h ? h->runs_as.name : NULL;
+}
+const char *tl_hop_runs_as_sid(const tl_hop *h)
+{
+    return h ? SIDSTR(h->runs_sid_str) : NULL;
+}
+const char *tl_hop_runs_as_level(const tl_hop *h)
+{
+    return h ? level_name(h->runs_as_level) : NULL;
+}
+const char *tl_hop_arrives_as_name(const tl_hop *h)
+{
+    return h ? h->arrives_as.name : NULL;
+}
+const char *tl_hop_arrives_as_sid(const tl_hop *h)
+{
+    return h ? SIDSTR(h->arrives_sid_str) : NULL;
+}
+const char *tl_hop_protocol(const tl_hop *h)
+{
+    return h ? h->protocol : NULL;
+}
+const char *tl_hop_outcome(const tl_hop *h)
+{
+    return h ? h->outcome : NULL;
+}
+const char *tl_hop_fix(const tl_hop *h)
+{
+    return h ? h->fix : NULL;
+}
+size_t tl_hop_step_count(const tl_hop *h)
+{
+    return h ? h->steps.n : 0;
+}
 const char *tl_hop_step_rule(const tl_hop *h, size_t i)
 {
     const tl__step *st = h ? step_at(&h->steps, i) : NULL;

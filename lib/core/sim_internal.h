@@ -12,10 +12,19 @@
 
 /* ---- scenario (what the JSON says) ------------------------------------------------------- */
 
-typedef enum { TL__POOL_APPPOOLIDENTITY, TL__POOL_NETWORKSERVICE, TL__POOL_LOCALSERVICE,
-               TL__POOL_LOCALSYSTEM, TL__POOL_SPECIFICUSER } tl__pool_identity;
-typedef enum { TL__DELEG_NONE, TL__DELEG_UNCONSTRAINED, TL__DELEG_CONSTRAINED,
-               TL__DELEG_CONSTRAINED_ANY } tl__deleg_mode;
+typedef enum {
+    TL__POOL_APPPOOLIDENTITY,
+    TL__POOL_NETWORKSERVICE,
+    TL__POOL_LOCALSERVICE,
+    TL__POOL_LOCALSYSTEM,
+    TL__POOL_SPECIFICUSER
+} tl__pool_identity;
+typedef enum {
+    TL__DELEG_NONE,
+    TL__DELEG_UNCONSTRAINED,
+    TL__DELEG_CONSTRAINED,
+    TL__DELEG_CONSTRAINED_ANY
+} tl__deleg_mode;
 typedef enum { TL__FROM_REQUEST_THREAD, TL__FROM_THREAD_POOL, TL__FROM_AFTER_REVERT } tl__from;
 typedef enum { TL__PROTO_NTLM, TL__PROTO_KERBEROS } tl__proto;
 
@@ -32,24 +41,24 @@ typedef struct tl__scn_hop {
 } tl__scn_hop;
 
 struct tl_scenario {
-    char *name;           /* may be NULL */
-    char *machine;        /* "WEB01" */
-    char *domain;         /* NULL: workgroup */
-    char *pool;           /* app pool name */
+    char *name;    /* may be NULL */
+    char *machine; /* "WEB01" */
+    char *domain;  /* NULL: workgroup */
+    char *pool;    /* app pool name */
     tl__pool_identity pool_identity;
-    char *pool_user;      /* SpecificUser only */
-    char *site;           /* may be NULL */
+    char *pool_user; /* SpecificUser only */
+    char *site;      /* may be NULL */
     bool anon_enabled;
-    char *anon_user;      /* "IUSR", "" or an account */
+    char *anon_user; /* "IUSR", "" or an account */
     bool win_enabled;
-    unsigned providers;   /* TL__PROV_* */
+    unsigned providers; /* TL__PROV_* */
     bool use_app_pool_credentials;
     bool kernel_mode;
     bool impersonate;
     tl__deleg_mode deleg;
     char **deleg_to;
     size_t deleg_to_count;
-    char *req_user;       /* NULL: anonymous request */
+    char *req_user; /* NULL: anonymous request */
     tl__proto req_proto;
     bool req_sensitive;
     tl__scn_hop *hops;
@@ -75,25 +84,25 @@ typedef enum {
 /* What Kerberos delegation the token's logon session can use. */
 typedef enum {
     TL__KD_NONE,
-    TL__KD_TGT,          /* a forwarded TGT: any SPN (unconstrained) */
-    TL__KD_S4U2PROXY,    /* a forwardable evidence ticket + constrained list */
-    TL__KD_TRANSITION    /* S4U2self gives a forwardable ticket (protocol transition) */
+    TL__KD_TGT,       /* a forwarded TGT: any SPN (unconstrained) */
+    TL__KD_S4U2PROXY, /* a forwardable evidence ticket + constrained list */
+    TL__KD_TRANSITION /* S4U2self gives a forwardable ticket (protocol transition) */
 } tl__kdeleg;
 
 typedef struct tl__id {
-    char *name;   /* NULL only for "nobody" (the request never ran) */
+    char *name; /* NULL only for "nobody" (the request never ran) */
     bool has_sid;
     tl_sid sid;
 } tl__id;
 
 typedef struct tl__token {
     tl__id user;
-    int level;               /* tl_impersonation_level: -1 primary / not impersonating */
-    const char *package;     /* static or NULL */
-    const char *logon_type;  /* static or NULL */
+    int level;              /* tl_impersonation_level: -1 primary / not impersonating */
+    const char *package;    /* static or NULL */
+    const char *logon_type; /* static or NULL */
     tl__net net;
-    const char *net_rule;    /* rule that set `net` */
-    const char *net_text;    /* static clause for the story ("it presents anonymous ...") */
+    const char *net_rule; /* rule that set `net` */
+    const char *net_text; /* static clause for the story ("it presents anonymous ...") */
     tl__kdeleg kdeleg;
     const char *kdeleg_rule; /* rule that decided kdeleg (also when NONE) */
     bool kerberos;           /* the logon came from Kerberos (evidence ticket exists) */
@@ -113,13 +122,13 @@ typedef struct tl__steps {
 
 struct tl_hop {
     char *target;
-    const char *from;       /* static */
+    const char *from; /* static */
     tl__id runs_as;
     int runs_as_level;
     tl__id arrives_as;
-    const char *protocol;   /* static or NULL */
-    const char *outcome;    /* static */
-    char *fix;              /* may be NULL */
+    const char *protocol; /* static or NULL */
+    const char *outcome;  /* static */
+    char *fix;            /* may be NULL */
     tl__steps steps;
     /* cached SID strings for the getters */
     char runs_sid_str[TL_SID_STRING_MAX];
@@ -129,12 +138,12 @@ struct tl_hop {
 struct tl_explanation {
     char *scenario_name;
     char *machine;
-    char *client;            /* request.user or NULL */
+    char *client;             /* request.user or NULL */
     const char *client_proto; /* "Kerberos"/"NTLM"/NULL for anonymous */
     tl__token process;
-    tl__token thread;        /* effective identity of the request thread */
+    tl__token thread; /* effective identity of the request thread */
     bool impersonating;
-    bool request_denied;     /* the request never reaches the code */
+    bool request_denied; /* the request never reaches the code */
     tl__steps process_steps;
     tl__steps thread_steps;
     struct tl_hop *hops;

@@ -103,8 +103,8 @@ int tl_explanation_to_json(char **out, const tl_explanation *e)
         return tl__error(TL_EINVAL, "tl_explanation_to_json: explanation is NULL");
     int bad = 0;
     json_t *root = explanation_json(e, &bad);
-    char *text = bad ? NULL
-                     : json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+    char *text =
+        bad ? NULL : json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
     json_decref(root);
     if (!text)
         return tl__oom();
@@ -154,9 +154,9 @@ static void put_because(tl__buf *b, const tl__steps *s)
     /* The last step usually says what arrives and the one before it why; local access and
      * refused requests are decided by the last step itself. */
     const tl__step *st = &s->v[s->n - 1];
-    if (s->n > 1 && (strcmp(st->rule, R_NET_ANON_LOGON) == 0 ||
-                     strcmp(st->rule, R_NET_NEGOTIATE) == 0 ||
-                     strcmp(st->rule, R_NET_DELEGATED) == 0))
+    if (s->n > 1 &&
+        (strcmp(st->rule, R_NET_ANON_LOGON) == 0 || strcmp(st->rule, R_NET_NEGOTIATE) == 0 ||
+         strcmp(st->rule, R_NET_DELEGATED) == 0))
         st = &s->v[s->n - 2];
     tl__buf_printf(b, " because [%s] %s", st->rule, st->text);
 }

@@ -26,27 +26,32 @@ static const rule rules[] = {
      "identityType NetworkService, LocalService or LocalSystem runs the worker process as NT "
      "AUTHORITY\\NETWORK SERVICE (S-1-5-20), NT AUTHORITY\\LOCAL SERVICE (S-1-5-19) or NT "
      "AUTHORITY\\SYSTEM (S-1-5-18), in the service logon sessions of those accounts.",
-     MS "iis/configuration/system.applicationhost/applicationpools/add/processmodel (identityType); "
-        "MS-DTYP 2.4.2.4 Well-Known SID Structures",
+     MS
+     "iis/configuration/system.applicationhost/applicationpools/add/processmodel (identityType); "
+     "MS-DTYP 2.4.2.4 Well-Known SID Structures",
      false},
     {R_PROC_SPECIFIC,
      "identityType SpecificUser runs the worker process as the configured account, logged on with "
      "its password, so its logon session holds that account's own credentials.",
      MS "iis/configuration/system.applicationhost/applicationpools/add/processmodel (userName, "
-        "password); logon type Batch is an inference from the 'Log on as a batch job' right IIS_IUSRS holds",
+        "password); logon type Batch is an inference from the 'Log on as a batch job' right "
+        "IIS_IUSRS holds",
      false},
     {R_IIS_ANON_IUSR,
      "With anonymous authentication and userName=\"IUSR\" (the default), IIS serves anonymous "
-     "requests with the built-in account NT AUTHORITY\\IUSR (S-1-5-17), the same SID on every machine.",
-     MS "iis/configuration/system.webserver/security/authentication/anonymousauthentication; "
-        MS "iis/get-started/planning-for-security/understanding-built-in-user-and-group-accounts-in-iis (IUSR Account)",
+     "requests with the built-in account NT AUTHORITY\\IUSR (S-1-5-17), the same SID on every "
+     "machine.",
+     MS "iis/configuration/system.webserver/security/authentication/anonymousauthentication; " MS
+        "iis/get-started/planning-for-security/"
+        "understanding-built-in-user-and-group-accounts-in-iis (IUSR Account)",
      false},
     {R_IIS_ANON_POOL,
      "With anonymous authentication and userName=\"\" IIS serves anonymous requests as the "
      "application pool identity: the thread impersonates a copy of the worker process token.",
-     MS "iis/manage/configuring-security/application-pool-identities; "
-        MS "iis/get-started/planning-for-security/understanding-built-in-user-and-group-accounts-in-iis "
-        "(use the application pool identity as the anonymous user)",
+     MS
+     "iis/manage/configuring-security/application-pool-identities; " MS
+     "iis/get-started/planning-for-security/understanding-built-in-user-and-group-accounts-in-iis "
+     "(use the application pool identity as the anonymous user)",
      false},
     {R_IIS_ANON_USER,
      "With anonymous authentication and a specific userName, IIS logs that account on with its "
@@ -58,44 +63,45 @@ static const rule rules[] = {
     {R_IIS_ANON_OFF,
      "A request without credentials to a site whose anonymous authentication is disabled is "
      "refused with 401: no application code runs, so no hop is made.",
-     MS "iis/configuration/system.webserver/security/authentication/anonymousauthentication (enabled)",
+     MS
+     "iis/configuration/system.webserver/security/authentication/anonymousauthentication (enabled)",
      false},
     {R_IIS_WIN_AUTH,
      "Windows authentication (Negotiate or NTLM) gives IIS a network logon of the client: a token "
      "whose logon session was created by AcceptSecurityContext from the client's Kerberos ticket "
      "or NTLM response, not from a password.",
-     MS "iis/configuration/system.webserver/security/authentication/windowsauthentication; "
-        MS "windows/win32/api/sspi/nf-sspi-acceptsecuritycontext",
+     MS "iis/configuration/system.webserver/security/authentication/windowsauthentication; " MS
+        "windows/win32/api/sspi/nf-sspi-acceptsecuritycontext",
      false},
     {R_IIS_WIN_OFF,
      "When Windows authentication is disabled IIS does not challenge for it; a client that would "
      "authenticate is served as an anonymous request (or refused when anonymous is disabled too).",
-     MS "iis/configuration/system.webserver/security/authentication/windowsauthentication (enabled)",
+     MS
+     "iis/configuration/system.webserver/security/authentication/windowsauthentication (enabled)",
      false},
     {R_IIS_PROVIDERS,
      "IIS offers only the listed providers: Kerberos needs Negotiate (or Negotiate:Kerberos); "
      "with only NTLM listed the client authenticates with NTLM; with only Negotiate:Kerberos an "
      "NTLM client is refused.",
-     MS "iis/configuration/system.webserver/security/authentication/windowsauthentication/providers/",
+     MS
+     "iis/configuration/system.webserver/security/authentication/windowsauthentication/providers/",
      false},
     {R_IIS_KERNEL,
      "With kernel-mode authentication (useKernelMode, the default) Kerberos tickets are decrypted "
      "with the machine account's key unless useAppPoolCredentials=true; a pool running as a "
      "domain account whose HTTP SPN is registered on that account then fails Kerberos.",
      MS "iis/configuration/system.webserver/security/authentication/windowsauthentication "
-        "(useKernelMode, useAppPoolCredentials); "
-        MS "archive/blogs/amol/understanding-kernel-mode-authentication-in-iis-7",
+        "(useKernelMode, useAppPoolCredentials); " MS
+        "archive/blogs/amol/understanding-kernel-mode-authentication-in-iis-7",
      false},
     {R_ASPNET_IMP_ON,
      "With ASP.NET impersonation on (<identity impersonate=\"true\"/>) application code runs on a "
      "thread impersonating the token IIS authenticated (the user, IUSR, or the anonymous account).",
-     MS "previous-versions/aspnet/xh507fc5(v=vs.100) (ASP.NET Impersonation)",
-     false},
+     MS "previous-versions/aspnet/xh507fc5(v=vs.100) (ASP.NET Impersonation)", false},
     {R_ASPNET_IMP_OFF,
      "With ASP.NET impersonation off (the default) application code runs as the worker process "
      "identity, whoever the authenticated user is.",
-     MS "previous-versions/aspnet/xh507fc5(v=vs.100) (ASP.NET Impersonation)",
-     false},
+     MS "previous-versions/aspnet/xh507fc5(v=vs.100) (ASP.NET Impersonation)", false},
     {R_KRB_NO_DELEG,
      "A Kerberos logon to a service not trusted for delegation carries no forwarded TGT: the "
      "server's token is at Impersonation level and cannot act as the client on remote systems.",
@@ -164,29 +170,25 @@ static const rule rules[] = {
      "A token from LogonUser with a password (LOGON32_LOGON_NETWORK_CLEARTEXT keeps the name and "
      "password in the authentication package) lets the server connect to other network servers "
      "as that user while impersonating it.",
-     MS "windows/win32/api/winbase/nf-winbase-logonusera (dwLogonType)",
-     false},
+     MS "windows/win32/api/winbase/nf-winbase-logonusera (dwLogonType)", false},
     {R_THREAD_PROCESS,
      "A thread that is not impersonating uses its process's primary token, locally and for "
      "network authentication.",
-     MS "windows/win32/secauthz/access-tokens",
-     false},
+     MS "windows/win32/secauthz/access-tokens", false},
     {R_THREAD_REVERT,
      "RevertToSelf ends the thread's impersonation: from then on it acts as the process identity.",
-     MS "windows/win32/api/securitybaseapi/nf-securitybaseapi-reverttoself",
-     false},
+     MS "windows/win32/api/securitybaseapi/nf-securitybaseapi-reverttoself", false},
     {R_THREAD_POOL,
      "Impersonation is a property of one thread (its thread token). A continuation that runs on a "
      "thread-pool thread without re-applying the impersonation runs with the process token.",
-     MS "windows/win32/api/processthreadsapi/nf-processthreadsapi-setthreadtoken; "
-        MS "dotnet/api/system.security.principal.windowsidentity.runimpersonatedasync "
+     MS "windows/win32/api/processthreadsapi/nf-processthreadsapi-setthreadtoken; " MS
+        "dotnet/api/system.security.principal.windowsidentity.runimpersonatedasync "
         "(why .NET needs RunImpersonatedAsync)",
      false},
     {R_NET_NETWORKSERVICE,
      "NetworkService presents the computer's credentials to remote servers: off the box it is "
      "the machine account DOMAIN\\HOST$.",
-     MS "windows/win32/services/networkservice-account",
-     false},
+     MS "windows/win32/services/networkservice-account", false},
     {R_NET_APPPOOL,
      "An ApplicationPoolIdentity worker accesses the network as the machine account "
      "DOMAIN\\HOST$; IIS APPPOOL\\<pool> exists only on its own machine.",
@@ -195,16 +197,14 @@ static const rule rules[] = {
     {R_NET_LOCALSYSTEM,
      "LocalSystem presents the computer's credentials to remote servers: off the box it is the "
      "machine account DOMAIN\\HOST$.",
-     MS "windows/win32/services/localsystem-account",
-     false},
-    {R_NET_LOCALSERVICE,
-     "LocalService presents anonymous credentials on the network.",
-     MS "windows/win32/services/localservice-account",
-     false},
+     MS "windows/win32/services/localsystem-account", false},
+    {R_NET_LOCALSERVICE, "LocalService presents anonymous credentials on the network.",
+     MS "windows/win32/services/localservice-account", false},
     {R_NET_IUSR,
      "IUSR acts anonymously on the network, like LocalService; it cannot act as the machine.",
-     MS "iis/get-started/planning-for-security/understanding-built-in-user-and-group-accounts-in-iis "
-        "(IUSR Account)",
+     MS
+     "iis/get-started/planning-for-security/understanding-built-in-user-and-group-accounts-in-iis "
+     "(IUSR Account)",
      false},
     {R_NET_WORKGROUP,
      "On a workgroup machine there is no domain machine account: NetworkService, "
@@ -222,15 +222,14 @@ static const rule rules[] = {
     {R_NET_ANON_LOGON,
      "A connection made without usable credentials authenticates anonymously (NTLM anonymous "
      "authentication): the server sees NT AUTHORITY\\ANONYMOUS LOGON (S-1-5-7).",
-     "MS-NLMP 3.2.5.1.2 (anonymous authentication); MS-DTYP 2.4.2.4 (S-1-5-7); "
-     MS "windows/win32/api/securitybaseapi/nf-securitybaseapi-impersonateanonymoustoken",
+     "MS-NLMP 3.2.5.1.2 (anonymous authentication); MS-DTYP 2.4.2.4 (S-1-5-7); " MS
+     "windows/win32/api/securitybaseapi/nf-securitybaseapi-impersonateanonymoustoken",
      false},
     {R_NET_NEGOTIATE,
      "Negotiate picks Kerberos when both sides are in a domain and the target SPN is registered; "
      "otherwise NTLM. The identity that arrives is the same either way for a password-backed or "
      "machine logon.",
-     MS "windows/win32/secauthn/microsoft-negotiate",
-     false},
+     MS "windows/win32/secauthn/microsoft-negotiate", false},
     {R_NET_DELEGATED,
      "A ticket obtained for the user by delegation authenticates to the target as the user over "
      "Kerberos (SecurityDelegation: the server can impersonate the client on remote systems).",
@@ -239,15 +238,15 @@ static const rule rules[] = {
      false},
     {R_LOCAL_TOKEN,
      "A resource on the same machine is checked against the effective token's own user and "
-     "groups: an ApplicationPoolIdentity worker is IIS APPPOOL\\<pool> there, not the machine account.",
-     MS "iis/manage/configuring-security/application-pool-identities (Securing Resources); "
-        MS "windows/win32/secauthz/access-tokens",
+     "groups: an ApplicationPoolIdentity worker is IIS APPPOOL\\<pool> there, not the machine "
+     "account.",
+     MS "iis/manage/configuring-security/application-pool-identities (Securing Resources); " MS
+        "windows/win32/secauthz/access-tokens",
      false},
     {R_LOCAL_LEVEL,
      "A token at Identification or Anonymous level cannot be used to open local resources as the "
      "client (ERROR_BAD_IMPERSONATION_LEVEL).",
-     MS "windows/win32/api/winnt/ne-winnt-security_impersonation_level",
-     false},
+     MS "windows/win32/api/winnt/ne-winnt-security_impersonation_level", false},
 };
 
 size_t tl_sim_rule_count(void)

@@ -54,12 +54,12 @@ static bool str_eq_json(const char *s, const json_t *j)
 static int getters_match_json(const tl_explanation *e, const json_t *j, const char *name)
 {
     int bad = 0;
-#define CHECK(cond, what)                                                                     \
-    do {                                                                                      \
-        if (!(cond)) {                                                                        \
-            print_error("%s: getter disagrees with JSON: %s\n", name, what);                 \
-            bad++;                                                                            \
-        }                                                                                     \
+#define CHECK(cond, what)                                                                          \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            print_error("%s: getter disagrees with JSON: %s\n", name, what);                       \
+            bad++;                                                                                 \
+        }                                                                                          \
     } while (0)
     const json_t *p = json_object_get(j, "process"), *t = json_object_get(j, "request_thread");
     CHECK(str_eq_json(tl_explanation_process_name(e), json_object_get(p, "name")), "process name");
@@ -278,7 +278,8 @@ static void bad_scenarios_fail_with_code_and_path(void **state)
     int bad = 0;
     size_t i;
     json_t *row;
-    json_array_foreach(index, i, row) {
+    json_array_foreach(index, i, row)
+    {
         const char *file = json_string_value(json_object_get(row, "file"));
         const char *code = json_string_value(json_object_get(row, "code"));
         const char *path = json_string_value(json_object_get(row, "path"));
@@ -392,22 +393,22 @@ static void allocation_failures_are_reported_without_leaks(void **state)
             int rc = run_all(json, len);
             long leaked = tl_test_alloc_outstanding();
             if (leaked != 0) {
-                print_error("%s: %ld allocations leaked when allocation %lu failed\n",
-                            examples[i], leaked, n);
+                print_error("%s: %ld allocations leaked when allocation %lu failed\n", examples[i],
+                            leaked, n);
                 bad++;
             }
             if (rc == TL_OK) {
                 /* allocation n was never reached: every failure point was tried */
                 if (n < 20) {
-                    print_error("%s: only %lu allocations: is the allocator hooked?\n",
-                                examples[i], n);
+                    print_error("%s: only %lu allocations: is the allocator hooked?\n", examples[i],
+                                n);
                     bad++;
                 }
                 break;
             }
             if (rc != TL_ENOMEM) {
-                print_error("%s: allocation %lu failing gave %s, expected TL_ENOMEM\n",
-                            examples[i], n, tl_error_name(rc));
+                print_error("%s: allocation %lu failing gave %s, expected TL_ENOMEM\n", examples[i],
+                            n, tl_error_name(rc));
                 bad++;
                 break;
             }

@@ -53,9 +53,23 @@ static void spec_apply(spec *s, const char *text)
 #define I(name) else if (strcmp(k, #name) == 0) s->name = atoi(v)
         if (0) {
         }
-        S(domain); S(pool); S(pool_user); S(anon); S(providers); S(deleg); S(to); S(user);
-        S(proto); S(target); S(from);
-        I(anon_on); I(win_on); I(apc); I(kernel); I(imp); I(sensitive);
+        S(domain);
+        S(pool);
+        S(pool_user);
+        S(anon);
+        S(providers);
+        S(deleg);
+        S(to);
+        S(user);
+        S(proto);
+        S(target);
+        S(from);
+        I(anon_on);
+        I(win_on);
+        I(apc);
+        I(kernel);
+        I(imp);
+        I(sensitive);
         else fail_msg("unknown spec key %s", k);
 #undef S
 #undef I
@@ -78,23 +92,24 @@ static char *spec_json(const spec *s)
     if (s->pool_user[0])
         snprintf(pu, sizeof pu, ", \"user\": \"%s\"", s->pool_user);
     bool anon_req = strcmp(s->user, "null") == 0;
-    snprintf(out, sizeof out,
-             "{\"tokenlens_scenario\": 1, \"name\": \"rule test\",\n"
-             " \"machine\": {\"name\": \"WEB01\", \"domain\": %s},\n"
-             " \"app_pool\": {\"name\": \"Coke\", \"identity\": \"%s\"%s},\n"
-             " \"site\": {\"name\": \"coke\", \"anonymous\": {\"enabled\": %s, \"user\": \"%s\"},\n"
-             "   \"windows\": {\"enabled\": %s, \"providers\": %s, \"use_app_pool_credentials\": %s,"
-             " \"kernel_mode\": %s},\n"
-             "   \"impersonate\": %s},\n"
-             " \"delegation\": {\"mode\": \"%s\", \"to\": %s},\n"
-             " \"request\": {\"user\": %s%s%s, \"sensitive\": %s},\n"
-             " \"hops\": [{\"target\": \"%s\", \"from\": \"%s\"}]}\n",
-             quoted(d, sizeof d, s->domain), s->pool, pu, s->anon_on ? "true" : "false", s->anon,
-             s->win_on ? "true" : "false", s->providers, s->apc ? "true" : "false",
-             s->kernel ? "true" : "false", s->imp ? "true" : "false", s->deleg, s->to,
-             quoted(u, sizeof u, s->user), anon_req ? "" : ", \"protocol\": ",
-             anon_req ? "" : quoted(pr, sizeof pr, s->proto), s->sensitive ? "true" : "false",
-             s->target, s->from);
+    snprintf(
+        out, sizeof out,
+        "{\"tokenlens_scenario\": 1, \"name\": \"rule test\",\n"
+        " \"machine\": {\"name\": \"WEB01\", \"domain\": %s},\n"
+        " \"app_pool\": {\"name\": \"Coke\", \"identity\": \"%s\"%s},\n"
+        " \"site\": {\"name\": \"coke\", \"anonymous\": {\"enabled\": %s, \"user\": \"%s\"},\n"
+        "   \"windows\": {\"enabled\": %s, \"providers\": %s, \"use_app_pool_credentials\": %s,"
+        " \"kernel_mode\": %s},\n"
+        "   \"impersonate\": %s},\n"
+        " \"delegation\": {\"mode\": \"%s\", \"to\": %s},\n"
+        " \"request\": {\"user\": %s%s%s, \"sensitive\": %s},\n"
+        " \"hops\": [{\"target\": \"%s\", \"from\": \"%s\"}]}\n",
+        quoted(d, sizeof d, s->domain), s->pool, pu, s->anon_on ? "true" : "false", s->anon,
+        s->win_on ? "true" : "false", s->providers, s->apc ? "true" : "false",
+        s->kernel ? "true" : "false", s->imp ? "true" : "false", s->deleg, s->to,
+        quoted(u, sizeof u, s->user),
+        anon_req ? "" : ", \"protocol\": ", anon_req ? "" : quoted(pr, sizeof pr, s->proto),
+        s->sensitive ? "true" : "false", s->target, s->from);
     return out;
 }
 
@@ -102,10 +117,10 @@ static char *spec_json(const spec *s)
 
 typedef struct rule_row {
     const char *rule;
-    bool cited;           /* the rule must (true) or must not (false) be cited */
-    const char *spec;     /* overrides of the defaults (NTLM request from CONTOSO\alice, ...) */
-    const char *arrives;  /* expected arrives_as name of hop 1, "-" for null, NULL: no check */
-    const char *outcome;  /* expected outcome, NULL: no check */
+    bool cited;          /* the rule must (true) or must not (false) be cited */
+    const char *spec;    /* overrides of the defaults (NTLM request from CONTOSO\alice, ...) */
+    const char *arrives; /* expected arrives_as name of hop 1, "-" for null, NULL: no check */
+    const char *outcome; /* expected outcome, NULL: no check */
 } rule_row;
 
 #define POOL_ID "IIS APPPOOL\\Coke"
@@ -116,15 +131,19 @@ typedef struct rule_row {
 
 static const rule_row rows[] = {
     {R_PROC_APPPOOL, true, "imp=0 target=local", POOL_ID, "ok"},
-    {R_PROC_APPPOOL, false, "imp=0 target=local pool=NetworkService", "NT AUTHORITY\\NETWORK SERVICE", "ok"},
+    {R_PROC_APPPOOL, false, "imp=0 target=local pool=NetworkService",
+     "NT AUTHORITY\\NETWORK SERVICE", "ok"},
     {R_PROC_BUILTIN, true, "imp=0 target=local pool=LocalSystem", "NT AUTHORITY\\SYSTEM", "ok"},
     {R_PROC_BUILTIN, false, "imp=0 target=local", POOL_ID, "ok"},
-    {R_PROC_SPECIFIC, true, "imp=0 target=local pool=SpecificUser pool_user=CONTOSO\\\\svc", "CONTOSO\\svc", "ok"},
-    {R_PROC_SPECIFIC, false, "imp=0 target=local pool=LocalService", "NT AUTHORITY\\LOCAL SERVICE", "ok"},
+    {R_PROC_SPECIFIC, true, "imp=0 target=local pool=SpecificUser pool_user=CONTOSO\\\\svc",
+     "CONTOSO\\svc", "ok"},
+    {R_PROC_SPECIFIC, false, "imp=0 target=local pool=LocalService", "NT AUTHORITY\\LOCAL SERVICE",
+     "ok"},
     {R_IIS_ANON_IUSR, true, "user=null target=local", "NT AUTHORITY\\IUSR", "ok"},
     {R_IIS_ANON_IUSR, false, "user=null target=local anon=", POOL_ID, "ok"},
     {R_IIS_ANON_POOL, true, "user=null target=local anon=", POOL_ID, "ok"},
-    {R_IIS_ANON_POOL, false, "user=null target=local anon=NT_AUTHORITY\\\\IUSR", "NT AUTHORITY\\IUSR", "ok"},
+    {R_IIS_ANON_POOL, false, "user=null target=local anon=NT_AUTHORITY\\\\IUSR",
+     "NT AUTHORITY\\IUSR", "ok"},
     {R_IIS_ANON_USER, true, "user=null anon=CONTOSO\\\\web-anon", "CONTOSO\\web-anon", "ok"},
     {R_IIS_ANON_USER, false, "user=null", ANON, "anonymous"},
     {R_IIS_ANON_OFF, true, "user=null anon_on=0", "-", "denied"},
@@ -133,30 +152,40 @@ static const rule_row rows[] = {
     {R_IIS_WIN_AUTH, false, "target=local user=null", "NT AUTHORITY\\IUSR", "ok"},
     {R_IIS_WIN_OFF, true, "win_on=0 target=local", "NT AUTHORITY\\IUSR", "ok"},
     {R_IIS_WIN_OFF, false, "win_on=1 target=local", ALICE, "ok"},
-    {R_IIS_PROVIDERS, true, "proto=kerberos providers=[\"NTLM\"] deleg=unconstrained", ANON, "anonymous"},
+    {R_IIS_PROVIDERS, true, "proto=kerberos providers=[\"NTLM\"] deleg=unconstrained", ANON,
+     "anonymous"},
     {R_IIS_PROVIDERS, true, "proto=ntlm providers=[\"Negotiate:Kerberos\"]", "-", "denied"},
-    {R_IIS_PROVIDERS, false, "proto=kerberos providers=[\"Negotiate\"] deleg=unconstrained", ALICE, "ok"},
-    {R_IIS_KERNEL, true, "proto=kerberos pool=SpecificUser pool_user=CONTOSO\\\\svc kernel=1 apc=0", "-", "denied"},
-    {R_IIS_KERNEL, false, "proto=kerberos pool=SpecificUser pool_user=CONTOSO\\\\svc kernel=1 apc=1", ANON, "anonymous"},
-    {R_IIS_KERNEL, false, "proto=kerberos pool=SpecificUser pool_user=CONTOSO\\\\svc kernel=0 apc=0", ANON, "anonymous"},
+    {R_IIS_PROVIDERS, false, "proto=kerberos providers=[\"Negotiate\"] deleg=unconstrained", ALICE,
+     "ok"},
+    {R_IIS_KERNEL, true, "proto=kerberos pool=SpecificUser pool_user=CONTOSO\\\\svc kernel=1 apc=0",
+     "-", "denied"},
+    {R_IIS_KERNEL, false,
+     "proto=kerberos pool=SpecificUser pool_user=CONTOSO\\\\svc kernel=1 apc=1", ANON, "anonymous"},
+    {R_IIS_KERNEL, false,
+     "proto=kerberos pool=SpecificUser pool_user=CONTOSO\\\\svc kernel=0 apc=0", ANON, "anonymous"},
     {R_ASPNET_IMP_ON, true, "target=local", ALICE, "ok"},
     {R_ASPNET_IMP_ON, false, "target=local imp=0", POOL_ID, "ok"},
     {R_ASPNET_IMP_OFF, true, "imp=0", MACHINE, "ok"},
     {R_ASPNET_IMP_OFF, false, "imp=1", ANON, "anonymous"},
     {R_KRB_NO_DELEG, true, "proto=kerberos deleg=none", ANON, "anonymous"},
     {R_KRB_NO_DELEG, false, "proto=kerberos deleg=unconstrained", ALICE, "ok"},
-    {R_KRB_UNCONSTRAINED, true, "proto=kerberos deleg=unconstrained target=cifs/files01", ALICE, "ok"},
+    {R_KRB_UNCONSTRAINED, true, "proto=kerberos deleg=unconstrained target=cifs/files01", ALICE,
+     "ok"},
     {R_KRB_UNCONSTRAINED, false, "proto=ntlm deleg=unconstrained", ANON, "anonymous"},
     {R_KRB_SENSITIVE, true, "proto=kerberos deleg=unconstrained sensitive=1", ANON, "anonymous"},
-    {R_KRB_SENSITIVE, true, "proto=ntlm deleg=constrained_any_protocol to=[\"" SQL "\"] sensitive=1", ANON, "anonymous"},
+    {R_KRB_SENSITIVE, true,
+     "proto=ntlm deleg=constrained_any_protocol to=[\"" SQL "\"] sensitive=1", ANON, "anonymous"},
     {R_KRB_SENSITIVE, false, "proto=kerberos deleg=unconstrained sensitive=0", ALICE, "ok"},
     {R_KRB_CONSTRAINED, true, "proto=kerberos deleg=constrained to=[\"" SQL "\"]", ALICE, "ok"},
     {R_KRB_CONSTRAINED, false, "proto=kerberos deleg=none", ANON, "anonymous"},
-    {R_KRB_NOT_LISTED, true, "proto=kerberos deleg=constrained to=[\"cifs/files01\"]", ANON, "anonymous"},
-    {R_KRB_NOT_LISTED, false, "proto=kerberos deleg=constrained to=[\"mssqlsvc/DB01.contoso.com:1433\"]", ALICE, "ok"},
+    {R_KRB_NOT_LISTED, true, "proto=kerberos deleg=constrained to=[\"cifs/files01\"]", ANON,
+     "anonymous"},
+    {R_KRB_NOT_LISTED, false,
+     "proto=kerberos deleg=constrained to=[\"mssqlsvc/DB01.contoso.com:1433\"]", ALICE, "ok"},
     {R_KRB_NEEDS_KRB, true, "proto=ntlm deleg=constrained to=[\"" SQL "\"]", ANON, "anonymous"},
     {R_KRB_NEEDS_KRB, false, "proto=kerberos deleg=constrained to=[\"" SQL "\"]", ALICE, "ok"},
-    {R_KRB_TRANSITION, true, "proto=ntlm deleg=constrained_any_protocol to=[\"" SQL "\"]", ALICE, "ok"},
+    {R_KRB_TRANSITION, true, "proto=ntlm deleg=constrained_any_protocol to=[\"" SQL "\"]", ALICE,
+     "ok"},
     {R_KRB_TRANSITION, false, "proto=ntlm deleg=constrained to=[\"" SQL "\"]", ANON, "anonymous"},
     {R_KRB_WORKGROUP, true, "domain=null proto=kerberos user=DMZ\\\\bob", ANON, "anonymous"},
     {R_KRB_WORKGROUP, false, "domain=CONTOSO proto=kerberos deleg=unconstrained", ALICE, "ok"},
