@@ -208,8 +208,12 @@ run_case() {
     [ -n "$ONLY" ] && [ "$ONLY" != "$name" ] && return 0
     local ok=1 why="" cc="FILE:$LAB/run/cc-$name" db_port web_port out
     # the user's logon: a forwardable TGT when the KDC allows it
+    local climech=$mech
     if [ "$mech" = ntlm ]; then
         userarg=(--user "LAB\\$user")
+    elif [ "$mech" = negotiate-no-tgt ]; then
+        # no Kerberos logon at all: SPNEGO can only offer NTLM (the user file's first entry)
+        climech=negotiate userarg=()
     else
         KRB5CCNAME=$cc kinit -f -k -t "$LAB/$user.keytab" "$user" >"$LAB/run/kinit-$name.log" 2>&1 || {
             ok=0; why="kinit $user failed: $(cat "$LAB/run/kinit-$name.log")"; }
@@ -225,7 +229,7 @@ run_case() {
     web_port=$PORT
     if [ $ok = 1 ]; then
         out=$(KRB5CCNAME=$cc NTLM_USER_FILE="$LAB/ntlm-users" "$BIN/client" --connect "127.0.0.1:$web_port" \
-            --spn "$web_spn" --mech "$mech" --delegate "$deleg" "${userarg[@]}" 2>&1)
+            --spn "$web_spn" --mech "$climech" --delegate "$deleg" "${userarg[@]}" 2>&1)
         printf '%s\n' "$out" >"$LAB/run/client-$name.out"
         grep -qxF "$want_db" <<<"$out" || { ok=0; why="expected '$want_db'"; }
         if [ "$want_reason" = granted ]; then
@@ -272,6 +276,10 @@ run_case kerberos-no-impersonation alice kerberos policy  $WEB   web.keytab   ne
 run_case kerberos-after-revert    alice kerberos policy   $PLAIN plain.keytab if-delegated  "db sees HTTP/plain.lab.test@$REALM (Kerberos, process identity)" not_ok_as_delegate kerberos-after-revert.json  process
 run_case ntlm                     alice ntlm     policy   $WEB   web.keytab   if-delegated  "db sees HTTP/web.lab.test@$REALM (Kerberos, process identity)" mech_cannot_delegate ntlm.json                  anonymous
 run_case ntlm-after-revert        alice ntlm     policy   $WEB   web.keytab   if-delegated  "db sees HTTP/web.lab.test@$REALM (Kerberos, process identity)" mech_cannot_delegate ntlm-after-revert.json     process
+# Negotiate (SPNEGO, what browsers and IIS use): Kerberos when the user has a TGT, and a
+# silent fall-back to NTLM when not -- the classic reason the double hop "suddenly" fails.
+run_case negotiate-kerberos       alice negotiate policy  $WEB   web.keytab   if-delegated  "db sees alice@$REALM (Kerberos, delegated)"                granted              kerberos-delegated.json          user
+run_case negotiate-falls-back-to-ntlm alice negotiate-no-tgt policy $WEB web.keytab if-delegated "db sees HTTP/web.lab.test@$REALM (Kerberos, process identity)" mech_cannot_delegate ntlm.json                 anonymous
 # GSS_C_DELEG_FLAG ignores ok-as-delegate (MIT honours the client's wish); SSPI cannot do this.
 run_case kerberos-always-delegate alice kerberos always   $PLAIN plain.keytab if-delegated  "db sees alice@$REALM (Kerberos, delegated)"                granted              ""                               ""
 
