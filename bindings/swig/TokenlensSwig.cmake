@@ -32,14 +32,14 @@ endfunction()
 
 function(tl_swig_missing dir)
   file(GLOB headers CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/include/tokenlens/*.h)
-  file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/lib/core/*.c
-       ${PROJECT_SOURCE_DIR}/lib/crypto/*.c)
+  # Every library source of this platform: lib/**/*.c minus the other platform's parts
+  # (a defined function wrongly ignored is a gap; an undefined one wrapped breaks the import).
+  file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/lib/*.c)
   if(WIN32)
-    file(GLOB backend CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/lib/backend/win32/*.c)
+    list(FILTER sources EXCLUDE REGEX "/lib/(backend/none/|platform/posix|crypto/sha1_openssl|hop/gssapi)")
   else()
-    file(GLOB backend CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/lib/backend/none/*.c)
+    list(FILTER sources EXCLUDE REGEX "/lib/(backend/win32/|platform/win32|crypto/sha1_bcrypt|hop/sspi)")
   endif()
-  list(APPEND sources ${backend})
   string(REPLACE ";" "\\;" h_arg "${headers}")
   string(REPLACE ";" "\\;" s_arg "${sources}")
   add_custom_command(OUTPUT ${dir}/tl_swig_missing.i
