@@ -38,8 +38,10 @@ class Sid:
     virtual account (``"IIS APPPOOL\\DefaultAppPool"``, ``"NT SERVICE\\TrustedInstaller"``),
     whose SID is derived offline exactly as Windows derives it. Names are case-insensitive.
 
-    ``str(sid)`` is the canonical string form; ``bytes(sid)`` the binary form; SIDs compare
-    and hash by value and order like Windows' ``RtlCompareSid`` ordering of tokenlens.
+    ``str(sid)`` is the canonical string form (as ConvertSidToStringSid prints it);
+    ``bytes(sid)`` the binary form. SIDs compare and hash by value, compare equal to the text
+    of the same SID (``Sid("BA") == "S-1-5-32-544"``), and sort by authority, then
+    sub-authority count, then sub-authorities (``tl_sid_compare``).
 
     Raises:
         ParseError: a malformed string SID (``.offset`` is the byte offset of the fault).
