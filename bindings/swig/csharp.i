@@ -17,8 +17,8 @@
  *   - ownership: objects the library allocates are returned as owning proxies (IDisposable,
  *     finalizer calls tl_<type>_free); borrowed views (a token's groups, a SID in a struct)
  *     are copied into owning proxies so no C# object can outlive the memory it points to.
- *   - collections: count + indexed getter pairs, which the hand-written C# layer
- *     (bindings/powershell/src) turns into IEnumerable.
+ *   - collections: count + indexed getter pairs; the proxies are partial classes and the
+ *     hand-written layer (bindings/powershell/src/Collections.cs) adds IEnumerable views.
  * Optional modules are wrapped when their header exists (TL_SWIG_HAVE_<MODULE>, set by
  * bindings/swig/TokenlensSwig.cmake).
  */
@@ -105,6 +105,9 @@
 %rename(IisSeverity) tl_iis_severity;
 
 %pragma(csharp) moduleclassmodifiers="public static class"
+/* Partial, so bindings/powershell/src can add enumerable views next to the generated code. */
+%typemap(csclassmodifiers) tl_token, struct tl_token, tl_explanation, struct tl_explanation,
+                           tl_access_result, struct tl_access_result "public partial class"
 
 /* ---- errors -> exceptions --------------------------------------------------------------- */
 %{
@@ -178,7 +181,6 @@ static tl_sid *tlcs_sid_copy(const tl_sid *src) {
     }
 
     static TokenLensErrorHelper() { TokenLensRegisterErrorCallback(errorDelegate); }
-    internal static void Touch() { }
   }
   static TokenLensErrorHelper errorHelper = new TokenLensErrorHelper();
 %}

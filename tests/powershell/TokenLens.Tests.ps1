@@ -191,6 +191,25 @@ Describe 'C# layer' {
         [TokenLens.Sid].GetMethod('IisAppPool') | Should -Not -BeNullOrEmpty
     }
 
+    It 'offers enumerable views over count + indexed getters' {
+        $t = [TokenLens.Token]::Load((Join-Path $SourceDir 'tests/data/token/iis-ntlm-impersonation.json'))
+        try {
+            $groups = @($t.Groups)
+            $groups.Count | Should -Be $t.GroupCount()
+            $s = $groups[1].GetSid(); try { $s.ToString() | Should -Be 'S-1-1-0' } finally { $s.Dispose() }
+            @($t.Privileges).Name | Should -Contain 'SeChangeNotifyPrivilege'
+        } finally { $t.Dispose() }
+        # Items are copies: still valid after the parent is gone.
+        $groups[0].Attributes | Should -Be 7
+        $sc = [TokenLens.Scenario]::Load((Join-Path $SourceDir 'examples/scenarios/ntlm-double-hop.json'))
+        $e = $sc.Explain(); $sc.Dispose()
+        try {
+            $hop = @($e.Hops)[0]
+            $hop.ArrivesAs | Should -Be 'NT AUTHORITY\ANONYMOUS LOGON'
+            $hop.Steps.Count | Should -BeGreaterThan 0
+        } finally { $e.Dispose() }
+    }
+
     It 'targets netstandard2.0 (loads in Windows PowerShell 5.1 and PowerShell 7)' {
         $asm = [TokenLens.Sid].Assembly
         $tf = $asm.GetCustomAttributes([System.Runtime.Versioning.TargetFrameworkAttribute], $false)
