@@ -141,9 +141,13 @@ static bool has_step(const tl__steps *s, const tl__step *st)
 static void put_hop_steps(tl__buf *b, const tl_explanation *e, const tl__steps *s)
 {
     size_t k = 0;
-    for (size_t i = 0; i < s->n; i++)
-        if (!has_step(&e->process_steps, &s->v[i]) && !has_step(&e->thread_steps, &s->v[i]))
-            tl__buf_printf(b, "    %zu. [%s] %s\n", ++k, s->v[i].rule, s->v[i].text);
+    for (size_t i = 0; i < s->n; i++) {
+        if (has_step(&e->process_steps, &s->v[i]) || has_step(&e->thread_steps, &s->v[i]))
+            continue;
+        if (k == 0)
+            tl__buf_put(b, "  steps (after those above):\n");
+        tl__buf_printf(b, "    %zu. [%s] %s\n", ++k, s->v[i].rule, s->v[i].text);
+    }
 }
 
 /* "because ..." clause: the deciding step's text with its first letter lowered. */
@@ -207,7 +211,7 @@ int tl_explanation_to_text(char **out, const tl_explanation *e)
             tl__buf_printf(&b, "  never made (outcome: %s)", h->outcome);
         }
         put_because(&b, &h->steps);
-        tl__buf_put(&b, "\n  steps (after those above):\n");
+        tl__buf_putc(&b, '\n');
         put_hop_steps(&b, e, &h->steps);
         if (h->fix)
             tl__buf_printf(&b, "  fix: %s\n", h->fix);
