@@ -32,6 +32,8 @@ typedef enum tl_object_kind {
 #define TL_ACCESS_NO_INTEGRITY 0x4u  /**< skip the mandatory integrity policy */
 #define TL_ACCESS_RAW_ACE_MASKS 0x8u /**< do not map generic bits found in ACE masks (AccessCheck
                                           on a descriptor never stored on an object) */
+#define TL_ACCESS_NO_REASONS 0x10u   /**< verdict and masks only, no reasons (about twice as
+                                          fast: for bulk checks) */
 
 typedef struct tl_access_options {
     uint32_t flags;        /**< TL_ACCESS_* */

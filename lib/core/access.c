@@ -17,6 +17,7 @@ typedef struct reason_rec {
 } reason_rec;
 
 struct tl_access_result {
+    bool quiet; /* TL_ACCESS_NO_REASONS */
     bool allowed;
     uint32_t granted, grantable, desired;
     reason_rec *reasons;
@@ -70,7 +71,7 @@ static void add_reason(tl_access_result *r, tl_access_reason_kind kind, int pass
 static void add_reason(tl_access_result *r, tl_access_reason_kind kind, int pass, long index,
                        uint32_t mask, const tl_ace *ace, const char *fmt, ...)
 {
-    if (r->failed)
+    if (r->failed || r->quiet)
         return;
     if (r->count == r->cap) {
         size_t ncap = r->cap ? r->cap * 2 : 8;
@@ -202,6 +203,23 @@ static bool privilege_enabled(const tl_token *t, const char *name)
 
 /* ---- the DACL walk --------------------------------------------------------------------- */
 
+/* "WD Everyone": the SDDL form and, for SIDs with a fixed name, the name. Only called when a
+ * reason is recorded: alias and name lookups dominate the cost of a check. */
+static void describe_sid(char *buf, size_t size, const tl_sid *sid)
+{
+    tl__sddl_sid(buf, size, sid, NULL);
+    char *name = NULL;
+    tl_sid_kind kind = tl_sid_kind_of(sid);
+    /* Only kinds with a fixed name: a failed lookup would also overwrite the thread's last
+     * error while the check itself succeeds. */
+    if ((kind == TL_SID_KIND_WELL_KNOWN || kind == TL_SID_KIND_BUILTIN) &&
+        tl_sid_lookup_name(&name, sid) == TL_OK && name) {
+        size_t l = strlen(buf);
+        snprintf(buf + l, size - l, " %s", name);
+    }
+    tl_free(name);
+}
+
 /* One pass over the DACL; returns the granted bits (of `want`, or of everything when
  * maximum). Records deciding ACEs. */
 static uint32_t dacl_pass(tl_access_result *r, const tl_sd *sd, const subject *s, uint32_t want,
@@ -288,29 +306,18 @@ static uint32_t dacl_pass(tl_access_result *r, const tl_sd *sd, const subject *s
             continue;
         uint32_t m = (o->flags & TL_ACCESS_RAW_ACE_MASKS) ? a->mask
                                                           : tl_access_map_generic(a->mask, o->object);
-        tl__sddl_sid(sidbuf, sizeof sidbuf, &a->sid, NULL);
-        char *name = NULL;
-        tl_sid_kind kind = tl_sid_kind_of(&a->sid);
-        /* Only kinds with a fixed name: a failed lookup would also overwrite the thread's
-         * last error while the check itself succeeds. */
-        if ((kind == TL_SID_KIND_WELL_KNOWN || kind == TL_SID_KIND_BUILTIN) &&
-            tl_sid_lookup_name(&name, &a->sid) == TL_OK && name) {
-            size_t l = strlen(sidbuf);
-            snprintf(sidbuf + l, sizeof sidbuf - l, " %s", name);
-        }
-        tl_free(name);
         if (allow) {
             uint32_t add = m & ~granted & ~denied;
             granted |= add;
             uint32_t rel = maximum ? add : add & want & ~already;
-            if (rel)
+            if (rel && !r->quiet && (describe_sid(sidbuf, sizeof sidbuf, &a->sid), 1))
                 add_reason(r, TL_REASON_ALLOW_ACE, s->pass, (long)i, rel, a,
                            "DACL[%zu] allows 0x%x to %s (%s)", i, (unsigned)rel, sidbuf, who);
         } else {
             uint32_t add = m & ~granted & ~denied;
             denied |= add;
             uint32_t rel = maximum ? add : add & want & ~already;
-            if (rel)
+            if (rel && !r->quiet && (describe_sid(sidbuf, sizeof sidbuf, &a->sid), 1))
                 add_reason(r, TL_REASON_DENY_ACE, s->pass, (long)i, rel, a,
                            "DACL[%zu] denies 0x%x to %s (%s)%s", i, (unsigned)rel, sidbuf, who,
                            a->type == TL_ACE_ACCESS_DENIED_CALLBACK
@@ -398,6 +405,7 @@ int tl_access_check(tl_access_result **out, const tl_sd *sd, const tl_token *tok
     tl_access_result *r = tl__calloc(1, sizeof *r);
     if (!r)
         return tl__oom();
+    r->quiet = (o.flags & TL_ACCESS_NO_REASONS) != 0;
     bool maximum = (desired & TL_MAXIMUM_ALLOWED) != 0;
     uint32_t want = tl_access_map_generic(desired & ~TL_MAXIMUM_ALLOWED, o.object);
     r->desired = want;

@@ -6,6 +6,7 @@ Each case: argv, expected exit status, and regexes for the first stdout line, st
 or JSON keys. Every failing case is printed; exit 1 if any failed.
 """
 import json
+import os
 import re
 import subprocess
 import sys
@@ -47,7 +48,15 @@ SDDL_CASES = [
     dict(args=["sddl", "D:", "--json", "--binary"], exit=2),
 ]
 
+TOKEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "token",
+                     "iis-ntlm-impersonation.json")
+
 ACCESS_CASES = [
+    # A saved token snapshot: CONTOSO\alice with Everyone.
+    dict(args=["access", "--sddl", "O:BAG:SYD:(A;;FA;;;BA)(A;;FR;;;WD)", "--token", TOKEN,
+               "--desired", "FR"], exit=0, first=r"^ALLOWED", stdout=r"DACL\[1\] allows"),
+    dict(args=["access", "--sddl", "O:BAG:SYD:(A;;FA;;;BA)(A;;FR;;;WD)", "--token", TOKEN,
+               "--desired", "FW", "--json"], exit=1, json={"allowed": False}),
     # PRODUCT.md acceptance: a deny that precedes an allow, explained.
     dict(args=["access", "--sddl", "D:(D;;FW;;;WD)(A;;FA;;;WD)", "--sid", DOM + "-1000",
                "--sid", "WD", "--desired", "FW"], exit=1,

@@ -184,6 +184,18 @@ static void test_rules(void **state)
             tl_free(e);
             bad++;
         }
+        /* The fast path gives the same verdict and masks, and no reasons. */
+        tl_access_options quiet = {r->flags | TL_ACCESS_NO_REASONS, r->object};
+        tl_access_result *q;
+        assert_tl_ok(tl_access_check(&q, sd, t, desired, &quiet));
+        if (tl_access_result_allowed(q) != tl_access_result_allowed(res) ||
+            tl_access_result_granted(q) != tl_access_result_granted(res) ||
+            tl_access_result_grantable(q) != tl_access_result_grantable(res) ||
+            tl_access_result_reason_count(q) != 0) {
+            printf("row %zu (%s): TL_ACCESS_NO_REASONS disagrees\n", i, r->rule);
+            bad++;
+        }
+        tl_access_result_free(q);
         tl_access_result_free(res);
         tl_token_free(t);
         tl_sd_free(sd);
