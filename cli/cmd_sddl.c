@@ -89,6 +89,16 @@ static json_t *json_acl(const tl_sd *sd, tl_acl_kind which, const tl_sid *domain
         json_object_set_new(j, "type", t ? json_string(t) : json_null());
         json_object_set_new(j, "type_code", json_integer(a->type));
         json_object_set_new(j, "flags", json_integer(a->flags));
+        static const struct { uint8_t bit; const char *name; } fl[] = {
+            {TL_ACE_OBJECT_INHERIT, "OI"}, {TL_ACE_CONTAINER_INHERIT, "CI"},
+            {TL_ACE_NO_PROPAGATE_INHERIT, "NP"}, {TL_ACE_INHERIT_ONLY, "IO"},
+            {TL_ACE_INHERITED, "ID"}, {TL_ACE_SUCCESSFUL_ACCESS, "SA"},
+            {TL_ACE_FAILED_ACCESS, "FA"}};
+        json_t *fa = json_array();
+        for (size_t k = 0; k < sizeof fl / sizeof fl[0]; k++)
+            if (a->flags & fl[k].bit)
+                json_array_append_new(fa, json_string(fl[k].name));
+        json_object_set_new(j, "flag_names", fa);
         snprintf(buf, sizeof buf, "0x%08x", (unsigned)a->mask);
         json_object_set_new(j, "mask", json_string(buf));
         tl_sddl_rights_string(buf, sizeof buf, a->mask, a->type);
