@@ -18,6 +18,7 @@
 
 #include "tokenlens/common.h"
 #include "tokenlens/sid.h"
+#include "tokenlens/sd.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -205,9 +206,6 @@ TL_EXTERN int tl_iis_site_scenario_json(char **out, const tl_iis_audit *audit, s
                                         const tl_iis_scenario_options *options);
 
 /* ---- isolation verdict (needs the security-descriptor module) ---------------------------- */
-
-/** A security descriptor (tokenlens/sd.h). */
-typedef struct tl_sd tl_sd;
 
 /** Can one site's anonymous identity read another site's content folder? */
 typedef struct tl_iis_isolation_check {
