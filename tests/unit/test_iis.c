@@ -120,6 +120,10 @@ static const app_row app_rows[] = {
     {"iis/iisexpress.config", "MyApp", "/", "Clr4IntegratedAppPool",
      "IIS APPPOOL\\Clr4IntegratedAppPool", NULL, "IIS APPPOOL\\Clr4IntegratedAppPool", NULL, 1,
      "Negotiate,NTLM", 1, 0, NULL, "C:\\src\\MyApp"},
+    /* A fresh IIS 10 install. */
+    {"iis/iis10-default.config", "Default Web Site", "/", "DefaultAppPool",
+     "IIS APPPOOL\\DefaultAppPool", DEFAULT_SID, "NT AUTHORITY\\IUSR", "S-1-5-17", 0,
+     "Negotiate,NTLM", 1, 0, NULL, "%SystemDrive%\\inetpub\\wwwroot"},
     /* inheritInChildApplications="false" stops at the site's own application. */
     {"iis/inherit.config", "portal", "/", "Portal", "IIS APPPOOL\\Portal", NULL,
      "IIS APPPOOL\\Portal", NULL, 0, "Negotiate,NTLM", 1, 0, NULL, NULL},
@@ -201,6 +205,7 @@ static const shared_row shared_rows[] = {
     {"iis/iisexpress.config", "IIS APPPOOL\\Clr4IntegratedAppPool:WebSite1,MyApp"},
     {"iis/shared-pool.config", "IIS APPPOOL\\Drinks:coke,pepsi"},
     {"iis/inherit.config", ""},
+    {"iis/iis10-default.config", ""},
 };
 
 static void test_shared_rows(void **state)
@@ -247,6 +252,7 @@ static const finding_row finding_rows[] = {
     {"iis/locked.config",
      "shared_anonymous_identity,locked_section,locked_section,network_identity"},
     {"iis/inherit.config", "kerberos_kernel_mode,network_identity"},
+    {"iis/iis10-default.config", "network_identity"},
 };
 
 static void test_findings(void **state)
