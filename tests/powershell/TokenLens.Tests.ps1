@@ -276,6 +276,22 @@ Describe 'Import-TLToken and Export-TLToken' {
         $back.Snapshot | Should -BeExactly $t.Snapshot
     }
 
+    It 'imports every token of a `tokenlens whoami --save` file, with its Role' {
+        $path = Join-Path $SourceDir 'tests/data/token/wine-whoami.json'
+        $src = Get-Content -Raw $path | ConvertFrom-Json
+        $r = @(Import-TLToken $path)
+        $roles = @('process', 'thread', 'effective' | Where-Object { $null -ne $src.$_ })
+        $r.Role | Should -Be $roles
+        $r[0].User.Sid | Should -Be $src.process.user.sid
+        @($r[0].Groups).Count | Should -Be @($src.process.groups).Count
+    }
+
+    It 'shows a SID inside another object as NAME (SID)' {
+        $t = Import-TLToken (Join-Path $SourceDir 'tests/data/token/iis-ntlm-impersonation.json')
+        "$($t.Groups[1])" | Should -Match 'S-1-1-0'
+        (Get-TLSid 'S-1-1-0').ToString() | Should -Be 'Everyone (S-1-1-0)'
+    }
+
     It 'takes FileInfo objects from Get-ChildItem on the pipeline' {
         $r = @(Get-ChildItem (Join-Path $SourceDir 'tests/data/token') -Filter iis-*.json | Import-TLToken)
         $r.Count | Should -Be @(Get-ChildItem (Join-Path $SourceDir 'tests/data/token') -Filter iis-*.json).Count

@@ -77,13 +77,17 @@ function ConvertTo-TLSidInfo([TokenLens.Sid] $Sid, [string] $Typed) {
         if ($kind -eq 'iis-apppool') { $name = "IIS APPPOOL\$rest" }
         elseif ($kind -eq 'service') { $name = "NT SERVICE\$rest" }
     }
-    [pscustomobject]@{
+    $info = [pscustomobject]@{
         PSTypeName = 'TokenLens.SidInfo'
         Sid        = $Sid.ToString()
         Name       = $name
         Kind       = $kind
         SddlAlias  = $Sid.SddlAlias()
     }
+    # Shown inside other objects (a token's User, Owner): "NAME (SID)" or the SID.
+    $info | Add-Member -MemberType ScriptMethod -Name ToString -Force -Value {
+        if ($this.Name) { '{0} ({1})' -f $this.Name, $this.Sid } else { $this.Sid }
+    } -PassThru
 }
 
 function ConvertTo-TLSidOrNull([TokenLens.Sid] $Sid) {
@@ -146,6 +150,47 @@ function ConvertTo-TLTokenObject([TokenLens.Token] $Token, [string] $Source) {
         Source             = $Source
         Snapshot           = $Token.ToJson()
     }
+}
+
+# `tokenlens whoami --save` writes {"process": T, "thread": T|null, "effective": T}; a plain
+# snapshot is one T. Returns one entry per token: Role and the member's JSON text, or a single
+# entry with Json = $null for a plain snapshot (loaded by the library itself, which then
+# reports errors with the file name and JSON path).
+function Get-TLWhoamiMembers([string] $Path) {
+    $plain = [pscustomobject]@{ Role = $null; Json = $null }
+    $members = [System.Collections.Generic.List[object]]::new()
+    $doc = $null
+    try {
+        $text = [System.IO.File]::ReadAllText($Path)
+        if ('System.Text.Json.JsonDocument' -as [type]) {
+            # Raw member text: no number or date conversion on the way back to the library.
+            $doc = [System.Text.Json.JsonDocument]::Parse($text)
+            $root = $doc.RootElement
+            $el = [System.Text.Json.JsonElement]::new()
+            if ($root.ValueKind -ne 'Object' -or $root.TryGetProperty('tokenlens_token', [ref]$el)) { return , $plain }
+            foreach ($role in 'process', 'thread', 'effective') {
+                if ($root.TryGetProperty($role, [ref]$el) -and $el.ValueKind -eq 'Object') {
+                    $members.Add([pscustomobject]@{ Role = $role; Json = $el.GetRawText() })
+                }
+            }
+        } else {
+            # Windows PowerShell 5.1 has no System.Text.Json.
+            $obj = $text | ConvertFrom-Json
+            if ($null -ne $obj.PSObject.Properties['tokenlens_token']) { return , $plain }
+            foreach ($role in 'process', 'thread', 'effective') {
+                if ($null -ne $obj.PSObject.Properties[$role] -and $null -ne $obj.$role) {
+                    $members.Add([pscustomobject]@{ Role = $role; Json = ($obj.$role | ConvertTo-Json -Depth 32) })
+                }
+            }
+        }
+    } catch {
+        # Unreadable or not JSON: the library loads it and reports where it breaks.
+        return , $plain
+    } finally {
+        if ($null -ne $doc) { $doc.Dispose() }
+    }
+    if ($members.Count -eq 0) { return , $plain }
+    $members.ToArray()
 }
 
 # ---- SIDs ------------------------------------------------------------------------------------
@@ -236,13 +281,15 @@ function Get-TLSid {
 function Import-TLToken {
     <#
     .SYNOPSIS
-    Loads a token snapshot (JSON) saved by Export-TLToken or `tokenlens whoami --save`.
+    Loads token snapshots (JSON) saved by Export-TLToken or `tokenlens whoami --save`.
 
     .DESCRIPTION
     Reads a portable token snapshot - user, groups and their attributes, privileges, owner,
     primary group, token type, impersonation level, integrity level, elevation and logon
     session - so a token captured on a Windows server can be examined anywhere. The file is
     validated strictly: a malformed snapshot is a terminating error naming the JSON path.
+    A whoami file (`tokenlens whoami --save`) gives one object per token it holds, with Role
+    set to process, thread or effective; a single snapshot gives one object with Role $null.
 
     .PARAMETER Path
     Snapshot file(s). Accepts pipeline input, including FileInfo objects from Get-ChildItem.
@@ -254,6 +301,11 @@ function Import-TLToken {
 
     .EXAMPLE
     Get-ChildItem *.token.json | Import-TLToken | Format-Table User, ImpersonationLevel, LogonType
+
+    .EXAMPLE
+    Import-TLToken .\web01-whoami.json | Where-Object Role -eq 'effective'
+
+    The identity the thread acted as when `tokenlens whoami --save` ran on the server.
 
     .OUTPUTS
     TokenLens.Token
@@ -269,14 +321,17 @@ function Import-TLToken {
     process {
         foreach ($p in $Path) {
             $full = Resolve-TLInputPath $p $PSCmdlet
-            $t = $null
-            try {
-                $t = [TokenLens.Token]::Load($full)
-                ConvertTo-TLTokenObject $t $full
-            } catch {
-                $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $p 'Import-TLToken'))
-            } finally {
-                if ($null -ne $t) { $t.Dispose() }
+            foreach ($member in Get-TLWhoamiMembers $full) {
+                $t = $null
+                try {
+                    $t = if ($null -eq $member.Json) { [TokenLens.Token]::Load($full) } else { [TokenLens.Token]::FromJson($member.Json) }
+                    ConvertTo-TLTokenObject $t $full | Add-Member -NotePropertyName Role -NotePropertyValue $member.Role -PassThru
+                } catch {
+                    $what = if ($member.Role) { "$p ($($member.Role) token)" } else { $p }
+                    $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $what 'Import-TLToken'))
+                } finally {
+                    if ($null -ne $t) { $t.Dispose() }
+                }
             }
         }
     }
