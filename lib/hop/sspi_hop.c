@@ -328,6 +328,14 @@ int tl_hop_client_step(tl_hop_client *c, const uint8_t *in, size_t in_len, uint8
         c->outcome.granted = c->outcome.mech != TL_HOP_MECH_NTLM && (attrs & ISC_RET_DELEGATE) != 0;
         c->reason = tl__hop_deleg_reason(&c->outcome);
         c->name = context_name(&c->ctx);
+        if (!c->name) { /* some SSPs answer SECPKG_ATTR_NAMES only on the server side */
+            SecPkgCredentials_NamesW cn;
+            memset(&cn, 0, sizeof cn);
+            if (QueryCredentialsAttributesW(&c->cred, SECPKG_CRED_ATTR_NAMES, &cn) == SEC_E_OK && cn.sUserName) {
+                c->name = utf8_of(cn.sUserName);
+                FreeContextBuffer(cn.sUserName);
+            }
+        }
     }
     return TL_OK;
 }

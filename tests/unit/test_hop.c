@@ -302,6 +302,19 @@ static void server_rejects_a_garbage_token(void **state)
     assert_tl_error(tl_hop_server_ticket_flags(&flags, s), TL_ENOTFOUND);
     tl_hop_client *c = NULL;
     assert_tl_error(tl_hop_client_new_delegated(&c, s, "HTTP/web.lab.test", NULL), TL_ESTATE);
+    /* the client's token and level exist only on Windows, and only once the exchange is done */
+    int level = 7;
+    tl_token *tok2 = (tl_token *)&level;
+#ifdef _WIN32
+    assert_tl_error(tl_hop_server_impersonation_level(&level, s), TL_ESTATE);
+    assert_tl_error(tl_hop_server_token(&tok2, s), TL_ESTATE);
+#else
+    assert_tl_error(tl_hop_server_impersonation_level(&level, s), TL_ENOTSUP);
+    assert_tl_error(tl_hop_server_token(&tok2, s), TL_ENOTSUP);
+#endif
+    assert_int_equal(level, -1);
+    assert_null(tok2);
+    assert_tl_error(tl_hop_server_token(NULL, s), TL_EINVAL);
     tl_hop_server_free(s);
 }
 
