@@ -151,6 +151,7 @@ class Explanation:
         return _native.tl_explanation_to_json(self._raw)
 
     def to_dict(self) -> Any:
+        """:meth:`to_json` parsed into Python data."""
         return json.loads(self.to_json())
 
     def to_text(self) -> str:
@@ -194,6 +195,7 @@ class Scenario:
 
     @classmethod
     def from_json(cls, text: Union[str, bytes]) -> "Scenario":
+        """Parse scenario JSON text; errors as :meth:`load` (``.input`` is the text)."""
         try:
             return cls(_native.tl_scenario_from_json(text))
         except ParseError as exc:
@@ -202,13 +204,16 @@ class Scenario:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Scenario":
+        """A scenario from Python data shaped like the JSON format."""
         return cls.from_json(json.dumps(data))
 
     @property
     def name(self) -> Optional[str]:
+        """The scenario's "name", or None."""
         return _native.tl_scenario_name(self._raw)
 
     def explain(self) -> Explanation:
+        """Run the model: which identity each hop runs as and arrives as, and why."""
         return Explanation(_native.tl_scenario_explain(self._raw))
 
     def __repr__(self) -> str:

@@ -83,10 +83,12 @@ class IisSite(NamedTuple):
 
     @property
     def process_identity(self) -> IisIdentity:
+        """Who the site's worker process runs as (its root application's pool)."""
         return self.root.pool.identity
 
     @property
     def anonymous_identity(self) -> Optional[IisIdentity]:
+        """Who anonymous requests to the root application run as; None when off."""
         return self.root.anonymous
 
 

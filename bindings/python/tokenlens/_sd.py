@@ -180,14 +180,17 @@ class SecurityDescriptor:
 
     @property
     def control(self) -> SdControl:
+        """The control bits (SE_DACL_PROTECTED, SE_DACL_AUTO_INHERITED, ...)."""
         return SdControl(_native.tl_sd_control(self._sd))
 
     @property
     def owner(self) -> Optional[Sid]:
+        """The owner SID, None when absent."""
         return Sid._from_borrowed(_native.tl_sd_owner(self._sd))
 
     @property
     def group(self) -> Optional[Sid]:
+        """The primary group SID, None when absent."""
         return Sid._from_borrowed(_native.tl_sd_group(self._sd))
 
     def _acl(self, which: int) -> Optional[Tuple[Ace, ...]]:

@@ -112,6 +112,7 @@ class Group(NamedTuple):
 
     @property
     def deny_only(self) -> bool:
+        """True when the group only matches deny ACEs (SE_GROUP_USE_FOR_DENY_ONLY)."""
         return bool(self.attributes & GroupAttributes.USE_FOR_DENY_ONLY)
 
     def __repr__(self) -> str:
@@ -127,6 +128,7 @@ class Privilege(NamedTuple):
 
     @property
     def enabled(self) -> bool:
+        """True when the privilege is enabled (held is not enough to use most privileges)."""
         return bool(self.attributes & PrivilegeAttributes.ENABLED)
 
     def __repr__(self) -> str:
@@ -243,6 +245,7 @@ class Token:
         _native.tl_token_save(self._tok, os.fspath(path))
 
     def copy(self) -> "Token":
+        """An independent deep copy."""
         return Token._wrap(_native.tl_token_copy(self._tok))
 
     # -- identity -------------------------------------------------------------------------
@@ -253,6 +256,7 @@ class Token:
 
     @property
     def user_attributes(self) -> GroupAttributes:
+        """TokenUser attributes (USE_FOR_DENY_ONLY in filtered tokens, else 0)."""
         return GroupAttributes(_native.tl_token_user_attributes(self._tok))
 
     @property
@@ -262,6 +266,7 @@ class Token:
 
     @property
     def primary_group(self) -> Optional[Sid]:
+        """The primary group (TokenPrimaryGroup), None if unset."""
         return Sid._from_borrowed(_native.tl_token_primary_group(self._tok))
 
     @property
@@ -306,6 +311,7 @@ class Token:
     # -- properties -----------------------------------------------------------------------
     @property
     def type(self) -> TokenType:
+        """Primary (a process token) or impersonation (a thread token)."""
         return TokenType(_native.tl_token_get_type(self._tok))
 
     @property
@@ -337,6 +343,7 @@ class Token:
 
     @property
     def elevation_type(self) -> ElevationType:
+        """TokenElevationType: default, full (elevated half) or limited (filtered half)."""
         return ElevationType(_native.tl_token_elevation_type(self._tok))
 
     @property
@@ -365,11 +372,13 @@ class Token:
 
     # -- building -------------------------------------------------------------------------
     def set_user(self, sid: SidLike, attributes: int = 0) -> None:
+        """Set the user SID (to build tokens for access checks and tests)."""
         _native.tl_token_set_user(self._tok, _sid_of(sid)._sid, int(attributes))
 
     def add_group(self, sid: SidLike,
                   attributes: int = GroupAttributes.MANDATORY | GroupAttributes.ENABLED_BY_DEFAULT
                   | GroupAttributes.ENABLED) -> None:
+        """Append a group (enabled and mandatory unless ``attributes`` says otherwise)."""
         _native.tl_token_add_group(self._tok, _sid_of(sid)._sid, int(attributes))
 
     def add_privilege(self, name: str, attributes: int = 0, luid: Optional[int] = None) -> None:
@@ -379,6 +388,7 @@ class Token:
         _native.tl_token_add_privilege(self._tok, name, int(luid), int(attributes))
 
     def set_impersonation_level(self, level: Optional[int]) -> None:
+        """Make this an impersonation token at ``level``, or a primary token with None."""
         _native.tl_token_set_type(self._tok, TokenType.PRIMARY if level is None
                                   else TokenType.IMPERSONATION)
         _native.tl_token_set_impersonation_level(self._tok, -1 if level is None else int(level))
