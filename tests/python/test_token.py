@@ -97,6 +97,16 @@ def test_bad_json_text(text):
         Token.from_json(text)
 
 
+def test_oversized_snapshot_is_a_limit_error():
+    # Windows caps a token at 1024 groups; the loader refuses more instead of growing.
+    import json
+    data = json.loads(SNAPSHOT.read_text())
+    data["groups"] = [{"sid": "S-1-5-21-1-2-3-%d" % i, "attributes": 7} for i in range(1025)]
+    with pytest.raises(tokenlens.LimitError) as info:
+        Token.from_json(json.dumps(data))
+    assert isinstance(info.value, ValueError)
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="live capture works on Windows")
 @pytest.mark.parametrize("source", [Token.current, Token.thread, Token.effective])
 def test_live_capture_is_not_supported_off_windows(source):
