@@ -115,7 +115,7 @@ int cli_fail(const char *cmd, int rc, const char *what)
     if (what)
         fprintf(stderr, "%s: ", what);
     fprintf(stderr, "%s", e->message[0] ? e->message : tl_error_name(rc));
-    if (e->path[0])
+    if (e->path[0] && !strstr(e->message, e->path))
         fprintf(stderr, " (at %s)", e->path);
     else if (e->offset != TL_NO_OFFSET && !strstr(e->message, "offset"))
         fprintf(stderr, " (at byte offset %zu)", e->offset);

@@ -118,8 +118,8 @@ void tl__buf_printf(tl__buf *b, const char *fmt, ...)
 int tl__buf_detach(tl__buf *b, char **out)
 {
     *out = NULL;
-    if (!b->failed && !b->data)
-        buf_reserve(b, 0);
+    if (!b->failed && !b->data && buf_reserve(b, 0) == 0)
+        b->data[0] = '\0'; /* an empty buffer still hands out "" */
     if (b->failed) {
         tl__buf_free(b);
         return tl__oom();
