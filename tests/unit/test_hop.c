@@ -32,6 +32,21 @@ TL_TEST_VISIBLE const char *__lsan_default_suppressions(void)
     return "leak:gssntlmssp.so\nleak:CRYPTO_zalloc\nleak:krb5int_open_plugin\n";
 }
 
+/* Valgrind (memcheck's default 12 frames) cannot see that the OpenSSL provider objects
+ * gss-ntlmssp 1.2 leaks are its own, so under valgrind the NTLM exchanges run only when the
+ * caller passes --num-callers=50 --suppressions=tests/hoplab/valgrind-gss.supp and says so
+ * with TL_TEST_GSS_SUPPRESSED=1. ASan needs nothing: the list above is compiled in. */
+static bool ntlm_leaks_would_fail_valgrind(void)
+{
+#ifdef _WIN32
+    return false;
+#else
+    const char *pre = getenv("LD_PRELOAD");
+    const char *ok = getenv("TL_TEST_GSS_SUPPRESSED");
+    return pre && strstr(pre, "vgpreload") && !(ok && strcmp(ok, "1") == 0);
+#endif
+}
+
 /* ---- names and reasons -------------------------------------------------------------------- */
 
 static void mechanism_names_round_trip(void **state)
@@ -390,6 +405,10 @@ static void ntlm_in_process_is_never_delegated(void **state)
 {
     if (!tl_hop_available())
         skip();
+    if (ntlm_leaks_would_fail_valgrind()) {
+        print_message("under valgrind without the GSS suppressions: skipped (see tests/hoplab/valgrind-gss.supp)\n");
+        skip();
+    }
 #ifdef _WIN32
     skip(); /* Wine's NTLM needs Samba's ntlm_auth; covered by the Windows docs instead */
 #else
@@ -437,6 +456,8 @@ static void ntlm_in_process_is_never_delegated(void **state)
 static void ntlm_exchange_survives_allocation_failures(void **state)
 {
     if (!tl_hop_available())
+        skip();
+    if (ntlm_leaks_would_fail_valgrind())
         skip();
 #ifdef _WIN32
     skip();
