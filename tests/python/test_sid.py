@@ -160,3 +160,18 @@ def test_wrong_types_raise_type_error(bad):
 def test_hostile_text_never_crashes(text):
     with pytest.raises((ParseError, NotFoundError, ValueError)):
         Sid(text)
+
+
+def test_well_known_table_agrees_with_names():
+    rows = tokenlens.well_known_sids()
+    assert len(rows) > 50
+    for row in rows:
+        if row.sid is None:
+            assert row.rid is not None and row.rid > 0
+            continue
+        # every absolute row resolves by its name and by its alias to the same SID
+        assert Sid(row.account) == row.sid, row
+        if row.sddl_alias:
+            assert Sid(row.sddl_alias) == row.sid, row
+    iusr = [r for r in rows if r.sid == "S-1-5-17"][0]
+    assert iusr.account == "NT AUTHORITY\\IUSR"

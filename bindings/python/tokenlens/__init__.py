@@ -25,7 +25,7 @@ from ._errors import (
     StateError,
     TokenLensError,
 )
-from ._sid import Sid, SidKind
+from ._sid import Sid, SidKind, WellKnownSid, well_known_sids
 from . import _errors as errors
 
 __version__: str = _native.tl_version()
@@ -34,6 +34,8 @@ __all__ = [
     "__version__",
     "Sid",
     "SidKind",
+    "WellKnownSid",
+    "well_known_sids",
     "errors",
     "TokenLensError",
     "ParseError",

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import enum
-from typing import Any, Optional, Tuple, Union
+from typing import Any, NamedTuple, Optional, Tuple, Union
 
 from . import _native
 from ._errors import NotFoundError, ParseError
 
-__all__ = ["Sid", "SidKind", "SidLike"]
+__all__ = ["Sid", "SidKind", "SidLike", "WellKnownSid", "well_known_sids"]
 
 
 class SidKind(enum.IntEnum):
@@ -225,6 +225,37 @@ class Sid:
 
     def __reduce__(self) -> Any:
         return (_rebuild, (str(self), self._given_name))
+
+
+class WellKnownSid(NamedTuple):
+    """A row of the built-in well-known SID table."""
+
+    sid: Optional[Sid]
+    """The SID; None for domain-relative rows (they need a domain SID: see ``rid``)."""
+    rid: Optional[int]
+    """The RID of a domain-relative row (512 Domain Admins), else None."""
+    domain: str
+    """"NT AUTHORITY", "BUILTIN", or "" for names without a domain part."""
+    name: str
+    sddl_alias: Optional[str]
+
+    @property
+    def account(self) -> str:
+        """``DOMAIN\\name``, or the bare name when there is no domain part."""
+        return "%s\\%s" % (self.domain, self.name) if self.domain else self.name
+
+
+def well_known_sids() -> Tuple[WellKnownSid, ...]:
+    """The well-known SIDs, names and SDDL aliases tokenlens knows (the table behind
+    :attr:`Sid.name` and ``Sid("BA")``)."""
+    rows = []
+    for i in range(_native.tl_sid_wellknown_count()):
+        w = _native.tl_sid_wellknown_at(i)
+        relative = w.sid.startswith("-")
+        rows.append(WellKnownSid(None if relative else Sid.parse(w.sid),
+                                 int(w.sid[1:]) if relative else None,
+                                 w.domain or "", w.name, w.sddl_alias))
+    return tuple(rows)
 
 
 def _rebuild(text: str, given_name: Optional[str]) -> Sid:
