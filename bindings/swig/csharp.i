@@ -2,7 +2,7 @@
  * C# overlay of the tokenlens SWIG interface (PowerShell module: bindings/powershell).
  *
  * Generated with:  swig -csharp -namespace TokenLens -dllimport tokenlens_csharp \
- *                       <tl_swig_flags: -I... -DTL_SWIG_HAVE_<MODULE>...> csharp.i
+ *                       -DSWIG_CSHARP_NO_STRING_HELPER <tl_swig_flags: -I.. -DTL_SWIG_HAVE_..> csharp.i
  * (bindings/powershell/CMakeLists.txt). It %includes the shared interface tokenlens.i, which
  * decides what is wrapped and who owns what; this file only adds what is C#-specific.
  *
@@ -109,6 +109,45 @@
 %typemap(csclassmodifiers) tl_token, struct tl_token, tl_explanation, struct tl_explanation,
                            tl_access_result, struct tl_access_result "public partial class"
 
+/* ---- strings are UTF-8 on both sides ------------------------------------------------------ */
+/* tokenlens takes and returns UTF-8. .NET's default char* marshalling is the ANSI code page on
+ * Windows, which would mangle a non-ASCII pool or account name, so every char* crosses as
+ * LPUTF8Str, including SWIG's string-return callback (replaced here; CMake passes
+ * -DSWIG_CSHARP_NO_STRING_HELPER so SWIG does not emit its ANSI one). LPUTF8Str is written as
+ * (UnmanagedType)48: netstandard2.0's reference assemblies lack the name, the runtimes that
+ * load the module (.NET Core/5+, .NET Framework 4.7+) implement the value. */
+%typemap(imtype,
+         inattributes="[global::System.Runtime.InteropServices.MarshalAs((global::System.Runtime.InteropServices.UnmanagedType)48)]",
+         outattributes="[return: global::System.Runtime.InteropServices.MarshalAs((global::System.Runtime.InteropServices.UnmanagedType)48)]")
+    char *, char *&, char[ANY], char[] "string"
+%insert(runtime) %{
+typedef char *(SWIGSTDCALL *SWIG_CSharpStringHelperCallback)(const char *);
+static SWIG_CSharpStringHelperCallback SWIG_csharp_string_callback = NULL;
+#ifdef __cplusplus
+extern "C"
+#endif
+SWIGEXPORT void SWIGSTDCALL TokenLensRegisterStringCallback(SWIG_CSharpStringHelperCallback callback) {
+    SWIG_csharp_string_callback = callback;
+}
+%}
+%pragma(csharp) imclasscode=%{
+  /* Copies a C string returned by the wrapper into a managed string (UTF-8 both ways). */
+  internal sealed class TokenLensStringHelper {
+    [return: global::System.Runtime.InteropServices.MarshalAs((global::System.Runtime.InteropServices.UnmanagedType)48)]
+    public delegate string StringDelegate(
+        [global::System.Runtime.InteropServices.MarshalAs((global::System.Runtime.InteropServices.UnmanagedType)48)] string text);
+    static readonly StringDelegate stringDelegate = new StringDelegate(CreateString);
+
+    [global::System.Runtime.InteropServices.DllImport("$dllimport", EntryPoint="TokenLensRegisterStringCallback")]
+    static extern void TokenLensRegisterStringCallback(StringDelegate cb);
+
+    static string CreateString(string text) { return text; }
+
+    static TokenLensStringHelper() { TokenLensRegisterStringCallback(stringDelegate); }
+  }
+  static TokenLensStringHelper stringHelper = new TokenLensStringHelper();
+%}
+
 /* ---- errors -> exceptions --------------------------------------------------------------- */
 %{
 typedef void (SWIGSTDCALL *tlcs_error_callback)(int code, const char *message, const char *path,
@@ -170,7 +209,10 @@ static tl_sid *tlcs_sid_copy(const tl_sid *src) {
 %pragma(csharp) imclasscode=%{
   /* Registers the callback that turns a tokenlens error into a parked C# exception. */
   internal sealed class TokenLensErrorHelper {
-    public delegate void ErrorDelegate(int code, string message, string path, long offset, long nativeCode);
+    public delegate void ErrorDelegate(int code,
+        [global::System.Runtime.InteropServices.MarshalAs((global::System.Runtime.InteropServices.UnmanagedType)48)] string message,
+        [global::System.Runtime.InteropServices.MarshalAs((global::System.Runtime.InteropServices.UnmanagedType)48)] string path,
+        long offset, long nativeCode);
     static readonly ErrorDelegate errorDelegate = new ErrorDelegate(SetPending);
 
     [global::System.Runtime.InteropServices.DllImport("$dllimport", EntryPoint="TokenLensRegisterErrorCallback")]

@@ -142,6 +142,17 @@ Describe 'Get-TLSid' {
         $r.Name | Should -Be $cli.name
     }
 
+    It 'passes non-ASCII names as UTF-8 both ways' {
+        $pool = "Caf$([char]0xE9)"
+        $r = Get-TLSid -Name "IIS APPPOOL\$pool"
+        $r.Name | Should -BeExactly "IIS APPPOOL\$pool"
+        # Lower-casing happens in the library on the UTF-8 it receives: same SID for any case.
+        (Get-TLSid -Name "IIS APPPOOL\CAF$([char]0xC9)").Sid | Should -Be $r.Sid
+        if ($Cli) { @(& $Cli sid "IIS APPPOOL\$pool")[0] | Should -BeExactly $r.Sid }
+        $err = Get-TerminatingError { Get-TLSid -Name "NO SUCH\Z$([char]0xFC)rich" }
+        $err.Exception.Message | Should -Match "Z$([char]0xFC)rich"
+    }
+
     It 'a malformed SID is a terminating parse error that names the byte offset' {
         $err = Get-TerminatingError { Get-TLSid -Sid 'S-1-5-x' }
         $err.FullyQualifiedErrorId | Should -BeLike 'TokenLens.TL_EPARSE*'
