@@ -3,6 +3,9 @@
 # (client -> web -> db), proving when the user arrives at db and when web's own identity does.
 #
 #   hoplab.sh --bin DIR [--tokenlens PATH] [--scenarios DIR] [--keep] [--case NAME]
+#   hoplab.sh ... --sspi-client client.exe   also run the Windows (SSPI) client under Wine
+#                                  against the lab (Wine's Kerberos SSP uses the host's MIT
+#                                  libraries, so the lab's KDC and ccache serve it)
 #   hoplab.sh --bin DIR --hold     set up the realm, print how to use it, keep the KDC
 #                                  running until Ctrl-C (for the by-hand commands in
 #                                  docs/hop-probes.md); then clean up as usual
@@ -16,7 +19,7 @@
 set -u
 set -o pipefail
 
-BIN= TOKENLENS= SCEN_DIR="$(cd "$(dirname "$0")" && pwd)/scenarios" KEEP=0 ONLY= HOLD=0
+BIN= TOKENLENS= SCEN_DIR="$(cd "$(dirname "$0")" && pwd)/scenarios" KEEP=0 ONLY= HOLD=0 SSPI_CLIENT=
 while [ $# -gt 0 ]; do
     case "$1" in
     --bin) BIN=$2; shift 2 ;;
@@ -25,7 +28,8 @@ while [ $# -gt 0 ]; do
     --keep) KEEP=1; shift ;;
     --case) ONLY=$2; shift 2 ;;
     --hold) HOLD=1; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --sspi-client) SSPI_CLIENT=$2; shift 2 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "hoplab: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -241,8 +245,8 @@ run_case() {
         --db "127.0.0.1:$db_port" --db-spn "MSSQLSvc/db.lab.test:1433" --impersonate "$imp" || { ok=0; why="web did not start"; }; }
     web_port=$PORT
     if [ $ok = 1 ]; then
-        out=$(KRB5CCNAME=$cc NTLM_USER_FILE="$LAB/ntlm-users" "$BIN/client" --connect "127.0.0.1:$web_port" \
-            --spn "$web_spn" --mech "$climech" --delegate "$deleg" "${userarg[@]}" 2>&1)
+        out=$(KRB5CCNAME=$cc NTLM_USER_FILE="$LAB/ntlm-users" "${CLIENT[@]}" --connect "127.0.0.1:$web_port" \
+            --spn "$web_spn" --mech "$climech" --delegate "$deleg" "${userarg[@]}" 2>&1 | tr -d '\r')
         printf '%s\n' "$out" >"$LAB/run/client-$name.out"
         grep -qxF "$want_db" <<<"$out" || { ok=0; why="expected '$want_db'"; }
         if [ "$want_reason" = granted ]; then
@@ -280,6 +284,7 @@ run_case() {
 }
 
 WEB=HTTP/web.lab.test PLAIN=HTTP/plain.lab.test
+CLIENT=("$BIN/client")
 #        name                     user  mech     delegate web    keytab       impersonate   db sees                                                     reason               scenario                         explain
 run_case kerberos-delegated       alice kerberos policy   $WEB   web.keytab   if-delegated  "db sees alice@$REALM (Kerberos, delegated)"                granted              kerberos-delegated.json          user
 run_case kerberos-not-trusted     alice kerberos policy   $PLAIN plain.keytab if-delegated  "db sees HTTP/plain.lab.test@$REALM (Kerberos, process identity)" not_ok_as_delegate kerberos-not-trusted.json   anonymous
@@ -295,6 +300,18 @@ run_case negotiate-kerberos       alice negotiate policy  $WEB   web.keytab   if
 run_case negotiate-falls-back-to-ntlm alice negotiate-no-tgt policy $WEB web.keytab if-delegated "db sees HTTP/web.lab.test@$REALM (Kerberos, process identity)" mech_cannot_delegate ntlm.json                 anonymous
 # GSS_C_DELEG_FLAG ignores ok-as-delegate (MIT honours the client's wish); SSPI cannot do this.
 run_case kerberos-always-delegate alice kerberos always   $PLAIN plain.keytab if-delegated  "db sees alice@$REALM (Kerberos, delegated)"                granted              ""                               ""
+
+# The Windows client (SSPI, ISC_REQ_DELEGATE) under Wine, against the same KDC and tiers.
+if [ -n "$SSPI_CLIENT" ] && { [ -z "$ONLY" ] || [ "$ONLY" = sspi-client-kerberos-delegated ]; }; then
+    if command -v wine >/dev/null 2>&1 && [ -f "$SSPI_CLIENT" ]; then
+        CLIENT=(env WINEDEBUG=-all wine "$SSPI_CLIENT")
+        run_case sspi-client-kerberos-delegated alice kerberos policy $WEB web.keytab if-delegated \
+            "db sees alice@$REALM (Kerberos, delegated)" granted kerberos-delegated.json user
+        CLIENT=("$BIN/client")
+    else
+        SKIP=$((SKIP + 1)); echo "SKIP sspi-client-kerberos-delegated: wine or $SSPI_CLIENT missing"
+    fi
+fi
 
 # ---- protocol transition (S4U2Self) and constrained delegation (S4U2Proxy) ----------------
 # web, holding only its own keytab, asks the KDC for a ticket to itself in alice's name (the
