@@ -261,6 +261,12 @@ run_case() {
         kill "${PIDS[$i]}" 2>/dev/null; wait "${PIDS[$i]}" 2>/dev/null
     done
     PIDS=("${PIDS[@]:0:$first}")
+    # a sanitizer build of the tiers reports memory errors on stderr: any report fails the case
+    if grep -lE "ERROR: (Address|Leak|Memory|Thread)Sanitizer|runtime error:" \
+        "$LAB/run/web-$name.err" "$LAB/run/db-$name.err" "$LAB/run/client-$name.out" >/dev/null 2>&1; then
+        ok=0; why="$why; a sanitizer reported an error (see the output below)"
+        cat "$LAB/run/web-$name.err" "$LAB/run/db-$name.err" >>"$LAB/run/client-$name.out" 2>/dev/null
+    fi
     local note=""
     if [ -n "$scen" ]; then
         if [ $EXPLAIN_OK = 1 ]; then
