@@ -386,6 +386,11 @@ Describe 'Invoke-TLExplain' {
             }
         }
         $hops[0].Process.Name | Should -BeExactly $cli.process.name
+        $hops[0].Process.Sid | Should -BeExactly $cli.process.sid
+        $hops[0].RequestThread.Name | Should -BeExactly $cli.request_thread.name
+        $hops[0].RequestThread.ImpersonationLevel | Should -BeExactly $cli.request_thread.impersonation_level
+        $hops[0].RequestThread.LogonPackage | Should -BeExactly $cli.request_thread.logon.package
+        $hops[0].RequestThread.LogonType | Should -BeExactly $cli.request_thread.logon.type
     }
 
     It 'the NTLM double hop arrives as ANONYMOUS LOGON' {

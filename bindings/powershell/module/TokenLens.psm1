@@ -471,7 +471,9 @@ function Invoke-TLExplain {
     one TokenLens.Hop object per hop: the Target, where the call is made From, who the code
     RunsAs, who the target sees it ArrivesAs, the Protocol (Kerberos, NTLM or none), the Outcome
     (ok, anonymous, denied), the usual Fix, and the Steps - each with the rule it applies (see
-    docs/rules.md for the rule's source). The answers are the same as
+    docs/rules.md for the rule's source). Process and RequestThread say who the worker process
+    and the request thread are (with the thread's impersonation level and logon). The answers
+    are the same as
     `tokenlens explain <file> --json`.
 
     .PARAMETER Path
@@ -512,6 +514,14 @@ function Invoke-TLExplain {
                 $scenario = [TokenLens.Scenario]::Load($full)
                 $e = $scenario.Explain()
                 $process = [pscustomobject]@{ PSTypeName = 'TokenLens.Identity'; Name = $e.ProcessName(); Sid = $e.ProcessSid() }
+                $thread = [pscustomobject]@{
+                    PSTypeName         = 'TokenLens.Identity'
+                    Name               = $e.ThreadName()
+                    Sid                = $e.ThreadSid()
+                    ImpersonationLevel = $e.ThreadLevel()
+                    LogonPackage       = $e.ThreadLogonPackage()
+                    LogonType          = $e.ThreadLogonType()
+                }
                 for ($i = 0; $i -lt $e.HopCount(); $i++) {
                     $steps = [System.Collections.Generic.List[object]]::new()
                     for ($k = 0; $k -lt $e.HopStepCount($i); $k++) {
@@ -536,6 +546,7 @@ function Invoke-TLExplain {
                         Fix          = $e.HopFix($i)
                         Steps        = $steps.ToArray()
                         Process      = $process
+                        RequestThread = $thread
                         Path         = $full
                     }
                 }
