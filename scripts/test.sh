@@ -136,7 +136,11 @@ if has valgrind; then
     for t in $(ctest --test-dir build/default -L '^unit$' --show-only=json-v1 2>/dev/null |
                /usr/bin/python3 -c 'import json,sys; [print(t["command"][0]) for t in json.load(sys.stdin)["tests"]]'); do
       n=$(basename "$t")
-      if valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+      # gss-ntlmssp 1.2 leaks on every NTLM exchange (its own allocations, not ours): the
+      # suppressions name only its frames, and test_hop runs its NTLM cases when told so.
+      if TL_TEST_GSS_SUPPRESSED=1 valgrind -q --error-exitcode=99 --leak-check=full \
+           --errors-for-leak-kinds=definite,indirect --num-callers=50 \
+           --suppressions="$root/tests/hoplab/valgrind-gss.supp" \
            "$t" >"$logs/valgrind-$n.log" 2>&1; then
         vp=$((vp + 1))
       else
