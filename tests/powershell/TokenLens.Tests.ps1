@@ -406,6 +406,23 @@ Describe 'Invoke-TLExplain' {
         @($all.Path | Sort-Object -Unique).Count | Should -Be $script:scenarioCount
     }
 
+    It 'explains scenario JSON text (-Json): a what-if with Kerberos constrained delegation' {
+        $s = Get-Content -Raw (Join-Path $SourceDir 'examples/scenarios/ntlm-double-hop.json') | ConvertFrom-Json
+        $s.request.protocol = 'kerberos'
+        $s.delegation.mode = 'constrained'
+        $s.delegation.to = @($s.hops[0].target)
+        $h = Invoke-TLExplain -Json ($s | ConvertTo-Json -Depth 10) | Select-Object -First 1
+        $h.ArrivesAs | Should -Be $s.request.user
+        $h.Protocol | Should -Be 'Kerberos'
+        $h.Path | Should -BeNullOrEmpty
+    }
+
+    It 'bad scenario JSON text is a terminating parse error' {
+        $err = Get-TerminatingError { Invoke-TLExplain -Json '{"tokenlens_scenario": 2}' }
+        $err.CategoryInfo.Category | Should -Be 'ParserError'
+        $err.TargetObject | Should -Be 'scenario JSON'
+    }
+
     It 'an invalid scenario is a terminating parse error naming the JSON path' {
         $bad = Join-Path $TestDrive 'bad-scenario.json'
         (Get-Content -Raw (Join-Path $SourceDir 'examples/scenarios/ntlm-double-hop.json')) -replace '"ApplicationPoolIdentity"', '"Bogus"' |

@@ -479,6 +479,9 @@ function Invoke-TLExplain {
     .PARAMETER Path
     Scenario file(s). Accepts pipeline input, including FileInfo objects from Get-ChildItem.
 
+    .PARAMETER Json
+    Scenario JSON text instead of a file, e.g. built with ConvertTo-Json.
+
     .EXAMPLE
     Invoke-TLExplain -Path .\examples\scenarios\ntlm-double-hop.json
 
@@ -494,24 +497,38 @@ function Invoke-TLExplain {
 
     Walks through the reasoning for the first hop.
 
+    .EXAMPLE
+    $s = Get-Content .\ntlm-double-hop.json -Raw | ConvertFrom-Json
+    $s.request.protocol = 'kerberos'; $s.delegation.mode = 'constrained'; $s.delegation.to = @($s.hops[0].target)
+    Invoke-TLExplain -Json ($s | ConvertTo-Json -Depth 10)
+
+    What if the request used Kerberos and the pool account could delegate to SQL Server?
+
     .OUTPUTS
     TokenLens.Hop
     #>
-    [CmdletBinding()]
+    [CmdletBinding(DefaultParameterSetName = 'Path')]
     [OutputType('TokenLens.Hop')]
     param(
-        [Parameter(Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
+        [Parameter(Mandatory, Position = 0, ParameterSetName = 'Path', ValueFromPipeline, ValueFromPipelineByPropertyName)]
         [Alias('FullName', 'PSPath')]
         [ValidateNotNullOrEmpty()]
-        [string[]] $Path
+        [string[]] $Path,
+
+        [Parameter(Mandatory, ParameterSetName = 'Json')]
+        [ValidateNotNullOrEmpty()]
+        [string] $Json
     )
     process {
-        foreach ($p in $Path) {
-            $full = Resolve-TLInputPath $p $PSCmdlet
+        # One pass per file, or a single pass (with no file) for -Json.
+        $inputs = [System.Collections.Generic.List[object]]::new()
+        if ($PSCmdlet.ParameterSetName -eq 'Json') { $inputs.Add($null) } else { $inputs.AddRange([object[]]$Path) }
+        foreach ($p in $inputs) {
+            $full = if ($null -ne $p) { Resolve-TLInputPath $p $PSCmdlet } else { $null }
             $scenario = $null
             $e = $null
             try {
-                $scenario = [TokenLens.Scenario]::Load($full)
+                $scenario = if ($null -ne $full) { [TokenLens.Scenario]::Load($full) } else { [TokenLens.Scenario]::FromJson($Json) }
                 $e = $scenario.Explain()
                 $process = [pscustomobject]@{ PSTypeName = 'TokenLens.Identity'; Name = $e.ProcessName(); Sid = $e.ProcessSid() }
                 $thread = [pscustomobject]@{
@@ -551,7 +568,8 @@ function Invoke-TLExplain {
                     }
                 }
             } catch {
-                $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $p 'Invoke-TLExplain'))
+                $target = if ($null -ne $p) { $p } else { 'scenario JSON' }
+                $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $target 'Invoke-TLExplain'))
             } finally {
                 if ($null -ne $e) { $e.Dispose() }
                 if ($null -ne $scenario) { $scenario.Dispose() }
