@@ -104,10 +104,11 @@ typedef struct tl_guid {
 typedef enum tl_acl_kind { TL_ACL_DACL = 0, TL_ACL_SACL = 1 } tl_acl_kind;
 
 /**
- * One ACE, as a borrowed view. `condition` (NUL-terminated SDDL text of a conditional
- * expression, including its outer parentheses) is set for callback ACEs parsed from SDDL;
- * `app_data` holds the raw trailing bytes of callback ACEs read from binary. Both are NULL
- * when absent.
+ * One ACE, as a borrowed view. For callback (conditional) ACEs `app_data` holds the binary
+ * expression Windows stores ("artx", MS-DTYP 2.4.4.17) and `condition` its canonical SDDL
+ * text as Windows prints it, outer parentheses included (NULL when the data is not a valid
+ * expression). tl_sd_add_ace() with a `condition` but no `app_data` cannot be encoded to
+ * binary (TL_ENOTSUP). Both are NULL for other ACEs.
  */
 typedef struct tl_ace {
     uint8_t type;          /**< TL_ACE_* type */
@@ -162,8 +163,9 @@ TL_EXTERN int tl_sd_from_binary(tl_sd **out, const void *data, size_t len);
 /**
  * Build the self-relative form Windows builds from SDDL: 20-byte header with
  * SE_SELF_RELATIVE, then SACL, DACL, owner, group (RtlAbsoluteToSelfRelativeSD order); ACL
- * revision 4 when the ACL holds object ACEs, else 2. Conditional ACEs parsed from SDDL cannot
- * be encoded yet (TL_ENOTSUP). Ownership: *out is freed with tl_free(); *len is its size.
+ * revision 4 when the ACL holds object ACEs, else 2; conditional expressions as their binary
+ * "artx" form. TL_ENOTSUP for an ACE added with condition text but no binary expression.
+ * Ownership: *out is freed with tl_free(); *len is its size.
  */
 TL_EXTERN int tl_sd_to_binary(uint8_t **out, size_t *len, const tl_sd *sd);
 

@@ -356,11 +356,21 @@ static int read_acl(tl__acl *acl, const uint8_t *d, size_t len, size_t off, cons
         if (rc)
             return rc;
         q += used;
+        char *cond = NULL;
         if (tl__ace_is_callback(ace.type) && q < aend) {
             ace.app_data = d + q;
             ace.app_data_len = aend - q;
+            /* Render the expression as Windows prints it; data that is not a valid "artx"
+             * expression stays raw (its SDDL form is then unavailable). */
+            int crc = tl__cond_render(&cond, ace.app_data, ace.app_data_len, NULL);
+            if (crc == TL_OK)
+                ace.condition = cond;
+            else if (crc == TL_ENOMEM)
+                return crc;
         }
-        if ((rc = tl__sd_acl_append(acl, &ace)) != TL_OK)
+        rc = tl__sd_acl_append(acl, &ace);
+        tl__free(cond);
+        if (rc)
             return rc;
         p = aend;
     }

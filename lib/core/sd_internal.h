@@ -27,4 +27,11 @@ bool tl__ace_is_object(uint8_t type);
 bool tl__ace_is_callback(uint8_t type);
 /* Format a SID as SDDL prints it (alias when one applies). buf >= TL_SID_STRING_MAX. */
 void tl__sddl_sid(char *buf, size_t size, const tl_sid *sid, const tl_sid *domain);
+/* Conditional expressions (sddl_cond.c). compile: SDDL condition text (with its outer
+ * parentheses, `len` bytes, `base` = its offset in the whole SDDL for errors) -> "artx"
+ * application data padded to 4 bytes (tl__free). render: application data -> canonical
+ * text as Windows prints it (tl__free); TL_ENOTSUP when not "artx". */
+int tl__cond_compile(uint8_t **out, size_t *out_len, const char *text, size_t len, size_t base,
+                     const tl_sid *domain);
+int tl__cond_render(char **out, const uint8_t *data, size_t len, const tl_sid *domain);
 #endif

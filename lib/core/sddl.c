@@ -374,8 +374,9 @@ static int parse_guid_field(parser *P, tl_guid *g, bool *present, size_t start, 
     return TL_OK;
 }
 
-/* The condition of a callback ACE: "( ... )" with nested parentheses and quoted strings. */
-static int parse_condition(parser *P, size_t *pos, char **out)
+/* The condition of a callback ACE: "( ... )" with nested parentheses and quoted strings,
+ * compiled to the binary form Windows stores and rendered back the way Windows prints it. */
+static int parse_condition(parser *P, size_t *pos, char **out, uint8_t **data, size_t *dlen)
 {
     const char *s = P->s;
     size_t p = skip_ws(s, *pos, P->len);
@@ -403,18 +404,29 @@ static int parse_condition(parser *P, size_t *pos, char **out)
     if (p >= P->len)
         return tl__error_at(TL_EPARSE, quoted ? P->len : start, "unterminated conditional "
                                                                 "expression");
-    if (!(*out = tl__strndup(s + start, p - start + 1)))
-        return tl__oom();
+    int rc = tl__cond_compile(data, dlen, s + start, p - start + 1, start, P->domain);
+    if (rc)
+        return rc;
+    if ((rc = tl__cond_render(out, *data, *dlen, P->domain)) != TL_OK) {
+        tl__free(*data);
+        *data = NULL;
+        if (rc == TL_ENOMEM)
+            return rc;
+        char msg[256]; /* the message lives in the error buffer being rewritten */
+        snprintf(msg, sizeof msg, "%s", tl_error_last()->message);
+        return tl__error_at(TL_ELIMIT, start, "%s", msg);
+    }
     *pos = p + 1;
     return TL_OK;
 }
 
-static int parse_ace(parser *P, tl_ace *ace, char **cond, tl_acl_kind which)
+static int parse_ace(parser *P, tl_ace *ace, char **cond, uint8_t **data, tl_acl_kind which)
 {
     const char *s = P->s;
     size_t end = P->len;
     memset(ace, 0, sizeof *ace);
     *cond = NULL;
+    *data = NULL;
     size_t p = P->pos + 1; /* after '(' */
     size_t f[6][2];
     for (int i = 0; i < 6; i++) {
@@ -484,13 +496,18 @@ static int parse_ace(parser *P, tl_ace *ace, char **cond, tl_acl_kind which)
             return tl__error_at(TL_EPARSE, p, "only conditional ACEs (XA, XD, ZA, XU) take a "
                                               "seventh field");
         p++;
-        if ((rc = parse_condition(P, &p, cond)))
+        size_t dlen = 0;
+        if ((rc = parse_condition(P, &p, cond, data, &dlen)))
             return rc;
         ace->condition = *cond;
+        ace->app_data = *data;
+        ace->app_data_len = dlen;
         p = skip_ws(s, p, end);
         if (p >= end || s[p] != ')') {
             tl__free(*cond);
+            tl__free(*data);
             *cond = NULL;
+            *data = NULL;
             return tl__error_at(TL_EPARSE, p, "expected ')' after the conditional expression");
         }
     }
@@ -513,8 +530,7 @@ static size_t ace_binary_size(const tl_ace *a)
     size_t n = 8 + tl_sid_binary_size(&a->sid);
     if (tl__ace_is_object(a->type))
         n += 4 + ((a->object_flags & 1) ? 16 : 0) + ((a->object_flags & 2) ? 16 : 0);
-    if (a->condition)
-        n += strlen(a->condition); /* upper bound of the compiled size is not known */
+    n += (a->app_data_len + 3) & ~(size_t)3;
     return n;
 }
 
@@ -557,17 +573,20 @@ static int parse_acl(parser *P, tl_sd *sd, tl_acl_kind which)
         P->pos = p;
         tl_ace ace;
         char *cond = NULL;
-        int rc = parse_ace(P, &ace, &cond, which);
+        uint8_t *data = NULL;
+        int rc = parse_ace(P, &ace, &cond, &data, which);
         if (rc)
             return rc;
         bytes += ace_binary_size(&ace);
         if (bytes > TL_SD_MAX_ACL_BYTES || acl->count >= TL_SD_MAX_ACES) {
             tl__free(cond);
+            tl__free(data);
             return tl__error_at(TL_ELIMIT, ace_at, "ACL exceeds %u bytes (the 16-bit ACL size)",
                                 TL_SD_MAX_ACL_BYTES);
         }
         rc = tl__sd_acl_append(acl, &ace);
         tl__free(cond);
+        tl__free(data);
         if (rc)
             return rc;
         p = P->pos;
