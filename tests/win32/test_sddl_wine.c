@@ -34,6 +34,7 @@ static const struct {
     {" O:", "Wine rejects whitespace before a part"},
     {"S- 1", "Wine rejects whitespace inside a SID"},
     {"(XA;", "Wine does not parse conditional ACEs"},
+    {"(XD;", "Wine does not parse conditional ACEs"},
     {"S-0x1-", "Wine does not switch to hex after a hex SID revision"},
     {"21474836480", "Wine truncates 48-bit SID authorities to 32 bits"},
     {"5000000000", "Wine truncates 48-bit SID authorities to 32 bits"},
