@@ -248,6 +248,16 @@ static tl_sid *tlcs_sid_copy(const tl_sid *src) {
 /* Strings the library allocates are copied into a C# string, then released with tl_free. */
 %typemap(newfree) char * "tl_free($1);";
 
+/* size_t results through a pointer (tl_sid_from_binary's `consumed`, tl_iis_site_find's `out`)
+ * become `out ulong`. The C side writes a size_t temporary and widens it, so the managed
+ * side always sees 8 bytes whatever the platform's size_t is. */
+%typemap(ctype) size_t *consumed, size_t *written, size_t *out "unsigned long long *"
+%typemap(imtype) size_t *consumed, size_t *written, size_t *out "out ulong"
+%typemap(cstype) size_t *consumed, size_t *written, size_t *out "out ulong"
+%typemap(csin) size_t *consumed, size_t *written, size_t *out "out $csinput"
+%typemap(in) size_t *consumed, size_t *written, size_t *out (size_t temp = 0) %{ $1 = &temp; %}
+%typemap(argout) size_t *consumed, size_t *written, size_t *out %{ if ($input) *$input = (unsigned long long)temp$argnum; %}
+
 /* ---- raw API (tokenlens.i): out-pointer and buffer forms are replaced by methods below ---- */
 %ignore tl_sid_from_binary;
 %ignore tl_sid_to_binary;

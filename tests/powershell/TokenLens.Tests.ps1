@@ -221,6 +221,17 @@ Describe 'C# layer' {
         } finally { $e.Dispose() }
     }
 
+    It 'returns size_t results through a pointer as out ulong' {
+        $a = [TokenLens.IisAudit]::Load((Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config'))
+        try {
+            $names = @(Get-TLIisAudit (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config')).Name
+            $index = [uint64]0
+            [TokenLens.TokenLensNative]::TlIisSiteFind([ref]$index, $a, $names[1]) | Should -Be 0
+            $index | Should -Be 1
+            { [TokenLens.TokenLensNative]::TlIisSiteFind([ref]$index, $a, 'no-such-site') } | Should -Throw
+        } finally { $a.Dispose() }
+    }
+
     It 'targets netstandard2.0 (loads in Windows PowerShell 5.1 and PowerShell 7)' {
         $asm = [TokenLens.Sid].Assembly
         $tf = $asm.GetCustomAttributes([System.Runtime.Versioning.TargetFrameworkAttribute], $false)
