@@ -201,6 +201,124 @@ static bool privilege_enabled(const tl_token *t, const char *name)
     return p && (p->attributes & TL_PRIVILEGE_ENABLED) && !(p->attributes & TL_PRIVILEGE_REMOVED);
 }
 
+/* ---- conditional expressions ------------------------------------------------------------ */
+
+/* Three-valued evaluation of a conditional ACE's expression (MS-DTYP 2.4.4.17): membership
+ * operators are decided from the subject's SIDs; attribute comparisons and Exists need
+ * claims, which snapshots do not carry, so they are UNKNOWN, as are device groups. */
+enum { C_FALSE = 0, C_TRUE = 1, C_UNKNOWN = 2 };
+
+typedef struct cval {
+    int kind; /* 0: a truth value, 1: a SID or composite of SIDs, 2: anything else */
+    int tri;
+    size_t off, len; /* kind 1: the token bytes */
+} cval;
+
+static bool sid_token_held(const subject *s, const uint8_t *d, size_t len, bool deny)
+{
+    tl_sid sid;
+    size_t used;
+    char who[96];
+    return tl_sid_from_binary(&sid, d, len, &used) == TL_OK && holds(s, &sid, deny, who,
+                                                                    sizeof who);
+}
+
+/* Member_of (all) or Member_of_any (any) over a SID / composite token; C_UNKNOWN when the
+ * operand is malformed. */
+static int member(const subject *s, const uint8_t *d, size_t off, size_t len, bool any,
+                  bool deny)
+{
+    size_t l = len - 5, q = off + 5;
+    if (d[off] == 0x51)
+        return sid_token_held(s, d + q, l, deny) ? C_TRUE : C_FALSE;
+    size_t end = q + l, held = 0, total = 0;
+    while (q < end) {
+        if (end - q < 5 || d[q] != 0x51)
+            return C_UNKNOWN;
+        size_t el = (size_t)d[q + 1] | (size_t)d[q + 2] << 8 | (size_t)d[q + 3] << 16 |
+                    (size_t)d[q + 4] << 24;
+        if (el > end - q - 5)
+            return C_UNKNOWN;
+        total++;
+        held += sid_token_held(s, d + q + 5, el, deny);
+        q += 5 + el;
+    }
+    if (total == 0)
+        return C_UNKNOWN;
+    return (any ? held > 0 : held == total) ? C_TRUE : C_FALSE;
+}
+
+static int eval_condition(const subject *s, const tl_ace *a, bool deny)
+{
+    const uint8_t *d = a->app_data;
+    size_t n = a->app_data_len, p = 4, sp = 0;
+    cval st[64];
+    if (!d || n < 4 || memcmp(d, "artx", 4) != 0)
+        return C_UNKNOWN;
+    while (p < n && d[p] != 0) {
+        uint8_t t = d[p];
+        cval v = {2, C_UNKNOWN, p, 0};
+        if (t >= 0x01 && t <= 0x04) {
+            if (n - p < 11)
+                return C_UNKNOWN;
+            p += 11;
+        } else if (t == 0x10 || t == 0x18 || t == 0x50 || t == 0x51 || (t >= 0xf8 && t <= 0xfb)) {
+            if (n - p < 5)
+                return C_UNKNOWN;
+            size_t l = (size_t)d[p + 1] | (size_t)d[p + 2] << 8 | (size_t)d[p + 3] << 16 |
+                       (size_t)d[p + 4] << 24;
+            if (l > n - p - 5)
+                return C_UNKNOWN;
+            v.len = 5 + l;
+            v.kind = (t == 0x50 || t == 0x51) ? 1 : 2;
+            p += 5 + l;
+        } else {
+            p++;
+            int arity = (t == 0xa0 || t == 0xa1 || (t >= 0x80 && t <= 0x86) || t == 0x88 ||
+                         t == 0x8e || t == 0x8f) ? 2 : 1;
+            if (sp < (size_t)arity)
+                return C_UNKNOWN;
+            cval x = st[sp - 1], y = arity == 2 ? st[sp - 2] : x;
+            sp -= (size_t)arity;
+            int xt = x.kind == 0 ? x.tri : C_UNKNOWN, yt = y.kind == 0 ? y.tri : C_UNKNOWN;
+            v.kind = 0;
+            switch (t) {
+            case 0xa0: /* && */
+                v.tri = (xt == C_FALSE || yt == C_FALSE) ? C_FALSE
+                        : (xt == C_TRUE && yt == C_TRUE) ? C_TRUE : C_UNKNOWN;
+                break;
+            case 0xa1: /* || */
+                v.tri = (xt == C_TRUE || yt == C_TRUE) ? C_TRUE
+                        : (xt == C_FALSE && yt == C_FALSE) ? C_FALSE : C_UNKNOWN;
+                break;
+            case 0xa2: /* ! */
+                v.tri = xt == C_UNKNOWN ? C_UNKNOWN : xt == C_TRUE ? C_FALSE : C_TRUE;
+                break;
+            case 0x89: case 0x8b: case 0x90: case 0x92: { /* (Not_)Member_of(_any) */
+                int m = x.kind == 1 ? member(s, d, x.off, x.len, t == 0x8b || t == 0x92, deny)
+                                    : C_UNKNOWN;
+                if (t == 0x90 || t == 0x92)
+                    m = m == C_UNKNOWN ? C_UNKNOWN : m == C_TRUE ? C_FALSE : C_TRUE;
+                v.tri = m;
+                break;
+            }
+            default: /* comparisons, Exists, device membership: need claims or device groups */
+                v.tri = C_UNKNOWN;
+                break;
+            }
+        }
+        if (sp == 64)
+            return C_UNKNOWN;
+        st[sp++] = v;
+    }
+    return sp == 1 && st[0].kind == 0 ? st[0].tri : C_UNKNOWN;
+}
+
+static const char *tri_name(int t)
+{
+    return t == C_TRUE ? "true" : t == C_FALSE ? "false" : "unknown offline";
+}
+
 /* ---- the DACL walk --------------------------------------------------------------------- */
 
 /* "WD Everyone": the SDDL form and, for SIDs with a fixed name, the name. Only called when a
@@ -288,15 +406,27 @@ static uint32_t dacl_pass(tl_access_result *r, const tl_sd *sd, const subject *s
             deny = !allow;
             break;
         case TL_ACE_ACCESS_ALLOWED_CALLBACK:
-        case TL_ACE_ACCESS_ALLOWED_CALLBACK_OBJECT:
-            /* Conditions are not evaluated: an unknown result never grants. */
-            if (ace_matches(s, a, false, who, sizeof who))
+        case TL_ACE_ACCESS_ALLOWED_CALLBACK_OBJECT: {
+            if (a->type == TL_ACE_ACCESS_ALLOWED_CALLBACK_OBJECT &&
+                (a->object_flags & TL_ACE_OBJECT_TYPE_PRESENT))
+                continue;
+            if (!ace_matches(s, a, false, who, sizeof who))
+                continue;
+            /* Only a condition that is TRUE grants; FALSE or UNKNOWN do not (MS-DTYP). */
+            int c = eval_condition(s, a, false);
+            if (c != C_TRUE) {
                 add_reason(r, TL_REASON_SKIPPED_ACE, s->pass, (long)i, 0, a,
-                           "DACL[%zu] is a conditional allow ACE; its condition is not evaluated "
-                           "offline, so it grants nothing", i);
-            continue;
+                           "DACL[%zu] is a conditional allow ACE whose condition is %s, so it "
+                           "grants nothing", i, tri_name(c));
+                continue;
+            }
+            allow = true, deny = false;
+            break;
+        }
         case TL_ACE_ACCESS_DENIED_CALLBACK:
-            /* MS-DTYP 2.5.3.2: a deny whose condition is unknown applies. */
+            /* MS-DTYP 2.5.3.2: a deny applies unless its condition is FALSE; UNKNOWN denies. */
+            if (ace_matches(s, a, true, who, sizeof who) && eval_condition(s, a, true) == C_FALSE)
+                continue;
             allow = false, deny = true;
             break;
         default:
@@ -321,8 +451,10 @@ static uint32_t dacl_pass(tl_access_result *r, const tl_sd *sd, const subject *s
                 add_reason(r, TL_REASON_DENY_ACE, s->pass, (long)i, rel, a,
                            "DACL[%zu] denies 0x%x to %s (%s)%s", i, (unsigned)rel, sidbuf, who,
                            a->type == TL_ACE_ACCESS_DENIED_CALLBACK
-                               ? "; its condition is not evaluated, and an unknown condition "
-                                 "makes a deny apply"
+                               ? (eval_condition(s, a, true) == C_TRUE
+                                      ? "; its condition is true"
+                                      : "; its condition is unknown offline, and an unknown "
+                                        "condition makes a deny apply")
                                : "");
         }
     }
