@@ -632,6 +632,7 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
 #ifdef TL_SWIG_HAVE_IIS
 %newobject tl_iis_audit::Load;
 %newobject tl_iis_audit::ToJson;
+%newobject tl_iis_audit::SiteScenarioJson;
 %extend tl_iis_audit {
     /** Read and audit an applicationHost.config file. */
     static tl_iis_audit *Load(const char *path) {
@@ -640,6 +641,28 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
     /** The audit as `tokenlens iis --json` prints it. */
     char *ToJson() { char *s = NULL; tl_iis_audit_to_json(&s, $self); return s; }
     size_t SiteCount() { return tl_iis_site_count($self); }
+    /** Site `site` as an explain scenario (format v1); NULL arguments take the library's
+     *  defaults (tl_iis_scenario_options). */
+    char *SiteScenarioJson(size_t site, const char *machine = NULL, const char *domain = NULL,
+                           const char *request_user = NULL, const char *protocol = NULL,
+                           const char *hop_target = NULL, const char *application = NULL) {
+#ifdef TL_SWIG_STUB_tl_iis_site_scenario_json
+        tlcs_raise(TL_ENOTSUP, "tl_iis_site_scenario_json is not in this build");
+        return NULL;
+#else
+        char *s = NULL;
+        tl_iis_scenario_options o;
+        memset(&o, 0, sizeof o);
+        o.machine = machine;
+        o.domain = domain;
+        o.request_user = request_user;
+        o.protocol = protocol;
+        o.hop_target = hop_target;
+        o.application = application;
+        tl_iis_site_scenario_json(&s, $self, site, &o);
+        return s;
+#endif
+    }
     size_t FindingCount() { return tl_iis_finding_count($self); }
 }
 #endif

@@ -136,10 +136,10 @@ Describe 'Get-TLSid' {
         @{ Name = 'IIS APPPOOL\DefaultAppPool' }, @{ Name = 'NT SERVICE\TrustedInstaller' },
         @{ Name = 'BUILTIN\IIS_IUSRS' }, @{ Name = 'NS' }, @{ Name = 'S-1-5-7' }
     ) {
-        $cli = & $Cli sid $Name --json | Out-String | ConvertFrom-Json
+        $fromCli = & $Cli sid $Name --json | Out-String | ConvertFrom-Json
         $r = Get-TLSid -Name $Name
-        $r.Sid | Should -BeExactly $cli.sid
-        $r.Name | Should -Be $cli.name
+        $r.Sid | Should -BeExactly $fromCli.sid
+        $r.Name | Should -Be $fromCli.name
     }
 
     It 'passes non-ASCII names as UTF-8 both ways' {
@@ -378,11 +378,11 @@ Describe 'Invoke-TLExplain' {
     It 'gives the same answer as `tokenlens explain --json` for <Name>' -Skip:(-not $haveCli) -ForEach $scenarioCases {
         $json = & $Cli explain $Path --json | Out-String
         $LASTEXITCODE | Should -Be 0
-        $cli = $json | ConvertFrom-Json
+        $fromCli = $json | ConvertFrom-Json
         $hops = @(Invoke-TLExplain -Path $Path)
-        $hops.Count | Should -Be @($cli.hops).Count
+        $hops.Count | Should -Be @($fromCli.hops).Count
         for ($i = 0; $i -lt $hops.Count; $i++) {
-            $h = $hops[$i]; $c = @($cli.hops)[$i]
+            $h = $hops[$i]; $c = @($fromCli.hops)[$i]
             $h.PSObject.TypeNames | Should -Contain 'TokenLens.Hop'
             $h.Target | Should -BeExactly $c.target
             $h.From | Should -BeExactly $c.from
@@ -396,12 +396,12 @@ Describe 'Invoke-TLExplain' {
                 $h.Steps[$k].Text | Should -BeExactly @($c.steps)[$k].text
             }
         }
-        $hops[0].Process.Name | Should -BeExactly $cli.process.name
-        $hops[0].Process.Sid | Should -BeExactly $cli.process.sid
-        $hops[0].RequestThread.Name | Should -BeExactly $cli.request_thread.name
-        $hops[0].RequestThread.ImpersonationLevel | Should -BeExactly $cli.request_thread.impersonation_level
-        $hops[0].RequestThread.LogonPackage | Should -BeExactly $cli.request_thread.logon.package
-        $hops[0].RequestThread.LogonType | Should -BeExactly $cli.request_thread.logon.type
+        $hops[0].Process.Name | Should -BeExactly $fromCli.process.name
+        $hops[0].Process.Sid | Should -BeExactly $fromCli.process.sid
+        $hops[0].RequestThread.Name | Should -BeExactly $fromCli.request_thread.name
+        $hops[0].RequestThread.ImpersonationLevel | Should -BeExactly $fromCli.request_thread.impersonation_level
+        $hops[0].RequestThread.LogonPackage | Should -BeExactly $fromCli.request_thread.logon.package
+        $hops[0].RequestThread.LogonType | Should -BeExactly $fromCli.request_thread.logon.type
     }
 
     It 'the NTLM double hop arrives as ANONYMOUS LOGON' {
@@ -499,18 +499,46 @@ Describe 'Test-TLAccess' -Skip:($exported -notcontains 'Test-TLAccess') {
 
 Describe 'Get-TLIisAudit' -Skip:($exported -notcontains 'Get-TLIisAudit') {
     It 'agrees with `tokenlens iis --json` for <Name>' -Skip:(-not $haveCli) -ForEach $iisCases {
-        $cli = & $Cli iis $Path --json | Out-String | ConvertFrom-Json
+        $fromCli = & $Cli iis $Path --json | Out-String | ConvertFrom-Json
         $sites = @(Get-TLIisAudit $Path)
-        $sites.Count | Should -Be @($cli.sites).Count
+        $sites.Count | Should -Be @($fromCli.sites).Count
         for ($i = 0; $i -lt $sites.Count; $i++) {
-            $sites[$i].Name | Should -BeExactly @($cli.sites)[$i].name
-            $sites[$i].ProcessIdentity | Should -BeExactly @($cli.sites)[$i].process_identity.name
+            $sites[$i].Name | Should -BeExactly @($fromCli.sites)[$i].name
+            $sites[$i].ProcessIdentity | Should -BeExactly @($fromCli.sites)[$i].process_identity.name
         }
     }
 
     It 'reports sites that share an anonymous identity' {
         $sites = @(Get-TLIisAudit (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config'))
         @($sites | Where-Object { @($_.SharedAnonymousWith).Count -gt 0 }).Count | Should -BeGreaterThan 1
+    }
+}
+
+Describe 'ConvertTo-TLScenario' -Skip:($exported -notcontains 'ConvertTo-TLScenario') {
+    BeforeAll {
+        $config = Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config'
+        $hop = 'MSSQLSvc/db01.contoso.com:1433'
+    }
+
+    It 'gives the scenario `tokenlens iis --explain SITE --scenario` gives, for every site' -Skip:(-not $haveCli) {
+        foreach ($site in Get-TLIisAudit $config) {
+            $mine = $site | ConvertTo-TLScenario -Domain CONTOSO -User 'CONTOSO\alice' -HopTarget $hop
+            $fromCli = & $Cli iis $config --explain $site.Name --domain CONTOSO --user 'CONTOSO\alice' --hop $hop --scenario | Out-String
+            $LASTEXITCODE | Should -Be 0
+            ($mine.Json | ConvertFrom-Json | ConvertTo-Json -Depth 20 -Compress) |
+                Should -BeExactly ($fromCli | ConvertFrom-Json | ConvertTo-Json -Depth 20 -Compress)
+        }
+    }
+
+    It 'pipes from the IIS audit through the explain engine' {
+        $hops = @(Get-TLIisAudit $config | ConvertTo-TLScenario -Domain CONTOSO -User 'CONTOSO\alice' -HopTarget $hop | Invoke-TLExplain)
+        $hops.Count | Should -Be @(Get-TLIisAudit $config).Count
+        $hops | ForEach-Object { $_.Target | Should -Be $hop; $_.ArrivesAs | Should -Not -BeNullOrEmpty }
+    }
+
+    It 'an unknown site is a terminating ObjectNotFound error' {
+        $err = Get-TerminatingError { ConvertTo-TLScenario -Path $config -Site 'no-such-site' }
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 }
 

@@ -480,7 +480,8 @@ function Invoke-TLExplain {
     Scenario file(s). Accepts pipeline input, including FileInfo objects from Get-ChildItem.
 
     .PARAMETER Json
-    Scenario JSON text instead of a file, e.g. built with ConvertTo-Json.
+    Scenario JSON text instead of a file, e.g. built with ConvertTo-Json, or the Json of
+    ConvertTo-TLScenario objects on the pipeline.
 
     .EXAMPLE
     Invoke-TLExplain -Path .\examples\scenarios\ntlm-double-hop.json
@@ -515,7 +516,7 @@ function Invoke-TLExplain {
         [ValidateNotNullOrEmpty()]
         [string[]] $Path,
 
-        [Parameter(Mandatory, ParameterSetName = 'Json')]
+        [Parameter(Mandatory, ParameterSetName = 'Json', ValueFromPipelineByPropertyName)]
         [ValidateNotNullOrEmpty()]
         [string] $Json
     )
@@ -838,9 +839,98 @@ function Get-TLIisAudit {
                     AnonymousSid        = if ($null -ne $anon) { $anon.sid } else { $null }
                     SharedAnonymousWith = $shared
                     Applications        = $site.applications
-                    Path                = $full
+                    ConfigPath          = $full
                 }
             }
+        }
+    }
+}
+
+function ConvertTo-TLScenario {
+    <#
+    .SYNOPSIS
+    Turns an IIS site from applicationHost.config into an explain scenario.
+
+    .DESCRIPTION
+    Describes one site (its pool identity, anonymous and Windows authentication, impersonation)
+    as a scenario (format v1) for Invoke-TLExplain, adding what the configuration cannot know:
+    the machine and domain, who makes the request and how, and the off-box call to explain.
+    Writes a TokenLens.Scenario object whose Json property Invoke-TLExplain takes from the
+    pipeline - from IIS configuration to "and off the box, who arrives?" in one line.
+
+    .PARAMETER Path
+    applicationHost.config. Taken from Get-TLIisAudit objects (their ConfigPath) on the pipeline.
+
+    .PARAMETER Site
+    Site name. Taken from Get-TLIisAudit objects (their Name) on the pipeline.
+
+    .PARAMETER Machine
+    Computer name (default WEB01).
+
+    .PARAMETER Domain
+    NetBIOS domain name; omit for a workgroup machine.
+
+    .PARAMETER User
+    Who makes the request, DOMAIN\user; omit for an anonymous request where the site allows one.
+
+    .PARAMETER Protocol
+    ntlm (default) or kerberos.
+
+    .PARAMETER HopTarget
+    SPN of the off-box call (MSSQLSvc/db01.contoso.com:1433), or local.
+
+    .PARAMETER Application
+    Application path (/api); default the root application.
+
+    .EXAMPLE
+    Get-TLIisAudit .\applicationHost.config | ConvertTo-TLScenario -Domain CONTOSO -User CONTOSO\alice -HopTarget MSSQLSvc/db01.contoso.com:1433 | Invoke-TLExplain
+
+    For every site: who the SQL connection arrives as when alice uses it.
+
+    .OUTPUTS
+    TokenLens.Scenario
+    #>
+    [CmdletBinding()]
+    [OutputType('TokenLens.Scenario')]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
+        [Alias('ConfigPath')]
+        [ValidateNotNullOrEmpty()]
+        [string] $Path,
+
+        [Parameter(Mandatory, Position = 1, ValueFromPipelineByPropertyName)]
+        [Alias('Name')]
+        [ValidateNotNullOrEmpty()]
+        [string] $Site,
+
+        [string] $Machine,
+        [string] $Domain,
+        [string] $User,
+        [ValidateSet('ntlm', 'kerberos')][string] $Protocol,
+        [string] $HopTarget,
+        [string] $Application
+    )
+    process {
+        $full = Resolve-TLInputPath $Path $PSCmdlet
+        $audit = $null
+        try {
+            $audit = [TokenLens.IisAudit]::Load($full)
+            $index = [uint64]0
+            [void][TokenLens.TokenLensNative]::TlIisSiteFind([ref]$index, $audit, $Site)
+            # PowerShell passes $null to a .NET string parameter as ""; [NullString] is a real null.
+            $nz = { param($v) if ([string]::IsNullOrEmpty($v)) { [NullString]::Value } else { $v } }
+            $json = $audit.SiteScenarioJson($index, (& $nz $Machine), (& $nz $Domain), (& $nz $User),
+                (& $nz $Protocol), (& $nz $HopTarget), (& $nz $Application))
+            [pscustomobject]@{
+                PSTypeName = 'TokenLens.Scenario'
+                Site       = $Site
+                ConfigPath = $full
+                Json       = $json
+            }
+        } catch {
+            $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $Site 'ConvertTo-TLScenario'))
+        } finally {
+            if ($null -ne $audit) { $audit.Dispose() }
         }
     }
 }
