@@ -545,7 +545,8 @@ Describe 'ConvertTo-TLScenario' -Skip:($exported -notcontains 'ConvertTo-TLScena
 Describe 'Format views' {
     It 'has a default view for <Type>' -ForEach @(
         @{ Type = 'TokenLens.SidInfo' }, @{ Type = 'TokenLens.Hop' }, @{ Type = 'TokenLens.Token' },
-        @{ Type = 'TokenLens.TokenGroup' }, @{ Type = 'TokenLens.Step' }
+        @{ Type = 'TokenLens.TokenGroup' }, @{ Type = 'TokenLens.Step' }, @{ Type = 'TokenLens.IisSite' },
+        @{ Type = 'TokenLens.AccessResult' }, @{ Type = 'TokenLens.Scenario' }, @{ Type = 'TokenLens.SecurityDescriptor' }
     ) {
         Get-FormatData -TypeName $Type | Should -Not -BeNullOrEmpty
     }
