@@ -711,6 +711,11 @@ static int check_formattable(const tl_ace *a, const char *where, size_t i)
     if (!tl_ace_type_sddl(a->type))
         return tl__error(TL_ENOTSUP, "%s ACE %zu: type 0x%02x has no SDDL form", where, i,
                          a->type);
+    /* 0x20 is CRITICAL_ACE_FLAG; newer SDKs spell it "CR" but no recording shows where
+     * Windows prints it, so refuse rather than drop the bit silently. */
+    if (a->flags & 0x20)
+        return tl__error(TL_ENOTSUP, "%s ACE %zu: ACE flag 0x20 (CRITICAL_ACE_FLAG) has no SDDL "
+                                     "form in tokenlens", where, i);
     if (tl__ace_is_callback(a->type) && !a->condition && a->app_data_len)
         return tl__error(TL_ENOTSUP, "%s ACE %zu: decompiling a binary conditional expression "
                                      "is not implemented", where, i);
