@@ -296,6 +296,62 @@ static const tl_hop *tlcs_hop(const tl_explanation *e, size_t i) {
 %}
 #endif
 
+#if defined(TL_SWIG_HAVE_IIS) && defined(TL_SWIG_HAVE_SD)
+%{
+typedef struct tlcs_content_list {
+    size_t count, cap;
+    char **sites;
+    tl_sd **sds;
+} tlcs_content_list;
+
+typedef struct tlcs_isolation_row {
+    char *reader, *identity, *identity_sid, *content, *reason;
+    bool known, can_read;
+} tlcs_isolation_row;
+
+typedef struct tlcs_isolation {
+    size_t count;
+    bool holds;
+    tlcs_isolation_row *rows;
+} tlcs_isolation;
+
+static char *tlcs_strdup(const char *s) {
+    size_t n;
+    char *d;
+    if (!s)
+        return NULL;
+    n = strlen(s) + 1;
+    d = (char *)malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+static void tlcs_isolation_release(tlcs_isolation *iso) {
+    size_t i;
+    if (!iso)
+        return;
+    for (i = 0; i < iso->count; i++) {
+        free(iso->rows[i].reader);
+        free(iso->rows[i].identity);
+        free(iso->rows[i].identity_sid);
+        free(iso->rows[i].content);
+        free(iso->rows[i].reason);
+    }
+    free(iso->rows);
+    free(iso);
+}
+
+static const tlcs_isolation_row *tlcs_row(const tlcs_isolation *iso, size_t i) {
+    if (i >= iso->count) {
+        tlcs_raise(TL_ERANGE, "isolation check index out of range");
+        return NULL;
+    }
+    return &iso->rows[i];
+}
+%}
+#endif
+
 %include "tokenlens.i"
 
 
@@ -664,5 +720,130 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
 #endif
     }
     size_t FindingCount() { return tl_iis_finding_count($self); }
+}
+#endif
+
+#if defined(TL_SWIG_HAVE_IIS) && defined(TL_SWIG_HAVE_SD)
+/* The isolation verdict takes parallel C arrays and borrows from the audit. For C#: collect
+ * (site, SDDL) pairs in an owned list, evaluate, and copy every check out at once, so the
+ * result owns its strings and outlives neither the audit nor the descriptors. */
+%rename(IisContentList) tlcs_content_list;
+%rename(IisIsolation) tlcs_isolation;
+%nodefaultctor tlcs_isolation;
+typedef struct tlcs_content_list {} tlcs_content_list;
+typedef struct tlcs_isolation {} tlcs_isolation;
+%extend tlcs_content_list {
+    tlcs_content_list() {
+        tlcs_content_list *l = (tlcs_content_list *)calloc(1, sizeof *l);
+        if (!l)
+            tlcs_raise(TL_ENOMEM, "out of memory");
+        return l;
+    }
+    ~tlcs_content_list() {
+        size_t i;
+        for (i = 0; i < $self->count; i++) {
+            free($self->sites[i]);
+            tl_sd_free($self->sds[i]);
+        }
+        free($self->sites);
+        free($self->sds);
+        free($self);
+    }
+    /** Add a site's content-folder descriptor (SDDL; parse errors name the byte offset). */
+    void Add(const char *site, const char *sddl) {
+        tl_sd *sd = NULL;
+        char *name;
+        if (tl_sd_from_sddl(&sd, sddl, NULL) < 0)
+            return;
+        if ($self->count == $self->cap) {
+            size_t cap = $self->cap ? 2 * $self->cap : 4;
+            char **sites = (char **)realloc($self->sites, cap * sizeof *sites);
+            tl_sd **sds;
+            if (sites)
+                $self->sites = sites;
+            sds = sites ? (tl_sd **)realloc($self->sds, cap * sizeof *sds) : NULL;
+            if (sds)
+                $self->sds = sds;
+            if (!sites || !sds) {
+                tl_sd_free(sd);
+                tlcs_raise(TL_ENOMEM, "out of memory");
+                return;
+            }
+            $self->cap = cap;
+        }
+        name = tlcs_strdup(site);
+        if (!name) {
+            tl_sd_free(sd);
+            tlcs_raise(TL_ENOMEM, "out of memory");
+            return;
+        }
+        $self->sites[$self->count] = name;
+        $self->sds[$self->count] = sd;
+        $self->count++;
+    }
+    size_t Count() { return $self->count; }
+}
+%extend tlcs_isolation {
+    ~tlcs_isolation() { tlcs_isolation_release($self); }
+    /** True when no site's anonymous identity can read another site's content. */
+    bool Holds() { return $self->holds; }
+    size_t Count() { return $self->count; }
+    const char *Reader(size_t i) { const tlcs_isolation_row *r = tlcs_row($self, i); return r ? r->reader : NULL; }
+    const char *Identity(size_t i) { const tlcs_isolation_row *r = tlcs_row($self, i); return r ? r->identity : NULL; }
+    const char *IdentitySid(size_t i) { const tlcs_isolation_row *r = tlcs_row($self, i); return r ? r->identity_sid : NULL; }
+    const char *Content(size_t i) { const tlcs_isolation_row *r = tlcs_row($self, i); return r ? r->content : NULL; }
+    /** False when the reader's SID is unknown (a specific account): then there is no answer. */
+    bool Known(size_t i) { const tlcs_isolation_row *r = tlcs_row($self, i); return r && r->known; }
+    bool CanRead(size_t i) { const tlcs_isolation_row *r = tlcs_row($self, i); return r && r->can_read; }
+    const char *Reason(size_t i) { const tlcs_isolation_row *r = tlcs_row($self, i); return r ? r->reason : NULL; }
+}
+%newobject tl_iis_audit::Isolation;
+%extend tl_iis_audit {
+    /** The isolation verdict for the content folders in `content` (FILE_GENERIC_READ of each
+     *  site's anonymous identity on each site's folder). */
+    tlcs_isolation *Isolation(const tlcs_content_list *content) {
+        tl_iis_isolation *iso = NULL;
+        tlcs_isolation *out;
+        size_t i, n;
+        if (tl_iis_isolation_evaluate(&iso, $self, (const char *const *)content->sites,
+                                      (const tl_sd *const *)content->sds, content->count) < 0)
+            return NULL;
+        out = (tlcs_isolation *)calloc(1, sizeof *out);
+        n = tl_iis_isolation_count(iso);
+        if (out && n)
+            out->rows = (tlcs_isolation_row *)calloc(n, sizeof *out->rows);
+        if (!out || (n && !out->rows)) {
+            free(out);
+            tl_iis_isolation_free(iso);
+            tlcs_raise(TL_ENOMEM, "out of memory");
+            return NULL;
+        }
+        out->holds = tl_iis_isolation_holds(iso);
+        for (i = 0; i < n; i++) {
+            const tl_iis_isolation_check *c = tl_iis_isolation_at(iso, i);
+            tlcs_isolation_row *r = &out->rows[i];
+            char sid[TL_SID_STRING_MAX] = "";
+            out->count = i + 1;
+            if (c->identity && c->identity->sid_known)
+                tl_sid_to_string(sid, sizeof sid, &c->identity->sid);
+            r->reader = tlcs_strdup(c->reader);
+            r->identity = tlcs_strdup(c->identity ? c->identity->name : NULL);
+            r->identity_sid = sid[0] ? tlcs_strdup(sid) : NULL;
+            r->content = tlcs_strdup(c->content);
+            r->reason = tlcs_strdup(c->reason);
+            r->known = c->known;
+            r->can_read = c->can_read;
+            if ((c->reader && !r->reader) || (c->content && !r->content) ||
+                (c->reason && !r->reason) || (sid[0] && !r->identity_sid) ||
+                (c->identity && c->identity->name && !r->identity)) {
+                tlcs_isolation_release(out);
+                tl_iis_isolation_free(iso);
+                tlcs_raise(TL_ENOMEM, "out of memory");
+                return NULL;
+            }
+        }
+        tl_iis_isolation_free(iso);
+        return out;
+    }
 }
 #endif

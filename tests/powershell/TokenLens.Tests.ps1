@@ -256,6 +256,13 @@ Describe 'Ownership' {
                 Invoke-TLExplain $scenario | Out-Null
                 if ($exportedNames -contains 'ConvertFrom-TLSddl') { ConvertFrom-TLSddl 'O:BAG:SYD:(A;;FA;;;BA)' | Out-Null }
                 if ($exportedNames -contains 'Test-TLAccess') { Test-TLAccess -Sddl 'D:(A;;FA;;;BA)' -Sid 'S-1-5-32-544' -Access FileRead | Out-Null }
+                if ($exportedNames -contains 'Test-TLIisIsolation') {
+                    Test-TLIisIsolation (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config') -ContentFile (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.content') | Out-Null
+                    try { Test-TLIisIsolation (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config') -Content @{ coke = 'D:(A;;FA;;;BA' } } catch { }
+                }
+                if ($exportedNames -contains 'ConvertTo-TLScenario') {
+                    Get-TLIisAudit (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config') | ConvertTo-TLScenario -HopTarget 'MSSQLSvc/db01:1433' | Invoke-TLExplain | Out-Null
+                }
                 try { Get-TLSid -Sid 'S-1-5-x' } catch { }
                 try { Import-TLToken (Join-Path $SourceDir 'tests/data/token/bad-group-sid.json') } catch { }
             }
@@ -542,11 +549,54 @@ Describe 'ConvertTo-TLScenario' -Skip:($exported -notcontains 'ConvertTo-TLScena
     }
 }
 
+Describe 'Test-TLIisIsolation' -Skip:($exported -notcontains 'Test-TLIisIsolation') {
+    It 'gives the verdict of `tokenlens iis --content-file` for <Name>' -Skip:(-not $haveCli) -ForEach @(
+        @{ Name = 'coke-pepsi'; Holds = $false }, @{ Name = 'coke-pepsi-isolated'; Holds = $true }
+    ) {
+        $config = Join-Path $SourceDir "tests/data/iis/$Name.config"
+        $content = Join-Path $SourceDir "tests/data/iis/$Name.content"
+        $fromCli = (& $Cli iis $config --content-file $content --json | Out-String | ConvertFrom-Json).isolation
+        $checks = @(Test-TLIisIsolation $config -ContentFile $content)
+        $checks.Count | Should -Be @($fromCli.checks).Count
+        for ($i = 0; $i -lt $checks.Count; $i++) {
+            $c = @($fromCli.checks)[$i]
+            $checks[$i].Reader | Should -BeExactly $c.reader
+            $checks[$i].Content | Should -BeExactly $c.content
+            $checks[$i].Identity | Should -BeExactly $c.identity.name
+            $checks[$i].CanRead | Should -Be $c.can_read
+            $checks[$i].OwnContent | Should -Be $c.own_content
+            $checks[$i].Reason | Should -BeExactly $c.reason
+        }
+        Test-TLIisIsolation $config -ContentFile $content -Quiet | Should -Be $Holds
+        $fromCli.holds | Should -Be $Holds
+    }
+
+    It 'takes the descriptors as a hashtable' {
+        $config = Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config'
+        $sddl = 'O:BAG:SYD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;S-1-5-17)'
+        $r = @(Test-TLIisIsolation $config -Content @{ coke = $sddl; pepsi = $sddl } |
+                Where-Object { $_.CanRead -and -not $_.OwnContent })
+        $r.Count | Should -Be 2
+    }
+
+    It 'a malformed descriptor is a terminating parse error naming the offset' {
+        $err = Get-TerminatingError { Test-TLIisIsolation (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config') -Content @{ coke = 'D:(A;;FA;;;BA' } }
+        $err.CategoryInfo.Category | Should -Be 'ParserError'
+        (Get-Inner $err).Offset | Should -Be 13
+    }
+
+    It 'a site that is not in the configuration is ObjectNotFound' {
+        $err = Get-TerminatingError { Test-TLIisIsolation (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config') -Content @{ fanta = 'D:' } }
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+}
+
 Describe 'Format views' {
     It 'has a default view for <Type>' -ForEach @(
         @{ Type = 'TokenLens.SidInfo' }, @{ Type = 'TokenLens.Hop' }, @{ Type = 'TokenLens.Token' },
         @{ Type = 'TokenLens.TokenGroup' }, @{ Type = 'TokenLens.Step' }, @{ Type = 'TokenLens.IisSite' },
-        @{ Type = 'TokenLens.AccessResult' }, @{ Type = 'TokenLens.Scenario' }, @{ Type = 'TokenLens.SecurityDescriptor' }
+        @{ Type = 'TokenLens.AccessResult' }, @{ Type = 'TokenLens.Scenario' }, @{ Type = 'TokenLens.SecurityDescriptor' },
+        @{ Type = 'TokenLens.IisIsolationCheck' }
     ) {
         Get-FormatData -TypeName $Type | Should -Not -BeNullOrEmpty
     }

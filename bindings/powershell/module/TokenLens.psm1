@@ -934,3 +934,100 @@ function ConvertTo-TLScenario {
         }
     }
 }
+
+function Test-TLIisIsolation {
+    <#
+    .SYNOPSIS
+    Can one IIS site's anonymous identity read another site's content? Checked offline.
+
+    .DESCRIPTION
+    For every site with anonymous authentication and every content folder given, runs the
+    Windows access check of the site's anonymous identity (as a token with the groups Windows
+    gives it, see docs/iis.md) against the folder's security descriptor for FILE_GENERIC_READ.
+    Writes one TokenLens.IisIsolationCheck per (reader, content) pair with CanRead and the
+    deciding ACE as Reason. With -Quiet, returns only whether isolation holds (no site can read
+    another site's content). The same verdict as `tokenlens iis FILE --content SITE=SDDL`.
+
+    .PARAMETER Path
+    applicationHost.config.
+
+    .PARAMETER Content
+    Site name -> SDDL of its content folder, e.g. @{ coke = (Get-Acl C:\sites\coke).Sddl }.
+
+    .PARAMETER ContentFile
+    A file of lines SITE=SDDL (# starts a comment), as for `tokenlens iis --content-file`.
+
+    .PARAMETER Quiet
+    Return $true when isolation holds, $false when a site can read another site's content.
+
+    .EXAMPLE
+    Test-TLIisIsolation .\applicationHost.config -Content @{ coke = (Get-Acl C:\sites\coke).Sddl; pepsi = (Get-Acl C:\sites\pepsi).Sddl } | Where-Object { $_.CanRead -and -not $_.OwnContent }
+
+    The cross-site reads: whose anonymous identity can read whose files.
+
+    .EXAMPLE
+    if (-not (Test-TLIisIsolation .\applicationHost.config -ContentFile .\content.txt -Quiet)) { 'sites are not isolated' }
+
+    .OUTPUTS
+    TokenLens.IisIsolationCheck, or System.Boolean with -Quiet
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'Content')]
+    [OutputType('TokenLens.IisIsolationCheck', [bool])]
+    param(
+        [Parameter(Mandatory, Position = 0)][ValidateNotNullOrEmpty()][string] $Path,
+        [Parameter(Mandatory, ParameterSetName = 'Content')][System.Collections.IDictionary] $Content,
+        [Parameter(Mandatory, ParameterSetName = 'ContentFile')][ValidateNotNullOrEmpty()][string] $ContentFile,
+        [switch] $Quiet
+    )
+    $full = Resolve-TLInputPath $Path $PSCmdlet
+    $pairs = [System.Collections.Generic.List[object]]::new()
+    if ($PSCmdlet.ParameterSetName -eq 'ContentFile') {
+        $file = Resolve-TLInputPath $ContentFile $PSCmdlet
+        $n = 0
+        foreach ($line in [System.IO.File]::ReadAllLines($file)) {
+            $n++
+            $t = $line.Trim()
+            if ($t -eq '' -or $t.StartsWith('#')) { continue }
+            $eq = $t.IndexOf('=')
+            if ($eq -lt 1) {
+                $ex = [System.ArgumentException]::new("${ContentFile}: line ${n}: expected SITE=SDDL")
+                $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new(
+                        $ex, 'TokenLens.BadContentLine', [System.Management.Automation.ErrorCategory]::InvalidData, $ContentFile))
+            }
+            $pairs.Add(@($t.Substring(0, $eq), $t.Substring($eq + 1)))
+        }
+    } else {
+        foreach ($k in $Content.Keys) { $pairs.Add(@([string]$k, [string]$Content[$k])) }
+    }
+    $audit = $null; $list = $null; $iso = $null
+    try {
+        $audit = [TokenLens.IisAudit]::Load($full)
+        $list = [TokenLens.IisContentList]::new()
+        foreach ($pair in $pairs) {
+            try { $list.Add($pair[0], $pair[1]) }
+            catch {
+                $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception ('{0}={1}' -f $pair[0], $pair[1]) 'Test-TLIisIsolation'))
+            }
+        }
+        $iso = $audit.Isolation($list)
+        if ($Quiet) { return $iso.Holds() }
+        for ($i = 0; $i -lt $iso.Count(); $i++) {
+            $known = $iso.Known($i)
+            [pscustomobject]@{
+                PSTypeName  = 'TokenLens.IisIsolationCheck'
+                Reader      = $iso.Reader($i)
+                Identity    = $iso.Identity($i)
+                IdentitySid = $iso.IdentitySid($i)
+                Content     = $iso.Content($i)
+                OwnContent  = $iso.Reader($i) -eq $iso.Content($i)
+                Known       = $known
+                CanRead     = if ($known) { $iso.CanRead($i) } else { $null }
+                Reason      = $iso.Reason($i)
+            }
+        }
+    } catch {
+        $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $Path 'Test-TLIisIsolation'))
+    } finally {
+        foreach ($x in @($iso, $list, $audit)) { if ($null -ne $x) { $x.Dispose() } }
+    }
+}
