@@ -86,7 +86,7 @@ static const tl_sid_wellknown table[] = {
     {"S-1-16-12288", "Mandatory Label", "High Mandatory Level", "HI"},
     {"S-1-16-16384", "Mandatory Label", "System Mandatory Level", "SI"},
     {"S-1-16-20480", "Mandatory Label", "Protected Process Mandatory Level", NULL},
-    {"S-1-18-1", "", "Authentication authority asserted identity", NULL},
+    {"S-1-18-1", "", "Authentication authority asserted identity", "AS"},
     {"S-1-18-2", "", "Service asserted identity", "SS"},
     /* Relative to a domain (or, for LA/LG, the machine's account domain). EA, SA, RO and EK
      * belong to the forest root domain; tokenlens takes the one domain SID it is given. */
@@ -122,9 +122,12 @@ static const struct { const char *name; const char *sid; } extra_names[] = {
     {"ANONYMOUS LOGON", "S-1-5-7"},
 };
 
-/* Parsed form of each absolute row, computed once. */
+/* Parsed form of each absolute row, computed once, and the absolute rows sorted by SID so
+ * that SID -> row is a binary search (the access check and SDDL formatter ask per ACE). */
 static tl_sid parsed[TABLE_N];
 static uint32_t rel_rid[TABLE_N]; /* RID of domain-relative rows */
+static size_t by_sid[TABLE_N];    /* indices of absolute rows, sorted by tl_sid_compare */
+static size_t by_sid_n;
 static atomic_int parsed_state;   /* 0 not yet, 1 in progress, 2 ready */
 
 static void ensure_parsed(void)
@@ -141,6 +144,13 @@ static void ensure_parsed(void)
                 rel_rid[i] = r;
             } else {
                 (void)tl_sid_from_string(&parsed[i], table[i].sid);
+                /* insertion sort: ~80 rows, once per process */
+                size_t j = by_sid_n++;
+                while (j > 0 && tl_sid_compare(&parsed[by_sid[j - 1]], &parsed[i]) > 0) {
+                    by_sid[j] = by_sid[j - 1];
+                    j--;
+                }
+                by_sid[j] = i;
             }
         }
         atomic_store(&parsed_state, 2);
@@ -170,9 +180,17 @@ static bool is_domain_sid(const tl_sid *d)
 static long find_row(const tl_sid *sid, const tl_sid *domain, bool any_domain)
 {
     ensure_parsed();
-    for (size_t i = 0; i < TABLE_N; i++)
-        if (!is_relative(i) && tl_sid_equal(&parsed[i], sid))
-            return (long)i;
+    size_t lo = 0, hi = by_sid_n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = tl_sid_compare(&parsed[by_sid[mid]], sid);
+        if (c == 0)
+            return (long)by_sid[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     tl_sid dom;
     uint32_t rid;
     if (tl_sid_authority(sid) != 5 || sid->sub_authority_count < 2 || sid->sub_authority[0] != 21)
