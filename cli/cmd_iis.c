@@ -19,7 +19,7 @@ static const char usage[] =
     "\n"
     "  --json            machine-readable output (sites, shared_anonymous_identities,\n"
     "                    application_pools, findings)\n"
-    "  --var NAME=VALUE  value of a %%VARIABLE%% in physical paths (IIS Express:\n"
+    "  --var NAME=VALUE  value of a %VARIABLE% in physical paths (IIS Express:\n"
     "                    IIS_SITES_HOME, IIS_USER_HOME)\n"
     "  --explain SITE    hand one site to the explain engine: which identity each hop runs as\n"
     "                    and arrives as (--scenario prints the scenario JSON instead)\n"
@@ -30,7 +30,7 @@ static const char usage[] =
     "  --user NAME       the requesting user (default: anonymous when the site allows it)\n"
     "  --protocol P      how that user authenticated: ntlm (default) or kerberos\n"
     "  --content SITE=SDDL  the security descriptor of SITE's content folder (from\n"
-    "                    icacls /save or Get-Acl | %% Sddl); with two or more, the isolation\n"
+    "                    icacls /save or Get-Acl | % Sddl); with two or more, the isolation\n"
     "                    verdict: which sites' anonymous identities can read which sites'\n"
     "                    content (exit status 1 when isolation fails)\n"
     "  --content-file F  the same as lines SITE=SDDL in a file (# starts a comment)\n";
