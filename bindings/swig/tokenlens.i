@@ -264,6 +264,7 @@ int tl_swig_access_check(tl_access_result **out, const tl_sd *sd, const tl_token
 #include "tokenlens/iis.h"
 %}
 TL_OPAQUE(tl_iis_audit, tl_iis_audit_free)
+TL_OPAQUE(tl_iis_isolation, tl_iis_isolation_free)
 #ifndef SWIGCSHARP
 %apply size_t *OUTPUT { size_t *out };
 #endif
@@ -328,6 +329,90 @@ int tl_swig_iis_site_scenario_json(char **out, const tl_iis_audit *audit, size_t
 #endif
 }
 %}
+
+/* Isolation verdict: the C call takes parallel arrays (site names, descriptors). Bindings
+ * collect the pairs in a tl_swig_site_sds list, one add per pair, then evaluate. The list
+ * copies the names and borrows the descriptors, which must stay alive until the evaluate call
+ * returns (tl_iis_isolation_evaluate does not keep them). */
+#ifdef TL_SWIG_HAVE_SD
+%{
+typedef struct tl_swig_site_sds {
+    size_t count, cap;
+    char **sites;
+    const tl_sd **sds;
+} tl_swig_site_sds;
+
+static int tl_swig_site_sds_new(tl_swig_site_sds **out)
+{
+    *out = (tl_swig_site_sds *)calloc(1, sizeof **out);
+    return *out ? TL_OK : TL_ENOMEM;
+}
+
+static void tl_swig_site_sds_free(tl_swig_site_sds *list)
+{
+    if (!list)
+        return;
+    for (size_t i = 0; i < list->count; i++)
+        free(list->sites[i]);
+    free(list->sites);
+    free((void *)list->sds);
+    free(list);
+}
+
+static int tl_swig_site_sds_add(tl_swig_site_sds *list, const char *site, const tl_sd *sd)
+{
+    if (!list || !site || !sd)
+        return TL_EINVAL;
+    if (list->count == list->cap) {
+        size_t cap = list->cap ? list->cap * 2 : 8;
+        char **sites = (char **)realloc(list->sites, cap * sizeof *sites);
+        if (!sites)
+            return TL_ENOMEM;
+        list->sites = sites;
+        const tl_sd **sds = (const tl_sd **)realloc((void *)list->sds, cap * sizeof *sds);
+        if (!sds)
+            return TL_ENOMEM;
+        list->sds = sds;
+        list->cap = cap;
+    }
+    size_t n = strlen(site) + 1;
+    char *copy = (char *)malloc(n);
+    if (!copy)
+        return TL_ENOMEM;
+    memcpy(copy, site, n);
+    list->sites[list->count] = copy;
+    list->sds[list->count] = sd;
+    list->count++;
+    return TL_OK;
+}
+
+static int tl_swig_iis_isolation_evaluate(tl_iis_isolation **out, const tl_iis_audit *audit,
+                                          const tl_swig_site_sds *list)
+{
+#ifdef TL_SWIG_STUB_tl_iis_isolation_evaluate
+    *out = NULL;
+    return TL_ENOTSUP;
+#else
+    if (!list)
+        return TL_EINVAL;
+    return tl_iis_isolation_evaluate(out, audit, (const char *const *)list->sites,
+                                     (const tl_sd *const *)list->sds, list->count);
+#endif
+}
+%}
+TL_OPAQUE(tl_swig_site_sds, tl_swig_site_sds_free)
+typedef struct tl_swig_site_sds tl_swig_site_sds;
+%ignore tl_iis_isolation_evaluate; /* parallel arrays: use tl_swig_iis_isolation_evaluate */
+/** A new, empty list of (site, descriptor) pairs. Ownership: tl_swig_site_sds_free(). */
+int tl_swig_site_sds_new(tl_swig_site_sds **out);
+void tl_swig_site_sds_free(tl_swig_site_sds *list);
+/** Append a pair: `site` is copied, `sd` is borrowed until the evaluate call returns. */
+int tl_swig_site_sds_add(tl_swig_site_sds *list, const char *site, const tl_sd *sd);
+/** tl_iis_isolation_evaluate() over the pairs of `list`.
+ *  Ownership: *out is freed with tl_iis_isolation_free(); it borrows from `audit`. */
+int tl_swig_iis_isolation_evaluate(tl_iis_isolation **out, const tl_iis_audit *audit,
+                                   const tl_swig_site_sds *list);
+#endif
 #endif
 
 %mutable;

@@ -83,3 +83,54 @@ def test_site_as_scenario_explains_off_box():
     assert e.process.name == "IIS APPPOOL\\Coke"
     assert e.hops[0].target == "MSSQLSvc/db01:1433"
     assert e.hops[0].arrives_as.name
+
+
+def read_content(path):
+    pairs = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            site, sddl = line.split("=", 1)
+            pairs[site.strip()] = sddl.strip()
+    return pairs
+
+
+CONTENT = sorted(DATA.glob("*.content")) if DATA.is_dir() else []
+
+
+@pytest.mark.parametrize("content", CONTENT, ids=lambda p: p.name)
+def test_isolation_matches_cli(content):
+    config = content.with_suffix(".config")
+    cli = find_cli()
+    if not cli:
+        pytest.skip("the tokenlens CLI is not built")
+    want = json.loads(subprocess.run([cli, "iis", str(config), "--content-file", str(content),
+                                      "--json"], stdout=subprocess.PIPE).stdout)["isolation"]
+    got = tokenlens.IisAudit.load(config).isolation(read_content(content))
+    assert got.holds == want["holds"]
+    assert len(got.checks) == len(want["checks"])
+    for g, w in zip(got.checks, want["checks"]):
+        assert (g.reader, g.content, g.can_read, g.own_content, g.reason) == \
+            (w["reader"], w["content"], w.get("can_read"), w["own_content"], w["reason"])
+        assert g.identity.name == w["identity"]["name"]
+
+
+def test_isolation_verdicts():
+    shared = tokenlens.IisAudit.load(DATA / "coke-pepsi.config")
+    verdict = shared.isolation(read_content(DATA / "coke-pepsi.content"))
+    assert not verdict.holds
+    assert {(c.reader, c.content) for c in verdict.cross_site_reads} == \
+        {("coke", "pepsi"), ("pepsi", "coke")}
+    assert "CAN read" in str(verdict.cross_site_reads[0])
+    isolated = tokenlens.IisAudit.load(DATA / "coke-pepsi-isolated.config")
+    assert isolated.isolation(read_content(DATA / "coke-pepsi-isolated.content")).holds
+
+
+def test_isolation_accepts_descriptor_objects_and_rejects_unknown_sites():
+    audit = tokenlens.IisAudit.load(DATA / "coke-pepsi.config")
+    sd = tokenlens.SecurityDescriptor.from_sddl("D:(A;;FA;;;SY)")
+    verdict = audit.isolation({"coke": sd, "pepsi": sd})
+    assert verdict.holds and all(c.can_read is False for c in verdict.checks)
+    with pytest.raises(tokenlens.NotFoundError):
+        audit.isolation({"fanta": sd})
+    with pytest.raises(tokenlens.ParseError):
+        audit.isolation({"coke": "D:(A;;FA"})

@@ -126,6 +126,12 @@ def iis_audit():
     tokenlens.IisAudit.load(IIS_CONFIG).scenario("coke", domain="CONTOSO")
 
 
+def iis_isolation():
+    audit = tokenlens.IisAudit.load(IIS_CONFIG)
+    shared = "O:BAG:SYD:PAI(A;OICI;FA;;;SY)(A;OICI;0x1200a9;;;S-1-5-17)"  # both grant IUSR
+    assert not audit.isolation({"coke": shared, "pepsi": shared}).holds
+
+
 WORKLOADS = [sid_parse_format, sid_names_and_bytes, sid_bad_input, raw_string_out,
              token_load_walk, token_json_round_trip, token_bad_json]
 if SCENARIO is not None and hasattr(tokenlens, "explain"):
@@ -136,6 +142,8 @@ if hasattr(tokenlens, "access_check"):
     WORKLOADS += [access_check_sids]
 if hasattr(tokenlens, "IisAudit"):
     WORKLOADS += [iis_audit]
+    if hasattr(tokenlens.IisAudit, "isolation"):
+        WORKLOADS += [iis_isolation]
 
 
 @pytest.fixture

@@ -101,10 +101,12 @@ if hasattr(_native, "tl_iis_audit_load"):
         IisAuth,
         IisFinding,
         IisIdentity,
+        IisIsolation,
+        IisIsolationCheck,
         IisPool,
         IisSharedIdentity,
         IisSite,
     )
 
     __all__ += ["IisAudit", "IisSite", "IisApplication", "IisPool", "IisIdentity", "IisAuth",
-                "IisSharedIdentity", "IisFinding"]
+                "IisSharedIdentity", "IisFinding", "IisIsolation", "IisIsolationCheck"]

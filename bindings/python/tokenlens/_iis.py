@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, NamedTuple, Optional, Tuple, Union
+from typing import Any, Mapping, NamedTuple, Optional, Tuple, Union
 
 from . import _native
 from ._errors import ParseError
 from ._sid import Sid
 
 __all__ = ["IisAudit", "IisSite", "IisApplication", "IisPool", "IisIdentity", "IisAuth",
-           "IisSharedIdentity", "IisFinding"]
+           "IisSharedIdentity", "IisFinding", "IisIsolation", "IisIsolationCheck"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -108,6 +108,43 @@ class IisFinding(NamedTuple):
         return "%s: %s" % (self.severity, self.text)
 
 
+class IisIsolationCheck(NamedTuple):
+    """Can ``reader``'s anonymous identity read ``content``'s folder (FILE_GENERIC_READ)?"""
+
+    reader: str
+    identity: Optional[IisIdentity]
+    content: str
+    known: bool
+    """False when the identity's SID is unknown (a specific account): no answer."""
+    can_read: Optional[bool]
+    """None when not ``known``."""
+    reason: Optional[str]
+    """The deciding ACE(s) in words."""
+
+    @property
+    def own_content(self) -> bool:
+        """True when the site reads its own folder (expected to be allowed)."""
+        return self.reader.lower() == self.content.lower()
+
+    def __str__(self) -> str:
+        verdict = "?" if not self.known else ("CAN read" if self.can_read else "cannot read")
+        return "%s (as %s) %s %s's content" % (self.reader, self.identity, verdict,
+                                                self.content)
+
+
+class IisIsolation(NamedTuple):
+    """The isolation verdict: ``holds`` when no site's anonymous identity can read another
+    site's content; ``checks`` every (reader, content) pair, reader-major."""
+
+    holds: bool
+    checks: Tuple[IisIsolationCheck, ...]
+
+    @property
+    def cross_site_reads(self) -> Tuple[IisIsolationCheck, ...]:
+        """The checks that break isolation: a site reading another site's content."""
+        return tuple(c for c in self.checks if c.can_read and not c.own_content)
+
+
 class IisAudit:
     """The audit of one applicationHost.config.
 
@@ -197,6 +234,30 @@ class IisAudit:
                                                       request_user, protocol, hop_target,
                                                       application)
         return json.loads(text)
+
+    def isolation(self, content: Mapping[str, Any]) -> IisIsolation:
+        """Can one site's anonymous identity read another site's content? ``content`` maps
+        site names to their content folder's security descriptor (a
+        :class:`tokenlens.SecurityDescriptor` or SDDL text, e.g. from
+        ``(Get-Acl C:\\sites\\coke).Sddl``). Offline access checks for FILE_GENERIC_READ,
+        as ``tokenlens iis --content-file`` does. NotFoundError for a name that is not a site.
+        """
+        from ._sd import SecurityDescriptor
+
+        n = _native
+        sds = [(site, sd if isinstance(sd, SecurityDescriptor)
+                else SecurityDescriptor.from_sddl(sd)) for site, sd in content.items()]
+        pairs = n.tl_swig_site_sds_new()
+        for site, sd in sds:  # `sds` keeps every descriptor alive across the evaluate call
+            n.tl_swig_site_sds_add(pairs, site, sd._sd)
+        raw = n.tl_swig_iis_isolation_evaluate(self._raw, pairs)
+        checks = []
+        for i in range(n.tl_iis_isolation_count(raw)):
+            c = n.tl_iis_isolation_at(raw, i)
+            known = bool(c.known)
+            checks.append(IisIsolationCheck(c.reader, _identity(c.identity), c.content, known,
+                                            bool(c.can_read) if known else None, c.reason))
+        return IisIsolation(bool(n.tl_iis_isolation_holds(raw)), tuple(checks))
 
     def __repr__(self) -> str:
         return "<IisAudit %s%d sites, %d pools, %d findings>" % (
