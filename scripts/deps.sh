@@ -23,12 +23,12 @@ native_pkgs=(
   build-essential cmake ninja-build pkg-config git
   libcmocka-dev libjansson-dev libexpat1-dev libssl-dev
   libkrb5-dev krb5-kdc krb5-admin-server krb5-user gss-ntlmssp gss-ntlmssp-dev
-  swig python3-dev python3-pytest python3-pip python3-venv python3-setuptools
+  swig python3-dev python3-pytest python3-pip python3-venv python3-setuptools python3-wheel
   clang-14 libclang-rt-14-dev libfuzzer-14-dev valgrind graphviz
   python3-samba  # bench/sddl_bench.py: Samba's SDDL and access check, side by side
 )
 cross_pkgs=(
-  gcc-mingw-w64-x86-64 mingw-w64-tools wine wine64 dpkg-dev devscripts xvfb
+  gcc-mingw-w64-x86-64 mingw-w64-tools wine wine64 dpkg-dev
 )
 
 missing=()
