@@ -445,7 +445,7 @@ static int get_privileges(tl_token *t, const char *path, json_t *v)
         if (json_integer_value(m) < 0)
             return perr(sub, "LUID is negative", NULL);
         uint64_t luid = (uint64_t)json_integer_value(m);
-        uint32_t attr;
+        uint32_t attr = 0;
         if ((rc = member(&m, p, e, "attributes")))
             return rc;
         sub_key(sub, p, "attributes");
