@@ -6,6 +6,8 @@
 #   scripts/demo.sh [--skip-deps]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# Caches (mingw libraries, Pester) live under $HOME; CI may run without it set.
+[ -n "${HOME:-}" ] || export HOME=$(getent passwd "$(id -u)" | cut -d: -f6)
 cd "$root"
 [ "${1:-}" = "--skip-deps" ] || scripts/deps.sh
 mkdir -p build

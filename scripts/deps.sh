@@ -18,6 +18,8 @@ for a in "$@"; do
 done
 
 export DEBIAN_FRONTEND=noninteractive
+# Caches (mingw libraries, Pester) live under $HOME; CI may run without it set.
+[ -n "${HOME:-}" ] || export HOME=$(getent passwd "$(id -u)" | cut -d: -f6)
 
 native_pkgs=(
   build-essential cmake ninja-build pkg-config git

@@ -14,6 +14,8 @@
 #   fuzz      preset `fuzz`: a short libFuzzer smoke run of every parser's target
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# Caches (mingw libraries, Pester) live under $HOME; CI may run without it set.
+[ -n "${HOME:-}" ] || export HOME=$(getent passwd "$(id -u)" | cut -d: -f6)
 cd "$root"
 
 skip_deps=0
