@@ -32,9 +32,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!root || json_array_size(json_object_get(root, "hops")) != tl_explanation_hop_count(x))
         abort();
     for (size_t i = 0; i < tl_explanation_hop_count(x); i++) {
-        const tl_hop *h = tl_explanation_hop_at(x, i);
-        const char *o = tl_hop_outcome(h);
-        if (!o || tl_hop_step_count(h) == 0 ||
+        const tl_explained_hop *h = tl_explanation_hop_at(x, i);
+        const char *o = tl_explained_hop_outcome(h);
+        if (!o || tl_explained_hop_step_count(h) == 0 ||
             (strcmp(o, "ok") && strcmp(o, "anonymous") && strcmp(o, "denied")))
             abort();
     }

@@ -287,8 +287,8 @@ static tl_sid *tlcs_sid_copy(const tl_sid *src) {
 %ignore tl_logon_type_from_name;
 #ifdef TL_SWIG_HAVE_SIM
 %{
-static const tl_hop *tlcs_hop(const tl_explanation *e, size_t i) {
-    const tl_hop *h = tl_explanation_hop_at(e, i);
+static const tl_explained_hop *tlcs_hop(const tl_explanation *e, size_t i) {
+    const tl_explained_hop *h = tl_explanation_hop_at(e, i);
     if (!h)
         tlcs_raise(TL_ERANGE, "hop index out of range");
     return h;
@@ -594,19 +594,19 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
     const char *ThreadStepRule(size_t i) { return tl_explanation_thread_step_rule($self, i); }
     const char *ThreadStepText(size_t i) { return tl_explanation_thread_step_text($self, i); }
     size_t HopCount() { return tl_explanation_hop_count($self); }
-    const char *HopTarget(size_t i) { const tl_hop *h = tlcs_hop($self, i); return h ? tl_hop_target(h) : NULL; }
-    const char *HopFrom(size_t i) { const tl_hop *h = tlcs_hop($self, i); return h ? tl_hop_from(h) : NULL; }
-    const char *HopRunsAsName(size_t i) { const tl_hop *h = tlcs_hop($self, i); return h ? tl_hop_runs_as_name(h) : NULL; }
-    const char *HopRunsAsSid(size_t i) { const tl_hop *h = tlcs_hop($self, i); return h ? tl_hop_runs_as_sid(h) : NULL; }
-    const char *HopRunsAsLevel(size_t i) { const tl_hop *h = tlcs_hop($self, i); return h ? tl_hop_runs_as_level(h) : NULL; }
-    const char *HopArrivesAsName(size_t i) { const tl_hop *h = tlcs_hop($self, i); return h ? tl_hop_arrives_as_name(h) : NULL; }
-    const char *HopArrivesAsSid(size_t i) { const tl_hop *h = tlcs_hop($self, i); return h ? tl_hop_arrives_as_sid(h) : NULL; }
-    const char *HopProtocol(size_t i) { const tl_hop *h = tlcs_hop($self, i); return h ? tl_hop_protocol(h) : NULL; }
-    const char *HopOutcome(size_t i) { const tl_hop *h = tlcs_hop($self, i); return h ? tl_hop_outcome(h) : NULL; }
-    const char *HopFix(size_t i) { const tl_hop *h = tlcs_hop($self, i); return h ? tl_hop_fix(h) : NULL; }
-    size_t HopStepCount(size_t i) { const tl_hop *h = tlcs_hop($self, i); return h ? tl_hop_step_count(h) : 0; }
-    const char *HopStepRule(size_t i, size_t step) { const tl_hop *h = tlcs_hop($self, i); return h ? tl_hop_step_rule(h, step) : NULL; }
-    const char *HopStepText(size_t i, size_t step) { const tl_hop *h = tlcs_hop($self, i); return h ? tl_hop_step_text(h, step) : NULL; }
+    const char *HopTarget(size_t i) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_target(h) : NULL; }
+    const char *HopFrom(size_t i) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_from(h) : NULL; }
+    const char *HopRunsAsName(size_t i) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_runs_as_name(h) : NULL; }
+    const char *HopRunsAsSid(size_t i) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_runs_as_sid(h) : NULL; }
+    const char *HopRunsAsLevel(size_t i) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_runs_as_level(h) : NULL; }
+    const char *HopArrivesAsName(size_t i) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_arrives_as_name(h) : NULL; }
+    const char *HopArrivesAsSid(size_t i) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_arrives_as_sid(h) : NULL; }
+    const char *HopProtocol(size_t i) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_protocol(h) : NULL; }
+    const char *HopOutcome(size_t i) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_outcome(h) : NULL; }
+    const char *HopFix(size_t i) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_fix(h) : NULL; }
+    size_t HopStepCount(size_t i) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_step_count(h) : 0; }
+    const char *HopStepRule(size_t i, size_t step) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_step_rule(h, step) : NULL; }
+    const char *HopStepText(size_t i, size_t step) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_step_text(h, step) : NULL; }
 }
 #endif
 

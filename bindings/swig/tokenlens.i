@@ -205,7 +205,7 @@ TL_OPAQUE(tl_probe, tl_probe_free)
 %}
 TL_OPAQUE(tl_scenario, tl_scenario_free)
 TL_OPAQUE(tl_explanation, tl_explanation_free)
-/* tl_hop is a view borrowed from its explanation: an opaque pointer, never freed. */
+/* tl_explained_hop is a view borrowed from its explanation: an opaque pointer, never freed. */
 %include "tokenlens/sim.h"
 #endif
 

@@ -30,7 +30,7 @@ typedef struct tl_scenario tl_scenario;
 /** The result of explaining a scenario (opaque). */
 typedef struct tl_explanation tl_explanation;
 /** One hop of an explanation: a view borrowed from its explanation. */
-typedef struct tl_hop tl_hop;
+typedef struct tl_explained_hop tl_explained_hop;
 
 /** Largest scenario file tl_scenario_load() reads (bytes). */
 #define TL_SCENARIO_MAX_BYTES (1024 * 1024)
@@ -109,30 +109,30 @@ TL_EXTERN const char *tl_explanation_thread_step_text(const tl_explanation *e, s
 /** Number of hops (the scenario's "hops", in order). */
 TL_EXTERN size_t tl_explanation_hop_count(const tl_explanation *e);
 /** The i-th hop, or NULL when out of range. Borrowed: valid while `e` lives. */
-TL_EXTERN const tl_hop *tl_explanation_hop_at(const tl_explanation *e, size_t i);
+TL_EXTERN const tl_explained_hop *tl_explanation_hop_at(const tl_explanation *e, size_t i);
 
 /** "MSSQLSvc/db01.contoso.com:1433" or "local". */
-TL_EXTERN const char *tl_hop_target(const tl_hop *h);
+TL_EXTERN const char *tl_explained_hop_target(const tl_explained_hop *h);
 /** "request_thread" | "thread_pool" | "after_revert". */
-TL_EXTERN const char *tl_hop_from(const tl_hop *h);
+TL_EXTERN const char *tl_explained_hop_from(const tl_explained_hop *h);
 /** The identity the code runs as when it makes this call (name, SID or NULL, level or NULL). */
-TL_EXTERN const char *tl_hop_runs_as_name(const tl_hop *h);
-TL_EXTERN const char *tl_hop_runs_as_sid(const tl_hop *h);
-TL_EXTERN const char *tl_hop_runs_as_level(const tl_hop *h);
+TL_EXTERN const char *tl_explained_hop_runs_as_name(const tl_explained_hop *h);
+TL_EXTERN const char *tl_explained_hop_runs_as_sid(const tl_explained_hop *h);
+TL_EXTERN const char *tl_explained_hop_runs_as_level(const tl_explained_hop *h);
 /** The identity the target sees. Name is NULL only when the call never happens ("denied"
  *  before any connection, e.g. the request itself was refused). */
-TL_EXTERN const char *tl_hop_arrives_as_name(const tl_hop *h);
-TL_EXTERN const char *tl_hop_arrives_as_sid(const tl_hop *h);
+TL_EXTERN const char *tl_explained_hop_arrives_as_name(const tl_explained_hop *h);
+TL_EXTERN const char *tl_explained_hop_arrives_as_sid(const tl_explained_hop *h);
 /** "Kerberos" | "NTLM", or NULL for a local access or a call that never happens. */
-TL_EXTERN const char *tl_hop_protocol(const tl_hop *h);
+TL_EXTERN const char *tl_explained_hop_protocol(const tl_explained_hop *h);
 /** "ok" | "anonymous" | "denied". */
-TL_EXTERN const char *tl_hop_outcome(const tl_hop *h);
+TL_EXTERN const char *tl_explained_hop_outcome(const tl_explained_hop *h);
 /** The usual fix in one sentence, or NULL when nothing needs fixing. */
-TL_EXTERN const char *tl_hop_fix(const tl_hop *h);
+TL_EXTERN const char *tl_explained_hop_fix(const tl_explained_hop *h);
 /** Steps (in order) that explain this hop; the last one decides what arrives. */
-TL_EXTERN size_t tl_hop_step_count(const tl_hop *h);
-TL_EXTERN const char *tl_hop_step_rule(const tl_hop *h, size_t i);
-TL_EXTERN const char *tl_hop_step_text(const tl_hop *h, size_t i);
+TL_EXTERN size_t tl_explained_hop_step_count(const tl_explained_hop *h);
+TL_EXTERN const char *tl_explained_hop_step_rule(const tl_explained_hop *h, size_t i);
+TL_EXTERN const char *tl_explained_hop_step_text(const tl_explained_hop *h, size_t i);
 
 /* ---- the rule catalogue ------------------------------------------------------------------- */
 

@@ -215,7 +215,7 @@ int tl__sim_process_token(tl__token *t, tl__steps *steps, const tl_scenario *s)
 
 /* ---- hops ------------------------------------------------------------------------------- */
 
-static int arrive_anonymous(struct tl_hop *h, const char *target)
+static int arrive_anonymous(struct tl_explained_hop *h, const char *target)
 {
     tl_sid anon;
     int rc = tl_sid_from_string(&anon, "S-1-5-7");
@@ -230,7 +230,7 @@ static int arrive_anonymous(struct tl_hop *h, const char *target)
     return TL_OK;
 }
 
-int tl__sim_eval_hop(struct tl_hop *h, const tl__token *t, bool impersonating, const char *target,
+int tl__sim_eval_hop(struct tl_explained_hop *h, const tl__token *t, bool impersonating, const char *target,
                      const char *machine, const char *domain, char *const *deleg_to,
                      size_t deleg_to_count)
 {
@@ -605,7 +605,7 @@ static int derive_thread(ctx *c)
         *out = tl__asprintf(__VA_ARGS__);                                                          \
         return *out ? TL_OK : tl__oom();                                                           \
     } while (0)
-static int hop_fix(char **out, ctx *c, const struct tl_hop *h, const tl__token *t,
+static int hop_fix(char **out, ctx *c, const struct tl_explained_hop *h, const tl__token *t,
                    const tl__scn_hop *sh)
 {
     *out = NULL;
@@ -694,7 +694,7 @@ static int explain_hop(ctx *c, size_t i)
     const tl_scenario *s = c->s;
     tl_explanation *e = c->e;
     const tl__scn_hop *sh = &s->hops[i];
-    struct tl_hop *h = &e->hops[i];
+    struct tl_explained_hop *h = &e->hops[i];
     static const char *const from_names[] = {"request_thread", "thread_pool", "after_revert"};
     int rc;
     if (!(h->target = tl__strdup(sh->target)))
@@ -758,7 +758,7 @@ void tl_explanation_free(tl_explanation *e)
     tl__steps_free(&e->process_steps);
     tl__steps_free(&e->thread_steps);
     for (size_t i = 0; i < e->hop_count; i++) {
-        struct tl_hop *h = &e->hops[i];
+        struct tl_explained_hop *h = &e->hops[i];
         tl__free(h->target);
         tl__id_free(&h->runs_as);
         tl__id_free(&h->arrives_as);
@@ -912,61 +912,61 @@ size_t tl_explanation_hop_count(const tl_explanation *e)
 {
     return e ? e->hop_count : 0;
 }
-const tl_hop *tl_explanation_hop_at(const tl_explanation *e, size_t i)
+const tl_explained_hop *tl_explanation_hop_at(const tl_explanation *e, size_t i)
 {
     return e && i < e->hop_count ? &e->hops[i] : NULL;
 }
 
-const char *tl_hop_target(const tl_hop *h)
+const char *tl_explained_hop_target(const tl_explained_hop *h)
 {
     return h ? h->target : NULL;
 }
-const char *tl_hop_from(const tl_hop *h)
+const char *tl_explained_hop_from(const tl_explained_hop *h)
 {
     return h ? h->from : NULL;
 }
-const char *tl_hop_runs_as_name(const tl_hop *h)
+const char *tl_explained_hop_runs_as_name(const tl_explained_hop *h)
 {
     return h ? h->runs_as.name : NULL;
 }
-const char *tl_hop_runs_as_sid(const tl_hop *h)
+const char *tl_explained_hop_runs_as_sid(const tl_explained_hop *h)
 {
     return h ? SIDSTR(h->runs_sid_str) : NULL;
 }
-const char *tl_hop_runs_as_level(const tl_hop *h)
+const char *tl_explained_hop_runs_as_level(const tl_explained_hop *h)
 {
     return h ? level_name(h->runs_as_level) : NULL;
 }
-const char *tl_hop_arrives_as_name(const tl_hop *h)
+const char *tl_explained_hop_arrives_as_name(const tl_explained_hop *h)
 {
     return h ? h->arrives_as.name : NULL;
 }
-const char *tl_hop_arrives_as_sid(const tl_hop *h)
+const char *tl_explained_hop_arrives_as_sid(const tl_explained_hop *h)
 {
     return h ? SIDSTR(h->arrives_sid_str) : NULL;
 }
-const char *tl_hop_protocol(const tl_hop *h)
+const char *tl_explained_hop_protocol(const tl_explained_hop *h)
 {
     return h ? h->protocol : NULL;
 }
-const char *tl_hop_outcome(const tl_hop *h)
+const char *tl_explained_hop_outcome(const tl_explained_hop *h)
 {
     return h ? h->outcome : NULL;
 }
-const char *tl_hop_fix(const tl_hop *h)
+const char *tl_explained_hop_fix(const tl_explained_hop *h)
 {
     return h ? h->fix : NULL;
 }
-size_t tl_hop_step_count(const tl_hop *h)
+size_t tl_explained_hop_step_count(const tl_explained_hop *h)
 {
     return h ? h->steps.n : 0;
 }
-const char *tl_hop_step_rule(const tl_hop *h, size_t i)
+const char *tl_explained_hop_step_rule(const tl_explained_hop *h, size_t i)
 {
     const tl__step *st = h ? step_at(&h->steps, i) : NULL;
     return st ? st->rule : NULL;
 }
-const char *tl_hop_step_text(const tl_hop *h, size_t i)
+const char *tl_explained_hop_step_text(const tl_explained_hop *h, size_t i)
 {
     const tl__step *st = h ? step_at(&h->steps, i) : NULL;
     return st ? st->text : NULL;

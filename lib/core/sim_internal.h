@@ -120,7 +120,7 @@ typedef struct tl__steps {
     int failed; /* sticky allocation failure */
 } tl__steps;
 
-struct tl_hop {
+struct tl_explained_hop {
     char *target;
     const char *from; /* static */
     tl__id runs_as;
@@ -146,7 +146,7 @@ struct tl_explanation {
     bool request_denied; /* the request never reaches the code */
     tl__steps process_steps;
     tl__steps thread_steps;
-    struct tl_hop *hops;
+    struct tl_explained_hop *hops;
     size_t hop_count;
     char process_sid_str[TL_SID_STRING_MAX];
     char thread_sid_str[TL_SID_STRING_MAX];
@@ -209,7 +209,7 @@ void tl__token_free(tl__token *t);
  * machine in `domain` (NULL: workgroup) named `machine`, with the web tier's constrained
  * delegation list. Fills h->arrives_as, protocol, outcome and appends steps.
  */
-int tl__sim_eval_hop(struct tl_hop *h, const tl__token *effective, bool impersonating,
+int tl__sim_eval_hop(struct tl_explained_hop *h, const tl__token *effective, bool impersonating,
                      const char *target, const char *machine, const char *domain,
                      char *const *deleg_to, size_t deleg_to_count);
 

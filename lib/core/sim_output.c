@@ -68,16 +68,16 @@ static json_t *explanation_json(const tl_explanation *e, int *bad)
 
     json_t *hops = json_array();
     for (size_t i = 0; hops && i < e->hop_count; i++) {
-        const tl_hop *h = &e->hops[i];
+        const tl_explained_hop *h = &e->hops[i];
         json_t *o = json_object();
         put(o, "target", jstr(h->target), bad);
         put(o, "from", jstr(h->from), bad);
-        put(o, "arrives_as", jid(h->arrives_as.name, tl_hop_arrives_as_sid(h), bad), bad);
+        put(o, "arrives_as", jid(h->arrives_as.name, tl_explained_hop_arrives_as_sid(h), bad), bad);
         put(o, "protocol", jstr(h->protocol), bad);
         put(o, "outcome", jstr(h->outcome), bad);
         put(o, "steps", jsteps(&h->steps, bad), bad);
-        json_t *r = jid(h->runs_as.name, tl_hop_runs_as_sid(h), bad);
-        put(r, "impersonation_level", jstr(tl_hop_runs_as_level(h)), bad);
+        json_t *r = jid(h->runs_as.name, tl_explained_hop_runs_as_sid(h), bad);
+        put(r, "impersonation_level", jstr(tl_explained_hop_runs_as_level(h)), bad);
         put(o, "runs_as", r, bad);
         put(o, "fix", jstr(h->fix), bad);
         if (!o || json_array_append_new(hops, o) != 0)
@@ -196,15 +196,15 @@ int tl_explanation_to_text(char **out, const tl_explanation *e)
     }
     put_steps(&b, &e->thread_steps, "  ");
     for (size_t i = 0; i < e->hop_count; i++) {
-        const tl_hop *h = &e->hops[i];
+        const tl_explained_hop *h = &e->hops[i];
         tl__buf_printf(&b, "\nHop %zu: %s -> %s\n", i + 1, h->from, h->target);
         if (h->arrives_as.name) {
             tl__buf_put(&b, "  runs as ");
-            put_id(&b, h->runs_as.name, tl_hop_runs_as_sid(h));
-            if (tl_hop_runs_as_level(h))
-                tl__buf_printf(&b, " at %s level", tl_hop_runs_as_level(h));
+            put_id(&b, h->runs_as.name, tl_explained_hop_runs_as_sid(h));
+            if (tl_explained_hop_runs_as_level(h))
+                tl__buf_printf(&b, " at %s level", tl_explained_hop_runs_as_level(h));
             tl__buf_put(&b, "\n  arrives as ");
-            put_id(&b, h->arrives_as.name, tl_hop_arrives_as_sid(h));
+            put_id(&b, h->arrives_as.name, tl_explained_hop_arrives_as_sid(h));
             tl__buf_printf(&b, "%s%s (outcome: %s)", h->protocol ? " over " : " (local access)",
                            h->protocol ? h->protocol : "", h->outcome);
         } else {
@@ -268,7 +268,7 @@ int tl_explanation_to_dot(char **out, const tl_explanation *e)
         tl__buf_put(&b, ", color=red, fontcolor=red");
     tl__buf_put(&b, "];\n");
     for (size_t i = 0; i < e->hop_count; i++) {
-        const tl_hop *h = &e->hops[i];
+        const tl_explained_hop *h = &e->hops[i];
         bool local = tl__strcasecmp(h->target, "local") == 0;
         tl__buf_printf(&b, "  hop%zu [label=\"", i + 1);
         dot_str(&b, local ? "local resource on " : h->target);

@@ -80,30 +80,30 @@ static int getters_match_json(const tl_explanation *e, const json_t *j, const ch
     const json_t *hops = json_object_get(j, "hops");
     CHECK(tl_explanation_hop_count(e) == json_array_size(hops), "hop count");
     for (size_t i = 0; i < json_array_size(hops) && i < tl_explanation_hop_count(e); i++) {
-        const tl_hop *h = tl_explanation_hop_at(e, i);
+        const tl_explained_hop *h = tl_explanation_hop_at(e, i);
         const json_t *jh = json_array_get(hops, i);
         const json_t *aa = json_object_get(jh, "arrives_as"), *ra = json_object_get(jh, "runs_as");
-        CHECK(str_eq_json(tl_hop_target(h), json_object_get(jh, "target")), "target");
-        CHECK(str_eq_json(tl_hop_from(h), json_object_get(jh, "from")), "from");
-        CHECK(str_eq_json(tl_hop_arrives_as_name(h), json_object_get(aa, "name")), "arrives name");
-        CHECK(str_eq_json(tl_hop_arrives_as_sid(h), json_object_get(aa, "sid")), "arrives sid");
-        CHECK(str_eq_json(tl_hop_runs_as_name(h), json_object_get(ra, "name")), "runs name");
-        CHECK(str_eq_json(tl_hop_runs_as_sid(h), json_object_get(ra, "sid")), "runs sid");
-        CHECK(str_eq_json(tl_hop_runs_as_level(h), json_object_get(ra, "impersonation_level")),
+        CHECK(str_eq_json(tl_explained_hop_target(h), json_object_get(jh, "target")), "target");
+        CHECK(str_eq_json(tl_explained_hop_from(h), json_object_get(jh, "from")), "from");
+        CHECK(str_eq_json(tl_explained_hop_arrives_as_name(h), json_object_get(aa, "name")), "arrives name");
+        CHECK(str_eq_json(tl_explained_hop_arrives_as_sid(h), json_object_get(aa, "sid")), "arrives sid");
+        CHECK(str_eq_json(tl_explained_hop_runs_as_name(h), json_object_get(ra, "name")), "runs name");
+        CHECK(str_eq_json(tl_explained_hop_runs_as_sid(h), json_object_get(ra, "sid")), "runs sid");
+        CHECK(str_eq_json(tl_explained_hop_runs_as_level(h), json_object_get(ra, "impersonation_level")),
               "runs level");
-        CHECK(str_eq_json(tl_hop_protocol(h), json_object_get(jh, "protocol")), "protocol");
-        CHECK(str_eq_json(tl_hop_outcome(h), json_object_get(jh, "outcome")), "outcome");
-        CHECK(str_eq_json(tl_hop_fix(h), json_object_get(jh, "fix")), "fix");
+        CHECK(str_eq_json(tl_explained_hop_protocol(h), json_object_get(jh, "protocol")), "protocol");
+        CHECK(str_eq_json(tl_explained_hop_outcome(h), json_object_get(jh, "outcome")), "outcome");
+        CHECK(str_eq_json(tl_explained_hop_fix(h), json_object_get(jh, "fix")), "fix");
         const json_t *steps = json_object_get(jh, "steps");
-        CHECK(tl_hop_step_count(h) == json_array_size(steps) && tl_hop_step_count(h) > 0,
+        CHECK(tl_explained_hop_step_count(h) == json_array_size(steps) && tl_explained_hop_step_count(h) > 0,
               "hop steps");
-        for (size_t k = 0; k < json_array_size(steps) && k < tl_hop_step_count(h); k++) {
+        for (size_t k = 0; k < json_array_size(steps) && k < tl_explained_hop_step_count(h); k++) {
             const json_t *st = json_array_get(steps, k);
-            CHECK(str_eq_json(tl_hop_step_rule(h, k), json_object_get(st, "rule")), "step rule");
-            CHECK(str_eq_json(tl_hop_step_text(h, k), json_object_get(st, "text")), "step text");
-            CHECK(tl__sim_rule_known(tl_hop_step_rule(h, k)), "step cites a catalogued rule");
+            CHECK(str_eq_json(tl_explained_hop_step_rule(h, k), json_object_get(st, "rule")), "step rule");
+            CHECK(str_eq_json(tl_explained_hop_step_text(h, k), json_object_get(st, "text")), "step text");
+            CHECK(tl__sim_rule_known(tl_explained_hop_step_rule(h, k)), "step cites a catalogued rule");
         }
-        CHECK(tl_hop_step_rule(h, tl_hop_step_count(h)) == NULL, "step past the end is NULL");
+        CHECK(tl_explained_hop_step_rule(h, tl_explained_hop_step_count(h)) == NULL, "step past the end is NULL");
     }
     CHECK(tl_explanation_hop_at(e, tl_explanation_hop_count(e)) == NULL, "hop past end is NULL");
 #undef CHECK
@@ -146,7 +146,7 @@ static void examples_match_their_expected_answers(void **state)
 }
 
 /* The acceptance checks of issue 4, spelled out. */
-static const tl_hop *first_hop(tl_explanation **e, tl_scenario **s, const char *name)
+static const tl_explained_hop *first_hop(tl_explanation **e, tl_scenario **s, const char *name)
 {
     assert_tl_ok(tl_scenario_load(s, example_path(name, false)));
     assert_tl_ok(tl_scenario_explain(e, *s));
@@ -158,10 +158,10 @@ static void ntlm_double_hop_arrives_anonymous(void **state)
     (void)state;
     tl_scenario *s;
     tl_explanation *e;
-    const tl_hop *h = first_hop(&e, &s, "ntlm-double-hop");
-    assert_string_equal(tl_hop_arrives_as_name(h), "NT AUTHORITY\\ANONYMOUS LOGON");
-    assert_string_equal(tl_hop_arrives_as_sid(h), "S-1-5-7");
-    assert_string_equal(tl_hop_outcome(h), "anonymous");
+    const tl_explained_hop *h = first_hop(&e, &s, "ntlm-double-hop");
+    assert_string_equal(tl_explained_hop_arrives_as_name(h), "NT AUTHORITY\\ANONYMOUS LOGON");
+    assert_string_equal(tl_explained_hop_arrives_as_sid(h), "S-1-5-7");
+    assert_string_equal(tl_explained_hop_outcome(h), "anonymous");
     assert_string_equal(tl_explanation_thread_level(e), "Impersonation");
     assert_string_equal(tl_explanation_thread_logon_package(e), "NTLM");
     tl_explanation_free(e);
@@ -173,11 +173,11 @@ static void kerberos_delegation_arrives_as_user(void **state)
     (void)state;
     tl_scenario *s;
     tl_explanation *e;
-    const tl_hop *h = first_hop(&e, &s, "kerberos-constrained-delegation");
-    assert_string_equal(tl_hop_arrives_as_name(h), "CONTOSO\\alice");
-    assert_null(tl_hop_arrives_as_sid(h)); /* a domain account without its domain SID */
-    assert_string_equal(tl_hop_protocol(h), "Kerberos");
-    assert_string_equal(tl_hop_outcome(h), "ok");
+    const tl_explained_hop *h = first_hop(&e, &s, "kerberos-constrained-delegation");
+    assert_string_equal(tl_explained_hop_arrives_as_name(h), "CONTOSO\\alice");
+    assert_null(tl_explained_hop_arrives_as_sid(h)); /* a domain account without its domain SID */
+    assert_string_equal(tl_explained_hop_protocol(h), "Kerberos");
+    assert_string_equal(tl_explained_hop_outcome(h), "ok");
     tl_explanation_free(e);
     tl_scenario_free(s);
 }
@@ -188,12 +188,12 @@ static void pool_identity_is_local_name_and_machine_account_remotely(void **stat
     tl_scenario *s;
     tl_explanation *e;
     first_hop(&e, &s, "pepsi-anonymous-pool-identity");
-    const tl_hop *local = tl_explanation_hop_at(e, 0), *remote = tl_explanation_hop_at(e, 1);
-    assert_string_equal(tl_hop_arrives_as_name(local), "IIS APPPOOL\\Pepsi");
-    assert_string_equal(tl_hop_arrives_as_sid(local), tl_explanation_process_sid(e));
-    assert_string_equal(tl_hop_arrives_as_name(remote), "CONTOSO\\WEB01$");
-    assert_non_null(strstr(tl_hop_fix(remote), "grant CONTOSO\\WEB01$"));
-    assert_non_null(strstr(tl_hop_fix(remote), "not IIS APPPOOL\\Pepsi"));
+    const tl_explained_hop *local = tl_explanation_hop_at(e, 0), *remote = tl_explanation_hop_at(e, 1);
+    assert_string_equal(tl_explained_hop_arrives_as_name(local), "IIS APPPOOL\\Pepsi");
+    assert_string_equal(tl_explained_hop_arrives_as_sid(local), tl_explanation_process_sid(e));
+    assert_string_equal(tl_explained_hop_arrives_as_name(remote), "CONTOSO\\WEB01$");
+    assert_non_null(strstr(tl_explained_hop_fix(remote), "grant CONTOSO\\WEB01$"));
+    assert_non_null(strstr(tl_explained_hop_fix(remote), "not IIS APPPOOL\\Pepsi"));
     /* The pool SID is the virtual-account SID of the lower-cased name. */
     tl_sid sid;
     char buf[TL_SID_STRING_MAX];
@@ -334,7 +334,7 @@ static void api_misuse_and_limits(void **state)
     tl_explanation_free(NULL);
     assert_null(tl_explanation_hop_at(NULL, 0));
     assert_int_equal(tl_explanation_hop_count(NULL), 0);
-    assert_null(tl_hop_target(NULL));
+    assert_null(tl_explained_hop_target(NULL));
     assert_null(tl_scenario_name(NULL));
     /* Names compare case-insensitively, as IIS compares them; defaults fill the rest. */
     static const char minimal[] =

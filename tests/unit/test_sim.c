@@ -226,7 +226,7 @@ static const rule_row rows[] = {
     {R_LOCAL_TOKEN, false, "target=cifs/files01", ANON, "anonymous"},
 };
 
-static bool cites(const tl_explanation *e, const tl_hop *h, const char *rule)
+static bool cites(const tl_explanation *e, const tl_explained_hop *h, const char *rule)
 {
     for (size_t i = 0; i < tl_explanation_process_step_count(e); i++)
         if (strcmp(tl_explanation_process_step_rule(e, i), rule) == 0)
@@ -234,8 +234,8 @@ static bool cites(const tl_explanation *e, const tl_hop *h, const char *rule)
     for (size_t i = 0; i < tl_explanation_thread_step_count(e); i++)
         if (strcmp(tl_explanation_thread_step_rule(e, i), rule) == 0)
             return true;
-    for (size_t i = 0; i < tl_hop_step_count(h); i++)
-        if (strcmp(tl_hop_step_rule(h, i), rule) == 0)
+    for (size_t i = 0; i < tl_explained_hop_step_count(h); i++)
+        if (strcmp(tl_explained_hop_step_rule(h, i), rule) == 0)
             return true;
     return false;
 }
@@ -266,9 +266,9 @@ static int run_rows(const char *rule, int *positives, int *negatives)
             continue;
         }
         assert_tl_ok(tl_scenario_explain(&e, s));
-        const tl_hop *h = tl_explanation_hop_at(e, 0);
+        const tl_explained_hop *h = tl_explanation_hop_at(e, 0);
         assert_non_null(h);
-        const char *arr = tl_hop_arrives_as_name(h);
+        const char *arr = tl_explained_hop_arrives_as_name(h);
         if (cites(e, h, row->rule) != row->cited) {
             print_error("row %zu: rule %s %s cited for [%s]\n", r, row->rule,
                         row->cited ? "is not" : "is", row->spec);
@@ -279,14 +279,14 @@ static int run_rows(const char *rule, int *positives, int *negatives)
                         arr ? arr : "-", row->arrives, row->spec);
             bad++;
         }
-        if (row->outcome && strcmp(row->outcome, tl_hop_outcome(h)) != 0) {
+        if (row->outcome && strcmp(row->outcome, tl_explained_hop_outcome(h)) != 0) {
             print_error("row %zu (%s): outcome %s, expected %s [%s]\n", r, row->rule,
-                        tl_hop_outcome(h), row->outcome, row->spec);
+                        tl_explained_hop_outcome(h), row->outcome, row->spec);
             bad++;
         }
-        for (size_t i = 0; i < tl_hop_step_count(h); i++)
-            if (!tl__sim_rule_known(tl_hop_step_rule(h, i))) {
-                print_error("row %zu: step cites unknown rule %s\n", r, tl_hop_step_rule(h, i));
+        for (size_t i = 0; i < tl_explained_hop_step_count(h); i++)
+            if (!tl__sim_rule_known(tl_explained_hop_step_rule(h, i))) {
+                print_error("row %zu: step cites unknown rule %s\n", r, tl_explained_hop_step_rule(h, i));
                 bad++;
             }
         tl_explanation_free(e);
@@ -357,7 +357,7 @@ static void identification_level_cannot_act_as_client(void **state)
         t.level = cases[i].level;
         t.net = TL__NET_NONE;
         t.kdeleg_rule = R_NTLM_NO_DELEG;
-        struct tl_hop h;
+        struct tl_explained_hop h;
         memset(&h, 0, sizeof h);
         assert_tl_ok(tl__sim_eval_hop(&h, &t, true, cases[i].target, "WEB01", "CONTOSO", NULL, 0));
         assert_string_equal(h.outcome, cases[i].outcome);

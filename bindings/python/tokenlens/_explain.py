@@ -111,16 +111,16 @@ class Explanation:
         for i in range(n.tl_explanation_hop_count(raw)):
             h = n.tl_explanation_hop_at(raw, i)
             hops.append(Hop(
-                target=n.tl_hop_target(h),
-                from_=n.tl_hop_from(h),
-                runs_as=Identity(n.tl_hop_runs_as_name(h), n.tl_hop_runs_as_sid(h),
-                                 n.tl_hop_runs_as_level(h)),
-                arrives_as=Identity(n.tl_hop_arrives_as_name(h), n.tl_hop_arrives_as_sid(h)),
-                protocol=n.tl_hop_protocol(h),
-                outcome=n.tl_hop_outcome(h),
-                fix=n.tl_hop_fix(h),
-                steps=tuple(Step(n.tl_hop_step_rule(h, j), n.tl_hop_step_text(h, j))
-                            for j in range(n.tl_hop_step_count(h))),
+                target=n.tl_explained_hop_target(h),
+                from_=n.tl_explained_hop_from(h),
+                runs_as=Identity(n.tl_explained_hop_runs_as_name(h), n.tl_explained_hop_runs_as_sid(h),
+                                 n.tl_explained_hop_runs_as_level(h)),
+                arrives_as=Identity(n.tl_explained_hop_arrives_as_name(h), n.tl_explained_hop_arrives_as_sid(h)),
+                protocol=n.tl_explained_hop_protocol(h),
+                outcome=n.tl_explained_hop_outcome(h),
+                fix=n.tl_explained_hop_fix(h),
+                steps=tuple(Step(n.tl_explained_hop_step_rule(h, j), n.tl_explained_hop_step_text(h, j))
+                            for j in range(n.tl_explained_hop_step_count(h))),
             ))
         self.hops = tuple(hops)
 
