@@ -45,24 +45,9 @@ int main(int argc, char **argv)
         i++;
     }
     tl_hop_server *s;
-    if (tl_hop_server_new(&s, &o) != TL_OK) {
-        probe_print_error("db");
+    int fd;
+    if (probe_serve_one("db", &o, port, port_file, timeout, &s, &fd) != 0)
         return 1;
-    }
-    int lfd = probe_listen(port, port_file, &port);
-    if (lfd < 0) {
-        tl_hop_server_free(s);
-        return 1;
-    }
-    fprintf(stderr, "db: listening on 127.0.0.1:%d\n", port);
-    int fd = probe_accept(lfd, timeout);
-    probe_close(lfd);
-    if (fd < 0 || probe_server_exchange(fd, s) != 0) {
-        if (fd >= 0)
-            probe_close(fd);
-        tl_hop_server_free(s);
-        return 1;
-    }
     const char *who = tl_hop_server_client_name(s);
     uint32_t flags = 0;
     int have_flags = tl_hop_server_ticket_flags(&flags, s) == TL_OK;

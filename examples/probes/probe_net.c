@@ -259,6 +259,35 @@ int probe_recv(int fd, char *type, uint8_t **data, size_t *len)
     return 0;
 }
 
+int probe_serve_one(const char *who, const tl_hop_options *options, int port,
+                    const char *port_file, int timeout_s, tl_hop_server **server, int *fd)
+{
+    *server = NULL;
+    *fd = -1;
+    tl_hop_server *s;
+    if (tl_hop_server_new(&s, options) != TL_OK) {
+        probe_print_error(who);
+        return -1;
+    }
+    int lfd = probe_listen(port, port_file, &port);
+    if (lfd < 0) {
+        tl_hop_server_free(s);
+        return -1;
+    }
+    fprintf(stderr, "%s: listening on 127.0.0.1:%d\n", who, port);
+    int cfd = probe_accept(lfd, timeout_s);
+    probe_close(lfd);
+    if (cfd < 0 || probe_server_exchange(cfd, s) != 0) {
+        if (cfd >= 0)
+            probe_close(cfd);
+        tl_hop_server_free(s);
+        return -1;
+    }
+    *server = s;
+    *fd = cfd;
+    return 0;
+}
+
 void probe_print_error(const char *what)
 {
     const tl_error *e = tl_error_last();

@@ -36,6 +36,14 @@ int probe_recv(int fd, char *type, uint8_t **data, size_t *len);
 int probe_client_exchange(int fd, tl_hop_client *c);
 int probe_server_exchange(int fd, tl_hop_server *s);
 
+/* The server half of a tier: create an acceptor from `options`, listen on 127.0.0.1:port
+ * (see probe_listen), accept one client within timeout_s and authenticate it. On success
+ * *server holds the established context and *fd the client's socket (the caller frees and
+ * closes both); on failure everything is released, the reason is on stderr and -1 returned.
+ * `who` names the tier in messages ("db", "web"). */
+int probe_serve_one(const char *who, const tl_hop_options *options, int port,
+                    const char *port_file, int timeout_s, tl_hop_server **server, int *fd);
+
 /* "what: TL_EAUTH: message (native 0x...)" on stderr. */
 void probe_print_error(const char *what);
 

@@ -72,24 +72,9 @@ int main(int argc, char **argv)
     tl_hop_options acc = in;
     acc.principal = NULL;
     tl_hop_server *s;
-    if (tl_hop_server_new(&s, &acc) != TL_OK) {
-        probe_print_error("web");
+    int cfd;
+    if (probe_serve_one("web", &acc, port, port_file, timeout, &s, &cfd) != 0)
         return 1;
-    }
-    int lfd = probe_listen(port, port_file, &port);
-    if (lfd < 0) {
-        tl_hop_server_free(s);
-        return 1;
-    }
-    fprintf(stderr, "web: listening on 127.0.0.1:%d\n", port);
-    int cfd = probe_accept(lfd, timeout);
-    probe_close(lfd);
-    if (cfd < 0 || probe_server_exchange(cfd, s) != 0) {
-        if (cfd >= 0)
-            probe_close(cfd);
-        tl_hop_server_free(s);
-        return 1;
-    }
 
     const char *who = tl_hop_server_client_name(s);
     bool deleg = tl_hop_server_delegated(s);
