@@ -42,6 +42,18 @@ struct tl_hop_server {
 
 bool tl_hop_available(void) { return true; }
 
+/* Both InitializeSecurityContext and AcceptSecurityContext may ask the caller to finish the
+ * token with CompleteAuthToken (SEC_I_COMPLETE_*); fold that into OK / CONTINUE_NEEDED. */
+static SECURITY_STATUS complete_if_needed(SECURITY_STATUS st, CtxtHandle *ctx, SecBufferDesc *out)
+{
+    if (st != SEC_I_COMPLETE_NEEDED && st != SEC_I_COMPLETE_AND_CONTINUE)
+        return st;
+    SECURITY_STATUS cs = CompleteAuthToken(ctx, out);
+    if (cs != SEC_E_OK)
+        return cs;
+    return st == SEC_I_COMPLETE_NEEDED ? SEC_E_OK : SEC_I_CONTINUE_NEEDED;
+}
+
 static const wchar_t *package_of(tl_hop_mech m)
 {
     switch (m) {
@@ -305,13 +317,7 @@ int tl_hop_client_step(tl_hop_client *c, const uint8_t *in, size_t in_len, uint8
     SECURITY_STATUS st = InitializeSecurityContextW(&c->cred, c->have_ctx ? &c->ctx : NULL, c->target, c->req, 0,
                                                     SECURITY_NATIVE_DREP, in_len ? &ibd : NULL, 0, &c->ctx, &obd,
                                                     &attrs, &expiry);
-    if (st == SEC_I_COMPLETE_NEEDED || st == SEC_I_COMPLETE_AND_CONTINUE) {
-        SECURITY_STATUS cs = CompleteAuthToken(&c->ctx, &obd);
-        if (cs != SEC_E_OK)
-            st = cs;
-        else
-            st = st == SEC_I_COMPLETE_NEEDED ? SEC_E_OK : SEC_I_CONTINUE_NEEDED;
-    }
+    st = complete_if_needed(st, &c->ctx, &obd);
     if (st != SEC_E_OK && st != SEC_I_CONTINUE_NEEDED) {
         tl__free(ob.pvBuffer);
         return sec_fail("client authentication failed", st);
@@ -446,13 +452,7 @@ int tl_hop_server_step(tl_hop_server *s, const uint8_t *in, size_t in_len, uint8
     SECURITY_STATUS st = AcceptSecurityContext(&s->cred, s->have_ctx ? &s->ctx : NULL, &ibd,
                                                ASC_REQ_MUTUAL_AUTH | ASC_REQ_CONNECTION | ASC_REQ_DELEGATE,
                                                SECURITY_NATIVE_DREP, &s->ctx, &obd, &attrs, &expiry);
-    if (st == SEC_I_COMPLETE_NEEDED || st == SEC_I_COMPLETE_AND_CONTINUE) {
-        SECURITY_STATUS cs = CompleteAuthToken(&s->ctx, &obd);
-        if (cs != SEC_E_OK)
-            st = cs;
-        else
-            st = st == SEC_I_COMPLETE_NEEDED ? SEC_E_OK : SEC_I_CONTINUE_NEEDED;
-    }
+    st = complete_if_needed(st, &s->ctx, &obd);
     if (st != SEC_E_OK && st != SEC_I_CONTINUE_NEEDED) {
         tl__free(ob.pvBuffer);
         return sec_fail("server could not accept the client", st);
