@@ -48,6 +48,13 @@ typedef enum tl_error_code {
     TL_ESTATE = -12     /**< operation not valid in the current state */
 } tl_error_code;
 
+/**
+ * Return type of every call that can fail: 0 (TL_OK) or a negative tl_error_code. The
+ * bindings raise on a negative tl_result (a typemap keyed on this type, not on leftover
+ * error state), so every fallible public function is declared with it.
+ */
+typedef int tl_result;
+
 /** Value of tl_error::offset when the error has no input position. */
 #define TL_NO_OFFSET ((size_t)-1)
 
