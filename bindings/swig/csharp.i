@@ -556,6 +556,7 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
 %newobject tl_scenario::Load;
 %newobject tl_scenario::FromJson;
 %newobject tl_scenario::Explain;
+%newobject tl_scenario::ToJson;
 %newobject tl_explanation::ToJson;
 %newobject tl_explanation::ToText;
 %newobject tl_explanation::ToDot;
@@ -568,6 +569,8 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
         tl_scenario *s = NULL; tl_scenario_from_json(&s, text, strlen(text)); return s;
     }
     const char *Name() { return tl_scenario_name($self); }
+    /** The scenario with every default written out (tl_scenario_to_json). */
+    char *ToJson() { char *s = NULL; tl_scenario_to_json(&s, $self); return s; }
     /** Run the model. The explanation does not borrow from the scenario. */
     tl_explanation *Explain() {
         tl_explanation *e = NULL; tl_scenario_explain(&e, $self); return e;
@@ -584,7 +587,7 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
     const char *ProcessSid() { return tl_explanation_process_sid($self); }
     const char *ThreadName() { return tl_explanation_thread_name($self); }
     const char *ThreadSid() { return tl_explanation_thread_sid($self); }
-    const char *ThreadLevel() { return tl_explanation_thread_level($self); }
+    const char *ThreadLevel() { return tl_impersonation_level_name(tl_explanation_thread_level($self)); }
     const char *ThreadLogonPackage() { return tl_explanation_thread_logon_package($self); }
     const char *ThreadLogonType() { return tl_explanation_thread_logon_type($self); }
     size_t ProcessStepCount() { return tl_explanation_process_step_count($self); }
@@ -595,14 +598,16 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
     const char *ThreadStepText(size_t i) { return tl_explanation_thread_step_text($self, i); }
     size_t HopCount() { return tl_explanation_hop_count($self); }
     const char *HopTarget(size_t i) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_target(h) : NULL; }
-    const char *HopFrom(size_t i) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_from(h) : NULL; }
+    const char *HopFrom(size_t i) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explain_from_name(tl_explained_hop_from(h)) : NULL; }
     const char *HopRunsAsName(size_t i) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_runs_as_name(h) : NULL; }
     const char *HopRunsAsSid(size_t i) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_runs_as_sid(h) : NULL; }
-    const char *HopRunsAsLevel(size_t i) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_runs_as_level(h) : NULL; }
+    const char *HopRunsAsLevel(size_t i) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_impersonation_level_name(tl_explained_hop_runs_as_level(h)) : NULL; }
     const char *HopArrivesAsName(size_t i) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_arrives_as_name(h) : NULL; }
     const char *HopArrivesAsSid(size_t i) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_arrives_as_sid(h) : NULL; }
-    const char *HopProtocol(size_t i) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_protocol(h) : NULL; }
-    const char *HopOutcome(size_t i) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_outcome(h) : NULL; }
+    const char *HopProtocol(size_t i) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explain_protocol_name(tl_explained_hop_protocol(h)) : NULL; }
+    const char *HopOutcome(size_t i) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explain_outcome_name(tl_explained_hop_outcome(h)) : NULL; }
+    bool HopUnsettled(size_t i) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_unsettled(h) : false; }
+    bool HopStepUnsettled(size_t i, size_t step) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_step_unsettled(h, step) : false; }
     const char *HopFix(size_t i) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_fix(h) : NULL; }
     size_t HopStepCount(size_t i) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_step_count(h) : 0; }
     const char *HopStepRule(size_t i, size_t step) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_step_rule(h, step) : NULL; }

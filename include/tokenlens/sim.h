@@ -20,6 +20,7 @@
 #define TOKENLENS_SIM_H
 
 #include "tokenlens/common.h"
+#include "tokenlens/token.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -31,6 +32,35 @@ typedef struct tl_scenario tl_scenario;
 typedef struct tl_explanation tl_explanation;
 /** One hop of an explanation: a view borrowed from its explanation. */
 typedef struct tl_explained_hop tl_explained_hop;
+
+/** What happens at a hop: the JSON words are tl_explain_outcome_name()'s. */
+typedef enum tl_explain_outcome {
+    TL_EXPLAIN_OUTCOME_OK = 0,        /**< "ok": the intended identity arrives (or local access works) */
+    TL_EXPLAIN_OUTCOME_ANONYMOUS = 1, /**< "anonymous": NT AUTHORITY\ANONYMOUS LOGON arrives */
+    TL_EXPLAIN_OUTCOME_DENIED = 2     /**< "denied": the call fails or never happens */
+} tl_explain_outcome;
+
+/** The protocol a hop authenticates with; TL_EXPLAIN_PROTOCOL_NONE is JSON null. */
+typedef enum tl_explain_protocol {
+    TL_EXPLAIN_PROTOCOL_NONE = 0, /**< local access, or a call that never happens */
+    TL_EXPLAIN_PROTOCOL_KERBEROS = 1,
+    TL_EXPLAIN_PROTOCOL_NTLM = 2
+} tl_explain_protocol;
+
+/** Where a hop's code runs (scenario `hops[].from`). */
+typedef enum tl_explain_from {
+    TL_EXPLAIN_FROM_REQUEST_THREAD = 0, /**< "request_thread" */
+    TL_EXPLAIN_FROM_THREAD_POOL = 1,    /**< "thread_pool": a continuation without the impersonation */
+    TL_EXPLAIN_FROM_AFTER_REVERT = 2,   /**< "after_revert": after RevertToSelf */
+    TL_EXPLAIN_FROM_NEW_CREDENTIALS = 3 /**< "new_credentials": LogonUser NEW_CREDENTIALS */
+} tl_explain_from;
+
+/** "ok" | "anonymous" | "denied"; NULL for other values. Static. */
+TL_EXTERN const char *tl_explain_outcome_name(tl_explain_outcome outcome);
+/** "Kerberos" | "NTLM"; NULL for TL_EXPLAIN_PROTOCOL_NONE and other values. Static. */
+TL_EXTERN const char *tl_explain_protocol_name(tl_explain_protocol protocol);
+/** "request_thread" | "thread_pool" | "after_revert" | "new_credentials"; NULL for others. */
+TL_EXTERN const char *tl_explain_from_name(tl_explain_from from);
 
 /** Largest scenario file tl_scenario_load() reads (bytes). */
 #define TL_SCENARIO_MAX_BYTES (1024 * 1024)
@@ -53,6 +83,13 @@ TL_EXTERN void tl_scenario_free(tl_scenario *s);
 
 /** The scenario's "name" (borrowed), or NULL when it has none. */
 TL_EXTERN const char *tl_scenario_name(const tl_scenario *s);
+
+/**
+ * The scenario as loaded, every optional field written out with the value the engine uses
+ * (defaults filled in, enum words in their canonical spelling): a format v1 document that
+ * loads back to the same scenario. Ownership: *out is freed with tl_free().
+ */
+TL_EXTERN tl_result tl_scenario_to_json(char **out, const tl_scenario *s);
 
 /**
  * Run the model over a scenario. Fails only on allocation failure (TL_ENOMEM) or NULL
@@ -87,9 +124,9 @@ TL_EXTERN const char *tl_explanation_process_sid(const tl_explanation *e);
 /** The request thread's effective identity (the process identity when not impersonating). */
 TL_EXTERN const char *tl_explanation_thread_name(const tl_explanation *e);
 TL_EXTERN const char *tl_explanation_thread_sid(const tl_explanation *e);
-/** "Anonymous" | "Identification" | "Impersonation" | "Delegation", or NULL when the thread is
- *  not impersonating. */
-TL_EXTERN const char *tl_explanation_thread_level(const tl_explanation *e);
+/** The thread's impersonation level, TL_IMPERSONATION_NONE when it is not impersonating.
+ *  tl_impersonation_level_name() gives the JSON word ("Impersonation", ...; NULL for NONE). */
+TL_EXTERN tl_impersonation_level tl_explanation_thread_level(const tl_explanation *e);
 /** Authentication package of the thread's logon session ("Kerberos", "NTLM", "Negotiate"), or
  *  NULL when no source settles it. */
 TL_EXTERN const char *tl_explanation_thread_logon_package(const tl_explanation *e);
@@ -113,26 +150,32 @@ TL_EXTERN const tl_explained_hop *tl_explanation_hop_at(const tl_explanation *e,
 
 /** "MSSQLSvc/db01.contoso.com:1433" or "local". */
 TL_EXTERN const char *tl_explained_hop_target(const tl_explained_hop *h);
-/** "request_thread" | "thread_pool" | "after_revert". */
-TL_EXTERN const char *tl_explained_hop_from(const tl_explained_hop *h);
-/** The identity the code runs as when it makes this call (name, SID or NULL, level or NULL). */
+/** Where the call runs (tl_explain_from_name() gives the JSON word). */
+TL_EXTERN tl_explain_from tl_explained_hop_from(const tl_explained_hop *h);
+/** The identity the code runs as when it makes this call (name, SID or NULL, level:
+ *  TL_IMPERSONATION_NONE when the code is not impersonating). */
 TL_EXTERN const char *tl_explained_hop_runs_as_name(const tl_explained_hop *h);
 TL_EXTERN const char *tl_explained_hop_runs_as_sid(const tl_explained_hop *h);
-TL_EXTERN const char *tl_explained_hop_runs_as_level(const tl_explained_hop *h);
+TL_EXTERN tl_impersonation_level tl_explained_hop_runs_as_level(const tl_explained_hop *h);
 /** The identity the target sees. Name is NULL only when the call never happens ("denied"
  *  before any connection, e.g. the request itself was refused). */
 TL_EXTERN const char *tl_explained_hop_arrives_as_name(const tl_explained_hop *h);
 TL_EXTERN const char *tl_explained_hop_arrives_as_sid(const tl_explained_hop *h);
-/** "Kerberos" | "NTLM", or NULL for a local access or a call that never happens. */
-TL_EXTERN const char *tl_explained_hop_protocol(const tl_explained_hop *h);
-/** "ok" | "anonymous" | "denied". */
-TL_EXTERN const char *tl_explained_hop_outcome(const tl_explained_hop *h);
+/** Kerberos or NTLM, or TL_EXPLAIN_PROTOCOL_NONE for a local access or a call that never
+ *  happens (tl_explain_protocol_name() gives the JSON word or NULL). */
+TL_EXTERN tl_explain_protocol tl_explained_hop_protocol(const tl_explained_hop *h);
+/** What happens (tl_explain_outcome_name() gives the JSON word). NULL `h`: DENIED. */
+TL_EXTERN tl_explain_outcome tl_explained_hop_outcome(const tl_explained_hop *h);
+/** True when a step of this hop cites a rule no source settles (see tl_sim_rule_unsettled). */
+TL_EXTERN bool tl_explained_hop_unsettled(const tl_explained_hop *h);
 /** The usual fix in one sentence, or NULL when nothing needs fixing. */
 TL_EXTERN const char *tl_explained_hop_fix(const tl_explained_hop *h);
 /** Steps (in order) that explain this hop; the last one decides what arrives. */
 TL_EXTERN size_t tl_explained_hop_step_count(const tl_explained_hop *h);
 TL_EXTERN const char *tl_explained_hop_step_rule(const tl_explained_hop *h, size_t i);
 TL_EXTERN const char *tl_explained_hop_step_text(const tl_explained_hop *h, size_t i);
+/** True when the i-th step's rule is unsettled. */
+TL_EXTERN bool tl_explained_hop_step_unsettled(const tl_explained_hop *h, size_t i);
 
 /* ---- the rule catalogue ------------------------------------------------------------------- */
 

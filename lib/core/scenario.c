@@ -6,6 +6,7 @@
  */
 #include "sim_internal.h"
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct ld {
@@ -156,7 +157,7 @@ static int check_name(const char *s, const char *path)
 
 static int load_machine(tl_scenario *s, const json_t *root)
 {
-    static const char *const keys[] = {"name", "domain", NULL};
+    static const char *const keys[] = {"name", "domain", "local_system_use_machine_id", NULL};
     json_t *m;
     int rc = get_object(&m, root, "$", "machine", true);
     if (rc || (rc = only_keys(m, "$.machine", keys)))
@@ -171,6 +172,9 @@ static int load_machine(tl_scenario *s, const json_t *root)
         return rc;
     if (s->domain && strchr(s->domain, '\\'))
         return perr("$.machine.domain", "a domain name has no '\\'");
+    if ((rc = get_bool(&s->local_system_use_machine_id, m, "$.machine",
+                       "local_system_use_machine_id", true)))
+        return rc;
     return check_name(s->domain, "$.machine.domain");
 }
 
@@ -245,13 +249,21 @@ static int load_providers(tl_scenario *s, const json_t *w)
     return TL_OK;
 }
 
+/* Shared value lists (names in enum order). */
+static const char *const logon_methods[] = {"ClearText", "Interactive", "Batch", "Network", NULL};
+#define LOGON_METHODS "ClearText, Interactive, Batch or Network"
+static const char *const spn_states[] = {"registered", "missing", "duplicate", NULL};
+#define SPN_STATES "registered, missing or duplicate"
+
 static int load_site(tl_scenario *s, const json_t *root)
 {
-    static const char *const keys[] = {"name", "anonymous", "windows", "impersonate", NULL};
-    static const char *const akeys[] = {"enabled", "user", NULL};
+    static const char *const keys[] = {"name", "anonymous", "windows", "basic", "impersonate", NULL};
+    static const char *const akeys[] = {"enabled", "user", "logon_method", NULL};
     static const char *const wkeys[] = {"enabled", "providers", "use_app_pool_credentials",
-                                        "kernel_mode", NULL};
-    json_t *site, *a, *w;
+                                        "kernel_mode", "spn", NULL};
+    static const char *const bkeys[] = {"enabled", "logon_method", NULL};
+    json_t *site, *a, *w, *b;
+    int v = 0;
     int rc = get_object(&site, root, "$", "site", true);
     if (rc || (rc = only_keys(site, "$.site", keys)))
         return rc;
@@ -265,8 +277,21 @@ static int load_site(tl_scenario *s, const json_t *root)
         if ((rc = only_keys(a, "$.site.anonymous", akeys)) ||
             (rc = get_bool(&s->anon_enabled, a, "$.site.anonymous", "enabled", true)) ||
             (rc = get_string(&s->anon_user, a, "$.site.anonymous", "user", false, false, true)) ||
-            (rc = check_name(s->anon_user, "$.site.anonymous.user")))
+            (rc = check_name(s->anon_user, "$.site.anonymous.user")) ||
+            (rc = get_enum(&v, a, "$.site.anonymous", "logon_method", false, 0, logon_methods,
+                           LOGON_METHODS)))
             return rc;
+        s->anon_logon = (tl__logon_method)v;
+    }
+    if ((rc = get_object(&b, site, "$.site", "basic", false)))
+        return rc;
+    if (b) {
+        if ((rc = only_keys(b, "$.site.basic", bkeys)) ||
+            (rc = get_bool(&s->basic_enabled, b, "$.site.basic", "enabled", false)) ||
+            (rc = get_enum(&v, b, "$.site.basic", "logon_method", false, 0, logon_methods,
+                           LOGON_METHODS)))
+            return rc;
+        s->basic_logon = (tl__logon_method)v;
     }
     if (!s->anon_user && !(s->anon_user = tl__strdup("IUSR")))
         return tl__oom();
@@ -280,8 +305,10 @@ static int load_site(tl_scenario *s, const json_t *root)
             (rc = load_providers(s, w)) ||
             (rc = get_bool(&s->use_app_pool_credentials, w, "$.site.windows",
                            "use_app_pool_credentials", false)) ||
-            (rc = get_bool(&s->kernel_mode, w, "$.site.windows", "kernel_mode", true)))
+            (rc = get_bool(&s->kernel_mode, w, "$.site.windows", "kernel_mode", true)) ||
+            (rc = get_enum(&v, w, "$.site.windows", "spn", false, 0, spn_states, SPN_STATES)))
             return rc;
+        s->site_spn = (tl__spn_state)v;
     }
     return get_bool(&s->impersonate, site, "$.site", "impersonate", false);
 }
@@ -333,12 +360,96 @@ static int load_delegation(tl_scenario *s, const json_t *root)
     return TL_OK;
 }
 
+static int load_client(tl_scenario *s, const json_t *r)
+{
+    static const char *const keys[] = {"kind", "delegation_allowed", "credential_guard", NULL};
+    static const char *const kinds[] = {"ie", "edge", "chrome", "firefox", "app", NULL};
+    json_t *c;
+    int kind = 0, rc = get_object(&c, r, "$.request", "client", false);
+    if (rc || !c)
+        return rc;
+    if ((rc = only_keys(c, "$.request.client", keys)) ||
+        (rc = get_enum(&kind, c, "$.request.client", "kind", true, 0, kinds,
+                       "ie, edge, chrome, firefox or app")))
+        return rc;
+    s->has_client = true;
+    s->client_kind = (tl__client_kind)kind;
+    /* A browser delegates only where its policy says so; an application asks for delegation
+     * (ISC_REQ_DELEGATE) and gets it whenever the ticket is OK-AS-DELEGATE. */
+    if ((rc = get_bool(&s->client_delegation_allowed, c, "$.request.client", "delegation_allowed",
+                       s->client_kind == TL__CLIENT_APP)))
+        return rc;
+    return get_bool(&s->client_credential_guard, c, "$.request.client", "credential_guard", false);
+}
+
+static int load_app(tl_scenario *s, const json_t *root)
+{
+    static const char *const keys[] = {"framework", "hosting_model", "run_impersonated", NULL};
+    static const char *const fws[] = {"aspnet", "aspnetcore", NULL};
+    static const char *const models[] = {"inprocess", "outofprocess", NULL};
+    json_t *a;
+    int v = 0, rc = get_object(&a, root, "$", "app", false);
+    if (rc || !a)
+        return rc;
+    if ((rc = only_keys(a, "$.app", keys)) ||
+        (rc = get_enum(&v, a, "$.app", "framework", false, 0, fws, "aspnet or aspnetcore")))
+        return rc;
+    s->framework = (tl__framework)v;
+    if (s->framework != TL__FW_ASPNETCORE && json_object_get(a, "hosting_model"))
+        return perr("$.app.hosting_model", "only meaningful with framework aspnetcore");
+    if ((rc = get_enum(&v, a, "$.app", "hosting_model", false, 0, models,
+                       "inprocess or outofprocess")))
+        return rc;
+    s->hosting = (tl__hosting)v;
+    return get_bool(&s->run_impersonated, a, "$.app", "run_impersonated", false);
+}
+
+/* An account name list such as hops[].allowed_to_act. */
+static int get_accounts(char ***out, size_t *count, const json_t *parent, const char *path,
+                        const char *key)
+{
+    char p[300];
+    json_t *a = json_object_get(parent, key);
+    join(p, sizeof p, path, key);
+    if (!a)
+        return TL_OK;
+    if (!json_is_array(a))
+        return tl__error_path(TL_EPARSE, p, "expected an array, got %s", type_name(a));
+    size_t n = json_array_size(a);
+    if (n > TL__SCENARIO_MAX_SPNS)
+        return tl__error_path(TL_ELIMIT, p, "more than %d accounts", TL__SCENARIO_MAX_SPNS);
+    if (n && !(*out = tl__calloc(n, sizeof **out)))
+        return tl__oom();
+    for (size_t i = 0; i < n; i++) {
+        char ip[320];
+        json_t *v = json_array_get(a, i);
+        snprintf(ip, sizeof ip, "%s[%zu]", p, i);
+        if (!json_is_string(v))
+            return tl__error_path(TL_EPARSE, ip, "expected a string, got %s", type_name(v));
+        size_t len = json_string_length(v);
+        const char *name = json_string_value(v);
+        if (len == 0 || strlen(name) != len)
+            return perr(ip, "expected an account name such as CONTOSO\\WEB01$");
+        if (len > TL__SCENARIO_MAX_STRING)
+            return tl__error_path(TL_ELIMIT, ip, "string longer than %d bytes",
+                                  TL__SCENARIO_MAX_STRING);
+        if (has_ctl(name))
+            return perr(ip, "control characters are not allowed");
+        if (!((*out)[i] = tl__strndup(name, len)))
+            return tl__oom();
+        *count = i + 1;
+    }
+    return TL_OK;
+}
+
 static int load_request(tl_scenario *s, const json_t *root)
 {
-    static const char *const keys[] = {"user", "protocol", "sensitive", NULL};
-    static const char *const protos[] = {"ntlm", "kerberos", NULL};
+    static const char *const keys[] = {"user",   "protocol", "sensitive", "protected_users",
+                                       "forest", "client",   NULL};
+    static const char *const protos[] = {"ntlm", "kerberos", "basic", NULL};
+    static const char *const forests[] = {"same", "other", NULL};
     json_t *r;
-    int proto = 0, rc = get_object(&r, root, "$", "request", true);
+    int proto = 0, v = 0, rc = get_object(&r, root, "$", "request", true);
     if (rc || (rc = only_keys(r, "$.request", keys)))
         return rc;
     if ((rc = get_string(&s->req_user, r, "$.request", "user", true, true, false)) ||
@@ -346,21 +457,33 @@ static int load_request(tl_scenario *s, const json_t *root)
         return rc;
     json_t *pv = json_object_get(r, "protocol");
     if (!s->req_user) {
-        /* An anonymous request carries no credentials, so no protocol (absent or null). */
-        if (pv && !json_is_null(pv))
-            return perr("$.request.protocol", "an anonymous request (user null) has no protocol");
+        /* An anonymous request carries no credentials: a protocol it names (0.2 contract) is
+         * still checked, then ignored, and the explanation says so. */
+        if (pv && !json_is_null(pv)) {
+            if ((rc = get_enum(&proto, r, "$.request", "protocol", false, 0, protos,
+                               "ntlm, kerberos or basic")))
+                return rc;
+            s->req_proto_given = true;
+        }
     } else if ((rc = get_enum(&proto, r, "$.request", "protocol", true, 0, protos,
-                              "ntlm or kerberos"))) {
+                              "ntlm, kerberos or basic"))) {
         return rc;
     }
     s->req_proto = (tl__proto)proto;
-    return get_bool(&s->req_sensitive, r, "$.request", "sensitive", false);
+    if ((rc = get_bool(&s->req_sensitive, r, "$.request", "sensitive", false)) ||
+        (rc = get_bool(&s->req_protected_users, r, "$.request", "protected_users", false)) ||
+        (rc = get_enum(&v, r, "$.request", "forest", false, 0, forests, "same or other")))
+        return rc;
+    s->req_forest_other = v == 1;
+    return load_client(s, r);
 }
 
 static int load_hops(tl_scenario *s, const json_t *root)
 {
-    static const char *const keys[] = {"target", "from", NULL};
-    static const char *const froms[] = {"request_thread", "thread_pool", "after_revert", NULL};
+    static const char *const keys[] = {"target", "from",           "spn",         "allowed_to_act",
+                                       "domain", "credentials", NULL};
+    static const char *const froms[] = {"request_thread", "thread_pool", "after_revert",
+                                        "new_credentials", NULL};
     json_t *a = json_object_get(root, "hops");
     if (!a)
         return perr("$.hops", "missing required key '%s'", "hops");
@@ -382,19 +505,46 @@ static int load_hops(tl_scenario *s, const json_t *root)
         if ((rc = only_keys(h, p, keys)) ||
             (rc = get_string(&s->hops[i].target, h, p, "target", true, false, false)) ||
             (rc = get_enum(&from, h, p, "from", false, 0, froms,
-                           "request_thread, thread_pool or after_revert")))
+                           "request_thread, thread_pool, after_revert or new_credentials")))
             return rc;
-        s->hops[i].from = (tl__from)from;
-        const char *t = s->hops[i].target;
+        tl__scn_hop *sh = &s->hops[i];
+        sh->from = (tl__from)from;
+        const char *t = sh->target;
         char tp[80];
         snprintf(tp, sizeof tp, "%s.target", p);
         if (has_ctl(t))
             return perr(tp, "control characters are not allowed");
-        if (tl__strcasecmp(t, "local") != 0) {
+        bool local = tl__strcasecmp(t, "local") == 0;
+        if (!local) {
             const char *slash = strchr(t, '/');
-            if (!slash || slash == t || slash[1] == '\0')
+            if (!slash || slash == t || slash[1] == '\0' || slash[1] == '/' || slash[1] == ':')
                 return perr(tp, "expected an SPN (service/host[:port]) or \"local\"");
         }
+        int spn = 0;
+        if ((rc = get_enum(&spn, h, p, "spn", false, 0, spn_states, SPN_STATES)) ||
+            (rc = get_accounts(&sh->allowed_to_act, &sh->allowed_to_act_count, h, p,
+                               "allowed_to_act")) ||
+            (rc = get_string(&sh->domain, h, p, "domain", false, false, false)) ||
+            (rc = get_string(&sh->credentials, h, p, "credentials", false, false, false)))
+            return rc;
+        sh->spn = (tl__spn_state)spn;
+        char kp[96];
+        static const char *const spn_only[] = {"spn", "allowed_to_act", "domain"};
+        for (size_t k = 0; local && k < 3; k++)
+            if (json_object_get(h, spn_only[k])) {
+                snprintf(kp, sizeof kp, "%s.%s", p, spn_only[k]);
+                return perr(kp, "only meaningful for an SPN target, not \"local\"");
+            }
+        snprintf(kp, sizeof kp, "%s.domain", p);
+        if (sh->domain && (strchr(sh->domain, '\\') || has_ctl(sh->domain)))
+            return perr(kp, "a domain name has no '\\' or control characters");
+        snprintf(kp, sizeof kp, "%s.credentials", p);
+        if (sh->from == TL__FROM_NEW_CREDENTIALS && !sh->credentials)
+            return perr(kp, "missing required key 'credentials' (from is new_credentials)");
+        if (sh->from != TL__FROM_NEW_CREDENTIALS && sh->credentials)
+            return perr(kp, "only allowed when from is new_credentials");
+        if ((rc = check_name(sh->credentials, kp)))
+            return rc;
     }
     return TL_OK;
 }
@@ -414,8 +564,15 @@ void tl_scenario_free(tl_scenario *s)
         tl__free(s->deleg_to[i]);
     tl__free(s->deleg_to);
     tl__free(s->req_user);
-    for (size_t i = 0; i < s->hop_count; i++)
-        tl__free(s->hops[i].target);
+    for (size_t i = 0; i < s->hop_count; i++) {
+        tl__scn_hop *h = &s->hops[i];
+        tl__free(h->target);
+        for (size_t k = 0; k < h->allowed_to_act_count; k++)
+            tl__free(h->allowed_to_act[k]);
+        tl__free(h->allowed_to_act);
+        tl__free(h->domain);
+        tl__free(h->credentials);
+    }
     tl__free(s->hops);
     tl__free(s);
 }
@@ -424,7 +581,7 @@ static int load_root(tl_scenario *s, const json_t *root)
 {
     static const char *const keys[] = {
         "tokenlens_scenario", "name",    "description", "machine", "app_pool", "site",
-        "delegation",         "request", "hops",        NULL};
+        "app",                "delegation", "request", "hops",     NULL};
     int rc;
     if (!json_is_object(root))
         return tl__error_path(TL_EPARSE, "$", "expected an object, got %s", type_name(root));
@@ -442,7 +599,7 @@ static int load_root(tl_scenario *s, const json_t *root)
         return rc;
     tl__free(desc); /* documentation only */
     if ((rc = load_machine(s, root)) || (rc = load_pool(s, root)) || (rc = load_site(s, root)) ||
-        (rc = load_delegation(s, root)) || (rc = load_request(s, root)) ||
+        (rc = load_app(s, root)) || (rc = load_delegation(s, root)) || (rc = load_request(s, root)) ||
         (rc = load_hops(s, root)))
         return rc;
     return TL_OK;
@@ -502,4 +659,143 @@ int tl_scenario_load(tl_scenario **out, const char *path)
 const char *tl_scenario_name(const tl_scenario *s)
 {
     return s ? s->name : NULL;
+}
+
+/* ---- writing a loaded scenario back (every default spelled out) ------------------------- */
+
+static void jset(json_t *o, const char *k, json_t *v, int *bad)
+{
+    if (!o || !v || json_object_set_new(o, k, v) != 0)
+        *bad = 1;
+}
+
+static json_t *jstr_or_null(const char *v)
+{
+    return v ? json_string(v) : json_null();
+}
+
+static json_t *jstrings(char *const *v, size_t n, int *bad)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n; i++)
+        if (json_array_append_new(a, json_string(v[i])) != 0)
+            *bad = 1;
+    if (!a)
+        *bad = 1;
+    return a;
+}
+
+tl_result tl_scenario_to_json(char **out, const tl_scenario *s)
+{
+    static const char *const pools[] = {"ApplicationPoolIdentity", "NetworkService",
+                                        "LocalService", "LocalSystem", "SpecificUser"};
+    static const char *const modes[] = {"none", "unconstrained", "constrained",
+                                        "constrained_any_protocol"};
+    static const char *const protos[] = {"ntlm", "kerberos", "basic"};
+    static const char *const kinds[] = {"ie", "edge", "chrome", "firefox", "app"};
+    if (!out)
+        return tl__error(TL_EINVAL, "tl_scenario_to_json: out is NULL");
+    *out = NULL;
+    if (!s)
+        return tl__error(TL_EINVAL, "tl_scenario_to_json: scenario is NULL");
+    int bad = 0;
+    json_t *root = json_object();
+    jset(root, "tokenlens_scenario", json_integer(1), &bad);
+    jset(root, "name", jstr_or_null(s->name), &bad);
+    json_t *m = json_object();
+    jset(m, "name", json_string(s->machine), &bad);
+    jset(m, "domain", jstr_or_null(s->domain), &bad);
+    jset(m, "local_system_use_machine_id", json_boolean(s->local_system_use_machine_id), &bad);
+    jset(root, "machine", m, &bad);
+    json_t *p = json_object();
+    jset(p, "name", json_string(s->pool), &bad);
+    jset(p, "identity", json_string(pools[s->pool_identity]), &bad);
+    if (s->pool_user)
+        jset(p, "user", json_string(s->pool_user), &bad);
+    jset(root, "app_pool", p, &bad);
+    json_t *site = json_object(), *an = json_object(), *w = json_object(), *b = json_object();
+    jset(site, "name", jstr_or_null(s->site), &bad);
+    jset(an, "enabled", json_boolean(s->anon_enabled), &bad);
+    jset(an, "user", json_string(s->anon_user), &bad);
+    jset(an, "logon_method", json_string(logon_methods[s->anon_logon]), &bad);
+    jset(site, "anonymous", an, &bad);
+    jset(w, "enabled", json_boolean(s->win_enabled), &bad);
+    json_t *prov = json_array();
+    if (!prov)
+        bad = 1;
+    if (s->providers & TL__PROV_NEGOTIATE_KERBEROS)
+        json_array_append_new(prov, json_string("Negotiate:Kerberos"));
+    if (s->providers & TL__PROV_NEGOTIATE)
+        json_array_append_new(prov, json_string("Negotiate"));
+    if (s->providers & TL__PROV_NTLM)
+        json_array_append_new(prov, json_string("NTLM"));
+    jset(w, "providers", prov, &bad);
+    jset(w, "use_app_pool_credentials", json_boolean(s->use_app_pool_credentials), &bad);
+    jset(w, "kernel_mode", json_boolean(s->kernel_mode), &bad);
+    jset(w, "spn", json_string(spn_states[s->site_spn]), &bad);
+    jset(site, "windows", w, &bad);
+    jset(b, "enabled", json_boolean(s->basic_enabled), &bad);
+    jset(b, "logon_method", json_string(logon_methods[s->basic_logon]), &bad);
+    jset(site, "basic", b, &bad);
+    jset(site, "impersonate", json_boolean(s->impersonate), &bad);
+    jset(root, "site", site, &bad);
+    json_t *app = json_object();
+    jset(app, "framework", json_string(s->framework == TL__FW_ASPNETCORE ? "aspnetcore" : "aspnet"),
+         &bad);
+    if (s->framework == TL__FW_ASPNETCORE)
+        jset(app, "hosting_model",
+             json_string(s->hosting == TL__HOST_OUTOFPROCESS ? "outofprocess" : "inprocess"), &bad);
+    jset(app, "run_impersonated", json_boolean(s->run_impersonated), &bad);
+    jset(root, "app", app, &bad);
+    json_t *d = json_object();
+    jset(d, "mode", json_string(modes[s->deleg]), &bad);
+    jset(d, "to", jstrings(s->deleg_to, s->deleg_to_count, &bad), &bad);
+    jset(root, "delegation", d, &bad);
+    json_t *r = json_object();
+    jset(r, "user", jstr_or_null(s->req_user), &bad);
+    jset(r, "protocol",
+         s->req_user || s->req_proto_given ? json_string(protos[s->req_proto]) : json_null(), &bad);
+    jset(r, "sensitive", json_boolean(s->req_sensitive), &bad);
+    jset(r, "protected_users", json_boolean(s->req_protected_users), &bad);
+    jset(r, "forest", json_string(s->req_forest_other ? "other" : "same"), &bad);
+    if (s->has_client) {
+        json_t *c = json_object();
+        jset(c, "kind", json_string(kinds[s->client_kind]), &bad);
+        jset(c, "delegation_allowed", json_boolean(s->client_delegation_allowed), &bad);
+        jset(c, "credential_guard", json_boolean(s->client_credential_guard), &bad);
+        jset(r, "client", c, &bad);
+    }
+    jset(root, "request", r, &bad);
+    json_t *hops = json_array();
+    if (!hops)
+        bad = 1;
+    for (size_t i = 0; hops && i < s->hop_count; i++) {
+        const tl__scn_hop *h = &s->hops[i];
+        json_t *o = json_object();
+        bool local = tl__strcasecmp(h->target, "local") == 0;
+        jset(o, "target", json_string(h->target), &bad);
+        jset(o, "from", json_string(tl_explain_from_name((tl_explain_from)h->from)), &bad);
+        if (!local) {
+            jset(o, "spn", json_string(spn_states[h->spn]), &bad);
+            jset(o, "allowed_to_act",
+                 jstrings(h->allowed_to_act, h->allowed_to_act_count, &bad), &bad);
+            if (h->domain)
+                jset(o, "domain", json_string(h->domain), &bad);
+        }
+        if (h->credentials)
+            jset(o, "credentials", json_string(h->credentials), &bad);
+        if (!o || json_array_append_new(hops, o) != 0)
+            bad = 1;
+    }
+    jset(root, "hops", hops, &bad);
+    char *text = bad ? NULL : json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+    json_decref(root);
+    if (!text)
+        return tl__oom();
+    *out = tl__strdup(text);
+    free(text);
+    if (!*out)
+        return tl__oom();
+    tl_error_clear();
+    return TL_OK;
 }

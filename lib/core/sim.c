@@ -7,13 +7,6 @@
 #include "sim_internal.h"
 #include <string.h>
 
-static const char *const level_names[] = {"Anonymous", "Identification", "Impersonation",
-                                          "Delegation"};
-
-static const char *level_name(int level)
-{
-    return level >= 0 && level <= 3 ? level_names[level] : NULL;
-}
 
 /* ---- steps ------------------------------------------------------------------------------ */
 
@@ -187,17 +180,19 @@ int tl__sim_process_token(tl__token *t, tl__steps *steps, const tl_scenario *s)
          * found names its package reliably, so both stay unknown. */
         t->package = NULL;
         t->logon_type = NULL;
+        t->localsystem = true;
         t->net = TL__NET_MACHINE;
         t->net_rule = R_NET_LOCALSYSTEM;
         t->net_text = "LocalSystem presents the computer's credentials to remote servers";
         break;
     case TL__POOL_SPECIFICUSER:
         rc = id_set(&t->user, s->pool_user, NULL);
-        t->logon_type = "Batch";
+        /* WAS logs the account on with its password; no source names the logon type. */
+        t->logon_type = NULL;
         t->net = TL__NET_OWN;
         t->net_rule = R_NET_OWN;
-        t->net_text = "the pool account was logged on with its password, so its logon session "
-                      "holds its own credentials";
+        t->net_text = "a pool running as a domain account reaches other machines as that "
+                      "account";
         if (rc)
             return rc;
         tl__steps_add(steps, R_PROC_SPECIFIC,
@@ -221,8 +216,8 @@ static int arrive_anonymous(struct tl_explained_hop *h, const char *target)
     int rc = tl_sid_from_string(&anon, "S-1-5-7");
     if (rc || (rc = id_set(&h->arrives_as, "NT AUTHORITY\\ANONYMOUS LOGON", &anon)))
         return rc;
-    h->protocol = "NTLM";
-    h->outcome = "anonymous";
+    h->protocol = TL_EXPLAIN_PROTOCOL_NTLM;
+    h->outcome = TL_EXPLAIN_OUTCOME_ANONYMOUS;
     tl__steps_add(&h->steps, R_NET_ANON_LOGON,
                   "With no credentials to present, the connection to %s authenticates "
                   "anonymously: it arrives as NT AUTHORITY\\ANONYMOUS LOGON (S-1-5-7).",
@@ -230,32 +225,159 @@ static int arrive_anonymous(struct tl_explained_hop *h, const char *target)
     return TL_OK;
 }
 
-int tl__sim_eval_hop(struct tl_explained_hop *h, const tl__token *t, bool impersonating, const char *target,
-                     const char *machine, const char *domain, char *const *deleg_to,
-                     size_t deleg_to_count)
+static bool is_ipv4(const char *h, size_t n)
+{
+    int parts = 0, digits = 0, val = 0;
+    for (size_t i = 0; i <= n; i++) {
+        char ch = i < n ? h[i] : '.';
+        if (ch >= '0' && ch <= '9') {
+            val = val * 10 + (ch - '0');
+            if (++digits > 3 || val > 255)
+                return false;
+        } else if (ch == '.') {
+            if (!digits)
+                return false;
+            parts++;
+            digits = val = 0;
+        } else {
+            return false;
+        }
+    }
+    return parts == 4;
+}
+
+tl__host_kind tl__sim_host_kind(const char *target, const char *machine)
+{
+    const char *slash = target ? strchr(target, '/') : NULL;
+    if (!slash)
+        return TL__HOST_NAME;
+    const char *h = slash + 1;
+    if (*h == '[') { /* [IPv6]:port */
+        const char *close = strchr(h, ']');
+        size_t n = close ? (size_t)(close - h - 1) : strlen(h + 1);
+        return n == 3 && strncmp(h + 1, "::1", 3) == 0 ? TL__HOST_THIS_MACHINE : TL__HOST_IP;
+    }
+    size_t end = strcspn(h, "/"), colons = 0;
+    for (size_t i = 0; i < end; i++)
+        colons += h[i] == ':';
+    if (colons >= 2) /* a bare IPv6 address */
+        return strncmp(h, "::1", end) == 0 && end == 3 ? TL__HOST_THIS_MACHINE : TL__HOST_IP;
+    size_t n = strcspn(h, ":/");
+    if ((n == 9 && tl__strncasecmp(h, "localhost", 9) == 0) ||
+        (is_ipv4(h, n) && strncmp(h, "127.", 4) == 0))
+        return TL__HOST_THIS_MACHINE;
+    if (is_ipv4(h, n))
+        return TL__HOST_IP;
+    size_t label = strcspn(h, ".:/"), ml = machine ? strlen(machine) : 0;
+    if (ml && label == ml && tl__strncasecmp(h, machine, ml) == 0)
+        return TL__HOST_THIS_MACHINE;
+    return TL__HOST_NAME;
+}
+
+/* The web tier's account is on the target's RBCD list (names compare case-insensitively; an
+ * entry without a domain matches the account's name part). */
+static bool rbcd_lists(const tl__hop_env *env)
+{
+    if (!env->hop || !env->deleg_acct)
+        return false;
+    const char *bs = strchr(env->deleg_acct, '\\');
+    for (size_t i = 0; i < env->hop->allowed_to_act_count; i++) {
+        const char *a = env->hop->allowed_to_act[i];
+        if (tl__strcasecmp(a, env->deleg_acct) == 0 ||
+            (bs && !strchr(a, '\\') && tl__strcasecmp(a, bs + 1) == 0))
+            return true;
+    }
+    return false;
+}
+
+/* Why Negotiate cannot use Kerberos to the target (a step), or NULL when it can. */
+static const char *ntlm_reason(const tl__hop_env *env, tl__host_kind kind)
+{
+    if (!env->domain)
+        return NULL;
+    if (kind == TL__HOST_IP)
+        return R_NET_IP_HOST;
+    if (env->hop && env->hop->spn != TL__SPN_REGISTERED)
+        return R_NET_SPN_STATE;
+    return NULL;
+}
+
+static void add_ntlm_reason(struct tl_explained_hop *h, const char *rule, const char *target,
+                            const tl__hop_env *env)
+{
+    if (strcmp(rule, R_NET_IP_HOST) == 0)
+        tl__steps_add(&h->steps, R_NET_IP_HOST,
+                      "%s names its host by IP address: by default Windows does not try Kerberos "
+                      "for an IP-address host (no TryIPSPN), so Negotiate uses NTLM.",
+                      target);
+    else
+        tl__steps_add(&h->steps, R_NET_SPN_STATE,
+                      "The SPN %s is %s in Active Directory: the KDC issues no ticket for it, so "
+                      "Negotiate falls back to NTLM.",
+                      target,
+                      env->hop && env->hop->spn == TL__SPN_DUPLICATE
+                          ? "registered on more than one account"
+                          : "not registered");
+}
+
+int tl__sim_eval_hop(struct tl_explained_hop *h, const tl__token *t, bool impersonating,
+                     const char *target, const tl__hop_env *env)
 {
     const char *who = t->user.name ? t->user.name : "(nobody)";
+    const char *domain = env->domain;
     int rc;
     if (impersonating && t->level >= 0 && t->level < TL_IMPERSONATION_IMPERSONATION_VALUE) {
-        h->outcome = "denied";
-        h->protocol = NULL;
+        h->outcome = TL_EXPLAIN_OUTCOME_DENIED;
+        h->protocol = TL_EXPLAIN_PROTOCOL_NONE;
         tl__steps_add(&h->steps, R_LOCAL_LEVEL,
                       "The thread's token for %s is only at %s level, which cannot act as the "
                       "client: the access to %s fails.",
-                      who, level_name(t->level), target);
+                      who, tl_impersonation_level_name(t->level), target);
         return id_copy(&h->arrives_as, &t->user);
     }
     if (tl__strcasecmp(target, "local") == 0) {
-        h->outcome = "ok";
-        h->protocol = NULL;
+        h->outcome = TL_EXPLAIN_OUTCOME_OK;
+        h->protocol = TL_EXPLAIN_PROTOCOL_NONE;
         tl__steps_add(&h->steps, R_LOCAL_TOKEN,
                       "A resource on %s itself is checked against the token's own user: access "
                       "is as %s.",
-                      machine, who);
+                      env->machine, who);
         return id_copy(&h->arrives_as, &t->user);
     }
+    tl__host_kind kind = tl__sim_host_kind(target, env->machine);
+    if (kind == TL__HOST_THIS_MACHINE && env->hop && env->hop->domain && domain &&
+        tl__strcasecmp(env->hop->domain, domain) != 0)
+        kind = TL__HOST_NAME; /* same short name, another domain: another machine */
+    const char *why_ntlm = ntlm_reason(env, kind);
+    if (kind == TL__HOST_THIS_MACHINE) {
+        bool network_logon = impersonating && t->net == TL__NET_NONE && t->kdeleg != TL__KD_TGT;
+        if (impersonating)
+            tl__steps_add(&h->steps, R_LOCAL_SAME_BOX_IMP,
+                          "%s is on %s itself: the connection loops back to this machine and the "
+                          "server gets the caller's own token, so it arrives as %s, not as "
+                          "ANONYMOUS LOGON (unsettled: no Microsoft page states it outright).",
+                          target, env->machine, who);
+        else
+            tl__steps_add(&h->steps, R_LOCAL_SAME_BOX,
+                          "%s is on %s itself: a local login request appears as the process "
+                          "identity, %s, not as the machine account.",
+                          target, env->machine, who);
+        h->outcome = TL_EXPLAIN_OUTCOME_OK;
+        h->protocol = network_logon || !domain || why_ntlm ? TL_EXPLAIN_PROTOCOL_NTLM
+                                                          : TL_EXPLAIN_PROTOCOL_KERBEROS;
+        return id_copy(&h->arrives_as, &t->user);
+    }
+    bool kerb = domain && !why_ntlm;
     switch (t->net) {
-    case TL__NET_NONE:
+    case TL__NET_NONE: {
+        bool rbcd = domain && !t->no_rbcd && rbcd_lists(env);
+        bool cross = env->hop && env->hop->domain && domain &&
+                     tl__strcasecmp(env->hop->domain, domain) != 0;
+        if (why_ntlm && (t->kdeleg != TL__KD_NONE || rbcd)) {
+            /* Every kind of delegation ends in a Kerberos ticket to the target. */
+            add_ntlm_reason(h, why_ntlm, target, env);
+            return arrive_anonymous(h, target);
+        }
         switch (t->kdeleg) {
         case TL__KD_TGT:
             tl__steps_add(&h->steps, R_KRB_UNCONSTRAINED,
@@ -264,40 +386,76 @@ int tl__sim_eval_hop(struct tl_explained_hop *h, const tl__token *t, bool impers
                           who, target);
             break;
         case TL__KD_S4U2PROXY:
-        case TL__KD_TRANSITION:
-            if (!spn_listed(target, deleg_to, deleg_to_count)) {
+        case TL__KD_TRANSITION: {
+            bool listed = spn_listed(target, env->deleg_to, env->deleg_to_count);
+            if (listed && !cross) {
+                if (t->kdeleg == TL__KD_TRANSITION)
+                    tl__steps_add(&h->steps, R_KRB_TRANSITION,
+                                  "Protocol transition: S4U2self gives a forwardable ticket for "
+                                  "%s (even after %s), and S4U2proxy gets a ticket to %s, which "
+                                  "is on the list.",
+                                  who, t->kerberos ? "Kerberos" : "a non-Kerberos logon", target);
+                else
+                    tl__steps_add(&h->steps, R_KRB_CONSTRAINED,
+                                  "Constrained delegation: S4U2proxy presents %s's forwardable "
+                                  "ticket and gets one to %s, which is on the list.",
+                                  who, target);
+            } else if (rbcd) {
+                tl__steps_add(&h->steps, R_KRB_RBCD,
+                              "%s's account lists %s in msDS-AllowedToActOnBehalfOfOtherIdentity "
+                              "(resource-based constrained delegation): the KDC grants "
+                              "S4U2proxy for %s.",
+                              target, env->deleg_acct, who);
+            } else if (listed) {
+                tl__steps_add(&h->steps, R_KRB_CROSS_DOMAIN,
+                              "%s is in domain %s, but classic constrained delegation only "
+                              "reaches services in the web tier's own domain (%s): S4U2proxy "
+                              "for %s is refused.",
+                              target, env->hop->domain, domain, who);
+                return arrive_anonymous(h, target);
+            } else {
                 tl__steps_add(&h->steps, R_KRB_NOT_LISTED,
                               "%s is not on the web tier's constrained-delegation list, so "
                               "S4U2proxy for %s is refused.",
                               target, who);
                 return arrive_anonymous(h, target);
             }
-            if (t->kdeleg == TL__KD_TRANSITION)
-                tl__steps_add(&h->steps, R_KRB_TRANSITION,
-                              "Protocol transition: S4U2self gives a forwardable ticket for %s "
-                              "(even after %s), and S4U2proxy gets a ticket to %s, which is on "
-                              "the list.",
-                              who, t->kerberos ? "Kerberos" : "NTLM", target);
-            else
-                tl__steps_add(&h->steps, R_KRB_CONSTRAINED,
-                              "Constrained delegation: S4U2proxy presents %s's forwardable "
-                              "ticket and gets one to %s, which is on the list.",
-                              who, target);
             break;
+        }
         case TL__KD_NONE:
+            if (rbcd && t->kerberos) {
+                tl__steps_add(&h->steps, R_KRB_RBCD,
+                              "%s's account lists %s in msDS-AllowedToActOnBehalfOfOtherIdentity "
+                              "(resource-based constrained delegation): S4U2proxy presents %s's "
+                              "service ticket, which RBCD accepts without any delegation setting "
+                              "on the web tier.",
+                              target, env->deleg_acct, who);
+                break;
+            }
+            if (rbcd) {
+                tl__steps_add(&h->steps, R_KRB_RBCD_NTLM,
+                              "%s's account lists %s for resource-based constrained delegation, "
+                              "but %s did not come with Kerberos and the web tier has no protocol "
+                              "transition: S4U2self gives only a non-forwardable ticket, which "
+                              "MS-SFU lets RBCD accept for a non-sensitive user (unsettled: no "
+                              "page says what Windows does for an NTLM logon here).",
+                              target, env->deleg_acct, who);
+                break;
+            }
             tl__steps_add(&h->steps, t->kdeleg_rule ? t->kdeleg_rule : R_NTLM_NO_DELEG,
-                          "The thread impersonates a network logon of %s that holds nothing it "
-                          "can present to %s.",
+                          "The thread impersonates a logon of %s that holds nothing it can "
+                          "present to %s.",
                           who, target);
             return arrive_anonymous(h, target);
         }
         if ((rc = id_copy(&h->arrives_as, &t->user)))
             return rc;
-        h->protocol = "Kerberos";
-        h->outcome = "ok";
+        h->protocol = TL_EXPLAIN_PROTOCOL_KERBEROS;
+        h->outcome = TL_EXPLAIN_OUTCOME_OK;
         tl__steps_add(&h->steps, R_NET_DELEGATED, "The call arrives at %s as %s over Kerberos.",
                       target, who);
         return TL_OK;
+    }
     case TL__NET_ANONYMOUS:
         tl__steps_add(&h->steps, t->net_rule, "%s: %s.", who, t->net_text);
         return arrive_anonymous(h, target);
@@ -307,14 +465,32 @@ int tl__sim_eval_hop(struct tl_explained_hop *h, const tl__token *t, bool impers
                           "%s would present the computer's credentials, but %s is in a "
                           "workgroup: there is no domain machine account the target can verify "
                           "(unsettled: no source states this outright; see docs/rules.md).",
-                          who, machine);
+                          who, env->machine);
             return arrive_anonymous(h, target);
         }
-        char *acct = tl__asprintf("%s\\%s$", domain, machine);
+        char *acct = tl__asprintf("%s\\%s$", domain, env->machine);
         if (!acct)
             return tl__oom();
         tl__steps_add(&h->steps, t->net_rule, "%s is not a network identity: %s, %s.", who,
                       t->net_text, acct);
+        if (why_ntlm)
+            add_ntlm_reason(h, why_ntlm, target, env);
+        if (why_ntlm && t->localsystem) {
+            if (!env->local_system_use_machine_id) {
+                tl__steps_add(&h->steps, R_NET_LOCALSYSTEM_NTLM,
+                              "The policy 'Network security: Allow Local System to use computer "
+                              "identity for NTLM' is disabled: LocalSystem falling back to NTLM "
+                              "authenticates anonymously instead of as %s.",
+                              acct);
+                tl__free(acct);
+                return arrive_anonymous(h, target);
+            }
+            tl__steps_add(&h->steps, R_NET_LOCALSYSTEM_NTLM,
+                          "The policy 'Network security: Allow Local System to use computer "
+                          "identity for NTLM' is on (the default): LocalSystem's NTLM uses the "
+                          "computer identity, %s.",
+                          acct);
+        }
         rc = id_set(&h->arrives_as, acct, NULL);
         tl__free(acct);
         if (rc)
@@ -323,17 +499,22 @@ int tl__sim_eval_hop(struct tl_explained_hop *h, const tl__token *t, bool impers
     }
     case TL__NET_OWN:
         tl__steps_add(&h->steps, t->net_rule, "%s: %s.", who, t->net_text);
+        if (why_ntlm)
+            add_ntlm_reason(h, why_ntlm, target, env);
         if ((rc = id_copy(&h->arrives_as, &t->user)))
             return rc;
         break;
     }
-    h->outcome = "ok";
-    h->protocol = domain ? "Kerberos" : "NTLM";
-    if (domain)
+    h->outcome = TL_EXPLAIN_OUTCOME_OK;
+    h->protocol = kerb ? TL_EXPLAIN_PROTOCOL_KERBEROS : TL_EXPLAIN_PROTOCOL_NTLM;
+    if (kerb)
         tl__steps_add(&h->steps, R_NET_NEGOTIATE,
-                      "Negotiate uses Kerberos to %s (NTLM if the SPN is not registered); either "
-                      "way it arrives as %s.",
+                      "Negotiate uses Kerberos to %s (its SPN is registered); it arrives as %s.",
                       target, h->arrives_as.name);
+    else if (domain)
+        tl__steps_add(&h->steps, R_NET_NEGOTIATE,
+                      "Over NTLM this logon presents the same account: it arrives as %s.",
+                      h->arrives_as.name);
     else
         tl__steps_add(&h->steps, R_NET_NEGOTIATE,
                       "Without a domain Negotiate falls back to NTLM; it arrives as %s.",
@@ -358,6 +539,8 @@ static void deny(ctx *c, const char *fix)
     c->e->request_denied = true;
     c->deny_fix = fix;
 }
+
+static void set_password_logon(tl__token *t, tl__logon_method m);
 
 /* The token IIS builds for an anonymous request (or NULL denial). */
 static int anonymous_token(ctx *c)
@@ -400,17 +583,189 @@ static int anonymous_token(ctx *c)
     }
     if ((rc = id_set(&c->auth.user, s->anon_user, NULL)))
         return rc;
-    c->auth.package = "Negotiate";
-    c->auth.logon_type = "NetworkCleartext";
-    c->auth.net = TL__NET_OWN;
-    c->auth.net_rule = R_LOGONUSER;
-    c->auth.net_text = "IIS logged the anonymous account on with its password "
-                       "(LOGON32_LOGON_NETWORK_CLEARTEXT), so it can authenticate off the box";
+    static const char *const methods[] = {"ClearText", "Interactive", "Batch", "Network"};
+    set_password_logon(&c->auth, s->anon_logon);
+    c->auth.kdeleg_rule = R_LOGON_NO_CREDS;
     tl__steps_add(st, R_IIS_ANON_USER,
                   "Anonymous authentication uses the account %s: IIS logs it on with its password "
-                  "(logonMethod ClearText) and the request runs as it.",
-                  s->anon_user);
+                  "(logonMethod %s) and the request runs as it.",
+                  s->anon_user, methods[s->anon_logon]);
     return TL_OK;
+}
+
+/* A token IIS made with LogonUser and a password (Basic, or a named anonymous account): what
+ * it can present off the box depends on the logon type (AuthenticationLogonMethod). */
+static void set_password_logon(tl__token *t, tl__logon_method m)
+{
+    static const char *const types[] = {"NetworkCleartext", "Interactive", "Batch", "Network"};
+    t->package = "Negotiate";
+    t->logon_type = types[m];
+    t->level = TL_IMPERSONATION_IMPERSONATION_VALUE;
+    switch (m) {
+    case TL__LOGON_CLEARTEXT:
+        t->net = TL__NET_OWN;
+        t->net_rule = R_LOGONUSER;
+        t->net_text = "IIS logged it on with LOGON32_LOGON_NETWORK_CLEARTEXT, which keeps the name "
+                      "and password for connections to other servers";
+        break;
+    case TL__LOGON_INTERACTIVE:
+        t->net = TL__NET_OWN;
+        t->net_rule = R_LOGON_INTERACTIVE;
+        t->net_text = "IIS logged it on with LOGON32_LOGON_INTERACTIVE, which caches the "
+                      "credentials, so its logon session can authenticate off the box";
+        break;
+    case TL__LOGON_BATCH:
+    case TL__LOGON_NETWORK:
+        t->net = TL__NET_NONE;
+        t->kdeleg = TL__KD_NONE;
+        t->kdeleg_rule = R_LOGON_NO_CREDS;
+        break;
+    }
+}
+
+/* Which delegation applies to the request's logon `t` (kerberos: it came with a ticket). */
+static void apply_delegation(ctx *c, tl__token *t, bool kerberos, const char *how)
+{
+    const tl_scenario *s = c->s;
+    tl__steps *st = &c->e->thread_steps;
+    const char *acct = c->deleg_acct;
+    t->no_rbcd = s->req_sensitive || s->req_protected_users;
+    if (!s->domain) {
+        t->kdeleg = TL__KD_NONE;
+        t->kdeleg_rule = R_NTLM_NO_DELEG;
+        tl__steps_add(st, R_NTLM_NO_DELEG,
+                      "An NTLM network logon cannot be delegated: the token is at Impersonation "
+                      "level.");
+        return;
+    }
+    if (s->req_protected_users) {
+        t->kdeleg = TL__KD_NONE;
+        t->kdeleg_rule = R_PROTECTED_NO_DELEG;
+        tl__steps_add(st, R_PROTECTED_NO_DELEG,
+                      "%s is in Protected Users: the account cannot be delegated, with "
+                      "unconstrained, constrained or resource-based delegation; the token is at "
+                      "Impersonation level.",
+                      s->req_user);
+        return;
+    }
+    if (s->req_sensitive && s->deleg != TL__DELEG_NONE) {
+        t->kdeleg = TL__KD_NONE;
+        t->kdeleg_rule = R_KRB_SENSITIVE;
+        tl__steps_add(st, R_KRB_SENSITIVE,
+                      "%s is marked 'sensitive and cannot be delegated': the KDC issues no "
+                      "forwardable ticket, so no delegation works; the token is at Impersonation "
+                      "level.",
+                      s->req_user);
+        return;
+    }
+    const char *plain = t->net == TL__NET_NONE && !t->kerberos ? R_LOGON_NO_CREDS : NULL;
+    if (t->logon_type && strcmp(t->logon_type, "Network") == 0 && !t->kerberos &&
+        strcmp(how, "NTLM") == 0)
+        plain = R_NTLM_NO_DELEG;
+    switch (s->deleg) {
+    case TL__DELEG_NONE:
+        t->kdeleg = TL__KD_NONE;
+        t->kdeleg_rule = kerberos ? R_KRB_NO_DELEG : plain;
+        if (kerberos)
+            tl__steps_add(st, R_KRB_NO_DELEG,
+                          "%s is not trusted for delegation: no TGT is forwarded and the token is "
+                          "at Impersonation level.",
+                          acct);
+        else if (plain && strcmp(plain, R_NTLM_NO_DELEG) == 0)
+            tl__steps_add(st, R_NTLM_NO_DELEG,
+                          "An NTLM network logon cannot be delegated: the token is at "
+                          "Impersonation level, usable on %s only.",
+                          s->machine);
+        break;
+    case TL__DELEG_UNCONSTRAINED:
+        t->kdeleg = TL__KD_NONE;
+        if (!kerberos) {
+            t->kdeleg_rule = plain;
+            if (plain && strcmp(plain, R_NTLM_NO_DELEG) == 0)
+                tl__steps_add(st, R_NTLM_NO_DELEG,
+                              "%s is trusted for delegation, but the client used NTLM: there is "
+                              "no TGT to forward and the token is at Impersonation level.",
+                              acct);
+        } else if (s->req_forest_other) {
+            t->kdeleg_rule = R_KRB_FOREST_TGT;
+            tl__steps_add(st, R_KRB_FOREST_TGT,
+                          "%s is in another forest: since the 2019 updates a forest trust does "
+                          "not let TGTs be delegated to services across it (EnableTGTDelegation "
+                          "off), so no TGT is forwarded; the token is at Impersonation level.",
+                          s->req_user);
+        } else if (s->has_client && s->client_credential_guard) {
+            t->kdeleg_rule = R_CLIENT_CREDGUARD;
+            tl__steps_add(st, R_CLIENT_CREDGUARD,
+                          "The client runs Credential Guard, which does not allow unconstrained "
+                          "Kerberos delegation: it never forwards %s's TGT; the token is at "
+                          "Impersonation level.",
+                          s->req_user);
+        } else if (s->has_client && !s->client_delegation_allowed) {
+            static const char *const why[] = {
+                "Internet Explorer delegates only to sites in the Intranet or Trusted zone",
+                "Microsoft Edge (87 and later) delegates only to servers in "
+                "AuthNegotiateDelegateAllowlist, whatever the ticket says",
+                "Chrome delegates only to servers in AuthNegotiateDelegateAllowlist",
+                "Firefox delegates only to sites in network.negotiate-auth.delegation-uris",
+                "the application does not ask to delegate (no ISC_REQ_DELEGATE)"};
+            t->kdeleg_rule = R_CLIENT_NO_TGT;
+            tl__steps_add(st, R_CLIENT_NO_TGT,
+                          "%s is trusted for delegation, but %s, and its policy does not allow "
+                          "this site: the client does not forward its TGT; the token is at "
+                          "Impersonation level.",
+                          acct, why[s->client_kind]);
+        } else {
+            t->kdeleg = TL__KD_TGT;
+            t->kdeleg_rule = R_KRB_UNCONSTRAINED;
+            t->level = TL_IMPERSONATION_DELEGATION_VALUE;
+            tl__steps_add(st, R_KRB_UNCONSTRAINED,
+                          "%s is trusted for delegation: the ticket is OK-AS-DELEGATE and %s "
+                          "forwards its TGT; the token is at Delegation level.",
+                          acct,
+                          s->has_client ? "the client, whose policy allows delegating to this "
+                                          "site,"
+                                        : "the client (the scenario names none: assumed to "
+                                          "delegate whenever the ticket allows)");
+        }
+        break;
+    case TL__DELEG_CONSTRAINED:
+        if (kerberos) {
+            t->kdeleg = TL__KD_S4U2PROXY;
+            t->kdeleg_rule = R_KRB_CONSTRAINED;
+            t->level = TL_IMPERSONATION_DELEGATION_VALUE;
+            tl__steps_add(st, R_KRB_CONSTRAINED,
+                          "%s may delegate to listed SPNs (constrained delegation); the user's "
+                          "forwardable ticket is the evidence for S4U2proxy, and the client "
+                          "takes no part in it.",
+                          acct);
+            tl__steps_add(st, R_KRB_CONSTRAINED_LEVEL,
+                          "The token is reported at Delegation level (unsettled: no source "
+                          "states the level of a constrained-delegation logon).");
+        } else {
+            t->kdeleg = TL__KD_NONE;
+            t->kdeleg_rule = R_KRB_NEEDS_KRB;
+            tl__steps_add(st, R_KRB_NEEDS_KRB,
+                          "%s has constrained delegation for Kerberos only, but the client used "
+                          "%s: there is no forwardable evidence ticket; the token is at "
+                          "Impersonation level.",
+                          acct, how);
+        }
+        break;
+    case TL__DELEG_CONSTRAINED_ANY:
+        t->kdeleg = TL__KD_TRANSITION;
+        t->kdeleg_rule = R_KRB_TRANSITION;
+        tl__steps_add(st, R_KRB_TRANSITION,
+                      "%s may delegate to listed SPNs with protocol transition: S4U2self yields "
+                      "a forwardable ticket for the user whatever the client used.",
+                      acct);
+        if (kerberos) {
+            t->level = TL_IMPERSONATION_DELEGATION_VALUE;
+            tl__steps_add(st, R_KRB_CONSTRAINED_LEVEL,
+                          "The token is reported at Delegation level (unsettled: no source "
+                          "states the level of a constrained-delegation logon).");
+        }
+        break;
+    }
 }
 
 static int windows_token(ctx *c)
@@ -432,6 +787,14 @@ static int windows_token(ctx *c)
                       s->req_user);
         kerberos = false;
     }
+    if (kerberos && s->site_spn != TL__SPN_REGISTERED) {
+        tl__steps_add(st, R_IIS_HTTP_SPN,
+                      "The site's HTTP SPN is %s: the client gets no Kerberos ticket for the "
+                      "site, and Negotiate falls back to NTLM.",
+                      s->site_spn == TL__SPN_DUPLICATE ? "registered on more than one account"
+                                                       : "not registered");
+        kerberos = false;
+    }
     if (!kerberos && !(s->providers & (TL__PROV_NEGOTIATE | TL__PROV_NTLM))) {
         tl__steps_add(st, R_IIS_PROVIDERS,
                       "The site offers only Negotiate:Kerberos and %s can only use NTLM: IIS "
@@ -441,12 +804,22 @@ static int windows_token(ctx *c)
                 "the site's HTTP SPN)");
         return TL_OK;
     }
+    if (!kerberos && s->req_protected_users) {
+        tl__steps_add(st, R_PROTECTED_NTLM,
+                      "%s is in Protected Users, which cannot authenticate with NTLM: the domain "
+                      "controller refuses the NTLM logon and IIS answers 401.",
+                      s->req_user);
+        deny(c, "members of Protected Users need Kerberos: register the site's HTTP SPN and "
+                "browse to the site by a name that maps to it (not an IP address)");
+        return TL_OK;
+    }
     if (kerberos && s->pool_identity == TL__POOL_SPECIFICUSER && s->kernel_mode &&
         !s->use_app_pool_credentials) {
         tl__steps_add(st, R_IIS_KERNEL,
                       "Kernel-mode authentication decrypts the Kerberos ticket with the machine "
-                      "account's key, but the pool runs as %s (whose account holds the HTTP SPN): "
-                      "the ticket cannot be decrypted and authentication fails.",
+                      "account's key unless useAppPoolCredentials is set; the model assumes the "
+                      "site's HTTP SPN is on the pool account %s (a domain pool account usually "
+                      "is the reason), so the ticket cannot be decrypted and IIS answers 401.",
                       s->pool_user);
         deny(c, "set useAppPoolCredentials=\"true\" on windowsAuthentication (the HTTP SPN is on "
                 "the pool account), or register the SPN on the machine account instead");
@@ -463,6 +836,7 @@ static int windows_token(ctx *c)
     c->auth.net = TL__NET_NONE;
     c->auth.kerberos = kerberos;
     c->auth.sensitive = s->req_sensitive;
+    c->auth.protected_users = s->req_protected_users;
     c->auth.level = TL_IMPERSONATION_IMPERSONATION_VALUE;
     tl__steps_add(st, R_IIS_WIN_AUTH,
                   "%s authenticates with %s (Windows authentication): IIS gets a network logon "
@@ -473,89 +847,35 @@ static int windows_token(ctx *c)
                                     "content was denied; a browser's first, anonymous request "
                                     "is served as the anonymous user.)"
                                   : "");
-    /* Which delegation applies, and the level of the resulting token. */
-    tl__token *t = &c->auth;
-    const char *acct = c->deleg_acct;
-    if (!s->domain) {
-        t->kdeleg = TL__KD_NONE;
-        t->kdeleg_rule = R_NTLM_NO_DELEG;
-        tl__steps_add(st, R_NTLM_NO_DELEG,
-                      "An NTLM network logon cannot be delegated: the token is at Impersonation "
-                      "level.");
-        return TL_OK;
-    }
-    if (s->req_sensitive && s->deleg != TL__DELEG_NONE) {
-        t->kdeleg = TL__KD_NONE;
-        t->kdeleg_rule = R_KRB_SENSITIVE;
-        tl__steps_add(st, R_KRB_SENSITIVE,
-                      "%s is marked 'sensitive and cannot be delegated': the KDC issues no "
-                      "forwardable ticket, so no delegation works; the token is at Impersonation "
-                      "level.",
-                      s->req_user);
-        return TL_OK;
-    }
-    switch (s->deleg) {
-    case TL__DELEG_NONE:
-        t->kdeleg = TL__KD_NONE;
-        t->kdeleg_rule = kerberos ? R_KRB_NO_DELEG : R_NTLM_NO_DELEG;
-        if (kerberos)
-            tl__steps_add(st, R_KRB_NO_DELEG,
-                          "%s is not trusted for delegation: no TGT is forwarded and the token is "
-                          "at Impersonation level.",
-                          acct);
-        else
-            tl__steps_add(st, R_NTLM_NO_DELEG,
-                          "An NTLM network logon cannot be delegated: the token is at "
-                          "Impersonation level, usable on %s only.",
-                          s->machine);
-        break;
-    case TL__DELEG_UNCONSTRAINED:
-        if (kerberos) {
-            t->kdeleg = TL__KD_TGT;
-            t->kdeleg_rule = R_KRB_UNCONSTRAINED;
-            t->level = TL_IMPERSONATION_DELEGATION_VALUE;
-            tl__steps_add(st, R_KRB_UNCONSTRAINED,
-                          "%s is trusted for delegation: the ticket is OK-AS-DELEGATE, the client "
-                          "forwards its TGT and the token is at Delegation level.",
-                          acct);
-        } else {
-            t->kdeleg = TL__KD_NONE;
-            t->kdeleg_rule = R_NTLM_NO_DELEG;
-            tl__steps_add(st, R_NTLM_NO_DELEG,
-                          "%s is trusted for delegation, but the client used NTLM: there is no "
-                          "TGT to forward and the token is at Impersonation level.",
-                          acct);
-        }
-        break;
-    case TL__DELEG_CONSTRAINED:
-        if (kerberos) {
-            t->kdeleg = TL__KD_S4U2PROXY;
-            t->kdeleg_rule = R_KRB_CONSTRAINED;
-            t->level = TL_IMPERSONATION_DELEGATION_VALUE;
-            tl__steps_add(st, R_KRB_CONSTRAINED,
-                          "%s may delegate to listed SPNs (constrained delegation); the user's "
-                          "forwardable ticket is the evidence for S4U2proxy.",
-                          acct);
-        } else {
-            t->kdeleg = TL__KD_NONE;
-            t->kdeleg_rule = R_KRB_NEEDS_KRB;
-            tl__steps_add(st, R_KRB_NEEDS_KRB,
-                          "%s has constrained delegation for Kerberos only, but the client used "
-                          "NTLM: there is no forwardable evidence ticket; the token is at "
-                          "Impersonation level.",
-                          acct);
-        }
-        break;
-    case TL__DELEG_CONSTRAINED_ANY:
-        t->kdeleg = TL__KD_TRANSITION;
-        t->kdeleg_rule = R_KRB_TRANSITION;
-        if (kerberos)
-            t->level = TL_IMPERSONATION_DELEGATION_VALUE;
-        tl__steps_add(st, R_KRB_TRANSITION,
-                      "%s may delegate to listed SPNs with protocol transition: S4U2self yields "
-                      "a forwardable ticket for the user whatever the client used.",
-                      acct);
-        break;
+    apply_delegation(c, &c->auth, kerberos, "NTLM");
+    return TL_OK;
+}
+
+/* IIS Basic authentication: the password reaches IIS, which calls LogonUser(logonMethod). */
+static int basic_token(ctx *c)
+{
+    static const char *const methods[] = {"ClearText", "Interactive", "Batch", "Network"};
+    const tl_scenario *s = c->s;
+    tl_explanation *e = c->e;
+    int rc;
+    memset(&c->auth, 0, sizeof c->auth);
+    c->have_auth = true;
+    e->client_proto = "Basic";
+    if ((rc = id_set(&c->auth.user, s->req_user, NULL)))
+        return rc;
+    set_password_logon(&c->auth, s->basic_logon);
+    c->auth.sensitive = s->req_sensitive;
+    c->auth.protected_users = s->req_protected_users;
+    tl__steps_add(&e->thread_steps, R_IIS_BASIC,
+                  "%s authenticates with Basic: the browser sends the password and IIS logs the "
+                  "user on with it (logonMethod %s), so the request runs as %s.",
+                  s->req_user, methods[s->basic_logon], s->req_user);
+    if (c->auth.net == TL__NET_NONE) {
+        tl__steps_add(&e->thread_steps, R_LOGON_NO_CREDS,
+                      "A %s logon does not cache the credentials: the token cannot authenticate "
+                      "to other servers by itself.",
+                      methods[s->basic_logon]);
+        apply_delegation(c, &c->auth, false, "Basic");
     }
     return TL_OK;
 }
@@ -567,25 +887,76 @@ static int derive_thread(ctx *c)
     tl__steps *st = &e->thread_steps;
     int rc;
     bool anonymous = s->req_user == NULL;
-    if (s->req_user && !s->win_enabled) {
+    if (anonymous && s->req_proto_given)
+        tl__steps_add(st, R_REQ_ANON_PROTO,
+                      "The request is anonymous (no user), so it carries no credentials: the "
+                      "protocol the scenario names is ignored.");
+    if (s->req_user && s->req_proto == TL__PROTO_BASIC && !s->basic_enabled) {
+        tl__steps_add(st, R_IIS_BASIC_OFF,
+                      "Basic authentication is not enabled on the site, so IIS never asks for %s's "
+                      "password: the request is served as an anonymous request.",
+                      s->req_user);
+        anonymous = true;
+    } else if (s->req_user && s->req_proto != TL__PROTO_BASIC && !s->win_enabled) {
         tl__steps_add(st, R_IIS_WIN_OFF,
                       "Windows authentication is disabled on the site, so %s is served as an "
                       "anonymous request.",
                       s->req_user);
         anonymous = true;
     }
-    rc = anonymous ? anonymous_token(c) : windows_token(c);
+    rc = anonymous                             ? anonymous_token(c)
+         : s->req_proto == TL__PROTO_BASIC ? basic_token(c)
+                                               : windows_token(c);
     if (rc)
         return rc;
+    if (s->framework == TL__FW_ASPNETCORE && s->hosting == TL__HOST_OUTOFPROCESS) {
+        e->out_of_process = true;
+        tl__steps_add(st, R_ASPNETCORE_OOP,
+                      "Out-of-process hosting: the app runs in its own process (Kestrel) as the "
+                      "pool identity %s; the ASP.NET Core Module forwards the request's Windows "
+                      "token to it (forwardWindowsAuthToken, true by default).",
+                      e->process.user.name);
+    }
     if (e->request_denied) {
         e->impersonating = false;
         return token_copy(&e->thread, &e->process);
     }
-    if (s->impersonate) {
-        tl__steps_add(st, R_ASPNET_IMP_ON,
-                      "ASP.NET impersonation is on: application code runs impersonating %s at "
-                      "%s level.",
-                      c->auth.user.name, level_name(c->auth.level));
+    bool windows_identity = !anonymous; /* ASP.NET Core has a WindowsIdentity only then */
+    if (s->framework == TL__FW_ASPNETCORE) {
+        if (s->run_impersonated && windows_identity) {
+            tl__steps_add(st, R_ASPNETCORE_RUN_IMP,
+                          "The code wraps the call in WindowsIdentity.RunImpersonated: it runs "
+                          "impersonating %s at %s level.",
+                          c->auth.user.name, tl_impersonation_level_name(c->auth.level));
+            e->impersonating = true;
+            return token_copy(&e->thread, &c->auth);
+        }
+        tl__steps_add(st, R_ASPNETCORE_NO_IMP,
+                      "ASP.NET Core never impersonates by itself%s%s: application code runs as "
+                      "the process identity %s.",
+                      s->impersonate ? " (site.impersonate, <identity impersonate>, does not "
+                                       "apply to it)"
+                                     : "",
+                      s->run_impersonated ? "; RunImpersonated needs the request's Windows "
+                                            "identity, which an anonymous request does not have"
+                                          : "",
+                      e->process.user.name);
+        e->impersonating = false;
+        return token_copy(&e->thread, &e->process);
+    }
+    if (s->impersonate || s->run_impersonated) {
+        if (s->impersonate)
+            tl__steps_add(st, R_ASPNET_IMP_ON,
+                          "ASP.NET impersonation is on: application code runs impersonating %s at "
+                          "%s level (in the Integrated pipeline only from AuthenticateRequest on, "
+                          "and with validateIntegratedModeConfiguration=\"false\", else IIS "
+                          "answers 500.24).",
+                          c->auth.user.name, tl_impersonation_level_name(c->auth.level));
+        else
+            tl__steps_add(st, R_ASPNETCORE_RUN_IMP,
+                          "The code wraps the call in WindowsIdentity.RunImpersonated: it runs "
+                          "impersonating %s at %s level.",
+                          c->auth.user.name, tl_impersonation_level_name(c->auth.level));
         e->impersonating = true;
         return token_copy(&e->thread, &c->auth);
     }
@@ -616,8 +987,8 @@ static int hop_fix(char **out, ctx *c, const struct tl_explained_hop *h, const t
     const char *decider = h->steps.n > 1 ? h->steps.v[h->steps.n - 2].rule : "";
     if (e->request_denied)
         FIX("%s", c->deny_fix);
-    if (sh->from != TL__FROM_REQUEST_THREAD && c->have_auth && s->impersonate &&
-        tl__strcasecmp(c->auth.user.name, e->process.user.name) != 0)
+    if ((sh->from == TL__FROM_THREAD_POOL || sh->from == TL__FROM_AFTER_REVERT) && c->have_auth &&
+        e->impersonating && tl__strcasecmp(c->auth.user.name, e->process.user.name) != 0)
         FIX("re-apply the impersonation in the %s (e.g. "
             "WindowsIdentity.RunImpersonated/RunImpersonatedAsync) so the call "
             "runs as %s, or grant %s on %s",
@@ -627,7 +998,7 @@ static int hop_fix(char **out, ctx *c, const struct tl_explained_hop *h, const t
             c->auth.user.name, h->arrives_as.name ? h->arrives_as.name : "the arriving identity",
             local ? "the resource" : sh->target);
     if (local) {
-        if (strcmp(h->outcome, "ok") == 0 && t->user.has_sid &&
+        if (h->outcome == TL_EXPLAIN_OUTCOME_OK && t->user.has_sid &&
             is_iusr(t->user.name ? t->user.name : ""))
             FIX("every site whose anonymous user is IUSR runs as this same "
                 "identity and can read what it can: set the anonymous user to "
@@ -636,7 +1007,12 @@ static int hop_fix(char **out, ctx *c, const struct tl_explained_hop *h, const t
                 e->process.user.name);
         return TL_OK;
     }
-    if (strcmp(h->outcome, "ok") == 0) {
+    if (strcmp(last, R_LOCAL_SAME_BOX) == 0 && s->pool_identity == TL__POOL_APPPOOLIDENTITY &&
+        h->arrives_as.name && strcmp(h->arrives_as.name, e->process.user.name) == 0)
+        FIX("grant %s on %s: on %s itself the pool identity arrives as itself, not as %s",
+            e->process.user.name, sh->target, s->machine,
+            c->machine_acct ? c->machine_acct : "the machine account");
+    if (h->outcome == TL_EXPLAIN_OUTCOME_OK) {
         if (c->machine_acct && h->arrives_as.name &&
             strcmp(h->arrives_as.name, c->machine_acct) == 0) {
             if (s->pool_identity == TL__POOL_APPPOOLIDENTITY)
@@ -652,11 +1028,16 @@ static int hop_fix(char **out, ctx *c, const struct tl_explained_hop *h, const t
     if (strcmp(last, R_NET_ANON_LOGON) != 0)
         return TL_OK;
     if (strcmp(decider, R_KRB_NOT_LISTED) == 0)
-        FIX("add %s to %s's constrained-delegation list (msDS-AllowedToDelegateTo)", sh->target,
-            c->deleg_acct);
+        FIX("add %s to %s's constrained-delegation list (msDS-AllowedToDelegateTo), or list %s "
+            "in the target's msDS-AllowedToActOnBehalfOfOtherIdentity (resource-based)",
+            sh->target, c->deleg_acct, c->deleg_acct);
     if (strcmp(decider, R_KRB_SENSITIVE) == 0)
-        FIX("%s is marked sensitive and cannot be delegated (or is in Protected "
-            "Users): by design; make this call as the pool identity instead",
+        FIX("%s is marked sensitive and cannot be delegated: by design; make this call as the "
+            "pool identity instead",
+            t->user.name);
+    if (strcmp(decider, R_PROTECTED_NO_DELEG) == 0)
+        FIX("%s is in Protected Users, which can never be delegated: make this call as the pool "
+            "identity, or take the account out of Protected Users",
             t->user.name);
     if (strcmp(decider, R_KRB_NEEDS_KRB) == 0)
         FIX("enable protocol transition on %s ('use any authentication "
@@ -664,6 +1045,40 @@ static int hop_fix(char **out, ctx *c, const struct tl_explained_hop *h, const t
             c->deleg_acct, sh->target);
     if (strcmp(decider, R_KRB_NO_DELEG) == 0)
         FIX("configure constrained delegation from %s to %s", c->deleg_acct, sh->target);
+    if (strcmp(decider, R_KRB_FOREST_TGT) == 0)
+        FIX("TGTs are not delegated across the forest trust: use constrained delegation "
+            "(resource-based: list %s on %s's account) instead of unconstrained",
+            c->deleg_acct, sh->target);
+    if (strcmp(decider, R_CLIENT_NO_TGT) == 0)
+        FIX("let the client delegate to this site (Edge/Chrome AuthNegotiateDelegateAllowlist, IE "
+            "Intranet or Trusted zone), or use constrained delegation from %s to %s, which needs "
+            "nothing from the client",
+            c->deleg_acct, sh->target);
+    if (strcmp(decider, R_CLIENT_CREDGUARD) == 0)
+        FIX("Credential Guard never forwards a TGT: use constrained delegation (classic or "
+            "resource-based) from %s to %s",
+            c->deleg_acct, sh->target);
+    if (strcmp(decider, R_KRB_CROSS_DOMAIN) == 0)
+        FIX("classic constrained delegation stays inside one domain: list %s in %s's "
+            "msDS-AllowedToActOnBehalfOfOtherIdentity (resource-based constrained delegation)",
+            c->deleg_acct, sh->target);
+    if (strcmp(decider, R_NET_IP_HOST) == 0)
+        FIX("name the target by its host name (whose SPN is registered) instead of an IP "
+            "address, or register an IP-address SPN and set TryIPSPN on %s",
+            s->machine);
+    if (strcmp(decider, R_NET_SPN_STATE) == 0)
+        FIX("%s", sh->spn == TL__SPN_DUPLICATE
+                      ? "remove the duplicate SPN so that exactly one account holds it (setspn -X "
+                        "lists duplicates)"
+                      : "register the target's SPN on the account its service runs as (setspn "
+                        "-S)");
+    if (strcmp(decider, R_NET_LOCALSYSTEM_NTLM) == 0)
+        FIX("enable 'Network security: Allow Local System to use computer identity for NTLM' "
+            "(UseMachineId=1), or reach %s over Kerberos",
+            sh->target);
+    if (strcmp(decider, R_LOGON_NO_CREDS) == 0)
+        FIX("use logonMethod ClearText (the default), which keeps the password for other "
+            "servers, or configure constrained delegation with protocol transition");
     if (strcmp(decider, R_NTLM_NO_DELEG) == 0) {
         if (!s->domain)
             FIX("NTLM cannot be delegated and %s has no domain: make this call "
@@ -695,22 +1110,25 @@ static int explain_hop(ctx *c, size_t i)
     tl_explanation *e = c->e;
     const tl__scn_hop *sh = &s->hops[i];
     struct tl_explained_hop *h = &e->hops[i];
-    static const char *const from_names[] = {"request_thread", "thread_pool", "after_revert"};
     int rc;
     if (!(h->target = tl__strdup(sh->target)))
         return tl__oom();
-    h->from = from_names[sh->from];
+    h->from = (tl_explain_from)sh->from;
     if (e->request_denied) {
         steps_copy(&h->steps, &e->thread_steps);
-        h->outcome = "denied";
-        h->protocol = NULL;
+        h->outcome = TL_EXPLAIN_OUTCOME_DENIED;
+        h->protocol = TL_EXPLAIN_PROTOCOL_NONE;
         h->runs_as_level = TL_IMPERSONATION_NONE_VALUE;
         h->fix = tl__strdup(c->deny_fix);
         return h->fix ? tl__steps_ok(&h->steps) : tl__oom();
     }
     const tl__token *t = &e->thread;
     bool impersonating = e->impersonating;
-    if (sh->from == TL__FROM_REQUEST_THREAD) {
+    tl__token creds;
+    memset(&creds, 0, sizeof creds);
+    tl__hop_env env = {s->machine, s->domain, s->deleg_to, s->deleg_to_count,
+                       c->deleg_acct, sh, s->local_system_use_machine_id};
+    if (sh->from == TL__FROM_REQUEST_THREAD || sh->from == TL__FROM_NEW_CREDENTIALS) {
         steps_copy(&h->steps, &e->thread_steps);
         if (!impersonating)
             steps_copy(&h->steps, &e->process_steps);
@@ -738,12 +1156,36 @@ static int explain_hop(ctx *c, size_t i)
     if ((rc = id_copy(&h->runs_as, &t->user)))
         return rc;
     h->runs_as_level = impersonating ? t->level : TL_IMPERSONATION_NONE_VALUE;
-    if ((rc = tl__sim_eval_hop(h, t, impersonating, sh->target, s->machine, s->domain, s->deleg_to,
-                               s->deleg_to_count)))
-        return rc;
-    if ((rc = tl__steps_ok(&h->steps)))
-        return rc;
-    return hop_fix(&h->fix, c, h, t, sh);
+    if (sh->from == TL__FROM_NEW_CREDENTIALS) {
+        /* LogonUser(NEW_CREDENTIALS) clones the caller's token: the same local identity, the
+         * given account's credentials for outbound connections. */
+        bool local = tl__strcasecmp(sh->target, "local") == 0 ||
+                     tl__sim_host_kind(sh->target, s->machine) == TL__HOST_THIS_MACHINE;
+        tl__steps_add(&h->steps, R_NEW_CREDENTIALS,
+                      "The code impersonates a LogonUser(LOGON32_LOGON_NEW_CREDENTIALS) token for "
+                      "%s: locally it is still %s; only outbound connections use %s's "
+                      "credentials%s.",
+                      sh->credentials, t->user.name, sh->credentials,
+                      local ? ", and this access is local" : "");
+        h->runs_as_level = TL_IMPERSONATION_IMPERSONATION_VALUE;
+        if (!local) {
+            if ((rc = id_set(&creds.user, sh->credentials, NULL)))
+                return rc;
+            creds.level = TL_IMPERSONATION_IMPERSONATION_VALUE;
+            creds.net = TL__NET_OWN;
+            creds.net_rule = R_NEW_CREDENTIALS;
+            creds.net_text = "the NEW_CREDENTIALS logon presents the password it was given";
+            t = &creds;
+        }
+        impersonating = true;
+    }
+    rc = tl__sim_eval_hop(h, t, impersonating, sh->target, &env);
+    if (!rc)
+        rc = tl__steps_ok(&h->steps);
+    if (!rc)
+        rc = hop_fix(&h->fix, c, h, t, sh);
+    tl__token_free(&creds);
+    return rc;
 }
 
 void tl_explanation_free(tl_explanation *e)
@@ -860,9 +1302,30 @@ const char *tl_explanation_thread_sid(const tl_explanation *e)
     return e ? SIDSTR(e->thread_sid_str) : NULL;
 }
 
-const char *tl_explanation_thread_level(const tl_explanation *e)
+tl_impersonation_level tl_explanation_thread_level(const tl_explanation *e)
 {
-    return e && e->impersonating ? level_name(e->thread.level) : NULL;
+    return e && e->impersonating ? (tl_impersonation_level)e->thread.level
+                                 : TL_IMPERSONATION_NONE;
+}
+
+const char *tl_explain_outcome_name(tl_explain_outcome outcome)
+{
+    static const char *const names[] = {"ok", "anonymous", "denied"};
+    return (unsigned)outcome < 3 ? names[outcome] : NULL;
+}
+
+const char *tl_explain_protocol_name(tl_explain_protocol protocol)
+{
+    return protocol == TL_EXPLAIN_PROTOCOL_KERBEROS ? "Kerberos"
+           : protocol == TL_EXPLAIN_PROTOCOL_NTLM   ? "NTLM"
+                                                    : NULL;
+}
+
+const char *tl_explain_from_name(tl_explain_from from)
+{
+    static const char *const names[] = {"request_thread", "thread_pool", "after_revert",
+                                        "new_credentials"};
+    return (unsigned)from < 4 ? names[from] : NULL;
 }
 
 const char *tl_explanation_thread_logon_package(const tl_explanation *e)
@@ -921,9 +1384,9 @@ const char *tl_explained_hop_target(const tl_explained_hop *h)
 {
     return h ? h->target : NULL;
 }
-const char *tl_explained_hop_from(const tl_explained_hop *h)
+tl_explain_from tl_explained_hop_from(const tl_explained_hop *h)
 {
-    return h ? h->from : NULL;
+    return h ? h->from : TL_EXPLAIN_FROM_REQUEST_THREAD;
 }
 const char *tl_explained_hop_runs_as_name(const tl_explained_hop *h)
 {
@@ -933,9 +1396,11 @@ const char *tl_explained_hop_runs_as_sid(const tl_explained_hop *h)
 {
     return h ? SIDSTR(h->runs_sid_str) : NULL;
 }
-const char *tl_explained_hop_runs_as_level(const tl_explained_hop *h)
+tl_impersonation_level tl_explained_hop_runs_as_level(const tl_explained_hop *h)
 {
-    return h ? level_name(h->runs_as_level) : NULL;
+    return h && h->runs_as_level >= 0 && h->runs_as_level <= 3
+               ? (tl_impersonation_level)h->runs_as_level
+               : TL_IMPERSONATION_NONE;
 }
 const char *tl_explained_hop_arrives_as_name(const tl_explained_hop *h)
 {
@@ -945,13 +1410,20 @@ const char *tl_explained_hop_arrives_as_sid(const tl_explained_hop *h)
 {
     return h ? SIDSTR(h->arrives_sid_str) : NULL;
 }
-const char *tl_explained_hop_protocol(const tl_explained_hop *h)
+tl_explain_protocol tl_explained_hop_protocol(const tl_explained_hop *h)
 {
-    return h ? h->protocol : NULL;
+    return h ? h->protocol : TL_EXPLAIN_PROTOCOL_NONE;
 }
-const char *tl_explained_hop_outcome(const tl_explained_hop *h)
+tl_explain_outcome tl_explained_hop_outcome(const tl_explained_hop *h)
 {
-    return h ? h->outcome : NULL;
+    return h ? h->outcome : TL_EXPLAIN_OUTCOME_DENIED;
+}
+bool tl_explained_hop_unsettled(const tl_explained_hop *h)
+{
+    for (size_t i = 0; h && i < h->steps.n; i++)
+        if (tl__sim_rule_is_unsettled(h->steps.v[i].rule))
+            return true;
+    return false;
 }
 const char *tl_explained_hop_fix(const tl_explained_hop *h)
 {
@@ -970,4 +1442,9 @@ const char *tl_explained_hop_step_text(const tl_explained_hop *h, size_t i)
 {
     const tl__step *st = h ? step_at(&h->steps, i) : NULL;
     return st ? st->text : NULL;
+}
+bool tl_explained_hop_step_unsettled(const tl_explained_hop *h, size_t i)
+{
+    const tl__step *st = h ? step_at(&h->steps, i) : NULL;
+    return st && tl__sim_rule_is_unsettled(st->rule);
 }

@@ -25,8 +25,30 @@ typedef enum {
     TL__DELEG_CONSTRAINED,
     TL__DELEG_CONSTRAINED_ANY
 } tl__deleg_mode;
-typedef enum { TL__FROM_REQUEST_THREAD, TL__FROM_THREAD_POOL, TL__FROM_AFTER_REVERT } tl__from;
-typedef enum { TL__PROTO_NTLM, TL__PROTO_KERBEROS } tl__proto;
+typedef enum {
+    TL__FROM_REQUEST_THREAD = TL_EXPLAIN_FROM_REQUEST_THREAD,
+    TL__FROM_THREAD_POOL = TL_EXPLAIN_FROM_THREAD_POOL,
+    TL__FROM_AFTER_REVERT = TL_EXPLAIN_FROM_AFTER_REVERT,
+    TL__FROM_NEW_CREDENTIALS = TL_EXPLAIN_FROM_NEW_CREDENTIALS
+} tl__from;
+typedef enum { TL__PROTO_NTLM, TL__PROTO_KERBEROS, TL__PROTO_BASIC } tl__proto;
+/* IIS logonMethod (basicAuthentication, anonymousAuthentication), in the parser's order. */
+typedef enum {
+    TL__LOGON_CLEARTEXT,
+    TL__LOGON_INTERACTIVE,
+    TL__LOGON_BATCH,
+    TL__LOGON_NETWORK
+} tl__logon_method;
+typedef enum { TL__SPN_REGISTERED, TL__SPN_MISSING, TL__SPN_DUPLICATE } tl__spn_state;
+typedef enum {
+    TL__CLIENT_IE,
+    TL__CLIENT_EDGE,
+    TL__CLIENT_CHROME,
+    TL__CLIENT_FIREFOX,
+    TL__CLIENT_APP
+} tl__client_kind;
+typedef enum { TL__FW_ASPNET, TL__FW_ASPNETCORE } tl__framework;
+typedef enum { TL__HOST_INPROCESS, TL__HOST_OUTOFPROCESS } tl__hosting;
 
 /* IIS windowsAuthentication providers, as a bit set. */
 enum { TL__PROV_NEGOTIATE = 1, TL__PROV_NTLM = 2, TL__PROV_NEGOTIATE_KERBEROS = 4 };
@@ -38,29 +60,49 @@ enum { TL__PROV_NEGOTIATE = 1, TL__PROV_NTLM = 2, TL__PROV_NEGOTIATE_KERBEROS = 
 typedef struct tl__scn_hop {
     char *target; /* SPN or "local" */
     tl__from from;
+    tl__spn_state spn;     /* the target's SPN in AD */
+    char **allowed_to_act; /* msDS-AllowedToActOnBehalfOfOtherIdentity (RBCD) */
+    size_t allowed_to_act_count;
+    char *domain;      /* the target's domain, NULL: machine.domain */
+    char *credentials; /* new_credentials only */
 } tl__scn_hop;
 
 struct tl_scenario {
     char *name;    /* may be NULL */
     char *machine; /* "WEB01" */
     char *domain;  /* NULL: workgroup */
+    bool local_system_use_machine_id; /* "Allow Local System to use computer identity for NTLM" */
     char *pool;    /* app pool name */
     tl__pool_identity pool_identity;
     char *pool_user; /* SpecificUser only */
     char *site;      /* may be NULL */
     bool anon_enabled;
     char *anon_user; /* "IUSR", "" or an account */
+    tl__logon_method anon_logon;
+    bool basic_enabled;
+    tl__logon_method basic_logon;
     bool win_enabled;
+    tl__spn_state site_spn; /* the site's HTTP SPN */
     unsigned providers; /* TL__PROV_* */
     bool use_app_pool_credentials;
     bool kernel_mode;
     bool impersonate;
+    tl__framework framework;
+    tl__hosting hosting;
+    bool run_impersonated;
     tl__deleg_mode deleg;
     char **deleg_to;
     size_t deleg_to_count;
     char *req_user; /* NULL: anonymous request */
     tl__proto req_proto;
+    bool req_proto_given; /* an anonymous request named a protocol (ignored) */
     bool req_sensitive;
+    bool req_protected_users;
+    bool req_forest_other;
+    bool has_client; /* request.client given; else a client that forwards whenever allowed */
+    tl__client_kind client_kind;
+    bool client_delegation_allowed;
+    bool client_credential_guard;
     tl__scn_hop *hops;
     size_t hop_count;
 };
@@ -107,6 +149,9 @@ typedef struct tl__token {
     const char *kdeleg_rule; /* rule that decided kdeleg (also when NONE) */
     bool kerberos;           /* the logon came from Kerberos (evidence ticket exists) */
     bool sensitive;
+    bool protected_users; /* the user is in Protected Users */
+    bool no_rbcd;         /* sensitive or Protected Users: S4U2proxy of any kind is refused */
+    bool localsystem;     /* NT AUTHORITY\SYSTEM: its NTLM identity depends on a policy */
 } tl__token;
 
 typedef struct tl__step {
@@ -122,12 +167,12 @@ typedef struct tl__steps {
 
 struct tl_explained_hop {
     char *target;
-    const char *from; /* static */
+    tl_explain_from from;
     tl__id runs_as;
     int runs_as_level;
     tl__id arrives_as;
-    const char *protocol; /* static or NULL */
-    const char *outcome;  /* static */
+    tl_explain_protocol protocol;
+    tl_explain_outcome outcome;
     char *fix;            /* may be NULL */
     tl__steps steps;
     /* cached SID strings for the getters */
@@ -139,7 +184,8 @@ struct tl_explanation {
     char *scenario_name;
     char *machine;
     char *client;             /* request.user or NULL */
-    const char *client_proto; /* "Kerberos"/"NTLM"/NULL for anonymous */
+    const char *client_proto; /* "Kerberos"/"NTLM"/"Basic"/NULL for anonymous */
+    bool out_of_process;      /* ASP.NET Core out-of-process: the app runs in dotnet.exe */
     tl__token process;
     tl__token thread; /* effective identity of the request thread */
     bool impersonating;
@@ -191,9 +237,36 @@ struct tl_explanation {
 #define R_NET_DELEGATED "net.delegated-user"
 #define R_LOCAL_TOKEN "local.token-user"
 #define R_LOCAL_LEVEL "local.level-too-low"
+/* added for explain v2 (issue 13) */
+#define R_REQ_ANON_PROTO "request.anonymous-protocol-ignored"
+#define R_LOCAL_SAME_BOX "local.same-box-process"
+#define R_LOCAL_SAME_BOX_IMP "local.same-box-impersonated"
+#define R_NET_IP_HOST "net.ip-address-ntlm"
+#define R_NET_SPN_STATE "net.target-spn-missing"
+#define R_NET_LOCALSYSTEM_NTLM "net.localsystem-ntlm-policy"
+#define R_IIS_HTTP_SPN "iis.http-spn-missing"
+#define R_IIS_BASIC "iis.basic-auth"
+#define R_IIS_BASIC_OFF "iis.basic-disabled"
+#define R_LOGON_INTERACTIVE "logonuser.interactive"
+#define R_LOGON_NO_CREDS "logonuser.no-network-credentials"
+#define R_ASPNETCORE_NO_IMP "aspnetcore.no-impersonation"
+#define R_ASPNETCORE_RUN_IMP "aspnetcore.run-impersonated"
+#define R_ASPNETCORE_OOP "aspnetcore.out-of-process-token"
+#define R_CLIENT_NO_TGT "client.no-tgt-forwarding"
+#define R_CLIENT_CREDGUARD "client.credential-guard"
+#define R_PROTECTED_NTLM "protected-users.no-ntlm"
+#define R_PROTECTED_NO_DELEG "protected-users.no-delegation"
+#define R_KRB_FOREST_TGT "kerberos.forest-tgt-delegation"
+#define R_KRB_CROSS_DOMAIN "kerberos.constrained-same-domain"
+#define R_KRB_RBCD "kerberos.rbcd"
+#define R_KRB_RBCD_NTLM "kerberos.rbcd-ntlm-user"
+#define R_KRB_CONSTRAINED_LEVEL "kerberos.constrained-level"
+#define R_NEW_CREDENTIALS "logonuser.new-credentials"
 
 /* True when `id` is in the catalogue. */
 bool tl__sim_rule_known(const char *id);
+/* True when `id` is in the catalogue and marked unsettled. */
+bool tl__sim_rule_is_unsettled(const char *id);
 
 /* Steps: append (printf-style); failures are sticky and reported by tl__steps_ok. */
 void tl__steps_add(tl__steps *s, const char *rule, const char *fmt, ...) TL__PRINTF(3, 4);
@@ -203,15 +276,28 @@ void tl__steps_free(tl__steps *s);
 void tl__id_free(tl__id *id);
 void tl__token_free(tl__token *t);
 
+/* What a hop's evaluation needs to know about the machine, the web tier and the target. */
+typedef struct tl__hop_env {
+    const char *machine;   /* "WEB01" */
+    const char *domain;    /* NULL: workgroup */
+    char *const *deleg_to; /* the web tier's msDS-AllowedToDelegateTo */
+    size_t deleg_to_count;
+    const char *deleg_acct;        /* the web tier's account (RBCD is checked against it) */
+    const tl__scn_hop *hop;        /* the target's SPN state, RBCD list, domain; may be NULL */
+    bool local_system_use_machine_id;
+} tl__hop_env;
+
 /*
  * Model-level hop evaluation (exposed for unit tests): the identity that arrives at `target`
- * when code runs with `effective` (impersonating tells whether it is a thread token) on a
- * machine in `domain` (NULL: workgroup) named `machine`, with the web tier's constrained
- * delegation list. Fills h->arrives_as, protocol, outcome and appends steps.
+ * when code runs with `effective` (impersonating tells whether it is a thread token) in `env`.
+ * Fills h->arrives_as, protocol, outcome and appends steps.
  */
 int tl__sim_eval_hop(struct tl_explained_hop *h, const tl__token *effective, bool impersonating,
-                     const char *target, const char *machine, const char *domain,
-                     char *const *deleg_to, size_t deleg_to_count);
+                     const char *target, const tl__hop_env *env);
+
+/* Host part of an SPN target: classification used by the model (and its tests). */
+typedef enum { TL__HOST_NAME, TL__HOST_IP, TL__HOST_THIS_MACHINE } tl__host_kind;
+tl__host_kind tl__sim_host_kind(const char *target, const char *machine);
 
 /* Fill a token for an app-pool process identity (used by tests as well). */
 int tl__sim_process_token(tl__token *out, tl__steps *steps, const tl_scenario *s);

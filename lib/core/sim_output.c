@@ -44,6 +44,7 @@ static json_t *jsteps(const tl__steps *s, int *bad)
         json_t *st = json_object();
         put(st, "rule", jstr(s->v[i].rule), bad);
         put(st, "text", jstr(s->v[i].text), bad);
+        put(st, "unsettled", json_boolean(tl__sim_rule_is_unsettled(s->v[i].rule)), bad);
         if (!st || json_array_append_new(a, st) != 0)
             *bad = 1;
     }
@@ -61,7 +62,8 @@ static json_t *explanation_json(const tl_explanation *e, int *bad)
     put(root, "process", p, bad);
 
     json_t *t = jid(e->thread.user.name, tl_explanation_thread_sid(e), bad);
-    put(t, "impersonation_level", jstr(tl_explanation_thread_level(e)), bad);
+    put(t, "impersonation_level",
+        jstr(tl_impersonation_level_name(tl_explanation_thread_level(e))), bad);
     put(t, "logon", jlogon(e->thread.package, e->thread.logon_type, bad), bad);
     put(t, "steps", jsteps(&e->thread_steps, bad), bad);
     put(root, "request_thread", t, bad);
@@ -71,13 +73,15 @@ static json_t *explanation_json(const tl_explanation *e, int *bad)
         const tl_explained_hop *h = &e->hops[i];
         json_t *o = json_object();
         put(o, "target", jstr(h->target), bad);
-        put(o, "from", jstr(h->from), bad);
+        put(o, "from", jstr(tl_explain_from_name(h->from)), bad);
         put(o, "arrives_as", jid(h->arrives_as.name, tl_explained_hop_arrives_as_sid(h), bad), bad);
-        put(o, "protocol", jstr(h->protocol), bad);
-        put(o, "outcome", jstr(h->outcome), bad);
+        put(o, "protocol", jstr(tl_explain_protocol_name(h->protocol)), bad);
+        put(o, "outcome", jstr(tl_explain_outcome_name(h->outcome)), bad);
         put(o, "steps", jsteps(&h->steps, bad), bad);
+        put(o, "unsettled", json_boolean(tl_explained_hop_unsettled(h)), bad);
         json_t *r = jid(h->runs_as.name, tl_explained_hop_runs_as_sid(h), bad);
-        put(r, "impersonation_level", jstr(tl_explained_hop_runs_as_level(h)), bad);
+        put(r, "impersonation_level",
+            jstr(tl_impersonation_level_name(tl_explained_hop_runs_as_level(h))), bad);
         put(o, "runs_as", r, bad);
         put(o, "fix", jstr(h->fix), bad);
         if (!o || json_array_append_new(hops, o) != 0)
@@ -126,7 +130,9 @@ static void put_id(tl__buf *b, const char *name, const char *sid)
 static void put_steps(tl__buf *b, const tl__steps *s, const char *indent)
 {
     for (size_t i = 0; i < s->n; i++)
-        tl__buf_printf(b, "%s%zu. [%s] %s\n", indent, i + 1, s->v[i].rule, s->v[i].text);
+        tl__buf_printf(b, "%s%zu. [%s%s] %s\n", indent, i + 1, s->v[i].rule,
+                       tl__sim_rule_is_unsettled(s->v[i].rule) ? " (unsettled)" : "",
+                       s->v[i].text);
 }
 
 static bool has_step(const tl__steps *s, const tl__step *st)
@@ -146,7 +152,9 @@ static void put_hop_steps(tl__buf *b, const tl_explanation *e, const tl__steps *
             continue;
         if (k == 0)
             tl__buf_put(b, "  steps (after those above):\n");
-        tl__buf_printf(b, "    %zu. [%s] %s\n", ++k, s->v[i].rule, s->v[i].text);
+        tl__buf_printf(b, "    %zu. [%s%s] %s\n", ++k, s->v[i].rule,
+                       tl__sim_rule_is_unsettled(s->v[i].rule) ? " (unsettled)" : "",
+                       s->v[i].text);
     }
 }
 
@@ -162,7 +170,8 @@ static void put_because(tl__buf *b, const tl__steps *s)
         (strcmp(st->rule, R_NET_ANON_LOGON) == 0 || strcmp(st->rule, R_NET_NEGOTIATE) == 0 ||
          strcmp(st->rule, R_NET_DELEGATED) == 0))
         st = &s->v[s->n - 2];
-    tl__buf_printf(b, " because [%s] %s", st->rule, st->text);
+    tl__buf_printf(b, " because [%s%s] %s", st->rule,
+                   tl__sim_rule_is_unsettled(st->rule) ? " (unsettled)" : "", st->text);
 }
 
 int tl_explanation_to_text(char **out, const tl_explanation *e)
@@ -175,7 +184,10 @@ int tl_explanation_to_text(char **out, const tl_explanation *e)
     tl__buf b = TL__BUF_INIT;
     if (e->scenario_name)
         tl__buf_printf(&b, "Scenario: %s\n\n", e->scenario_name);
-    tl__buf_printf(&b, "Process: w3wp.exe on %s runs as ", e->machine);
+    tl__buf_printf(&b, "Process: %s on %s runs as ",
+                   e->out_of_process ? "the ASP.NET Core app (out of process, started by w3wp.exe)"
+                                     : "w3wp.exe",
+                   e->machine);
     put_id(&b, e->process.user.name, tl_explanation_process_sid(e));
     tl__buf_put(&b, ".\n");
     put_steps(&b, &e->process_steps, "  ");
@@ -185,7 +197,8 @@ int tl_explanation_to_text(char **out, const tl_explanation *e)
     } else {
         put_id(&b, e->thread.user.name, tl_explanation_thread_sid(e));
         if (e->impersonating)
-            tl__buf_printf(&b, ", impersonating at %s level", tl_explanation_thread_level(e));
+            tl__buf_printf(&b, ", impersonating at %s level",
+                           tl_impersonation_level_name(tl_explanation_thread_level(e)));
         else
             tl__buf_put(&b, ", not impersonating (the process identity)");
         if (e->thread.logon_type || e->thread.package)
@@ -197,18 +210,23 @@ int tl_explanation_to_text(char **out, const tl_explanation *e)
     put_steps(&b, &e->thread_steps, "  ");
     for (size_t i = 0; i < e->hop_count; i++) {
         const tl_explained_hop *h = &e->hops[i];
-        tl__buf_printf(&b, "\nHop %zu: %s -> %s\n", i + 1, h->from, h->target);
+        const char *proto = tl_explain_protocol_name(h->protocol);
+        const char *outcome = tl_explain_outcome_name(h->outcome);
+        const char *level = tl_impersonation_level_name(tl_explained_hop_runs_as_level(h));
+        tl__buf_printf(&b, "\nHop %zu: %s -> %s\n", i + 1, tl_explain_from_name(h->from),
+                       h->target);
         if (h->arrives_as.name) {
             tl__buf_put(&b, "  runs as ");
             put_id(&b, h->runs_as.name, tl_explained_hop_runs_as_sid(h));
-            if (tl_explained_hop_runs_as_level(h))
-                tl__buf_printf(&b, " at %s level", tl_explained_hop_runs_as_level(h));
+            if (level)
+                tl__buf_printf(&b, " at %s level", level);
             tl__buf_put(&b, "\n  arrives as ");
             put_id(&b, h->arrives_as.name, tl_explained_hop_arrives_as_sid(h));
-            tl__buf_printf(&b, "%s%s (outcome: %s)", h->protocol ? " over " : " (local access)",
-                           h->protocol ? h->protocol : "", h->outcome);
+            tl__buf_printf(&b, "%s%s (outcome: %s%s)", proto ? " over " : " (local access)",
+                           proto ? proto : "", outcome,
+                           tl_explained_hop_unsettled(h) ? "; unsettled" : "");
         } else {
-            tl__buf_printf(&b, "  never made (outcome: %s)", h->outcome);
+            tl__buf_printf(&b, "  never made (outcome: %s)", outcome);
         }
         put_because(&b, &h->steps);
         tl__buf_putc(&b, '\n');
@@ -258,7 +276,7 @@ int tl_explanation_to_dot(char **out, const tl_explanation *e)
     dot_str(&b, e->request_denied ? "(request refused)" : e->thread.user.name);
     if (e->impersonating) {
         tl__buf_put(&b, " (");
-        dot_str(&b, tl_explanation_thread_level(e));
+        dot_str(&b, tl_impersonation_level_name(tl_explanation_thread_level(e)));
         tl__buf_putc(&b, ')');
     }
     tl__buf_put(&b, "\"];\n  client -> web [label=\"");
@@ -278,17 +296,20 @@ int tl_explanation_to_dot(char **out, const tl_explanation *e)
         if (local)
             tl__buf_put(&b, ", shape=folder");
         tl__buf_printf(&b, "];\n  web -> hop%zu [label=\"", i + 1);
-        dot_str(&b, h->from);
+        const char *proto = tl_explain_protocol_name(h->protocol);
+        dot_str(&b, tl_explain_from_name(h->from));
         tl__buf_put(&b, "\\n");
         dot_str(&b, h->arrives_as.name ? h->arrives_as.name : "(no call)");
         tl__buf_put(&b, "\\n");
-        dot_str(&b, h->protocol ? h->protocol : (local ? "local" : "-"));
+        dot_str(&b, proto ? proto : (local ? "local" : "-"));
         tl__buf_put(&b, ", ");
-        dot_str(&b, h->outcome);
+        dot_str(&b, tl_explain_outcome_name(h->outcome));
+        if (tl_explained_hop_unsettled(h))
+            tl__buf_put(&b, "\\n(unsettled)");
         tl__buf_put(&b, "\"");
-        if (strcmp(h->outcome, "ok") == 0)
+        if (h->outcome == TL_EXPLAIN_OUTCOME_OK)
             tl__buf_put(&b, ", color=darkgreen");
-        else if (strcmp(h->outcome, "anonymous") == 0)
+        else if (h->outcome == TL_EXPLAIN_OUTCOME_ANONYMOUS)
             tl__buf_put(&b, ", color=orange, fontcolor=orange4, style=dashed");
         else
             tl__buf_put(&b, ", color=red, fontcolor=red");

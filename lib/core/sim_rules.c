@@ -31,11 +31,10 @@ static const rule rules[] = {
      "MS-DTYP 2.4.2.4 Well-Known SID Structures",
      false},
     {R_PROC_SPECIFIC,
-     "identityType SpecificUser runs the worker process as the configured account, logged on with "
-     "its password, so its logon session holds that account's own credentials.",
+     "identityType SpecificUser runs the worker process as the configured account (WAS logs it on "
+     "with the stored password); no source names the logon type, so it is reported as unknown.",
      MS "iis/configuration/system.applicationhost/applicationpools/add/processmodel (userName, "
-        "password); logon type Batch is an inference from the 'Log on as a batch job' right "
-        "IIS_IUSRS holds",
+        "password)",
      false},
     {R_IIS_ANON_IUSR,
      "With anonymous authentication and userName=\"IUSR\" (the default), IIS serves anonymous "
@@ -55,8 +54,8 @@ static const rule rules[] = {
      false},
     {R_IIS_ANON_USER,
      "With anonymous authentication and a specific userName, IIS logs that account on with its "
-     "password (logonMethod, default ClearText = LOGON32_LOGON_NETWORK_CLEARTEXT) and serves "
-     "anonymous requests with that token.",
+     "password (logonMethod, default ClearText = LOGON32_LOGON_NETWORK_CLEARTEXT; Interactive, "
+     "Batch, Network) and serves anonymous requests with that token.",
      MS "iis/configuration/system.webserver/security/authentication/anonymousauthentication "
         "(userName, password, logonMethod)",
      false},
@@ -87,17 +86,24 @@ static const rule rules[] = {
      "iis/configuration/system.webserver/security/authentication/windowsauthentication/providers/",
      false},
     {R_IIS_KERNEL,
-     "With kernel-mode authentication (useKernelMode, the default) Kerberos tickets are decrypted "
-     "with the machine account's key unless useAppPoolCredentials=true; a pool running as a "
-     "domain account whose HTTP SPN is registered on that account then fails Kerberos.",
+     "With kernel-mode authentication (useKernelMode, the default) HTTP.sys decrypts Kerberos "
+     "tickets with the machine account's key unless useAppPoolCredentials=true; when the HTTP SPN "
+     "is on the domain account the pool runs as, the ticket cannot be decrypted and the request "
+     "fails with 401 (the model assumes that is where the SPN is for a SpecificUser pool).",
      MS "iis/configuration/system.webserver/security/authentication/windowsauthentication "
         "(useKernelMode, useAppPoolCredentials); " MS
-        "archive/blogs/amol/understanding-kernel-mode-authentication-in-iis-7",
+        "archive/blogs/amol/understanding-kernel-mode-authentication-in-iis-7; " MS
+        "archive/blogs/autz_auth_stuff/kernel-mode-authentication (HTTP Error 401)",
      false},
     {R_ASPNET_IMP_ON,
      "With ASP.NET impersonation on (<identity impersonate=\"true\"/>) application code runs on a "
-     "thread impersonating the token IIS authenticated (the user, IUSR, or the anonymous account).",
-     MS "previous-versions/aspnet/xh507fc5(v=vs.100) (ASP.NET Impersonation)", false},
+     "thread impersonating the token IIS authenticated (the user, IUSR, or the anonymous account); "
+     "in the Integrated pipeline only from AuthenticateRequest on, and IIS answers 500.24 unless "
+     "validateIntegratedModeConfiguration=\"false\".",
+     MS "previous-versions/aspnet/xh507fc5(v=vs.100) (ASP.NET Impersonation); " MS
+        "iis/application-frameworks/building-and-running-aspnet-applications/"
+        "aspnet-integration-with-iis (impersonation in Integrated mode, 500.24)",
+     false},
     {R_ASPNET_IMP_OFF,
      "With ASP.NET impersonation off (the default) application code runs as the worker process "
      "identity, whoever the authenticated user is.",
@@ -111,16 +117,18 @@ static const rule rules[] = {
      false},
     {R_KRB_UNCONSTRAINED,
      "When the service account is trusted for (unconstrained) delegation the KDC sets "
-     "OK-AS-DELEGATE and the client forwards its TGT: the token is at Delegation level and can "
-     "reach any SPN as the user over Kerberos.",
+     "OK-AS-DELEGATE; if the client then forwards its TGT (its own policy decides: see "
+     "client.no-tgt-forwarding) the token is at Delegation level and can reach any SPN as the "
+     "user over Kerberos.",
      "MS-KILE 3.3.5.1 Request Flag Ticket-issuing Behavior " MS
      "openspecs/windows_protocols/ms-kile/f5993d64-a280-4555-9fcc-922fb934fc27; MS-SFU 1.3.3 "
      "(delegation with a forwarded TGT); MS-LSAD 2.2.3.5",
      false},
     {R_KRB_SENSITIVE,
-     "For an account marked 'sensitive and cannot be delegated' (NOT_DELEGATED, or a member of "
-     "Protected Users) the KDC sets neither FORWARDABLE nor PROXIABLE: no TGT is forwarded and no "
-     "evidence ticket is usable for S4U2proxy, so no delegation of any kind works for that user.",
+     "For an account marked 'sensitive and cannot be delegated' (userAccountControl NOT_DELEGATED) "
+     "the KDC sets neither FORWARDABLE nor PROXIABLE: no TGT is forwarded and no evidence ticket "
+     "is usable for S4U2proxy, so no delegation of any kind works for that user (Protected Users "
+     "is a separate rule).",
      "MS-KILE 3.3.5.1; MS-SFU 3.2.5.1.2 (S4U2self not FORWARDABLE when DelegationNotAllowed) " MS
      "openspecs/windows_protocols/ms-sfu/ad98268b-f75b-42c3-b09b-959282770642; userAccountControl "
      "NOT_DELEGATED " MS "windows/win32/adschema/a-useraccountcontrol",
@@ -160,11 +168,10 @@ static const rule rules[] = {
      "(" MS "windows/win32/secauthn/microsoft-negotiate)",
      false},
     {R_NTLM_NO_DELEG,
-     "An NTLM network logon holds no credential the server can reuse: the token is at "
-     "Impersonation level, valid on the local system only, and NTLM has no delegation.",
-     "MS-LSAD 2.2.3.5 " MS
-     "openspecs/windows_protocols/ms-lsad/720cea10-cee2-4c45-9084-c6fa7d67d18d; MS-NLMP 1.3 (no "
-     "delegation mechanism)",
+     "An NTLM network logon holds no credential the server can reuse: NTLM never sends the "
+     "password, so while impersonating the server can reach local resources only.",
+     MS "windows/win32/com/ntlmssp (\"the server cannot use the password during impersonation to "
+        "access network resources ... Only local resources can be accessed\"); MS-LSAD 2.2.3.5",
      false},
     {R_LOGONUSER,
      "A token from LogonUser with a password (LOGON32_LOGON_NETWORK_CLEARTEXT keeps the name and "
@@ -214,10 +221,12 @@ static const rule rules[] = {
      "(computer credentials) and the absence of a domain account for the computer",
      true},
     {R_NET_OWN,
-     "A logon session created from the account's password (service, batch or cleartext logon) "
-     "holds its credentials, so network authentication is as that account.",
-     MS "windows/win32/api/winbase/nf-winbase-logonusera (LOGON32_LOGON_NETWORK is the logon type "
-        "that does not cache credentials)",
+     "A process running as a domain account (a SpecificUser pool, a gMSA) authenticates to other "
+     "machines as that account: the remote side sees it, not the machine account.",
+     MS "iis/manage/configuring-security/application-pool-identities (a custom account is the "
+        "identity off the box, unlike the built-in identities); " MS
+        "troubleshoot/developer/webapps/iis/www-authentication-authorization/"
+        "troubleshoot-kerberos-delegation (the pool's domain account as service account)",
      false},
     {R_NET_ANON_LOGON,
      "A connection made without usable credentials authenticates anonymously (NTLM anonymous "
@@ -226,9 +235,10 @@ static const rule rules[] = {
      "windows/win32/api/securitybaseapi/nf-securitybaseapi-impersonateanonymoustoken",
      false},
     {R_NET_NEGOTIATE,
-     "Negotiate picks Kerberos when both sides are in a domain and the target SPN is registered; "
-     "otherwise NTLM. The identity that arrives is the same either way for a password-backed or "
-     "machine logon.",
+     "Negotiate picks Kerberos when the machine is in a domain and a ticket for the target's SPN "
+     "can be had (a host name, the SPN registered once); otherwise NTLM. For a password-backed or "
+     "NetworkService/ApplicationPoolIdentity logon the same account arrives either way; delegated "
+     "users need Kerberos, and LocalSystem's NTLM identity depends on a policy.",
      MS "windows/win32/secauthn/microsoft-negotiate", false},
     {R_NET_DELEGATED,
      "A ticket obtained for the user by delegation authenticates to the target as the user over "
@@ -242,6 +252,177 @@ static const rule rules[] = {
      "account.",
      MS "iis/manage/configuring-security/application-pool-identities (Securing Resources); " MS
         "windows/win32/secauthz/access-tokens",
+     false},
+    {R_REQ_ANON_PROTO,
+     "An anonymous request carries no credentials, so it has no authentication protocol: a "
+     "protocol the scenario names for it is ignored.",
+     MS "iis/configuration/system.webserver/security/authentication/anonymousauthentication; "
+        "PRODUCT.md (scenario format v1, optional fields)",
+     false},
+    {R_LOCAL_SAME_BOX,
+     "A service on the web server itself (an SPN whose host is this machine, localhost or a "
+     "loopback address) sees a local login: the process identity arrives as itself "
+     "(IIS APPPOOL\\<pool>, NETWORK SERVICE, ...), not as the machine account.",
+     "https://blogs.msdn.microsoft.com/ericparvin/2015/04/14/"
+     "how-to-add-the-applicationpoolidentity-to-a-sql-server-login/ (\"On a local SQL Server, "
+     "the login request will appear as the IIS application pool identity\")",
+     false},
+    {R_LOCAL_SAME_BOX_IMP,
+     "A thread impersonating a network logon that connects to a service on the same machine is "
+     "seen with its own token (NTLM loopback), not as ANONYMOUS LOGON.",
+     "No Microsoft page found that states it; the issue report and the loopback behaviour of "
+     "NTLM (" MS "windows/win32/com/ntlmssp: NTLM works \"locally and across computers\")",
+     true},
+    {R_NET_IP_HOST,
+     "Windows does not attempt Kerberos for a host named by an IPv4 or IPv6 address unless the "
+     "client sets TryIPSPN (and an IP-address SPN is registered): Negotiate falls back to NTLM.",
+     MS "windows-server/security/kerberos/configuring-kerberos-over-ip (\"By default Windows will "
+        "not attempt Kerberos authentication for a host if the hostname is an IP address\")",
+     false},
+    {R_NET_SPN_STATE,
+     "Without exactly one account holding the target's SPN (missing, or duplicate) the KDC "
+     "issues no service ticket and Negotiate falls back to NTLM: a delegated user then arrives "
+     "as ANONYMOUS LOGON, while the machine account and password-backed accounts still arrive as "
+     "themselves.",
+     "MS-KILE 3.3.5.1.1 / RFC 4120 (KDC_ERR_S_PRINCIPAL_UNKNOWN, and a duplicate SPN is not "
+     "unique); " MS "windows/win32/secauthn/microsoft-negotiate (fallback to NTLM); " MS
+     "windows-server/identity/ad-ds/manage/component-updates/"
+     "service-principal-name-spn-duplicate-checks",
+     false},
+    {R_NET_LOCALSYSTEM_NTLM,
+     "LocalSystem falling back to NTLM uses the computer identity only while the policy "
+     "'Network security: Allow Local System to use computer identity for NTLM' (UseMachineId) is "
+     "on, the default since Windows 7 / Server 2008 R2; with it disabled it authenticates "
+     "anonymously.",
+     MS "previous-versions/windows/it-pro/windows-10/security/threat-protection/"
+        "security-policy-settings/"
+        "network-security-allow-local-system-to-use-computer-identity-for-ntlm",
+     false},
+    {R_IIS_HTTP_SPN,
+     "When the site's HTTP SPN is missing or registered on more than one account the browser "
+     "gets no Kerberos ticket and Negotiate falls back to NTLM: Kerberos-only constrained and "
+     "unconstrained delegation stop working, protocol transition does not.",
+     MS "windows/win32/secauthn/microsoft-negotiate; " MS
+     "troubleshoot/developer/webapps/iis/www-authentication-authorization/"
+     "troubleshoot-kerberos-delegation (SPN checks); MS-SFU 3.2.5.1.2",
+     false},
+    {R_IIS_BASIC,
+     "With Basic authentication the client sends the password and IIS calls LogonUser with the "
+     "site's logonMethod (default ClearText): the request runs as that logon of the user.",
+     MS "iis/configuration/system.webserver/security/authentication/basicauthentication "
+        "(logonMethod); " MS "dotnet/api/microsoft.web.administration.authenticationlogonmethod",
+     false},
+    {R_IIS_BASIC_OFF,
+     "When Basic authentication is not enabled IIS never challenges for it: a client that would "
+     "send a password is served as an anonymous request (or refused when anonymous is off).",
+     MS "iis/configuration/system.webserver/security/authentication/basicauthentication "
+        "(enabled, default false)",
+     false},
+    {R_LOGON_INTERACTIVE,
+     "A LogonUser Interactive logon caches the credentials, so a thread impersonating it "
+     "authenticates to other servers as the user.",
+     MS "dotnet/api/microsoft.web.administration.authenticationlogonmethod (Interactive: \"caches "
+        "credentials for disconnected operations\"); " MS
+        "windows/win32/api/winbase/nf-winbase-logonusera",
+     false},
+    {R_LOGON_NO_CREDS,
+     "A LogonUser Batch or Network logon does not cache the credentials: the token can be used "
+     "locally only, and off the box it arrives as ANONYMOUS LOGON (unless protocol transition "
+     "delegates it).",
+     MS "dotnet/api/microsoft.web.administration.authenticationlogonmethod (Batch and Network: "
+        "\"does not cache credentials\"); " MS "windows/win32/api/winbase/nf-winbase-logonusera",
+     false},
+    {R_ASPNETCORE_NO_IMP,
+     "ASP.NET Core never impersonates by itself: <identity impersonate> does not apply, and code "
+     "runs as the process identity unless it calls WindowsIdentity.RunImpersonated.",
+     MS "aspnet/core/security/authentication/windowsauth (Impersonation: \"ASP.NET Core doesn't "
+        "implement impersonation\")",
+     false},
+    {R_ASPNETCORE_RUN_IMP,
+     "Code wrapped in WindowsIdentity.RunImpersonated[Async] runs impersonating the request's "
+     "Windows identity (what IIS authenticated); an anonymous request has none.",
+     MS "aspnet/core/security/authentication/windowsauth (Impersonation); " MS
+        "dotnet/api/system.security.principal.windowsidentity.runimpersonated",
+     false},
+    {R_ASPNETCORE_OOP,
+     "Out of process the app runs in its own process (Kestrel) under the pool identity; the "
+     "ASP.NET Core Module passes it the request's Windows token when forwardWindowsAuthToken is "
+     "true (the default).",
+     MS "aspnet/core/host-and-deploy/iis/out-of-process-hosting; " MS
+        "aspnet/core/host-and-deploy/aspnet-core-module (forwardWindowsAuthToken)",
+     false},
+    {R_CLIENT_NO_TGT,
+     "Unconstrained delegation needs the client to forward its TGT, and browsers decide that by "
+     "their own policy: Edge 87+ and Chrome only for servers in AuthNegotiateDelegateAllowlist, "
+     "IE only for the Intranet or Trusted zone; constrained delegation needs nothing from the "
+     "client.",
+     MS "deployedge/microsoft-edge-policies/authnegotiatedelegateallowlist (\"If you don't "
+        "configure this policy Microsoft Edge doesn't delegate user credentials even if a server "
+        "is detected as Intranet\"); https://chromeenterprise.google/policies/"
+        "#AuthNegotiateDelegateAllowlist",
+     false},
+    {R_CLIENT_CREDGUARD,
+     "A client with Credential Guard never allows unconstrained Kerberos delegation: its TGT is "
+     "not forwarded.",
+     MS "windows/security/identity-protection/credential-guard/considerations-known-issues "
+        "(\"Kerberos doesn't allow unconstrained Kerberos delegation\")",
+     false},
+    {R_PROTECTED_NTLM,
+     "Members of Protected Users cannot authenticate with NTLM (domain level Windows Server 2012 R2 "
+     "or later): a request that ends up as NTLM is refused (401).",
+     MS "windows-server/security/credentials-protection-and-management/"
+        "protected-users-security-group (\"NTLM authentication isn't allowed\")",
+     false},
+    {R_PROTECTED_NO_DELEG,
+     "Members of Protected Users cannot be delegated: neither unconstrained nor constrained (nor "
+     "resource-based) delegation gives a ticket for them; distinct from 'sensitive and cannot be "
+     "delegated', which does not block NTLM.",
+     MS "windows-server/security/credentials-protection-and-management/"
+        "protected-users-security-group (\"Can't be delegated using unconstrained/constrained "
+        "delegation\"); MS-SFU 3.1.5.2.1 (non-sensitive users only)",
+     false},
+    {R_KRB_FOREST_TGT,
+     "Since the July 2019 updates a TGT is not delegated to a service across a forest trust "
+     "(EnableTGTDelegation off by default): unconstrained delegation fails for users of another "
+     "forest; constrained delegation is not affected.",
+     "https://support.microsoft.com/help/4490425 (Updates to TGT delegation across incoming trusts "
+     "in Windows Server)",
+     false},
+    {R_KRB_CROSS_DOMAIN,
+     "Classic constrained delegation (msDS-AllowedToDelegateTo) works only when the web tier's "
+     "account and the target are in the same domain; resource-based constrained delegation works "
+     "across domains.",
+     "MS-SFU 3.2.5.2.1 (\"If the KDC is for the realm of both Service 1 and Service 2\") " MS
+     "openspecs/windows_protocols/ms-sfu/6d76bf10-3c48-4e14-9992-df1bd456455e; " MS
+     "windows-server/security/kerberos/kerberos-constrained-delegation-overview",
+     false},
+    {R_KRB_RBCD,
+     "Resource-based constrained delegation: when the target's account lists the web tier's "
+     "account in msDS-AllowedToActOnBehalfOfOtherIdentity, S4U2proxy succeeds for a non-sensitive "
+     "user even without classic delegation, across domains, and with a non-forwardable evidence "
+     "ticket.",
+     "MS-SFU 3.2.5.2.2 Using ServicesAllowedToReceiveForwardedTicketsFrom; MS-SFU 3.1.5.2.1 " MS
+     "openspecs/windows_protocols/ms-sfu/ddb2cafd-1f01-4834-b52a-d4a5b34cd960; " MS
+     "windows-server/security/kerberos/kerberos-constrained-delegation-overview",
+     false},
+    {R_KRB_RBCD_NTLM,
+     "A user who came with NTLM and a web tier without protocol transition: S4U2self yields a "
+     "non-forwardable ticket, which MS-SFU lets resource-based delegation use for a non-sensitive "
+     "user; no Microsoft page says what Windows then does end to end.",
+     "MS-SFU 3.1.5.2.1 (a nonforwardable S4U2self ticket for a nonsensitive user); no source "
+     "describes the LSA's behaviour for an NTLM logon",
+     true},
+    {R_KRB_CONSTRAINED_LEVEL,
+     "A logon used for constrained delegation is reported at Delegation level, as PRODUCT.md's "
+     "table does; no source states which level Windows gives it, and the KDC, not the level, "
+     "decides each hop.",
+     "No source found", true},
+    {R_NEW_CREDENTIALS,
+     "LogonUser LOGON32_LOGON_NEW_CREDENTIALS (runas /netonly) clones the caller's token with new "
+     "credentials for outbound connections: locally it is still the caller, off the box it is "
+     "the given account.",
+     MS "windows/win32/api/winbase/nf-winbase-logonusera (LOGON32_LOGON_NEW_CREDENTIALS); " MS
+        "windows/win32/api/ntsecapi/ne-ntsecapi-security_logon_type (NewCredentials)",
      false},
     {R_LOCAL_LEVEL,
      "A token at Identification or Anonymous level cannot be used to open local resources as the "
@@ -272,6 +453,14 @@ const char *tl_sim_rule_source(size_t i)
 bool tl_sim_rule_unsettled(size_t i)
 {
     return i < tl_sim_rule_count() && rules[i].unsettled;
+}
+
+bool tl__sim_rule_is_unsettled(const char *id)
+{
+    for (size_t i = 0; id && i < tl_sim_rule_count(); i++)
+        if (strcmp(rules[i].id, id) == 0)
+            return rules[i].unsettled;
+    return false;
 }
 
 bool tl__sim_rule_known(const char *id)

@@ -66,7 +66,7 @@ static int getters_match_json(const tl_explanation *e, const json_t *j, const ch
     CHECK(str_eq_json(tl_explanation_process_sid(e), json_object_get(p, "sid")), "process sid");
     CHECK(str_eq_json(tl_explanation_thread_name(e), json_object_get(t, "name")), "thread name");
     CHECK(str_eq_json(tl_explanation_thread_sid(e), json_object_get(t, "sid")), "thread sid");
-    CHECK(str_eq_json(tl_explanation_thread_level(e), json_object_get(t, "impersonation_level")),
+    CHECK(str_eq_json(tl_impersonation_level_name(tl_explanation_thread_level(e)), json_object_get(t, "impersonation_level")),
           "thread level");
     const json_t *lg = json_object_get(t, "logon");
     CHECK(str_eq_json(tl_explanation_thread_logon_package(e), json_object_get(lg, "package")),
@@ -84,15 +84,15 @@ static int getters_match_json(const tl_explanation *e, const json_t *j, const ch
         const json_t *jh = json_array_get(hops, i);
         const json_t *aa = json_object_get(jh, "arrives_as"), *ra = json_object_get(jh, "runs_as");
         CHECK(str_eq_json(tl_explained_hop_target(h), json_object_get(jh, "target")), "target");
-        CHECK(str_eq_json(tl_explained_hop_from(h), json_object_get(jh, "from")), "from");
+        CHECK(str_eq_json(tl_explain_from_name(tl_explained_hop_from(h)), json_object_get(jh, "from")), "from");
         CHECK(str_eq_json(tl_explained_hop_arrives_as_name(h), json_object_get(aa, "name")), "arrives name");
         CHECK(str_eq_json(tl_explained_hop_arrives_as_sid(h), json_object_get(aa, "sid")), "arrives sid");
         CHECK(str_eq_json(tl_explained_hop_runs_as_name(h), json_object_get(ra, "name")), "runs name");
         CHECK(str_eq_json(tl_explained_hop_runs_as_sid(h), json_object_get(ra, "sid")), "runs sid");
-        CHECK(str_eq_json(tl_explained_hop_runs_as_level(h), json_object_get(ra, "impersonation_level")),
+        CHECK(str_eq_json(tl_impersonation_level_name(tl_explained_hop_runs_as_level(h)), json_object_get(ra, "impersonation_level")),
               "runs level");
-        CHECK(str_eq_json(tl_explained_hop_protocol(h), json_object_get(jh, "protocol")), "protocol");
-        CHECK(str_eq_json(tl_explained_hop_outcome(h), json_object_get(jh, "outcome")), "outcome");
+        CHECK(str_eq_json(tl_explain_protocol_name(tl_explained_hop_protocol(h)), json_object_get(jh, "protocol")), "protocol");
+        CHECK(str_eq_json(tl_explain_outcome_name(tl_explained_hop_outcome(h)), json_object_get(jh, "outcome")), "outcome");
         CHECK(str_eq_json(tl_explained_hop_fix(h), json_object_get(jh, "fix")), "fix");
         const json_t *steps = json_object_get(jh, "steps");
         CHECK(tl_explained_hop_step_count(h) == json_array_size(steps) && tl_explained_hop_step_count(h) > 0,
@@ -161,8 +161,8 @@ static void ntlm_double_hop_arrives_anonymous(void **state)
     const tl_explained_hop *h = first_hop(&e, &s, "ntlm-double-hop");
     assert_string_equal(tl_explained_hop_arrives_as_name(h), "NT AUTHORITY\\ANONYMOUS LOGON");
     assert_string_equal(tl_explained_hop_arrives_as_sid(h), "S-1-5-7");
-    assert_string_equal(tl_explained_hop_outcome(h), "anonymous");
-    assert_string_equal(tl_explanation_thread_level(e), "Impersonation");
+    assert_int_equal(tl_explained_hop_outcome(h), TL_EXPLAIN_OUTCOME_ANONYMOUS);
+    assert_int_equal(tl_explanation_thread_level(e), TL_IMPERSONATION_IMPERSONATION);
     assert_string_equal(tl_explanation_thread_logon_package(e), "NTLM");
     tl_explanation_free(e);
     tl_scenario_free(s);
@@ -176,8 +176,8 @@ static void kerberos_delegation_arrives_as_user(void **state)
     const tl_explained_hop *h = first_hop(&e, &s, "kerberos-constrained-delegation");
     assert_string_equal(tl_explained_hop_arrives_as_name(h), "CONTOSO\\alice");
     assert_null(tl_explained_hop_arrives_as_sid(h)); /* a domain account without its domain SID */
-    assert_string_equal(tl_explained_hop_protocol(h), "Kerberos");
-    assert_string_equal(tl_explained_hop_outcome(h), "ok");
+    assert_int_equal(tl_explained_hop_protocol(h), TL_EXPLAIN_PROTOCOL_KERBEROS);
+    assert_int_equal(tl_explained_hop_outcome(h), TL_EXPLAIN_OUTCOME_OK);
     tl_explanation_free(e);
     tl_scenario_free(s);
 }
@@ -348,7 +348,7 @@ static void api_misuse_and_limits(void **state)
     assert_string_equal(tl_explanation_process_sid(e), "S-1-5-20");
     /* Anonymous authentication defaults to IUSR; ASP.NET impersonation defaults to off. */
     assert_string_equal(tl_explanation_thread_name(e), "NT AUTHORITY\\NETWORK SERVICE");
-    assert_null(tl_explanation_thread_level(e));
+    assert_int_equal(tl_explanation_thread_level(e), TL_IMPERSONATION_NONE);
     assert_int_equal(tl_explanation_hop_count(e), 0);
     tl_explanation_free(e);
     tl_scenario_free(s);
