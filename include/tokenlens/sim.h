@@ -166,7 +166,9 @@ TL_EXTERN const char *tl_explained_hop_arrives_as_sid(const tl_explained_hop *h)
 TL_EXTERN tl_explain_protocol tl_explained_hop_protocol(const tl_explained_hop *h);
 /** What happens (tl_explain_outcome_name() gives the JSON word). NULL `h`: DENIED. */
 TL_EXTERN tl_explain_outcome tl_explained_hop_outcome(const tl_explained_hop *h);
-/** True when a step of this hop cites a rule no source settles (see tl_sim_rule_unsettled). */
+/** True when the hop's answer rests on a rule no source settles (tl_sim_rule_unsettled): one of
+ *  its own steps, or of the request thread's when the call uses that token. (The Delegation
+ *  level reported for a constrained-delegation token is unsettled but decides no hop.) */
 TL_EXTERN bool tl_explained_hop_unsettled(const tl_explained_hop *h);
 /** The usual fix in one sentence, or NULL when nothing needs fixing. */
 TL_EXTERN const char *tl_explained_hop_fix(const tl_explained_hop *h);

@@ -1327,8 +1327,8 @@ static int kerberos_findings(builder *b)
                            "site %s, application %s: Windows authentication runs in kernel "
                            "mode, which decrypts Kerberos tickets with the computer account, but "
                            "the pool runs as %s: if the site's HTTP SPN is registered on %s, "
-                           "Kerberos fails and browsers fall back to NTLM (which cannot be "
-                           "delegated)",
+                           "Kerberos requests fail with HTTP 401 (HTTP.sys cannot decrypt the "
+                           "ticket; docs/rules.md iis.kernel-mode-key)",
                            a->sites[s].name, app->path, app->pool->identity.name,
                            app->pool->identity.name);
             int rc = add_finding(b, TL_IIS_FINDING_KERBEROS_KERNEL_MODE, TL_IIS_WARNING, &t,

@@ -1179,9 +1179,20 @@ static int explain_hop(ctx *c, size_t i)
         }
         impersonating = true;
     }
+    size_t own = h->steps.n;
     rc = tl__sim_eval_hop(h, t, impersonating, sh->target, &env);
     if (!rc)
         rc = tl__steps_ok(&h->steps);
+    /* The hop is unsettled when its own steps, or the steps that made the token it uses, rest
+     * on an unsettled rule; the level reported for a delegation token does not decide a hop. */
+    for (size_t k = 0; !rc && k < h->steps.n; k++) {
+        const char *r = h->steps.v[k].rule;
+        bool uses_thread = e->impersonating && (sh->from == TL__FROM_REQUEST_THREAD ||
+                                                sh->from == TL__FROM_NEW_CREDENTIALS);
+        if ((k >= own || uses_thread) && strcmp(r, R_KRB_CONSTRAINED_LEVEL) != 0 &&
+            tl__sim_rule_is_unsettled(r))
+            h->unsettled = true;
+    }
     if (!rc)
         rc = hop_fix(&h->fix, c, h, t, sh);
     tl__token_free(&creds);
@@ -1420,10 +1431,7 @@ tl_explain_outcome tl_explained_hop_outcome(const tl_explained_hop *h)
 }
 bool tl_explained_hop_unsettled(const tl_explained_hop *h)
 {
-    for (size_t i = 0; h && i < h->steps.n; i++)
-        if (tl__sim_rule_is_unsettled(h->steps.v[i].rule))
-            return true;
-    return false;
+    return h && h->unsettled;
 }
 const char *tl_explained_hop_fix(const tl_explained_hop *h)
 {

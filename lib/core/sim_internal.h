@@ -175,6 +175,7 @@ struct tl_explained_hop {
     tl_explain_outcome outcome;
     char *fix;            /* may be NULL */
     tl__steps steps;
+    bool unsettled; /* the answer rests on a rule no source settles */
     /* cached SID strings for the getters */
     char runs_sid_str[TL_SID_STRING_MAX];
     char arrives_sid_str[TL_SID_STRING_MAX];
