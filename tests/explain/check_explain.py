@@ -49,7 +49,22 @@ def example(cli, scenario, expected):
             problems.append("plain text lacks the fix: " + hop["fix"])
     if got["process"]["name"] not in t.stdout:
         problems.append("plain text lacks the process identity")
+    # "unsettled" is shown wherever an unsettled rule is cited: on the JSON step and hop, in
+    # the story's step and outcome line, and on the diagram's edge.
+    unsettled_rules = {st["rule"] for hop in got["hops"] for st in hop["steps"] if st["unsettled"]}
+    for rule in unsettled_rules:
+        if f"[{rule} (unsettled)]" not in t.stdout:
+            problems.append(f"plain text does not mark {rule} as unsettled")
+    marked = t.stdout.count("; unsettled)")
+    if marked != sum(1 for hop in got["hops"] if hop["unsettled"]):
+        problems.append(f"plain text marks {marked} hops unsettled, JSON "
+                        f"{sum(1 for hop in got['hops'] if hop['unsettled'])}")
     d = run([cli, "explain", scenario, "--dot"])
+    if d.returncode == 0:
+        edges = [ln for ln in d.stdout.splitlines() if ln.lstrip().startswith("web -> hop")]
+        for hop, edge in zip(got["hops"], edges):
+            if ("(unsettled)" in edge) != hop["unsettled"]:
+                problems.append(f"--dot edge for {hop['target']} disagrees on unsettled")
     if d.returncode != 0 or not d.stdout.startswith("digraph tokenlens {"):
         problems.append(f"--dot exit {d.returncode} or not a digraph")
     elif shutil.which("dot"):

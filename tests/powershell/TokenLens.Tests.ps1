@@ -401,7 +401,10 @@ Describe 'Invoke-TLExplain' {
             for ($k = 0; $k -lt @($c.steps).Count; $k++) {
                 $h.Steps[$k].Rule | Should -BeExactly @($c.steps)[$k].rule
                 $h.Steps[$k].Text | Should -BeExactly @($c.steps)[$k].text
+                $h.Steps[$k].Unsettled | Should -Be @($c.steps)[$k].unsettled
             }
+            $h.Unsettled | Should -Be $c.unsettled
+            $h.RunsAsLevel | Should -BeExactly $c.runs_as.impersonation_level
         }
         $hops[0].Process.Name | Should -BeExactly $fromCli.process.name
         $hops[0].Process.Sid | Should -BeExactly $fromCli.process.sid
@@ -433,6 +436,48 @@ Describe 'Invoke-TLExplain' {
         $h.ArrivesAs | Should -Be $s.request.user
         $h.Protocol | Should -Be 'Kerberos'
         $h.Path | Should -BeNullOrEmpty
+    }
+
+    It 'explains the explain-v2 fields: <Case>' -ForEach @(
+        @{ Case = 'same box'; Hop = @{ target = 'MSSQLSvc/web01.contoso.com:1433'; from = 'after_revert' }; Request = @{ user = 'CONTOSO\alice'; protocol = 'ntlm' }; Arrives = 'IIS APPPOOL\Coke'; Outcome = 'ok' }
+        @{ Case = 'IP target'; Hop = @{ target = 'MSSQLSvc/10.0.0.5:1433'; from = 'after_revert' }; Request = @{ user = 'CONTOSO\alice'; protocol = 'ntlm' }; Arrives = 'CONTOSO\WEB01$'; Outcome = 'ok'; Protocol = 'NTLM' }
+        @{ Case = 'Protected Users over NTLM'; Hop = @{ target = 'MSSQLSvc/db01.contoso.com:1433' }; Request = @{ user = 'CONTOSO\alice'; protocol = 'ntlm'; protected_users = $true }; Arrives = $null; Outcome = 'denied' }
+        @{ Case = 'RBCD'; Hop = @{ target = 'MSSQLSvc/db01.contoso.com:1433'; allowed_to_act = @('CONTOSO\WEB01$') }; Request = @{ user = 'CONTOSO\alice'; protocol = 'kerberos' }; Arrives = 'CONTOSO\alice'; Outcome = 'ok' }
+        @{ Case = 'NEW_CREDENTIALS'; Hop = @{ target = 'cifs/files01'; from = 'new_credentials'; credentials = 'CONTOSO\svc' }; Request = @{ user = 'CONTOSO\alice'; protocol = 'ntlm' }; Arrives = 'CONTOSO\svc'; Outcome = 'ok' }
+        @{ Case = 'anonymous request with a protocol'; Hop = @{ target = 'local' }; Request = @{ user = $null; protocol = 'kerberos' }; Arrives = 'NT AUTHORITY\IUSR'; Outcome = 'ok' }
+    ) {
+        $s = [ordered]@{
+            tokenlens_scenario = 1
+            machine            = @{ name = 'WEB01'; domain = 'CONTOSO' }
+            app_pool           = @{ name = 'Coke'; identity = 'ApplicationPoolIdentity' }
+            site               = @{ anonymous = @{ enabled = ($null -eq $Request.user) }; windows = @{ enabled = $true }; impersonate = $true }
+            request            = $Request
+            hops               = @($Hop)
+        }
+        $h = Invoke-TLExplain -Json ($s | ConvertTo-Json -Depth 10) | Select-Object -First 1
+        $h.ArrivesAs | Should -Be $Arrives
+        $h.Outcome | Should -Be $Outcome
+        if ($Protocol) { $h.Protocol | Should -Be $Protocol }
+    }
+
+    It 'marks an unsettled answer (RBCD for an NTLM user)' {
+        $s = [ordered]@{
+            tokenlens_scenario = 1
+            machine = @{ name = 'WEB01'; domain = 'CONTOSO' }
+            app_pool = @{ name = 'Coke'; identity = 'ApplicationPoolIdentity' }
+            site = @{ anonymous = @{ enabled = $false }; windows = @{ enabled = $true }; impersonate = $true }
+            request = @{ user = 'CONTOSO\alice'; protocol = 'ntlm' }
+            hops = @(@{ target = 'MSSQLSvc/db01.contoso.com:1433'; allowed_to_act = @('CONTOSO\WEB01$') })
+        }
+        $h = Invoke-TLExplain -Json ($s | ConvertTo-Json -Depth 10) | Select-Object -First 1
+        $h.Unsettled | Should -BeTrue
+        @($h.Steps | Where-Object Unsettled).Rule | Should -Contain 'kerberos.rbcd-ntlm-user'
+    }
+
+    It 'a bad value of a new field names its JSON path' {
+        $err = Get-TerminatingError { Invoke-TLExplain -Json '{"tokenlens_scenario": 1, "machine": {"name": "WEB01"}, "app_pool": {"name": "P", "identity": "NetworkService"}, "site": {"basic": {"logon_method": "Kerberos"}}, "request": {"user": null}, "hops": []}' }
+        $err.CategoryInfo.Category | Should -Be 'ParserError'
+        $err.Exception.Message | Should -Match 'site\.basic\.logon_method'
     }
 
     It 'bad scenario JSON text is a terminating parse error' {

@@ -48,13 +48,76 @@ def test_matches_cli_json(path):
         assert (h.target, h.from_, h.protocol, h.outcome) == \
             (w["target"], w["from"], w["protocol"], w["outcome"])
         assert (h.arrives_as.name, h.arrives_as.sid) == ident(w["arrives_as"])
-        assert [(s.rule, s.text) for s in h.steps] == [(s["rule"], s["text"]) for s in w["steps"]]
+        assert [(s.rule, s.text, s.unsettled) for s in h.steps] == \
+            [(s["rule"], s["text"], s["unsettled"]) for s in w["steps"]]
+        assert h.unsettled == w["unsettled"]
+        assert h.runs_as.level == w["runs_as"]["impersonation_level"]
         if "runs_as" in w:
             assert (h.runs_as.name, h.runs_as.sid) == ident(w["runs_as"])
         if "fix" in w:
             assert h.fix == w["fix"]
     # The rendered JSON is byte-for-byte what the CLI prints.
     assert json.loads(got.to_json()) == want
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+def test_scenario_round_trips_with_defaults_filled_in(path):
+    s = tokenlens.Scenario.load(path)
+    full = s.to_dict()
+    # Every optional field of the 0.2 contract is spelled out with the value the engine uses.
+    assert "local_system_use_machine_id" in full["machine"]
+    assert {"basic", "windows", "anonymous"} <= set(full["site"])
+    assert full["site"]["windows"]["spn"] in ("registered", "missing", "duplicate")
+    assert full["app"]["framework"] in ("aspnet", "aspnetcore")
+    assert {"protected_users", "forest"} <= set(full["request"])
+    # ... and it loads back to the same explanation.
+    assert tokenlens.explain(full).to_json() == s.explain().to_json()
+
+
+NEW_FIELDS = {
+    "same-box": ({"hops": [{"target": "MSSQLSvc/web01.contoso.com:1433", "from": "after_revert"}]},
+                 "IIS APPPOOL\\Coke", "ok"),
+    "ip": ({"hops": [{"target": "MSSQLSvc/10.0.0.5:1433"}],
+            "request": {"user": "CONTOSO\\alice", "protocol": "kerberos"},
+            "delegation": {"mode": "unconstrained"}}, "NT AUTHORITY\\ANONYMOUS LOGON", "anonymous"),
+    "protected": ({"request": {"user": "CONTOSO\\alice", "protocol": "ntlm",
+                               "protected_users": True}}, None, "denied"),
+    "rbcd": ({"request": {"user": "CONTOSO\\alice", "protocol": "kerberos"},
+              "hops": [{"target": "MSSQLSvc/db01.contoso.com:1433",
+                        "allowed_to_act": ["CONTOSO\\WEB01$"]}]}, "CONTOSO\\alice", "ok"),
+    "new-credentials": ({"hops": [{"target": "cifs/files01", "from": "new_credentials",
+                                   "credentials": "CONTOSO\\svc"}]}, "CONTOSO\\svc", "ok"),
+    "aspnetcore": ({"app": {"framework": "aspnetcore", "hosting_model": "outofprocess"}},
+                   "CONTOSO\\WEB01$", "ok"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NEW_FIELDS))
+def test_new_fields_from_python(case):
+    overrides, arrives, outcome = NEW_FIELDS[case]
+    data = {"tokenlens_scenario": 1, "machine": {"name": "WEB01", "domain": "CONTOSO"},
+            "app_pool": {"name": "Coke", "identity": "ApplicationPoolIdentity"},
+            "site": {"anonymous": {"enabled": False}, "windows": {"enabled": True},
+                     "impersonate": True},
+            "request": {"user": "CONTOSO\\alice", "protocol": "ntlm"},
+            "hops": [{"target": "MSSQLSvc/db01.contoso.com:1433"}]}
+    data.update(overrides)
+    hop = tokenlens.explain(data).hops[0]
+    assert (hop.arrives_as.name, hop.outcome) == (arrives, outcome)
+
+
+def test_unsettled_is_visible_from_python():
+    data = {"tokenlens_scenario": 1, "machine": {"name": "WEB01", "domain": "CONTOSO"},
+            "app_pool": {"name": "Coke", "identity": "ApplicationPoolIdentity"},
+            "site": {"anonymous": {"enabled": False}, "windows": {"enabled": True},
+                     "impersonate": True},
+            "request": {"user": "CONTOSO\\alice", "protocol": "ntlm"},
+            "hops": [{"target": "MSSQLSvc/db01.contoso.com:1433",
+                      "allowed_to_act": ["CONTOSO\\WEB01$"]}]}
+    hop = tokenlens.explain(data).hops[0]
+    assert hop.unsettled
+    assert any(s.unsettled and s.rule == "kerberos.rbcd-ntlm-user" for s in hop.steps)
+    assert "(unsettled)" in str([s for s in hop.steps if s.unsettled][0])
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)

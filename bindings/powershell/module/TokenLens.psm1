@@ -468,10 +468,13 @@ function Invoke-TLExplain {
     .DESCRIPTION
     Loads a scenario (format v1: machine, app pool, site authentication, delegation, the request
     and the hops the code makes) and runs the tokenlens model of Windows impersonation. Writes
-    one TokenLens.Hop object per hop: the Target, where the call is made From, who the code
-    RunsAs, who the target sees it ArrivesAs, the Protocol (Kerberos, NTLM or none), the Outcome
-    (ok, anonymous, denied), the usual Fix, and the Steps - each with the rule it applies (see
-    docs/rules.md for the rule's source). Process and RequestThread say who the worker process
+    one TokenLens.Hop object per hop: the Target, where the call is made From (request_thread,
+    thread_pool, after_revert, new_credentials), who the code RunsAs, who the target sees it
+    ArrivesAs, the Protocol (Kerberos, NTLM or none), the Outcome (ok, anonymous, denied), the
+    usual Fix, Unsettled (the answer rests on a rule no source settles), and the Steps - each with
+    the rule it applies and whether that rule is Unsettled (see docs/rules.md for the sources).
+    Every optional field of scenario format v1 (Basic, SPN state, ASP.NET Core, the client,
+    Protected Users, forests, RBCD, NEW_CREDENTIALS, the LocalSystem NTLM policy) is accepted. Process and RequestThread say who the worker process
     and the request thread are (with the thread's impersonation level and logon). The answers
     are the same as
     `tokenlens explain <file> --json`.
@@ -547,6 +550,7 @@ function Invoke-TLExplain {
                                 PSTypeName = 'TokenLens.Step'
                                 Rule       = $e.HopStepRule($i, $k)
                                 Text       = $e.HopStepText($i, $k)
+                                Unsettled  = $e.HopStepUnsettled($i, $k)
                             })
                     }
                     [pscustomobject]@{
@@ -562,6 +566,7 @@ function Invoke-TLExplain {
                         Protocol     = $e.HopProtocol($i)
                         Outcome      = $e.HopOutcome($i)
                         Fix          = $e.HopFix($i)
+                        Unsettled    = $e.HopUnsettled($i)
                         Steps        = $steps.ToArray()
                         Process      = $process
                         RequestThread = $thread

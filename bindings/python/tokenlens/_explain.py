@@ -17,13 +17,14 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 class Step(NamedTuple):
     """One derived fact: ``rule`` is the rule id (``"net.machine-account"``), ``text`` the
-    sentence."""
+    sentence; ``unsettled`` is True when no source settles the rule (docs/rules.md)."""
 
     rule: str
     text: str
+    unsettled: bool = False
 
     def __str__(self) -> str:
-        return "[%s] %s" % (self.rule, self.text)
+        return "[%s%s] %s" % (self.rule, " (unsettled)" if self.unsettled else "", self.text)
 
 
 class Identity(NamedTuple):
@@ -53,7 +54,7 @@ class Hop(NamedTuple):
     target: str
     """An SPN (``"MSSQLSvc/db01.contoso.com:1433"``) or ``"local"``."""
     from_: str
-    """``"request_thread"``, ``"thread_pool"`` or ``"after_revert"``."""
+    """``"request_thread"``, ``"thread_pool"``, ``"after_revert"`` or ``"new_credentials"``."""
     runs_as: Identity
     """Who the code runs as when it makes the call."""
     arrives_as: Identity
@@ -66,10 +67,17 @@ class Hop(NamedTuple):
     """The usual fix in one sentence, or None."""
     steps: Tuple[Step, ...]
     """Why, in order; the last step decides what arrives."""
+    unsettled: bool = False
+    """True when the answer rests on a rule no source settles (the output says so too)."""
 
     def __repr__(self) -> str:
         return "<Hop %s from %s: arrives as %s via %s, %s>" % (
             self.target, self.from_, self.arrives_as.name, self.protocol, self.outcome)
+
+
+def _level(value: int) -> Optional[str]:
+    """The library's word for an impersonation level (None when not impersonating)."""
+    return _native.tl_impersonation_level_name(value)
 
 
 class Explanation:
@@ -97,7 +105,7 @@ class Explanation:
         self.logon_type = n.tl_explanation_thread_logon_type(raw)
         self.request_thread = Identity(n.tl_explanation_thread_name(raw),
                                        n.tl_explanation_thread_sid(raw),
-                                       n.tl_explanation_thread_level(raw),
+                                       _level(n.tl_explanation_thread_level(raw)),
                                        self.logon_package, self.logon_type)
         self.process_steps = tuple(
             Step(n.tl_explanation_process_step_rule(raw, i),
@@ -112,15 +120,17 @@ class Explanation:
             h = n.tl_explanation_hop_at(raw, i)
             hops.append(Hop(
                 target=n.tl_explained_hop_target(h),
-                from_=n.tl_explained_hop_from(h),
+                from_=n.tl_explain_from_name(n.tl_explained_hop_from(h)),
                 runs_as=Identity(n.tl_explained_hop_runs_as_name(h), n.tl_explained_hop_runs_as_sid(h),
-                                 n.tl_explained_hop_runs_as_level(h)),
+                                 _level(n.tl_explained_hop_runs_as_level(h))),
                 arrives_as=Identity(n.tl_explained_hop_arrives_as_name(h), n.tl_explained_hop_arrives_as_sid(h)),
-                protocol=n.tl_explained_hop_protocol(h),
-                outcome=n.tl_explained_hop_outcome(h),
+                protocol=n.tl_explain_protocol_name(n.tl_explained_hop_protocol(h)),
+                outcome=n.tl_explain_outcome_name(n.tl_explained_hop_outcome(h)),
                 fix=n.tl_explained_hop_fix(h),
-                steps=tuple(Step(n.tl_explained_hop_step_rule(h, j), n.tl_explained_hop_step_text(h, j))
+                steps=tuple(Step(n.tl_explained_hop_step_rule(h, j), n.tl_explained_hop_step_text(h, j),
+                                 bool(n.tl_explained_hop_step_unsettled(h, j)))
                             for j in range(n.tl_explained_hop_step_count(h))),
+                unsettled=bool(n.tl_explained_hop_unsettled(h)),
             ))
         self.hops = tuple(hops)
 
@@ -211,6 +221,14 @@ class Scenario:
     def name(self) -> Optional[str]:
         """The scenario's "name", or None."""
         return _native.tl_scenario_name(self._raw)
+
+    def to_json(self) -> str:
+        """The scenario as loaded, every optional field with the value the engine uses."""
+        return _native.tl_scenario_to_json(self._raw)
+
+    def to_dict(self) -> Any:
+        """:meth:`to_json` parsed into Python data."""
+        return json.loads(self.to_json())
 
     def explain(self) -> Explanation:
         """Run the model: which identity each hop runs as and arrives as, and why."""
