@@ -723,12 +723,16 @@ tl_result tl_scenario_to_json(char **out, const tl_scenario *s)
     json_t *prov = json_array();
     if (!prov)
         bad = 1;
-    if (s->providers & TL__PROV_NEGOTIATE_KERBEROS)
-        json_array_append_new(prov, json_string("Negotiate:Kerberos"));
-    if (s->providers & TL__PROV_NEGOTIATE)
-        json_array_append_new(prov, json_string("Negotiate"));
-    if (s->providers & TL__PROV_NTLM)
-        json_array_append_new(prov, json_string("NTLM"));
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } provs[] = {{TL__PROV_NEGOTIATE_KERBEROS, "Negotiate:Kerberos"},
+                 {TL__PROV_NEGOTIATE, "Negotiate"},
+                 {TL__PROV_NTLM, "NTLM"}};
+    for (size_t k = 0; prov && k < 3; k++)
+        if ((s->providers & provs[k].bit) &&
+            json_array_append_new(prov, json_string(provs[k].name)) != 0)
+            bad = 1;
     jset(w, "providers", prov, &bad);
     jset(w, "use_app_pool_credentials", json_boolean(s->use_app_pool_credentials), &bad);
     jset(w, "kernel_mode", json_boolean(s->kernel_mode), &bad);

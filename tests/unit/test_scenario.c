@@ -374,14 +374,129 @@ static void api_misuse_and_limits(void **state)
     tl_scenario_free(s);
 }
 
+/* ---- the C view of the 0.2 fields ----------------------------------------------------------- */
+
+/* tl_scenario_to_json writes every optional field with the value the engine uses, and what it
+ * writes loads back to the same explanation. */
+static void scenario_to_json_spells_out_defaults_and_round_trips(void **state)
+{
+    (void)state;
+    int bad = 0;
+    for (size_t i = 0; i < NEXAMPLES; i++) {
+        tl_scenario *s = NULL, *s2 = NULL;
+        tl_explanation *e = NULL, *e2 = NULL;
+        char *full = NULL, *j1 = NULL, *j2 = NULL;
+        assert_tl_ok(tl_scenario_load(&s, example_path(examples[i], false)));
+        assert_tl_ok(tl_scenario_to_json(&full, s));
+        assert_int_equal(tl_error_last()->code, TL_OK);
+        json_t *root = json_loads(full, 0, NULL);
+        assert_non_null(root);
+        static const char *const paths[][2] = {
+            {"machine", "local_system_use_machine_id"}, {"site", "basic"}, {"app", "framework"},
+            {"request", "protected_users"},             {"request", "forest"}};
+        for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++)
+            if (!json_object_get(json_object_get(root, paths[k][0]), paths[k][1])) {
+                print_error("%s: to_json lacks %s.%s\n", examples[i], paths[k][0], paths[k][1]);
+                bad++;
+            }
+        json_decref(root);
+        assert_tl_ok(tl_scenario_from_json(&s2, full, strlen(full)));
+        assert_tl_ok(tl_scenario_explain(&e, s));
+        assert_tl_ok(tl_scenario_explain(&e2, s2));
+        assert_tl_ok(tl_explanation_to_json(&j1, e));
+        assert_tl_ok(tl_explanation_to_json(&j2, e2));
+        if (strcmp(j1, j2) != 0) {
+            print_error("%s: the written-out scenario explains differently\n", examples[i]);
+            bad++;
+        }
+        tl_free(full);
+        tl_free(j1);
+        tl_free(j2);
+        tl_explanation_free(e);
+        tl_explanation_free(e2);
+        tl_scenario_free(s);
+        tl_scenario_free(s2);
+    }
+    char *out = (char *)"x";
+    assert_tl_error(tl_scenario_to_json(&out, NULL), TL_EINVAL);
+    assert_null(out);
+    assert_tl_error(tl_scenario_to_json(NULL, NULL), TL_EINVAL);
+    assert_int_equal(bad, 0);
+}
+
+/* The library owns the words: every enum value has its JSON word, out-of-range values NULL. */
+static void vocabulary_names(void **state)
+{
+    (void)state;
+    assert_string_equal(tl_explain_outcome_name(TL_EXPLAIN_OUTCOME_OK), "ok");
+    assert_string_equal(tl_explain_outcome_name(TL_EXPLAIN_OUTCOME_ANONYMOUS), "anonymous");
+    assert_string_equal(tl_explain_outcome_name(TL_EXPLAIN_OUTCOME_DENIED), "denied");
+    assert_null(tl_explain_outcome_name((tl_explain_outcome)3));
+    assert_string_equal(tl_explain_protocol_name(TL_EXPLAIN_PROTOCOL_KERBEROS), "Kerberos");
+    assert_string_equal(tl_explain_protocol_name(TL_EXPLAIN_PROTOCOL_NTLM), "NTLM");
+    assert_null(tl_explain_protocol_name(TL_EXPLAIN_PROTOCOL_NONE));
+    assert_null(tl_explain_protocol_name((tl_explain_protocol)7));
+    assert_string_equal(tl_explain_from_name(TL_EXPLAIN_FROM_REQUEST_THREAD), "request_thread");
+    assert_string_equal(tl_explain_from_name(TL_EXPLAIN_FROM_THREAD_POOL), "thread_pool");
+    assert_string_equal(tl_explain_from_name(TL_EXPLAIN_FROM_AFTER_REVERT), "after_revert");
+    assert_string_equal(tl_explain_from_name(TL_EXPLAIN_FROM_NEW_CREDENTIALS), "new_credentials");
+    assert_null(tl_explain_from_name((tl_explain_from)4));
+    assert_null(tl_impersonation_level_name(TL_IMPERSONATION_NONE));
+    assert_int_equal(tl_explained_hop_outcome(NULL), TL_EXPLAIN_OUTCOME_DENIED);
+    assert_int_equal(tl_explained_hop_protocol(NULL), TL_EXPLAIN_PROTOCOL_NONE);
+    assert_int_equal(tl_explained_hop_runs_as_level(NULL), TL_IMPERSONATION_NONE);
+    assert_false(tl_explained_hop_unsettled(NULL));
+    assert_false(tl_explained_hop_step_unsettled(NULL, 0));
+}
+
+/* The three wrong answers of issue 13, as regressions (each against its example). */
+static void issue13_regressions(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *example;
+        size_t hop;
+        const char *arrives;
+        tl_explain_protocol protocol;
+        tl_explain_outcome outcome;
+    } cases[] = {
+        /* same-box SQL: the user and the pool identity arrive as themselves */
+        {"same-box-sql", 0, "CONTOSO\\alice", TL_EXPLAIN_PROTOCOL_NTLM, TL_EXPLAIN_OUTCOME_OK},
+        {"same-box-sql", 1, "IIS APPPOOL\\Coke", TL_EXPLAIN_PROTOCOL_KERBEROS, TL_EXPLAIN_OUTCOME_OK},
+        {"same-box-sql", 2, "IIS APPPOOL\\Coke", TL_EXPLAIN_PROTOCOL_KERBEROS, TL_EXPLAIN_OUTCOME_OK},
+        /* an IP-address target means NTLM: no delegation, the machine account over NTLM */
+        {"ip-address-target", 0, "NT AUTHORITY\\ANONYMOUS LOGON", TL_EXPLAIN_PROTOCOL_NTLM,
+         TL_EXPLAIN_OUTCOME_ANONYMOUS},
+        {"ip-address-target", 1, "CONTOSO\\alice", TL_EXPLAIN_PROTOCOL_KERBEROS, TL_EXPLAIN_OUTCOME_OK},
+        {"ip-address-target", 2, "CONTOSO\\WEB01$", TL_EXPLAIN_PROTOCOL_NTLM, TL_EXPLAIN_OUTCOME_OK},
+        /* an anonymous request that names a protocol loads and runs as IUSR */
+        {"anonymous-request-with-protocol", 1, "NT AUTHORITY\\IUSR", TL_EXPLAIN_PROTOCOL_NONE,
+         TL_EXPLAIN_OUTCOME_OK},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        tl_scenario *s;
+        tl_explanation *e;
+        first_hop(&e, &s, cases[i].example);
+        const tl_explained_hop *h = tl_explanation_hop_at(e, cases[i].hop);
+        assert_non_null(h);
+        assert_string_equal(tl_explained_hop_arrives_as_name(h), cases[i].arrives);
+        assert_int_equal(tl_explained_hop_protocol(h), cases[i].protocol);
+        assert_int_equal(tl_explained_hop_outcome(h), cases[i].outcome);
+        tl_explanation_free(e);
+        tl_scenario_free(s);
+    }
+}
+
 /* ---- allocation failures ----------------------------------------------------------------- */
 
 static int run_all(const char *json, size_t len)
 {
     tl_scenario *s = NULL;
     tl_explanation *e = NULL;
-    char *a = NULL, *b = NULL, *c = NULL;
+    char *a = NULL, *b = NULL, *c = NULL, *d = NULL;
     int rc = tl_scenario_from_json(&s, json, len);
+    if (rc == TL_OK)
+        rc = tl_scenario_to_json(&d, s);
     if (rc == TL_OK)
         rc = tl_scenario_explain(&e, s);
     if (rc == TL_OK)
@@ -393,6 +508,7 @@ static int run_all(const char *json, size_t len)
     tl_free(a);
     tl_free(b);
     tl_free(c);
+    tl_free(d);
     tl_explanation_free(e);
     tl_scenario_free(s);
     return rc;
@@ -452,6 +568,9 @@ int main(void)
         cmocka_unit_test(dot_escapes_quotes_and_backslashes),
         cmocka_unit_test(bad_scenarios_fail_with_code_and_path),
         cmocka_unit_test(api_misuse_and_limits),
+        cmocka_unit_test(scenario_to_json_spells_out_defaults_and_round_trips),
+        cmocka_unit_test(vocabulary_names),
+        cmocka_unit_test(issue13_regressions),
         cmocka_unit_test(allocation_failures_are_reported_without_leaks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
