@@ -74,7 +74,11 @@ static json_t *explanation_json(const tl_explanation *e, int *bad)
         json_t *o = json_object();
         put(o, "target", jstr(h->target), bad);
         put(o, "from", jstr(tl_explain_from_name(h->from)), bad);
-        put(o, "arrives_as", jid(h->arrives_as.name, tl_explained_hop_arrives_as_sid(h), bad), bad);
+        /* PRODUCT.md 0.2: a hop that never happens (IIS refused the request) arrives as null. */
+        put(o, "arrives_as",
+            h->arrives_as.name ? jid(h->arrives_as.name, tl_explained_hop_arrives_as_sid(h), bad)
+                               : json_null(),
+            bad);
         put(o, "protocol", jstr(tl_explain_protocol_name(h->protocol)), bad);
         put(o, "outcome", jstr(tl_explain_outcome_name(h->outcome)), bad);
         put(o, "steps", jsteps(&h->steps, bad), bad);
