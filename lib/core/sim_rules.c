@@ -225,8 +225,9 @@ static const rule rules[] = {
      "machines as that account: the remote side sees it, not the machine account.",
      MS "iis/manage/configuring-security/application-pool-identities (a custom account is the "
         "identity off the box, unlike the built-in identities); " MS
-        "troubleshoot/developer/webapps/iis/www-authentication-authorization/"
-        "troubleshoot-kerberos-delegation (the pool's domain account as service account)",
+        "previous-versions/msp-n-p/ff649309(v=pandp.10) (How To: Create a Service Account for an "
+        "ASP.NET 2.0 Application: a domain account as the pool identity reaches remote "
+        "resources as itself)",
      false},
     {R_NET_ANON_LOGON,
      "A connection made without usable credentials authenticates anonymously (NTLM anonymous "
@@ -284,10 +285,9 @@ static const rule rules[] = {
      "issues no service ticket and Negotiate falls back to NTLM: a delegated user then arrives "
      "as ANONYMOUS LOGON, while the machine account and password-backed accounts still arrive as "
      "themselves.",
-     "MS-KILE 3.3.5.1.1 / RFC 4120 (KDC_ERR_S_PRINCIPAL_UNKNOWN, and a duplicate SPN is not "
-     "unique); " MS "windows/win32/secauthn/microsoft-negotiate (fallback to NTLM); " MS
-     "windows-server/identity/ad-ds/manage/component-updates/"
-     "service-principal-name-spn-duplicate-checks",
+     "RFC 4120 3.3.3 (KDC_ERR_S_PRINCIPAL_UNKNOWN: no ticket for an unknown principal); " MS
+     "windows-server/identity/ad-ds/manage/component-updates/spn-and-upn-uniqueness (an SPN "
+     "must be unique); " MS "windows/win32/secauthn/microsoft-negotiate (fallback to NTLM)",
      false},
     {R_NET_LOCALSYSTEM_NTLM,
      "LocalSystem falling back to NTLM uses the computer identity only while the policy "
@@ -302,9 +302,8 @@ static const rule rules[] = {
      "When the site's HTTP SPN is missing or registered on more than one account the browser "
      "gets no Kerberos ticket and Negotiate falls back to NTLM: Kerberos-only constrained and "
      "unconstrained delegation stop working, protocol transition does not.",
-     MS "windows/win32/secauthn/microsoft-negotiate; " MS
-     "troubleshoot/developer/webapps/iis/www-authentication-authorization/"
-     "troubleshoot-kerberos-delegation (SPN checks); MS-SFU 3.2.5.1.2",
+     MS "windows/win32/secauthn/microsoft-negotiate (NTLM when Kerberos cannot be used); "
+        "MS-SFU 3.2.5.1.2 (S4U2self needs no ticket from the client)",
      false},
     {R_IIS_BASIC,
      "With Basic authentication the client sends the password and IIS calls LogonUser with the "
