@@ -795,6 +795,8 @@ static int windows_token(ctx *c)
                                                        : "not registered");
         kerberos = false;
     }
+    /* What the client ends up offering, also when IIS then refuses it. */
+    e->client_proto = kerberos ? "Kerberos" : "NTLM";
     if (!kerberos && !(s->providers & (TL__PROV_NEGOTIATE | TL__PROV_NTLM))) {
         tl__steps_add(st, R_IIS_PROVIDERS,
                       "The site offers only Negotiate:Kerberos and %s can only use NTLM: IIS "
@@ -825,7 +827,6 @@ static int windows_token(ctx *c)
                 "the pool account), or register the SPN on the machine account instead");
         return TL_OK;
     }
-    e->client_proto = kerberos ? "Kerberos" : "NTLM";
     int rc;
     memset(&c->auth, 0, sizeof c->auth);
     c->have_auth = true;
