@@ -501,6 +501,16 @@ int tl__sim_eval_hop(struct tl_explained_hop *h, const tl__token *t, bool impers
         tl__steps_add(&h->steps, t->net_rule, "%s: %s.", who, t->net_text);
         if (why_ntlm)
             add_ntlm_reason(h, why_ntlm, target, env);
+        if (why_ntlm && t->protected_users) {
+            /* The password logon of a Protected Users member holds no NTLM secret to offer. */
+            tl__steps_add(&h->steps, R_PROTECTED_NTLM,
+                          "%s is in Protected Users, which cannot authenticate with NTLM: the "
+                          "connection to %s is refused.",
+                          who, target);
+            h->outcome = TL_EXPLAIN_OUTCOME_DENIED;
+            h->protocol = TL_EXPLAIN_PROTOCOL_NONE;
+            return TL_OK;
+        }
         if ((rc = id_copy(&h->arrives_as, &t->user)))
             return rc;
         break;
@@ -1026,6 +1036,10 @@ static int hop_fix(char **out, ctx *c, const struct tl_explained_hop *h, const t
         }
         return TL_OK;
     }
+    if (strcmp(last, R_PROTECTED_NTLM) == 0)
+        FIX("members of Protected Users need Kerberos: reach %s by a host name whose SPN is "
+            "registered",
+            sh->target);
     if (strcmp(last, R_NET_ANON_LOGON) != 0)
         return TL_OK;
     if (strcmp(decider, R_KRB_NOT_LISTED) == 0)

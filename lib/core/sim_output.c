@@ -230,7 +230,8 @@ int tl_explanation_to_text(char **out, const tl_explanation *e)
                            proto ? proto : "", outcome,
                            tl_explained_hop_unsettled(h) ? "; unsettled" : "");
         } else {
-            tl__buf_printf(&b, "  never made (outcome: %s)", outcome);
+            tl__buf_printf(&b, "  %s (outcome: %s)",
+                           e->request_denied ? "never made" : "refused", outcome);
         }
         put_because(&b, &h->steps);
         tl__buf_putc(&b, '\n');

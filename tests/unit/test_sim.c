@@ -372,6 +372,12 @@ static const rule_row rows[] = {
      "-", "denied"},
     {R_PROTECTED_NTLM, true, "proto=kerberos domain=null user=DMZ\\\\bob rx=,\"protected_users\":true",
      "-", "denied"},
+    {R_PROTECTED_NTLM, true,
+     "proto=basic sx=,\"basic\":{\"enabled\":true} rx=,\"protected_users\":true "
+     "target=MSSQLSvc/10.0.0.5:1433",
+     "-", "denied"},
+    {R_PROTECTED_NTLM, false, "proto=basic sx=,\"basic\":{\"enabled\":true} rx=,\"protected_users\":true",
+     ALICE, "ok"},
     {R_PROTECTED_NTLM, false, "proto=kerberos rx=,\"protected_users\":true", ANON, "anonymous"},
     {R_PROTECTED_NTLM, false, "proto=ntlm sensitive=1 target=local", ALICE, "ok"},
     {R_PROTECTED_NO_DELEG, true, "proto=kerberos deleg=unconstrained rx=,\"protected_users\":true",
