@@ -368,7 +368,8 @@ static const rule rules[] = {
      false},
     {R_PROTECTED_NTLM,
      "Members of Protected Users cannot authenticate with NTLM (domain level Windows Server 2012 R2 "
-     "or later): a request that ends up as NTLM is refused (401).",
+     "or later): a request that ends up as NTLM is refused (401), and a call that falls back to "
+     "NTLM with a member's password logon is refused too.",
      MS "windows-server/security/credentials-protection-and-management/"
         "protected-users-security-group (\"NTLM authentication isn't allowed\")",
      false},
