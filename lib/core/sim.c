@@ -713,8 +713,8 @@ static void apply_delegation(ctx *c, tl__token *t, bool kerberos, const char *ho
         } else if (s->has_client && !s->client_delegation_allowed) {
             static const char *const why[] = {
                 "Internet Explorer delegates only to sites in the Intranet or Trusted zone",
-                "Microsoft Edge (87 and later) delegates only to servers in "
-                "AuthNegotiateDelegateAllowlist, whatever the ticket says",
+                ("Microsoft Edge (87 and later) delegates only to servers in "
+                 "AuthNegotiateDelegateAllowlist, whatever the ticket says"),
                 "Chrome delegates only to servers in AuthNegotiateDelegateAllowlist",
                 "Firefox delegates only to sites in network.negotiate-auth.delegation-uris",
                 "the application does not ask to delegate (no ISC_REQ_DELEGATE)"};
