@@ -55,11 +55,14 @@ typedef enum tl_explain_from {
     TL_EXPLAIN_FROM_NEW_CREDENTIALS = 3 /**< "new_credentials": LogonUser NEW_CREDENTIALS */
 } tl_explain_from;
 
-/** "ok" | "anonymous" | "denied"; NULL for other values. Static. */
+/** "ok" | "anonymous" | "denied"; NULL for other values.
+ *  Ownership: a static string, never freed. */
 TL_EXTERN const char *tl_explain_outcome_name(tl_explain_outcome outcome);
-/** "Kerberos" | "NTLM"; NULL for TL_EXPLAIN_PROTOCOL_NONE and other values. Static. */
+/** "Kerberos" | "NTLM"; NULL for TL_EXPLAIN_PROTOCOL_NONE and other values.
+ *  Ownership: a static string, never freed. */
 TL_EXTERN const char *tl_explain_protocol_name(tl_explain_protocol protocol);
-/** "request_thread" | "thread_pool" | "after_revert" | "new_credentials"; NULL for others. */
+/** "request_thread" | "thread_pool" | "after_revert" | "new_credentials"; NULL for others.
+ *  Ownership: a static string, never freed. */
 TL_EXTERN const char *tl_explain_from_name(tl_explain_from from);
 
 /** Largest scenario file tl_scenario_load() reads (bytes). */
