@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
+static const char usage_text[] =
     "usage: tokenlens iis <applicationHost.config> [--json] [--var NAME=VALUE]...\n"
     "       tokenlens iis <applicationHost.config> --explain SITE [--app PATH] [--hop SPN]\n"
     "                     [--machine NAME] [--domain NAME] [--user DOMAIN\\\\USER]\n"
@@ -320,49 +320,29 @@ static int isolation(const tl_iis_audit *a, content_list *c, int json)
     return holds ? CLI_OK : CLI_FAILED;
 }
 
-int cmd_iis(int argc, char **argv)
+static void help(void)
 {
-    cli_opt opts[] = {
-        {"json", 0, 0, 0},     {"var", 0, 1, 1},     {"explain", 0, 1, 0},
-        {"app", 0, 1, 0},      {"hop", 0, 1, 0},     {"machine", 0, 1, 0},
-        {"domain", 0, 1, 0},   {"user", 0, 1, 0},    {"protocol", 0, 1, 0},
-        {"scenario", 0, 0, 0}, {"content", 0, 1, 1}, {"content-file", 0, 1, 0},
-        {NULL, 0, 0, 0},
-    };
-    const char *pos[1];
-    int npos = 0, help = 0;
-    int st = cli_parse("iis", argc, argv, opts, pos, 1, &npos, &help);
-    if (st != CLI_OK) {
-        cli_opts_free(opts);
-        return st;
-    }
-    if (help) {
-        fputs(usage, stdout);
-        cli_opts_free(opts);
-        return CLI_OK;
-    }
-    if (npos != 1) {
-        cli_opts_free(opts);
+    fputs(usage_text, stdout);
+}
+
+static int run(cli_opt *opts, const char **pos, int npos)
+{
+    int st;
+    if (npos != 1)
         return cli_usage("iis", "expected one applicationHost.config path");
-    }
     int json = cli_find(opts, "json")->seen;
     for (int i = 0; i < cli_find(opts, "var")->nvalues; i++)
-        if (!strchr(cli_find(opts, "var")->values[i], '=')) {
-            st = cli_usage("iis", "--var takes NAME=VALUE, not '%s'",
-                           cli_find(opts, "var")->values[i]);
-            cli_opts_free(opts);
-            return st;
-        }
+        if (!strchr(cli_find(opts, "var")->values[i], '='))
+            return cli_usage("iis", "--var takes NAME=VALUE, not '%s'",
+                             cli_find(opts, "var")->values[i]);
     tl_iis_options o;
     memset(&o, 0, sizeof o);
     o.variables = cli_find(opts, "var")->values;
     o.variable_count = (size_t)cli_find(opts, "var")->nvalues;
     tl_iis_audit *a = NULL;
     int rc = tl_iis_audit_load(&a, pos[0], &o);
-    if (rc != TL_OK) {
-        cli_opts_free(opts);
+    if (rc != TL_OK)
         return cli_fail("iis", rc, pos[0]);
-    }
     content_list content = {NULL, NULL, 0};
     cli_opt *co = cli_find(opts, "content");
     st = CLI_OK;
@@ -392,6 +372,17 @@ int cmd_iis(int argc, char **argv)
     }
     content_free(&content);
     tl_iis_audit_free(a);
-    cli_opts_free(opts);
     return st;
+}
+
+static const cli_command command = {"iis", help, 1, run};
+
+int cmd_iis(int argc, char **argv)
+{
+    cli_opt opts[] = {CLI_FLAG("json", 0),     CLI_REPEAT("var"),    CLI_VALUE("explain"),
+                      CLI_VALUE("app"),        CLI_VALUE("hop"),     CLI_VALUE("machine"),
+                      CLI_VALUE("domain"),     CLI_VALUE("user"),    CLI_VALUE("protocol"),
+                      CLI_FLAG("scenario", 0), CLI_REPEAT("content"), CLI_VALUE("content-file"),
+                      CLI_END};
+    return cli_run(&command, opts, argc, argv);
 }

@@ -113,23 +113,20 @@ static int probe_impersonation(int json)
     return status;
 }
 
-int cmd_probe(int argc, char **argv)
+static int run(cli_opt *opts, const char **pos, int npos)
 {
-    cli_opt opts[] = {{"json", 'j', 0, 0, 0, NULL, NULL, 0}, {NULL, 0, 0, 0, 0, NULL, NULL, 0}};
-    const char *pos[2];
-    int npos = 0, want_help = 0;
-    int rc = cli_parse(CMD, argc, argv, opts, pos, 2, &npos, &want_help);
     int json = cli_find(opts, "json")->seen;
-    cli_opts_free(opts);
-    if (rc != CLI_OK)
-        return rc;
-    if (want_help) {
-        help();
-        return CLI_OK;
-    }
     if (npos == 0)
         return cli_usage(CMD, "which probe? (impersonation)");
     if (strcmp(pos[0], "impersonation") == 0 && npos == 1)
         return probe_impersonation(json);
     return cli_usage(CMD, "unknown probe '%s' (impersonation)", pos[0]);
+}
+
+static const cli_command command = {CMD, help, 2, run};
+
+int cmd_probe(int argc, char **argv)
+{
+    cli_opt opts[] = {CLI_FLAG("json", 'j'), CLI_END};
+    return cli_run(&command, opts, argc, argv);
 }

@@ -38,18 +38,8 @@ static void help(void)
            "  tokenlens sid DU --domain-sid S-1-5-21-1004336348-1177238915-682003330\n");
 }
 
-int cmd_sid(int argc, char **argv)
+static int run(cli_opt *opts, const char **pos, int npos)
 {
-    cli_opt opts[] = {{"json", 0, 0, 0}, {"domain-sid", 0, 1, 0}, {NULL}};
-    const char *pos[1];
-    int npos, want_help;
-    int rc = cli_parse("sid", argc, argv, opts, pos, 1, &npos, &want_help);
-    if (rc != CLI_OK)
-        return rc;
-    if (want_help) {
-        help();
-        return CLI_OK;
-    }
     if (npos != 1)
         return cli_usage("sid", "expected one NAME or SID");
     tl_sid domain, sid;
@@ -107,4 +97,12 @@ int cmd_sid(int argc, char **argv)
         printf("sddl:  %s\n", alias);
     tl_free(looked_up);
     return CLI_OK;
+}
+
+static const cli_command command = {"sid", help, 1, run};
+
+int cmd_sid(int argc, char **argv)
+{
+    cli_opt opts[] = {CLI_FLAG("json", 0), CLI_VALUE("domain-sid"), CLI_END};
+    return cli_run(&command, opts, argc, argv);
 }

@@ -241,28 +241,14 @@ static void print_human(const whoami *w)
     }
 }
 
-int cmd_whoami(int argc, char **argv)
+static int run(cli_opt *opts, const char **pos, int npos)
 {
-    cli_opt opts[] = {{"json", 'j', 0, 0, 0, NULL, NULL, 0},
-                      {"snapshot", 0, 1, 0, 0, NULL, NULL, 0},
-                      {"save", 0, 1, 0, 0, NULL, NULL, 0},
-                      {NULL, 0, 0, 0, 0, NULL, NULL, 0}};
-    const char *pos[1];
-    int npos = 0, want_help = 0;
-    int rc = cli_parse(CMD, argc, argv, opts, pos, 0, &npos, &want_help);
-    if (rc != CLI_OK) {
-        cli_opts_free(opts);
-        return rc;
-    }
-    if (want_help) {
-        help();
-        cli_opts_free(opts);
-        return CLI_OK;
-    }
+    (void)pos;
+    (void)npos;
+    int rc;
     const char *snapshot = cli_find(opts, "snapshot")->value;
     const char *save = cli_find(opts, "save")->value;
     int json = cli_find(opts, "json")->seen;
-    cli_opts_free(opts);
 
     whoami w = {NULL, NULL, NULL};
     if (snapshot) {
@@ -308,4 +294,12 @@ int cmd_whoami(int argc, char **argv)
     }
     whoami_free(&w);
     return status;
+}
+
+static const cli_command command = {CMD, help, 0, run};
+
+int cmd_whoami(int argc, char **argv)
+{
+    cli_opt opts[] = {CLI_FLAG("json", 'j'), CLI_VALUE("snapshot"), CLI_VALUE("save"), CLI_END};
+    return cli_run(&command, opts, argc, argv);
 }
