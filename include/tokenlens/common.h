@@ -2,8 +2,8 @@
  * @file tokenlens/common.h
  * @brief Export macro, version, memory and the error model shared by every module.
  *
- * Every function that can fail returns `int`: 0 (TL_OK) on success or a negative TL_E* code.
- * On failure, outputs are set to NULL/zero and tl_error_last() describes what went wrong,
+ * Every function that can fail returns `tl_result`: 0 (TL_OK) on success or a negative TL_E*
+ * code. On failure, outputs are set to NULL/zero and tl_error_last() describes what went wrong,
  * where (byte offset, JSON path, line) and, for OS failures, the native code.
  */
 #ifndef TOKENLENS_COMMON_H

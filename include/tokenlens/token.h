@@ -108,11 +108,11 @@ typedef enum tl_logon_type {
 /* ---- lifetime ---------------------------------------------------------------------------- */
 
 /** An empty snapshot (nothing set, type unknown). Ownership: free with tl_token_free(). */
-TL_EXTERN int tl_token_new(tl_token **out);
+TL_EXTERN tl_result tl_token_new(tl_token **out);
 /** Release a snapshot. NULL is ignored. */
 TL_EXTERN void tl_token_free(tl_token *token);
 /** Deep copy. Ownership: *out is freed with tl_token_free(). */
-TL_EXTERN int tl_token_copy(tl_token **out, const tl_token *token);
+TL_EXTERN tl_result tl_token_copy(tl_token **out, const tl_token *token);
 /** True when both snapshots hold the same values (field by field, order of groups kept). */
 TL_EXTERN bool tl_token_equal(const tl_token *a, const tl_token *b);
 
@@ -170,32 +170,32 @@ TL_EXTERN const char *tl_token_logon_user(const tl_token *t);
 
 /* ---- setters (used by live capture and the JSON loader; also for building test tokens) -- */
 
-TL_EXTERN int tl_token_set_user(tl_token *t, const tl_sid *sid, uint32_t attributes);
+TL_EXTERN tl_result tl_token_set_user(tl_token *t, const tl_sid *sid, uint32_t attributes);
 /** Set (copied, UTF-8) or clear (NULL) the user's account name. */
-TL_EXTERN int tl_token_set_user_name(tl_token *t, const char *name);
+TL_EXTERN tl_result tl_token_set_user_name(tl_token *t, const char *name);
 /** Append a group. TL_ELIMIT beyond TL_TOKEN_MAX_GROUPS. */
-TL_EXTERN int tl_token_add_group(tl_token *t, const tl_sid *sid, uint32_t attributes);
+TL_EXTERN tl_result tl_token_add_group(tl_token *t, const tl_sid *sid, uint32_t attributes);
 /** Append a restricted SID (also marks the list as known). */
-TL_EXTERN int tl_token_add_restricted(tl_token *t, const tl_sid *sid, uint32_t attributes);
+TL_EXTERN tl_result tl_token_add_restricted(tl_token *t, const tl_sid *sid, uint32_t attributes);
 /** Mark the restricted-SID list as captured (true) or unknown (false, which also empties it). */
-TL_EXTERN int tl_token_set_restricted_known(tl_token *t, bool known);
+TL_EXTERN tl_result tl_token_set_restricted_known(tl_token *t, bool known);
 /** Append a privilege; `name` may be NULL or "" to use the well-known name of `luid`. */
-TL_EXTERN int tl_token_add_privilege(tl_token *t, const char *name, uint64_t luid,
+TL_EXTERN tl_result tl_token_add_privilege(tl_token *t, const char *name, uint64_t luid,
                                      uint32_t attributes);
 /** NULL unsets. */
-TL_EXTERN int tl_token_set_owner(tl_token *t, const tl_sid *sid);
-TL_EXTERN int tl_token_set_primary_group(tl_token *t, const tl_sid *sid);
-TL_EXTERN int tl_token_set_type(tl_token *t, tl_token_type type);
-TL_EXTERN int tl_token_set_impersonation_level(tl_token *t, tl_impersonation_level level);
+TL_EXTERN tl_result tl_token_set_owner(tl_token *t, const tl_sid *sid);
+TL_EXTERN tl_result tl_token_set_primary_group(tl_token *t, const tl_sid *sid);
+TL_EXTERN tl_result tl_token_set_type(tl_token *t, tl_token_type type);
+TL_EXTERN tl_result tl_token_set_impersonation_level(tl_token *t, tl_impersonation_level level);
 /** Set the integrity RID; pass `known` false to unset. */
-TL_EXTERN int tl_token_set_integrity(tl_token *t, bool known, uint32_t rid);
+TL_EXTERN tl_result tl_token_set_integrity(tl_token *t, bool known, uint32_t rid);
 /** `elevated`: 1, 0 or -1 (unknown). */
-TL_EXTERN int tl_token_set_elevation(tl_token *t, int elevated, tl_elevation_type type);
-TL_EXTERN int tl_token_set_session_id(tl_token *t, uint32_t session_id);
+TL_EXTERN tl_result tl_token_set_elevation(tl_token *t, int elevated, tl_elevation_type type);
+TL_EXTERN tl_result tl_token_set_session_id(tl_token *t, uint32_t session_id);
 /** Set (known true) or clear the logon LUID. */
-TL_EXTERN int tl_token_set_logon_id(tl_token *t, bool known, uint64_t luid);
+TL_EXTERN tl_result tl_token_set_logon_id(tl_token *t, bool known, uint64_t luid);
 /** Logon session details; strings (UTF-8, may be NULL) are copied. */
-TL_EXTERN int tl_token_set_logon_session(tl_token *t, const char *package,
+TL_EXTERN tl_result tl_token_set_logon_session(tl_token *t, const char *package,
                                          tl_logon_type type, const char *domain,
                                          const char *user);
 
@@ -204,11 +204,11 @@ TL_EXTERN int tl_token_set_logon_session(tl_token *t, const char *package,
 /** "Anonymous", "Identification", "Impersonation", "Delegation"; NULL for others. Static. */
 TL_EXTERN const char *tl_impersonation_level_name(int level);
 /** Level from its name (case-insensitive); TL_ENOTFOUND for others. */
-TL_EXTERN int tl_impersonation_level_from_name(tl_impersonation_level *out, const char *name);
+TL_EXTERN tl_result tl_impersonation_level_from_name(tl_impersonation_level *out, const char *name);
 /** "Interactive", "Network", "Batch", "Service", "NetworkCleartext", "NewCredentials", ...;
  *  NULL for unknown numbers. Static. */
 TL_EXTERN const char *tl_logon_type_name(int type);
-TL_EXTERN int tl_logon_type_from_name(tl_logon_type *out, const char *name);
+TL_EXTERN tl_result tl_logon_type_from_name(tl_logon_type *out, const char *name);
 /** "primary", "impersonation"; NULL for unknown. Static. */
 TL_EXTERN const char *tl_token_type_name(int type);
 /** "default", "full", "limited"; NULL for unknown. Static. */
@@ -224,9 +224,9 @@ TL_EXTERN const char *tl_privilege_name(uint64_t luid);
  * enabled_by_default enabled owner deny_only integrity integrity_enabled resource logon_id"),
  * unknown bits as 0x-hex. `out_size` >= 160 always suffices. TL_ERANGE if too small.
  */
-TL_EXTERN int tl_group_attributes_string(char *out, size_t out_size, uint32_t attributes);
+TL_EXTERN tl_result tl_group_attributes_string(char *out, size_t out_size, uint32_t attributes);
 /** Privilege attributes ("enabled_by_default enabled removed used_for_access"); "" for 0. */
-TL_EXTERN int tl_privilege_attributes_string(char *out, size_t out_size, uint32_t attributes);
+TL_EXTERN tl_result tl_privilege_attributes_string(char *out, size_t out_size, uint32_t attributes);
 
 /* ---- JSON ---------------------------------------------------------------------------- */
 
@@ -234,18 +234,18 @@ TL_EXTERN int tl_privilege_attributes_string(char *out, size_t out_size, uint32_
  * Serialise to the versioned snapshot JSON (docs/token-snapshot.md), pretty-printed.
  * Ownership: *out is freed with tl_free().
  */
-TL_EXTERN int tl_token_to_json(char **out, const tl_token *token);
+TL_EXTERN tl_result tl_token_to_json(char **out, const tl_token *token);
 /**
  * Parse snapshot JSON (`len` bytes, need not be NUL-terminated). Strict: unknown version,
  * unknown keys, wrong types, invalid SIDs, out-of-range numbers give TL_EPARSE with the JSON
  * path ("$.groups[3].sid") in tl_error_last()->path; arrays over the bounds give TL_ELIMIT.
  * Ownership: *out is freed with tl_token_free().
  */
-TL_EXTERN int tl_token_from_json(tl_token **out, const char *text, size_t len);
+TL_EXTERN tl_result tl_token_from_json(tl_token **out, const char *text, size_t len);
 /** Read a snapshot file (at most TL_TOKEN_MAX_FILE bytes). Errors as tl_token_from_json(). */
-TL_EXTERN int tl_token_load(tl_token **out, const char *path);
+TL_EXTERN tl_result tl_token_load(tl_token **out, const char *path);
 /** Write tl_token_to_json() output and a newline to `path`. */
-TL_EXTERN int tl_token_save(const tl_token *token, const char *path);
+TL_EXTERN tl_result tl_token_save(const tl_token *token, const char *path);
 
 #ifdef __cplusplus
 }

@@ -254,15 +254,11 @@ Describe 'Ownership' {
                 Get-TLSid 'IIS APPPOOL\DefaultAppPool', 'S-1-5-20', 'BA' | Out-Null
                 Import-TLToken $token | Export-TLToken -Path $out
                 Invoke-TLExplain $scenario | Out-Null
-                if ($exportedNames -contains 'ConvertFrom-TLSddl') { ConvertFrom-TLSddl 'O:BAG:SYD:(A;;FA;;;BA)' | Out-Null }
-                if ($exportedNames -contains 'Test-TLAccess') { Test-TLAccess -Sddl 'D:(A;;FA;;;BA)' -Sid 'S-1-5-32-544' -Access FileRead | Out-Null }
-                if ($exportedNames -contains 'Test-TLIisIsolation') {
-                    Test-TLIisIsolation (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config') -ContentFile (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.content') | Out-Null
-                    try { Test-TLIisIsolation (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config') -Content @{ coke = 'D:(A;;FA;;;BA' } } catch { }
-                }
-                if ($exportedNames -contains 'ConvertTo-TLScenario') {
-                    Get-TLIisAudit (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config') | ConvertTo-TLScenario -HopTarget 'MSSQLSvc/db01:1433' | Invoke-TLExplain | Out-Null
-                }
+                ConvertFrom-TLSddl 'O:BAG:SYD:(A;;FA;;;BA)' | Out-Null
+                Test-TLAccess -Sddl 'D:(A;;FA;;;BA)' -Sid 'S-1-5-32-544' -Access FileRead | Out-Null
+                Test-TLIisIsolation (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config') -ContentFile (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.content') | Out-Null
+                try { Test-TLIisIsolation (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config') -Content @{ coke = 'D:(A;;FA;;;BA' } } catch { }
+                Get-TLIisAudit (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config') | ConvertTo-TLScenario -HopTarget 'MSSQLSvc/db01:1433' | Invoke-TLExplain | Out-Null
                 try { Get-TLSid -Sid 'S-1-5-x' } catch { }
                 try { Import-TLToken (Join-Path $SourceDir 'tests/data/token/bad-group-sid.json') } catch { }
             }
@@ -458,7 +454,7 @@ Describe 'Invoke-TLExplain' {
     }
 }
 
-Describe 'ConvertFrom-TLSddl' -Skip:($exported -notcontains 'ConvertFrom-TLSddl') {
+Describe 'ConvertFrom-TLSddl' {
     It 'returns the canonical SDDL and the owner' {
         $r = ConvertFrom-TLSddl 'O:BAG:SYD:(A;;FA;;;BA)(A;;0x1200a9;;;S-1-5-32-568)'
         $r.Sddl | Should -BeExactly 'O:BAG:SYD:(A;;FA;;;BA)(A;;0x1200a9;;;IS)'
@@ -479,7 +475,7 @@ Describe 'ConvertFrom-TLSddl' -Skip:($exported -notcontains 'ConvertFrom-TLSddl'
     }
 }
 
-Describe 'Test-TLAccess' -Skip:($exported -notcontains 'Test-TLAccess') {
+Describe 'Test-TLAccess' {
     It 'grants read to IIS_IUSRS through the ACE that decides it' {
         $r = Test-TLAccess -Sddl 'O:BAG:SYD:(A;;0x1200a9;;;IS)' -Sid 'S-1-5-17', 'S-1-5-32-568' -Access FileRead
         $r.Allowed | Should -BeTrue
@@ -504,7 +500,7 @@ Describe 'Test-TLAccess' -Skip:($exported -notcontains 'Test-TLAccess') {
     }
 }
 
-Describe 'Get-TLIisAudit' -Skip:($exported -notcontains 'Get-TLIisAudit') {
+Describe 'Get-TLIisAudit' {
     It 'agrees with `tokenlens iis --json` for <Name>' -Skip:(-not $haveCli) -ForEach $iisCases {
         $fromCli = & $Cli iis $Path --json | Out-String | ConvertFrom-Json
         $sites = @(Get-TLIisAudit $Path)
@@ -521,7 +517,7 @@ Describe 'Get-TLIisAudit' -Skip:($exported -notcontains 'Get-TLIisAudit') {
     }
 }
 
-Describe 'ConvertTo-TLScenario' -Skip:($exported -notcontains 'ConvertTo-TLScenario') {
+Describe 'ConvertTo-TLScenario' {
     BeforeAll {
         $config = Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config'
         $hop = 'MSSQLSvc/db01.contoso.com:1433'
@@ -549,7 +545,7 @@ Describe 'ConvertTo-TLScenario' -Skip:($exported -notcontains 'ConvertTo-TLScena
     }
 }
 
-Describe 'Test-TLIisIsolation' -Skip:($exported -notcontains 'Test-TLIisIsolation') {
+Describe 'Test-TLIisIsolation' {
     It 'gives the verdict of `tokenlens iis --content-file` for <Name>' -Skip:(-not $haveCli) -ForEach @(
         @{ Name = 'coke-pepsi'; Holds = $false }, @{ Name = 'coke-pepsi-isolated'; Holds = $true }
     ) {
@@ -620,5 +616,33 @@ Describe 'examples/powershell/Get-HopIdentity.ps1' {
         $out = & $script -Path (Join-Path $SourceDir 'examples/scenarios/ntlm-double-hop.json') -ModulePath $ModulePath
         $out.ArrivesAs | Should -Contain 'NT AUTHORITY\ANONYMOUS LOGON'
         $out[0].Why | Should -Not -BeNullOrEmpty
+    }
+}
+
+Describe 'Error contract (issue 12)' {
+    # The C# binding raises on a negative tl_result only, never on an error an earlier call
+    # left in tl_error_last().
+    It 'a raw call that fails throws; the same call succeeding afterwards returns 0' {
+        $sid = [TokenLens.Sid]::new()
+        $err = { [TokenLens.TokenLensNative]::TlSidFromString($sid, 'S-1-5-x') } | Should -Throw -PassThru
+        (Get-Inner $err) | Should -BeOfType ([TokenLens.TokenLensParseException])
+        [TokenLens.TokenLensNative]::TlSidFromString($sid, 'S-1-5-18') | Should -Be 0
+        $sid.ToString() | Should -Be 'S-1-5-18'
+    }
+    It 'a successful <Name> after a failure does not throw' -ForEach @(
+        @{ Name = 'Sid.Parse'; Call = { [TokenLens.Sid]::Parse('S-1-5-32-544').ToString() } }
+        @{ Name = 'Get-TLSid'; Call = { (Get-TLSid 'BA').Sid } }
+        @{ Name = 'ConvertFrom-TLSddl'; Call = { (ConvertFrom-TLSddl 'D:(A;;FA;;;BA)').Sddl } }
+        @{ Name = 'Test-TLAccess'; Call = { (Test-TLAccess -Sddl 'D:(A;;FA;;;BA)' -Sid 'S-1-5-32-544' -Access FileRead).Allowed } }
+    ) {
+        { [TokenLens.Sid]::Parse('S-1-5-x') } | Should -Throw
+        & $Call | Should -Not -BeNullOrEmpty
+    }
+    It 'a binding helper failure names the (C#) call, not a stale message' {
+        { [TokenLens.Sid]::Parse('S-1-5-x') } | Should -Throw
+        $err = { [TokenLens.TokenLensNative]::TlSwigSidCopy([TokenLens.Sid]::new(), $null) } | Should -Throw -PassThru
+        $inner = Get-Inner $err
+        $inner | Should -BeOfType ([TokenLens.TokenLensArgumentException])
+        $inner.Message | Should -Be 'TlSwigSidCopy failed: TL_EINVAL'
     }
 }

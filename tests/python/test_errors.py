@@ -33,7 +33,7 @@ def test_every_code_the_library_names_is_mapped():
     native = tokenlens._native
     for code in range(-12, -1):
         assert native.tl_error_name(code) != "TL_E?"
-        assert code in errors._BY_CODE
+        assert native.tl_error_name(code) in errors._BY_NAME
 
 
 def test_str_names_the_location():
@@ -64,3 +64,34 @@ def test_os_error_subclasses_keep_native():
     exc = errors._from_native(-8, "TL_EOS", "OpenProcessToken failed", None, "", 5)
     assert isinstance(exc, OSError) and exc.native == 5
     assert "native=0x5" in repr(exc)
+
+
+def test_a_success_after_a_failure_does_not_raise():
+    # The status typemap keys on the return code: an error an earlier call left in
+    # tl_error_last() never turns a later successful call into an exception.
+    native = tokenlens._native
+    with pytest.raises(errors.ParseError):
+        native.tl_sid_from_string("S-1-5-x")
+    for call in (lambda: native.tl_sid_from_string("S-1-5-18"),
+                 lambda: tokenlens.Sid("BA"),
+                 lambda: native.tl_sd_from_sddl("D:(A;;FA;;;BA)", None)):
+        with pytest.raises(errors.ParseError):
+            native.tl_sid_from_string("S-1-5-x")
+        assert call() is not None
+
+
+def test_a_binding_helper_failure_says_what_failed():
+    # tl_swig_sid_copy(NULL) fails in the SWIG layer, not in the library: the exception
+    # still names the call and the code, and not a stale message of an earlier failure.
+    with pytest.raises(errors.ParseError):
+        tokenlens._native.tl_sid_from_string("S-1-5-x")
+    with pytest.raises(errors.InvalidArgumentError) as info:
+        tokenlens._native.tl_swig_sid_copy(None)
+    assert str(info.value) == "tl_swig_sid_copy failed: TL_EINVAL"
+
+
+def test_plain_int_results_are_values_not_statuses():
+    native = tokenlens._native
+    a, b = native.tl_sid_from_string("S-1-5-18"), native.tl_sid_from_string("S-1-5-32-544")
+    assert native.tl_sid_compare(a, b) < 0 < native.tl_sid_compare(b, a)
+    assert native.tl_sid_compare(a, a) == 0

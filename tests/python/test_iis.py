@@ -8,8 +8,6 @@ import pytest
 import tokenlens
 from conftest import SOURCE_DIR, find_cli
 
-pytestmark = pytest.mark.skipif(not hasattr(tokenlens, "IisAudit"),
-                                reason="built without the iis module")
 DATA = SOURCE_DIR / "tests" / "data" / "iis"
 CONFIGS = sorted(DATA.glob("*.config")) if DATA.is_dir() else []
 HOSTILE = sorted((DATA / "hostile").glob("*.config")) if (DATA / "hostile").is_dir() else []

@@ -22,13 +22,20 @@ function New-TLErrorRecord {
     $id = 'TokenLens.Error'
     if ($e -is [TokenLens.TokenLensException]) {
         $id = 'TokenLens.' + $e.ErrorName
-        $category = switch ($e.GetType().Name) {
-            'TokenLensParseException' { [System.Management.Automation.ErrorCategory]::ParserError }
-            'TokenLensArgumentException' { [System.Management.Automation.ErrorCategory]::InvalidArgument }
-            'TokenLensNotFoundException' { [System.Management.Automation.ErrorCategory]::ObjectNotFound }
-            'TokenLensNotSupportedException' { [System.Management.Automation.ErrorCategory]::NotImplemented }
-            'TokenLensIOException' { [System.Management.Automation.ErrorCategory]::ReadError }
-            'TokenLensOSException' { [System.Management.Automation.ErrorCategory]::OperationStopped }
+        # One row per tl_error_code (common.h); tests/bindings/check_error_tables.py keeps
+        # this table, _errors.py and TokenLensException.cs complete against the header.
+        $category = switch ($e.ErrorName) {
+            'TL_ENOMEM' { [System.Management.Automation.ErrorCategory]::ResourceUnavailable }
+            'TL_EINVAL' { [System.Management.Automation.ErrorCategory]::InvalidArgument }
+            'TL_EPARSE' { [System.Management.Automation.ErrorCategory]::ParserError }
+            'TL_ERANGE' { [System.Management.Automation.ErrorCategory]::InvalidArgument }
+            'TL_ENOTFOUND' { [System.Management.Automation.ErrorCategory]::ObjectNotFound }
+            'TL_ENOTSUP' { [System.Management.Automation.ErrorCategory]::NotImplemented }
+            'TL_EOS' { [System.Management.Automation.ErrorCategory]::OperationStopped }
+            'TL_EIO' { [System.Management.Automation.ErrorCategory]::ReadError }
+            'TL_ELIMIT' { [System.Management.Automation.ErrorCategory]::ParserError }
+            'TL_EAUTH' { [System.Management.Automation.ErrorCategory]::AuthenticationError }
+            'TL_ESTATE' { [System.Management.Automation.ErrorCategory]::InvalidOperation }
             default { [System.Management.Automation.ErrorCategory]::NotSpecified }
         }
     }

@@ -152,24 +152,32 @@ class StateError(TokenLensError, RuntimeError):
     """The operation is not valid in the current state (``TL_ESTATE``)."""
 
 
-_BY_CODE: Dict[int, Type[TokenLensError]] = {
-    -2: OutOfMemoryError,
-    -3: InvalidArgumentError,
-    -4: ParseError,
-    -5: OutOfRangeError,
-    -6: NotFoundError,
-    -7: NotSupportedError,
-    -8: NativeError,
-    -9: FileError,
-    -10: LimitError,
-    -11: AuthError,
-    -12: StateError,
+# One row per tl_error_code (include/tokenlens/common.h) but TL_OK and TL_ERROR, keyed on the
+# name tl_error_name() gives; tests/bindings/check_error_tables.py keeps it complete.
+_BY_NAME: Dict[str, Type[TokenLensError]] = {
+    "TL_ENOMEM": OutOfMemoryError,
+    "TL_EINVAL": InvalidArgumentError,
+    "TL_EPARSE": ParseError,
+    "TL_ERANGE": OutOfRangeError,
+    "TL_ENOTFOUND": NotFoundError,
+    "TL_ENOTSUP": NotSupportedError,
+    "TL_EOS": NativeError,
+    "TL_EIO": FileError,
+    "TL_ELIMIT": LimitError,
+    "TL_EAUTH": AuthError,
+    "TL_ESTATE": StateError,
 }
+
+
+def _class_for(code: int) -> Type[TokenLensError]:
+    from . import _native  # the extension is loaded by then: it is what calls _from_native
+
+    return _BY_NAME.get(_native.tl_error_name(code), TokenLensError)
 
 
 def _from_native(code: int, code_name: str, message: str, offset: Optional[int], path: str,
                  native: int) -> TokenLensError:
     """Called from the SWIG status typemap with the fields of ``tl_error_last()``."""
-    cls = _BY_CODE.get(code, TokenLensError)
+    cls = _class_for(code)
     return cls(message, code=code, code_name=code_name, offset=offset, path=path or None,
                native=native)
