@@ -2,7 +2,7 @@
 # "powershell"), which passes the built module folder, the built CLI and the source tree.
 param(
     [Parameter(Mandatory)][string] $ModulePath,
-    [string] $Cli,
+    [Parameter(Mandatory)][string] $Cli,
     [Parameter(Mandatory)][string] $SourceDir,
     [string] $Pwsh
 )
@@ -19,7 +19,6 @@ BeforeDiscovery {
             ForEach-Object { @{ Name = $_.Name; Path = $_.FullName } })
     $module = Test-ModuleManifest (Join-Path $ModulePath 'TokenLens.psd1') -ErrorAction Stop
     $commandCases = @($module.ExportedFunctions.Keys | ForEach-Object { @{ Command = $_ } })
-    $haveCli = [bool]$Cli
     $exported = @($module.ExportedFunctions.Keys)
 }
 
@@ -132,7 +131,7 @@ Describe 'Get-TLSid' {
         (Get-TLSid DU -DomainSid 'S-1-5-21-1004336348-1177238915-682003330').Sid | Should -Be 'S-1-5-21-1004336348-1177238915-682003330-513'
     }
 
-    It 'agrees with `tokenlens sid --json` for <Name>' -Skip:(-not $haveCli) -ForEach @(
+    It 'agrees with `tokenlens sid --json` for <Name>' -ForEach @(
         @{ Name = 'IIS APPPOOL\DefaultAppPool' }, @{ Name = 'NT SERVICE\TrustedInstaller' },
         @{ Name = 'BUILTIN\IIS_IUSRS' }, @{ Name = 'NS' }, @{ Name = 'S-1-5-7' }
     ) {
@@ -148,7 +147,7 @@ Describe 'Get-TLSid' {
         $r.Name | Should -BeExactly "IIS APPPOOL\$pool"
         # Lower-casing happens in the library on the UTF-8 it receives: same SID for any case.
         (Get-TLSid -Name "IIS APPPOOL\CAF$([char]0xC9)").Sid | Should -Be $r.Sid
-        if ($Cli) { @(& $Cli sid "IIS APPPOOL\$pool")[0] | Should -BeExactly $r.Sid }
+        @(& $Cli sid "IIS APPPOOL\$pool")[0] | Should -BeExactly $r.Sid
         $err = Get-TerminatingError { Get-TLSid -Name "NO SUCH\Z$([char]0xFC)rich" }
         $err.Exception.Message | Should -Match "Z$([char]0xFC)rich"
     }
@@ -378,7 +377,7 @@ Describe 'Get-TLToken' {
 }
 
 Describe 'Invoke-TLExplain' {
-    It 'gives the same answer as `tokenlens explain --json` for <Name>' -Skip:(-not $haveCli) -ForEach $scenarioCases {
+    It 'gives the same answer as `tokenlens explain --json` for <Name>' -ForEach $scenarioCases {
         $json = & $Cli explain $Path --json | Out-String
         $LASTEXITCODE | Should -Be 0
         $fromCli = $json | ConvertFrom-Json
@@ -462,7 +461,7 @@ Describe 'ConvertFrom-TLSddl' {
         $r.DaclAces | Should -Be 2
     }
 
-    It 'agrees with `tokenlens sddl`' -Skip:(-not $haveCli) {
+    It 'agrees with `tokenlens sddl`' {
         $in = 'D:(A;OICI;GA;;;SY)(A;;GR;;;WD)'
         $first = @(& $Cli sddl $in)[0]
         (ConvertFrom-TLSddl $in).Sddl | Should -BeExactly $first
@@ -501,7 +500,7 @@ Describe 'Test-TLAccess' {
 }
 
 Describe 'Get-TLIisAudit' {
-    It 'agrees with `tokenlens iis --json` for <Name>' -Skip:(-not $haveCli) -ForEach $iisCases {
+    It 'agrees with `tokenlens iis --json` for <Name>' -ForEach $iisCases {
         $fromCli = & $Cli iis $Path --json | Out-String | ConvertFrom-Json
         $sites = @(Get-TLIisAudit $Path)
         $sites.Count | Should -Be @($fromCli.sites).Count
@@ -523,7 +522,7 @@ Describe 'ConvertTo-TLScenario' {
         $hop = 'MSSQLSvc/db01.contoso.com:1433'
     }
 
-    It 'gives the scenario `tokenlens iis --explain SITE --scenario` gives, for every site' -Skip:(-not $haveCli) {
+    It 'gives the scenario `tokenlens iis --explain SITE --scenario` gives, for every site' {
         foreach ($site in Get-TLIisAudit $config) {
             $mine = $site | ConvertTo-TLScenario -Domain CONTOSO -User 'CONTOSO\alice' -HopTarget $hop
             $fromCli = & $Cli iis $config --explain $site.Name --domain CONTOSO --user 'CONTOSO\alice' --hop $hop --scenario | Out-String
@@ -546,7 +545,7 @@ Describe 'ConvertTo-TLScenario' {
 }
 
 Describe 'Test-TLIisIsolation' {
-    It 'gives the verdict of `tokenlens iis --content-file` for <Name>' -Skip:(-not $haveCli) -ForEach @(
+    It 'gives the verdict of `tokenlens iis --content-file` for <Name>' -ForEach @(
         @{ Name = 'coke-pepsi'; Holds = $false }, @{ Name = 'coke-pepsi-isolated'; Holds = $true }
     ) {
         $config = Join-Path $SourceDir "tests/data/iis/$Name.config"

@@ -42,7 +42,7 @@ def test_unknown_site_is_not_found():
 def test_matches_cli_json(path):
     cli = find_cli()
     if not cli:
-        pytest.skip("the tokenlens CLI is not built")
+        pytest.fail("the tokenlens CLI is not built (TOKENLENS_CLI)")
     want = json.loads(subprocess.run([cli, "iis", str(path), "--json"], check=True,
                                      stdout=subprocess.PIPE).stdout)
     audit = tokenlens.IisAudit.load(path)
@@ -100,7 +100,7 @@ def test_isolation_matches_cli(content):
     config = content.with_suffix(".config")
     cli = find_cli()
     if not cli:
-        pytest.skip("the tokenlens CLI is not built")
+        pytest.fail("the tokenlens CLI is not built (TOKENLENS_CLI)")
     want = json.loads(subprocess.run([cli, "iis", str(config), "--content-file", str(content),
                                       "--json"], stdout=subprocess.PIPE).stdout)["isolation"]
     got = tokenlens.IisAudit.load(config).isolation(read_content(content))
