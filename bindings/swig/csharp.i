@@ -94,7 +94,9 @@
 %pragma(csharp) moduleclassmodifiers="public static class"
 /* Partial, so bindings/powershell/src can add enumerable views next to the generated code. */
 %typemap(csclassmodifiers) tl_token, struct tl_token, tl_explanation, struct tl_explanation,
-                           tl_access_result, struct tl_access_result "public partial class"
+                           tl_access_result, struct tl_access_result, tl_scenario,
+                           struct tl_scenario, tl_sd, struct tl_sd, tl_iis_audit,
+                           struct tl_iis_audit "public partial class"
 
 /* ---- strings are UTF-8 on both sides ------------------------------------------------------ */
 /* tokenlens takes and returns UTF-8. .NET's default char* marshalling is the ANSI code page on
@@ -278,12 +280,10 @@ static tl_sid *tlcs_sid_copy(const tl_sid *src) {
 %ignore tl_token_restricted_at;
 %ignore tl_token_privilege_at;
 %ignore tl_token_privilege_find;
-%ignore tl_token_new;
 %ignore tl_token_free;
-%ignore tl_token_copy;
+%ignore tl_token_from_json; /* tlcs_token_from_json: the length is the text's */
+%ignore tl_scenario_from_json;
 %ignore tl_token_to_json;
-%ignore tl_token_from_json;
-%ignore tl_token_load;
 %ignore tl_group_attributes_string;
 %ignore tl_privilege_attributes_string;
 %ignore tl_impersonation_level_from_name;
@@ -351,7 +351,31 @@ static const tlcs_isolation_row *tlcs_row(const tlcs_isolation *iso, size_t i) {
 }
 %}
 
+/* ---- owned handles: `TYPE **out` is a C# `out` parameter (as python.i returns it) -------- */
+/* The P/Invoke fills an IntPtr; the proxy that owns it is built in a finally block, so it
+ * exists (or is null: the C contract leaves *out NULL on failure) even when the tl_result
+ * typemap throws. */
+%define TL_OUT_HANDLE(TYPE, FREE)
+%typemap(ctype) TYPE **out "void **"
+%typemap(imtype) TYPE **out "out global::System.IntPtr"
+%typemap(cstype) TYPE **out "out $*csclassname"
+%typemap(csin, pre="    global::System.IntPtr temp$csinput = global::System.IntPtr.Zero;",
+         post="      $csinput = temp$csinput == global::System.IntPtr.Zero ? null : new $*csclassname(temp$csinput, true);")
+    TYPE **out "out temp$csinput"
+%typemap(in) TYPE **out %{ $1 = (TYPE **)$input; if ($1) *$1 = NULL; %}
+%enddef
+
 %include "tokenlens.i"
+
+/* Length-delimited JSON inputs, for C#: the text's own length (UTF-8 bytes). */
+%inline %{
+tl_result tlcs_token_from_json(tl_token **out, const char *text) {
+    return tl_token_from_json(out, text, text ? strlen(text) : 0);
+}
+tl_result tlcs_scenario_from_json(tl_scenario **out, const char *text) {
+    return tl_scenario_from_json(out, text, text ? strlen(text) : 0);
+}
+%}
 
 
 /* ---- Sid --------------------------------------------------------------------------------- */
@@ -424,9 +448,6 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
 %}
 
 /* ---- Token ------------------------------------------------------------------------------- */
-%newobject tl_token::Load;
-%newobject tl_token::FromJson;
-%newobject tl_token::Copy;
 %newobject tl_token::ToJson;
 %newobject tl_token::UserSid;
 %newobject tl_token::OwnerSid;
@@ -451,28 +472,6 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
     }
 }
 %extend tl_token {
-    tl_token() {
-        tl_token *t = NULL;
-        TLCS(tl_token_new(&t));
-        return t;
-    }
-    /** Read a snapshot file (docs/token-snapshot.md). */
-    static tl_token *Load(const char *path) {
-        tl_token *t = NULL;
-        TLCS(tl_token_load(&t, path));
-        return t;
-    }
-    /** Parse snapshot JSON text. */
-    static tl_token *FromJson(const char *text) {
-        tl_token *t = NULL;
-        TLCS(tl_token_from_json(&t, text, strlen(text)));
-        return t;
-    }
-    tl_token *Copy() {
-        tl_token *t = NULL;
-        TLCS(tl_token_copy(&t, $self));
-        return t;
-    }
     char *ToJson() {
         char *s = NULL;
         TLCS(tl_token_to_json(&s, $self));
@@ -534,40 +533,16 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
 }
 
 /* ---- live capture, explain, descriptors, access, IIS -------------------------------------- */
-%newobject tl_token::CaptureProcess;
-%newobject tl_token::CaptureThread;
-%newobject tl_token::CaptureEffective;
 %extend tl_token {
     /** True when this build can capture live tokens (Windows). */
     static bool LiveSupported() { return tl_live_supported(); }
-    /** The process's primary token; TokenLensNotSupportedException off Windows. */
-    static tl_token *CaptureProcess() { tl_token *t = NULL; TLCS(tl_live_process_token(&t)); return t; }
-    /** The calling thread's impersonation token; TokenLensNotFoundException when the thread
-     *  does not impersonate. */
-    static tl_token *CaptureThread() { tl_token *t = NULL; TLCS(tl_live_thread_token(&t)); return t; }
-    /** The thread token when impersonating, else the process token. */
-    static tl_token *CaptureEffective() { tl_token *t = NULL; TLCS(tl_live_effective_token(&t)); return t; }
 }
 
-%newobject tl_scenario::Load;
-%newobject tl_scenario::FromJson;
-%newobject tl_scenario::Explain;
 %newobject tl_explanation::ToJson;
 %newobject tl_explanation::ToText;
 %newobject tl_explanation::ToDot;
 %extend tl_scenario {
-    /** Read a scenario file (format v1); parse errors carry the JSON path or byte offset. */
-    static tl_scenario *Load(const char *path) {
-        tl_scenario *s = NULL; TLCS(tl_scenario_load(&s, path)); return s;
-    }
-    static tl_scenario *FromJson(const char *text) {
-        tl_scenario *s = NULL; TLCS(tl_scenario_from_json(&s, text, strlen(text))); return s;
-    }
     const char *Name() { return tl_scenario_name($self); }
-    /** Run the model. The explanation does not borrow from the scenario. */
-    tl_explanation *Explain() {
-        tl_explanation *e = NULL; TLCS(tl_scenario_explain(&e, $self)); return e;
-    }
 }
 /* Hops are views into the explanation; they are reached by index so that no C# object can
  * hold a pointer that outlives the explanation. Strings are copied into C# strings. */
@@ -605,15 +580,10 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
     const char *HopStepText(size_t i, size_t step) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_step_text(h, step) : NULL; }
 }
 
-%newobject tl_sd::FromSddl;
 %newobject tl_sd::ToSddl;
 %newobject tl_sd::OwnerSid;
 %newobject tl_sd::GroupSid;
 %extend tl_sd {
-    /** Parse SDDL; domain-relative aliases (DU, DA ...) need `domain`. Errors name the byte offset. */
-    static tl_sd *FromSddl(const char *text, const tl_sid *domain = NULL) {
-        tl_sd *sd = NULL; TLCS(tl_sd_from_sddl(&sd, text, domain)); return sd;
-    }
     /** Canonical SDDL as Windows writes it. */
     char *ToSddl(const tl_sid *domain = NULL) { char *s = NULL; TLCS(tl_sd_to_sddl(&s, $self, domain)); return s; }
     tl_sid *OwnerSid() { return tlcs_sid_copy(tl_sd_owner($self)); }
@@ -625,20 +595,7 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
     size_t SaclCount() { return tl_sd_ace_count($self, TL_ACL_SACL); }
 }
 
-%newobject tl_access_result::Check;
 %extend tl_access_result {
-    /** Offline AccessCheck of `token` against `sd` for `desired` (TL_ACCESS_* flags, generic
-     *  mapping of `object`). The result keeps every deciding step as a reason. */
-    static tl_access_result *Check(const tl_sd *sd, const tl_token *token, unsigned int desired,
-                                   unsigned int flags = 0, tl_object_kind object = TL_OBJECT_FILE) {
-        tl_access_result *r = NULL;
-        tl_access_options o;
-        memset(&o, 0, sizeof o);
-        o.flags = flags;
-        o.object = object;
-        TLCS(tl_access_check(&r, sd, token, desired, &o));
-        return r;
-    }
     bool Allowed() { return tl_access_result_allowed($self); }
     unsigned int Granted() { return tl_access_result_granted($self); }
     unsigned int Desired() { return tl_access_result_desired($self); }
@@ -676,14 +633,9 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
     }
 }
 
-%newobject tl_iis_audit::Load;
 %newobject tl_iis_audit::ToJson;
 %newobject tl_iis_audit::SiteScenarioJson;
 %extend tl_iis_audit {
-    /** Read and audit an applicationHost.config file. */
-    static tl_iis_audit *Load(const char *path) {
-        tl_iis_audit *a = NULL; TLCS(tl_iis_audit_load(&a, path, NULL)); return a;
-    }
     /** The audit as `tokenlens iis --json` prints it. */
     char *ToJson() { char *s = NULL; TLCS(tl_iis_audit_to_json(&s, $self)); return s; }
     size_t SiteCount() { return tl_iis_site_count($self); }

@@ -748,7 +748,7 @@ function Test-TLAccess {
                 }
                 $t = [TokenLens.Token]::FromJson([string]$Token.Snapshot)
             } else {
-                $t = [TokenLens.Token]::new()
+                $t = [TokenLens.Token]::Create()
                 for ($i = 0; $i -lt $Sid.Count; $i++) {
                     $s = [TokenLens.Sid]::Resolve($Sid[$i], $null)
                     try { if ($i -eq 0) { $t.SetUser($s) } else { $t.AddGroup($s) } } finally { $s.Dispose() }
