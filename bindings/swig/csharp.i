@@ -384,6 +384,7 @@ tl_result tlcs_scenario_from_json(tl_scenario **out, const char *text) {
 %newobject tl_sid::IisAppPool;
 %newobject tl_sid::Service;
 %newobject tl_sid::AccountName;
+%newobject tl_sid::ResolveName;
 %csmethodmodifiers tl_sid::ToString "public override";
 %extend tl_sid {
     /** A string SID ("S-1-5-32-544") as ConvertStringSidToSid parses it. */
@@ -426,6 +427,18 @@ tl_result tlcs_scenario_from_json(tl_scenario **out, const char *text) {
         return name;
     }
     tl_sid_kind Kind() { return tl_sid_kind_of($self); }
+    /** The kind's canonical word ("iis-apppool"), as `tokenlens sid` prints it. */
+    const char *KindName() { return tl_sid_kind_name(tl_sid_kind_of($self)); }
+    /** Canonical account name of `text` (tl_sid_resolve_name), or null when it has none (a
+     *  string SID of an account); other failures throw. */
+    static char *ResolveName(const char *text, const tl_sid *domain = NULL) {
+        char *name = NULL;
+        tl_result rc = tl_sid_resolve_name(&name, text, domain);
+        if (rc == TL_ENOTFOUND)
+            return NULL;
+        TLCS(rc);
+        return name;
+    }
     /** The SDDL alias Windows prints for this SID, or null. */
     const char *SddlAlias() { return tl_sid_sddl_alias($self, NULL); }
     bool Equals(const tl_sid *other) { return other && tl_sid_equal($self, other); }

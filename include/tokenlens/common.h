@@ -3,7 +3,8 @@
  * @brief Export macro, version, memory and the error model shared by every module.
  *
  * Every function that can fail returns `tl_result`: 0 (TL_OK) on success or a negative TL_E*
- * code. On failure, outputs are set to NULL/zero and tl_error_last() describes what went wrong,
+ * code. On failure, handle and string outputs (`**out`) are set to NULL, value outputs (a
+ * `tl_sid *out`, a `size_t *consumed`) are left untouched, and tl_error_last() describes what went wrong,
  * where (byte offset, JSON path, line) and, for OS failures, the native code.
  */
 #ifndef TOKENLENS_COMMON_H

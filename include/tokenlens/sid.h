@@ -98,6 +98,14 @@ typedef enum tl_sid_kind {
 TL_EXTERN tl_sid_kind tl_sid_kind_of(const tl_sid *sid);
 
 /**
+ * Canonical name of a kind, the word the CLI, Python and PowerShell all print: "well-known",
+ * "builtin", "domain-relative", "iis-apppool", "service", "logon-session", "integrity",
+ * "capability", "account"; "unknown" for TL_SID_KIND_UNKNOWN and values outside the enum.
+ * Static string, never NULL.
+ */
+TL_EXTERN const char *tl_sid_kind_name(tl_sid_kind kind);
+
+/**
  * Canonical account name of a well-known SID, as LookupAccountSid shows it on an English
  * system ("NT AUTHORITY\\IUSR", "BUILTIN\\IIS_IUSRS", "Everyone"). Domain-relative SIDs get a
  * name such as "Domain Admins" without a domain part. TL_ENOTFOUND when not well known
@@ -114,6 +122,18 @@ TL_EXTERN tl_result tl_sid_lookup_name(char **out, const tl_sid *sid);
  * case-insensitively. TL_ENOTFOUND for unknown names; TL_EPARSE for malformed SID strings.
  */
 TL_EXTERN tl_result tl_sid_resolve(tl_sid *out, const char *text, const tl_sid *domain);
+
+/**
+ * Canonical account name of what `text` names (the name every front end prints next to the SID
+ * tl_sid_resolve() gives): the well-known name ("ba" and "builtin\administrators" both give
+ * "BUILTIN\Administrators"), or for a virtual account the account part as typed behind the
+ * canonical domain ("iis apppool\Coke" gives "IIS APPPOOL\Coke": the SHA-1 cannot be
+ * reversed, so the typed part is the name; its case does not change the SID of a pool).
+ * TL_ENOTFOUND when the SID has no name tokenlens knows (a string SID of an account); other
+ * failures as tl_sid_resolve(). On failure *out is NULL.
+ * Ownership: *out is freed with tl_free().
+ */
+TL_EXTERN tl_result tl_sid_resolve_name(char **out, const char *text, const tl_sid *domain);
 
 /**
  * SID for an SDDL two-letter alias ("BA", "SY", "DU" ...). Domain-relative aliases need

@@ -60,30 +60,12 @@ function Resolve-TLInputPath {
     $full
 }
 
-$script:SidKindNames = @{
-    'SID_KIND_WELL_KNOWN'      = 'well-known'
-    'SID_KIND_BUILTIN'         = 'builtin'
-    'SID_KIND_DOMAIN_RELATIVE' = 'domain-relative'
-    'SID_KIND_IIS_APPPOOL'     = 'iis-apppool'
-    'SID_KIND_SERVICE'         = 'service'
-    'SID_KIND_LOGON_SESSION'   = 'logon-session'
-    'SID_KIND_INTEGRITY'       = 'integrity'
-    'SID_KIND_CAPABILITY'      = 'capability'
-    'SID_KIND_ACCOUNT'         = 'account'
-}
-
-# A TokenLens.Sid -> TokenLens.SidInfo object. $Typed: the name the user typed, used for virtual
-# accounts whose name cannot be recovered from the SID (the same rule as `tokenlens sid`).
-function ConvertTo-TLSidInfo([TokenLens.Sid] $Sid, [string] $Typed) {
-    $kindEnum = $Sid.Kind().ToString()
-    $kind = $script:SidKindNames[$kindEnum]
-    if (-not $kind) { $kind = 'unknown' }
-    $name = $Sid.AccountName()
-    if ($null -eq $name -and $Typed -and $Typed.Contains('\')) {
-        $rest = $Typed.Substring($Typed.IndexOf('\') + 1)
-        if ($kind -eq 'iis-apppool') { $name = "IIS APPPOOL\$rest" }
-        elseif ($kind -eq 'service') { $name = "NT SERVICE\$rest" }
-    }
+# A TokenLens.Sid -> TokenLens.SidInfo object. $Typed: the name the user typed; the library
+# gives its canonical name (tl_sid_resolve_name: IIS APPPOOL\Coke for 'iis apppool\Coke'),
+# and the kind's word (tl_sid_kind_name), so this prints what `tokenlens sid` prints.
+function ConvertTo-TLSidInfo([TokenLens.Sid] $Sid, [string] $Typed, [TokenLens.Sid] $Domain) {
+    $kind = $Sid.KindName()
+    $name = if ($Typed) { [TokenLens.Sid]::ResolveName($Typed, $Domain) } else { $Sid.AccountName() }
     $info = [pscustomobject]@{
         PSTypeName = 'TokenLens.SidInfo'
         Sid        = $Sid.ToString()
@@ -270,7 +252,7 @@ function Get-TLSid {
             try {
                 $s = if ($PSCmdlet.ParameterSetName -eq 'Sid') { [TokenLens.Sid]::Parse($item) }
                      else { [TokenLens.Sid]::Resolve($item, $domain) }
-                ConvertTo-TLSidInfo $s $item
+                ConvertTo-TLSidInfo $s $(if ($PSCmdlet.ParameterSetName -eq 'Sid') { $null } else { $item }) $domain
             } catch {
                 $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $item 'Get-TLSid'))
             } finally {
