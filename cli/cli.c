@@ -134,7 +134,8 @@ int cli_fail(const char *cmd, int rc, const char *what)
     else if (e->offset != TL_NO_OFFSET && !strstr(e->message, "offset"))
         fprintf(stderr, " (at byte offset %zu)", e->offset);
     if (e->native)
-        fprintf(stderr, " [native code %ld / 0x%lx]", e->native, (unsigned long)e->native);
+        fprintf(stderr, " [native code %ld / 0x%lx, %s]", e->native, (unsigned long)e->native,
+                tl_native_kind_name(e->native_kind));
     fputc('\n', stderr);
     return rc == TL_ENOTSUP ? CLI_UNSUPPORTED : CLI_FAILED;
 }

@@ -140,7 +140,8 @@ SWIGEXPORT void SWIGSTDCALL TokenLensRegisterStringCallback(SWIG_CSharpStringHel
 /* ---- errors -> exceptions --------------------------------------------------------------- */
 %{
 typedef void (SWIGSTDCALL *tlcs_error_callback)(int code, const char *message, const char *path,
-                                                 long long offset, long long native_code);
+                                                 long long offset, long long native_code,
+                                                 const char *native_kind);
 static tlcs_error_callback tlcs_on_error = NULL;
 
 #ifdef __cplusplus
@@ -155,14 +156,15 @@ static void tlcs_raise_last(void) {
     const tl_error *e = tl_error_last();
     long long off = e->offset == TL_NO_OFFSET ? -1 : (long long)e->offset;
     if (tlcs_on_error)
-        tlcs_on_error(e->code, e->message, e->path, off, (long long)e->native);
+        tlcs_on_error(e->code, e->message, e->path, off, (long long)e->native,
+                      tl_native_kind_name(e->native_kind));
     else
         SWIG_CSharpSetPendingException(SWIG_CSharpApplicationException, e->message);
 }
 
 static void tlcs_raise(int code, const char *message) {
     if (tlcs_on_error)
-        tlcs_on_error(code, message, "", -1, 0);
+        tlcs_on_error(code, message, "", -1, 0, "none");
     else
         SWIG_CSharpSetPendingException(SWIG_CSharpApplicationException, message);
 }
@@ -220,14 +222,15 @@ static tl_sid *tlcs_sid_copy(const tl_sid *src) {
     public delegate void ErrorDelegate(int code,
         [global::System.Runtime.InteropServices.MarshalAs((global::System.Runtime.InteropServices.UnmanagedType)48)] string message,
         [global::System.Runtime.InteropServices.MarshalAs((global::System.Runtime.InteropServices.UnmanagedType)48)] string path,
-        long offset, long nativeCode);
+        long offset, long nativeCode,
+        [global::System.Runtime.InteropServices.MarshalAs((global::System.Runtime.InteropServices.UnmanagedType)48)] string nativeKind);
     static readonly ErrorDelegate errorDelegate = new ErrorDelegate(SetPending);
 
     [global::System.Runtime.InteropServices.DllImport("$dllimport", EntryPoint="TokenLensRegisterErrorCallback")]
     static extern void TokenLensRegisterErrorCallback(ErrorDelegate cb);
 
-    static void SetPending(int code, string message, string path, long offset, long nativeCode) {
-      SWIGPendingException.Set(TokenLensException.FromNative(code, message, path, offset, nativeCode));
+    static void SetPending(int code, string message, string path, long offset, long nativeCode, string nativeKind) {
+      SWIGPendingException.Set(TokenLensException.FromNative(code, message, path, offset, nativeCode, nativeKind));
     }
 
     static TokenLensErrorHelper() { TokenLensRegisterErrorCallback(errorDelegate); }

@@ -39,8 +39,9 @@ static void tl_swig_py_raise(int rc, const char *function)
         PyObject *off = offset == TL_NO_OFFSET ? (Py_INCREF(Py_None), Py_None)
                                                 : PyLong_FromSize_t(offset);
         if (msg && pth && off)
-            exc = PyObject_CallFunction(factory, "isOOOl", rc, tl_error_name(rc), msg, off, pth,
-                                        native);
+            exc = PyObject_CallFunction(factory, "isOOOls", rc, tl_error_name(rc), msg, off, pth,
+                                        native, tl_native_kind_name(same ? e->native_kind
+                                                                         : TL_NATIVE_NONE));
         Py_XDECREF(msg);
         Py_XDECREF(pth);
         Py_XDECREF(off);

@@ -147,7 +147,7 @@ int tl__read_file(char **out, size_t *len, const char *path, size_t max_bytes)
         *len = 0;
     FILE *f = fopen(path, "rb");
     if (!f)
-        return tl__error_native(TL_EIO, errno, "cannot open '%s': %s", path, strerror(errno));
+        return tl__error_native_kind(TL_EIO, TL_NATIVE_ERRNO, errno, "cannot open '%s': %s", path, strerror(errno));
     tl__buf b = TL__BUF_INIT;
     char chunk[65536];
     size_t n;
@@ -160,7 +160,7 @@ int tl__read_file(char **out, size_t *len, const char *path, size_t max_bytes)
         tl__buf_putn(&b, chunk, n);
     }
     if (rc == TL_OK && ferror(f))
-        rc = tl__error_native(TL_EIO, errno, "cannot read '%s': %s", path, strerror(errno));
+        rc = tl__error_native_kind(TL_EIO, TL_NATIVE_ERRNO, errno, "cannot read '%s': %s", path, strerror(errno));
     fclose(f);
     if (rc != TL_OK) {
         tl__buf_free(&b);
@@ -178,11 +178,11 @@ int tl__write_file(const char *path, const char *data, size_t len)
 {
     FILE *f = fopen(path, "wb");
     if (!f)
-        return tl__error_native(TL_EIO, errno, "cannot create '%s': %s", path, strerror(errno));
+        return tl__error_native_kind(TL_EIO, TL_NATIVE_ERRNO, errno, "cannot create '%s': %s", path, strerror(errno));
     size_t w = fwrite(data, 1, len, f);
     int bad = (w != len) | (fclose(f) != 0);
     if (bad)
-        return tl__error_native(TL_EIO, errno, "cannot write '%s': %s", path, strerror(errno));
+        return tl__error_native_kind(TL_EIO, TL_NATIVE_ERRNO, errno, "cannot write '%s': %s", path, strerror(errno));
     return TL_OK;
 }
 

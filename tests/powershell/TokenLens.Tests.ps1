@@ -645,3 +645,13 @@ Describe 'Error contract (issue 12)' {
         $inner.Message | Should -Be 'TlSwigSidCopy failed: TL_EINVAL'
     }
 }
+
+Describe 'Native status kind (issue 12)' {
+    It 'says an unreadable file failed with an errno' {
+        $err = { [TokenLens.Token]::Load((Join-Path $TestDrive 'missing.json')) } | Should -Throw -PassThru
+        $inner = Get-Inner $err
+        $inner | Should -BeOfType ([TokenLens.TokenLensIOException])
+        $inner.NativeCode | Should -Be 2
+        $inner.NativeKind | Should -Be 'errno'
+    }
+}

@@ -95,3 +95,16 @@ def test_plain_int_results_are_values_not_statuses():
     a, b = native.tl_sid_from_string("S-1-5-18"), native.tl_sid_from_string("S-1-5-32-544")
     assert native.tl_sid_compare(a, b) < 0 < native.tl_sid_compare(b, a)
     assert native.tl_sid_compare(a, a) == 0
+
+
+def test_native_kind_says_what_native_is(tmp_path):
+    # A file that cannot be read: TL_EIO with the errno, and native_kind says it is an errno.
+    with pytest.raises(errors.FileError) as info:
+        tokenlens.Token.load(tmp_path / "missing.json")
+    assert info.value.native == 2 and info.value.native_kind == "errno"
+    with pytest.raises(errors.ParseError) as info:
+        tokenlens.Sid("S-1-5-x")
+    assert (info.value.native, info.value.native_kind) == (0, "none")
+    names = [tokenlens._native.tl_native_kind_name(k) for k in range(7)]
+    assert names == ["none", "other", "win32", "ntstatus", "security-status", "gss-major", "errno"]
+    assert tokenlens._native.tl_native_kind_name(99) == "unknown"

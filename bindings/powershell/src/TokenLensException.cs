@@ -18,6 +18,9 @@ namespace TokenLens
         public string InputPath { get; }
         /// <summary>Native status (Win32 error, NTSTATUS, GSS major) or 0.</summary>
         public long NativeCode { get; }
+        /// <summary>What NativeCode is (tl_native_kind_name): "win32", "ntstatus", "security-status",
+        /// "gss-major", "errno", "other", or "none".</summary>
+        public string NativeKind { get; private set; } = "none";
 
         public TokenLensException(string message) : this(-1, message, null, null, 0) { }
 
@@ -35,7 +38,15 @@ namespace TokenLens
         static string NameOf(int code) => TokenLensNative.TlErrorName(code);
 
         /// <summary>Build the exception for a tokenlens error (called from the native wrapper).</summary>
-        public static TokenLensException FromNative(int code, string message, string inputPath, long offset, long nativeCode)
+        public static TokenLensException FromNative(int code, string message, string inputPath, long offset, long nativeCode,
+                                                    string nativeKind = "none")
+        {
+            TokenLensException e = Build(code, message, inputPath, offset, nativeCode);
+            e.NativeKind = string.IsNullOrEmpty(nativeKind) ? "none" : nativeKind;
+            return e;
+        }
+
+        static TokenLensException Build(int code, string message, string inputPath, long offset, long nativeCode)
         {
             long? off = offset < 0 ? (long?)null : offset;
             string text = string.IsNullOrEmpty(message) ? NameOf(code) : message;

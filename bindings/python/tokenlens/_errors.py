@@ -37,6 +37,9 @@ class TokenLensError(Exception):
         path: location inside structured input (JSON path ``"$.groups[3].sid"``, XML
             ``"line 12"``), else None.
         native: the native status (Win32 error, NTSTATUS, GSS major) or 0.
+        native_kind: what ``native`` is (``tl_native_kind_name``): ``"win32"``,
+            ``"ntstatus"``, ``"security-status"``, ``"gss-major"``, ``"errno"``,
+            ``"other"``, or ``"none"`` when there is no native status.
     """
 
     code: int
@@ -45,6 +48,7 @@ class TokenLensError(Exception):
     offset: Optional[int]
     path: Optional[str]
     native: int
+    native_kind: str
 
     def __init__(
         self,
@@ -55,6 +59,7 @@ class TokenLensError(Exception):
         offset: Optional[int] = None,
         path: Optional[str] = None,
         native: int = 0,
+        native_kind: str = "none",
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -63,6 +68,7 @@ class TokenLensError(Exception):
         self.offset = offset
         self.path = path or None
         self.native = native
+        self.native_kind = native_kind
 
     def __str__(self) -> str:
         where = []
@@ -89,14 +95,15 @@ class TokenLensError(Exception):
         return (
             _rebuild,
             (type(self), self.message, self.code, self.code_name, self.offset, self.path,
-             self.native, self.__dict__.copy()),
+             self.native, self.native_kind, self.__dict__.copy()),
         )
 
 
 def _rebuild(cls: Type[TokenLensError], message: str, code: int, code_name: str,
-             offset: Optional[int], path: Optional[str], native: int,
+             offset: Optional[int], path: Optional[str], native: int, native_kind: str,
              state: Dict[str, Any]) -> TokenLensError:
-    exc = cls(message, code=code, code_name=code_name, offset=offset, path=path, native=native)
+    exc = cls(message, code=code, code_name=code_name, offset=offset, path=path, native=native,
+              native_kind=native_kind)
     exc.__dict__.update(state)
     return exc
 
@@ -176,8 +183,8 @@ def _class_for(code: int) -> Type[TokenLensError]:
 
 
 def _from_native(code: int, code_name: str, message: str, offset: Optional[int], path: str,
-                 native: int) -> TokenLensError:
+                 native: int, native_kind: str = "none") -> TokenLensError:
     """Called from the SWIG status typemap with the fields of ``tl_error_last()``."""
     cls = _class_for(code)
     return cls(message, code=code, code_name=code_name, offset=offset, path=path or None,
-               native=native)
+               native=native, native_kind=native_kind)

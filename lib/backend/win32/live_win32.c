@@ -43,7 +43,7 @@ static const char *class_name(TOKEN_INFORMATION_CLASS c)
 
 static int os_error(DWORD err, const char *what)
 {
-    return tl__error_native(TL_EOS, (long)err, "%s failed (Win32 error %lu)", what,
+    return tl__error_native_kind(TL_EOS, TL_NATIVE_WIN32, (long)err, "%s failed (Win32 error %lu)", what,
                             (unsigned long)err);
 }
 
@@ -59,7 +59,7 @@ static bool not_implemented(DWORD err)
 static int query_failed(TOKEN_INFORMATION_CLASS c)
 {
     DWORD err = GetLastError();
-    return tl__error_native(TL_EOS, (long)err, "GetTokenInformation(%s) failed (Win32 error %lu)",
+    return tl__error_native_kind(TL_EOS, TL_NATIVE_WIN32, (long)err, "GetTokenInformation(%s) failed (Win32 error %lu)",
                             class_name(c), (unsigned long)err);
 }
 
@@ -92,7 +92,7 @@ static int query_alloc(HANDLE h, TOKEN_INFORMATION_CLASS c, void **out)
             return query_failed(c);
         }
         if (len <= size || len > MAX_QUERY_BYTES)
-            return tl__error_native(TL_EOS, (long)err,
+            return tl__error_native_kind(TL_EOS, TL_NATIVE_WIN32, (long)err,
                                     "GetTokenInformation(%s) asked for an implausible %lu bytes",
                                     class_name(c), (unsigned long)len);
         size = len;
@@ -345,7 +345,7 @@ static int open_thread_token(HANDLE *out, DWORD access, bool *as_self)
         return TL_OK;
     DWORD first = GetLastError();
     if (first == ERROR_NO_TOKEN)
-        return tl__error_native(TL_ENOTFOUND, ERROR_NO_TOKEN,
+        return tl__error_native_kind(TL_ENOTFOUND, TL_NATIVE_WIN32, ERROR_NO_TOKEN,
                                 "the thread is not impersonating (no thread token)");
     if (API.OpenThreadToken(GetCurrentThread(), access, TRUE, out)) {
         *as_self = true;
@@ -353,9 +353,9 @@ static int open_thread_token(HANDLE *out, DWORD access, bool *as_self)
     }
     DWORD err = GetLastError();
     if (err == ERROR_NO_TOKEN)
-        return tl__error_native(TL_ENOTFOUND, ERROR_NO_TOKEN,
+        return tl__error_native_kind(TL_ENOTFOUND, TL_NATIVE_WIN32, ERROR_NO_TOKEN,
                                 "the thread is not impersonating (no thread token)");
-    return tl__error_native(TL_EOS, (long)err,
+    return tl__error_native_kind(TL_EOS, TL_NATIVE_WIN32, (long)err,
                             "OpenThreadToken failed (Win32 error %lu; with OpenAsSelf=FALSE: %lu)",
                             (unsigned long)err, (unsigned long)first);
 }
