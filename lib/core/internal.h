@@ -40,6 +40,13 @@ int tl__error_full(int code, size_t offset, const char *path, long native, const
 void tl__error_prefix(const char *fmt, ...) TL__PRINTF(1, 2);
 
 /* ---- memory ---------------------------------------------------------------------------- */
+/* jansson allocates through the same hook (tl_set_allocator installs it). Around a json_load*:
+ * tl__json_oom_reset() before, and when it returns NULL, tl__json_oom(&err) tells an
+ * allocation failure (report TL_ENOMEM) from a syntax error. */
+struct json_error_t;
+void tl__json_oom_reset(void);
+int tl__json_oom(const struct json_error_t *err);
+
 /* All allocation goes through these so tl_set_allocator() can inject failures. They do not
  * raise errors themselves; callers return tl__error(TL_ENOMEM, ...) (see tl__oom()). */
 void *tl__malloc(size_t n);

@@ -1,5 +1,6 @@
 /* Allocation (with a replaceable allocator), string buffers, bounded file I/O and UTF-8. */
 #include "internal.h"
+#include <jansson.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,12 +9,36 @@ static void *(*alloc_malloc)(size_t) = malloc;
 static void *(*alloc_realloc)(void *, size_t) = realloc;
 static void (*alloc_free)(void *) = free;
 
+/* jansson's allocations (the JSON trees of snapshots, scenarios, audits) go through the same
+ * hook, so failure injection reaches JSON out-of-memory paths too. The trampolines read the
+ * current functions, so jansson follows every later tl_set_allocator(). */
+static _Thread_local int json_alloc_failed;
+
+static void *json_alloc(size_t n)
+{
+    void *p = tl__malloc(n);
+    if (!p)
+        json_alloc_failed = 1;
+    return p;
+}
+static void json_release(void *p) { tl__free(p); }
+
+void tl__json_oom_reset(void) { json_alloc_failed = 0; }
+
+int tl__json_oom(const json_error_t *err)
+{
+    /* jansson reports some allocation failures as syntax errors, and returns NULL without a
+     * code for others (lexer set-up): the hook saw them all. */
+    return json_alloc_failed || (err && json_error_code(err) == json_error_out_of_memory);
+}
+
 void tl_set_allocator(void *(*malloc_fn)(size_t), void *(*realloc_fn)(void *, size_t),
                       void (*free_fn)(void *))
 {
     alloc_malloc = malloc_fn ? malloc_fn : malloc;
     alloc_realloc = realloc_fn ? realloc_fn : realloc;
     alloc_free = free_fn ? free_fn : free;
+    json_set_alloc_funcs(json_alloc, json_release);
 }
 
 void *tl__malloc(size_t n) { return alloc_malloc(n ? n : 1); }
