@@ -525,10 +525,16 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
     tl_privilege *GetPrivilege(size_t index) {
         const tl_privilege *p = tl_token_privilege_at($self, index);
         tl_privilege *c;
+        size_t n;
         if (!p) { tlcs_raise(TL_ERANGE, "privilege index out of range"); return NULL; }
-        c = (tl_privilege *)malloc(sizeof *c);
+        /* One block: the struct, then its own copy of the name (the proxy's destructor is
+         * free(), so the copy outlives the token and is released with it). */
+        n = strlen(p->name) + 1;
+        c = (tl_privilege *)malloc(sizeof *c + n);
         if (!c) { tlcs_raise(TL_ENOMEM, "out of memory"); return NULL; }
         *c = *p;
+        memcpy((char *)(c + 1), p->name, n);
+        c->name = (const char *)(c + 1);
         return c;
     }
 

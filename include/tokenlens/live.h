@@ -49,7 +49,7 @@ typedef struct tl_probe_step {
     bool opened_as_self; /**< the thread token opened only with OpenAsSelf = TRUE */
     bool reverted;       /**< after reverting, OpenThreadToken failed with ERROR_NO_TOKEN */
     long native;         /**< Win32 error of the failing call (rc != TL_OK), else 0 */
-    char message[256];   /**< why the step failed, "" when it succeeded */
+    const char *message; /**< why the step failed, "" when it succeeded; owned by the probe */
 } tl_probe_step;
 
 /** Result of tl_live_probe_impersonation(); opaque, free with tl_probe_free(). */

@@ -27,9 +27,9 @@ typedef struct tl_sid_and_attributes {
     uint32_t attributes;
 } tl_sid_and_attributes;
 
-/** A privilege (a TOKEN_PRIVILEGES entry): name ("SeDebugPrivilege", "" if unknown). */
+/** A privilege (a TOKEN_PRIVILEGES entry), a view borrowed from its token. */
 typedef struct tl_privilege {
-    char name[64];
+    const char *name; /**< "SeDebugPrivilege"; "" if unknown, never NULL. Owned by the token */
     uint64_t luid;
     uint32_t attributes;
 } tl_privilege;
@@ -102,6 +102,8 @@ typedef enum tl_logon_type {
 /** Loader bounds (TL_ELIMIT beyond): Windows caps a token at 1024 groups. */
 #define TL_TOKEN_MAX_GROUPS 1024
 #define TL_TOKEN_MAX_PRIVILEGES 256
+/** Longest privilege name accepted, in bytes (the longest Windows name is 31). */
+#define TL_TOKEN_MAX_PRIVILEGE_NAME 63
 /** Largest snapshot file tl_token_load() reads. */
 #define TL_TOKEN_MAX_FILE (4u * 1024u * 1024u)
 

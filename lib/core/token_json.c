@@ -434,9 +434,9 @@ static int get_privileges(tl_token *t, const char *path, json_t *v)
             sub_key(sub, p, "name");
             if ((rc = get_str(&name, sub, m, 1)))
                 return rc;
-            if (name && strlen(name) >= sizeof t->privileges[0].name)
+            if (name && strlen(name) > TL_TOKEN_MAX_PRIVILEGE_NAME)
                 return tl__error_path(TL_EPARSE, sub, "%s: privilege name longer than %u bytes",
-                                      sub, (unsigned)sizeof t->privileges[0].name - 1);
+                                      sub, (unsigned)TL_TOKEN_MAX_PRIVILEGE_NAME);
         }
         if ((rc = member(&m, p, e, "luid")))
             return rc;
