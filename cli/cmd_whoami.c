@@ -202,9 +202,9 @@ static void print_token(const char *title, const tl_token *t)
         printf("  %-16s %s (S-1-16-%u)\n", "Integrity:", il ? il : "?",
                (unsigned)tl_token_integrity_rid(t));
     }
-    int el = tl_token_elevated(t);
     const char *et = tl_elevation_type_name(tl_token_elevation_type(t));
-    printf("  %-16s %s%s%s%s\n", "Elevated:", el < 0 ? "unknown" : el ? "yes" : "no",
+    printf("  %-16s %s%s%s%s\n", "Elevated:",
+           !tl_token_has_elevation(t) ? "unknown" : tl_token_elevated(t) ? "yes" : "no",
            et ? " (elevation type " : "", et ? et : "", et ? ")" : "");
     printf("  %-16s %u\n", "Session:", (unsigned)tl_token_session_id(t));
     const tl_sid *owner = tl_token_owner(t);

@@ -543,7 +543,9 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
     int ImpersonationLevel() { return (int)tl_token_impersonation_level($self); }
     bool HasIntegrity() { return tl_token_has_integrity($self); }
     unsigned int IntegrityRid() { return tl_token_integrity_rid($self); }
-    int Elevated() { return tl_token_elevated($self); }
+    /** False when TokenElevation was not captured (then Elevated() says nothing). */
+    bool HasElevation() { return tl_token_has_elevation($self); }
+    bool Elevated() { return tl_token_elevated($self); }
     int ElevationType() { return (int)tl_token_elevation_type($self); }
     unsigned int SessionId() { return tl_token_session_id($self); }
     bool HasLogonId() { return tl_token_has_logon_id($self); }

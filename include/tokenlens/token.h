@@ -119,6 +119,10 @@ TL_EXTERN tl_result tl_token_copy(tl_token **out, const tl_token *token);
 TL_EXTERN bool tl_token_equal(const tl_token *a, const tl_token *b);
 
 /* ---- getters (borrowed pointers stay valid while the token lives and is not modified) --- */
+/* Unknown values, one idiom: an optional field has a `bool tl_token_has_<field>()`; when it
+ * is false the getter returns a fixed placeholder (0, NULL, TL_IMPERSONATION_NONE,
+ * TL_LOGON_TYPE_UNKNOWN, TL_ELEVATION_TYPE_UNKNOWN) that says nothing. No getter returns a
+ * negative "unknown" int that could be mistaken for a tl_result. */
 
 /** The user SID (TokenUser); NULL if unset. Borrowed. */
 TL_EXTERN const tl_sid *tl_token_user(const tl_token *t);
@@ -145,6 +149,9 @@ TL_EXTERN const tl_sid *tl_token_owner(const tl_token *t);
 /** TokenPrimaryGroup; NULL if unset. Borrowed. */
 TL_EXTERN const tl_sid *tl_token_primary_group(const tl_token *t);
 TL_EXTERN tl_token_type tl_token_get_type(const tl_token *t);
+/** True when the token has an impersonation level (an impersonation token whose level was
+ *  captured). */
+TL_EXTERN bool tl_token_has_impersonation_level(const tl_token *t);
 /** Native level 0..3, or TL_IMPERSONATION_NONE for primary tokens / not captured. */
 TL_EXTERN tl_impersonation_level tl_token_impersonation_level(const tl_token *t);
 /** True when the integrity level is known. */
@@ -152,8 +159,10 @@ TL_EXTERN bool tl_token_has_integrity(const tl_token *t);
 /** RID of the S-1-16-x mandatory label: 0x1000 low, 0x2000 medium, 0x3000 high, 0x4000
  *  system; 0 (also "untrusted") when unknown, so check tl_token_has_integrity(). */
 TL_EXTERN uint32_t tl_token_integrity_rid(const tl_token *t);
-/** TokenElevation: 1 elevated, 0 not, -1 unknown. */
-TL_EXTERN int tl_token_elevated(const tl_token *t);
+/** True when TokenElevation was captured. */
+TL_EXTERN bool tl_token_has_elevation(const tl_token *t);
+/** TokenElevation: true when elevated; false when not, or unknown (tl_token_has_elevation). */
+TL_EXTERN bool tl_token_elevated(const tl_token *t);
 TL_EXTERN tl_elevation_type tl_token_elevation_type(const tl_token *t);
 /** Terminal-services session id (TokenSessionId); 0 also when unknown. */
 TL_EXTERN uint32_t tl_token_session_id(const tl_token *t);
@@ -165,6 +174,9 @@ TL_EXTERN uint64_t tl_token_logon_id(const tl_token *t);
 /** Authentication package of the logon session ("NTLM", "Kerberos", "Negotiate"), or NULL.
  *  Borrowed. */
 TL_EXTERN const char *tl_token_logon_package(const tl_token *t);
+/** True when the logon type of the session was captured. */
+TL_EXTERN bool tl_token_has_logon_type(const tl_token *t);
+/** SECURITY_LOGON_TYPE of the session; TL_LOGON_TYPE_UNKNOWN when not captured. */
 TL_EXTERN tl_logon_type tl_token_logon_type(const tl_token *t);
 /** Logon domain and user name of the session, or NULL. Borrowed. */
 TL_EXTERN const char *tl_token_logon_domain(const tl_token *t);
@@ -191,8 +203,10 @@ TL_EXTERN tl_result tl_token_set_type(tl_token *t, tl_token_type type);
 TL_EXTERN tl_result tl_token_set_impersonation_level(tl_token *t, tl_impersonation_level level);
 /** Set the integrity RID; pass `known` false to unset. */
 TL_EXTERN tl_result tl_token_set_integrity(tl_token *t, bool known, uint32_t rid);
-/** `elevated`: 1, 0 or -1 (unknown). */
-TL_EXTERN tl_result tl_token_set_elevation(tl_token *t, int elevated, tl_elevation_type type);
+/** Set TokenElevation (`known` false unsets it; `elevated` is then ignored) and the
+ *  elevation type (TL_ELEVATION_TYPE_UNKNOWN when not known). */
+TL_EXTERN tl_result tl_token_set_elevation(tl_token *t, bool known, bool elevated,
+                                           tl_elevation_type type);
 TL_EXTERN tl_result tl_token_set_session_id(tl_token *t, uint32_t session_id);
 /** Set (known true) or clear the logon LUID. */
 TL_EXTERN tl_result tl_token_set_logon_id(tl_token *t, bool known, uint64_t luid);

@@ -206,7 +206,16 @@ uint32_t tl_token_integrity_rid(const tl_token *t)
 {
     return t && t->has_integrity ? t->integrity_rid : 0;
 }
-int tl_token_elevated(const tl_token *t) { return t ? t->elevated : -1; }
+bool tl_token_has_elevation(const tl_token *t) { return t && t->elevated >= 0; }
+bool tl_token_elevated(const tl_token *t) { return t && t->elevated == 1; }
+bool tl_token_has_impersonation_level(const tl_token *t)
+{
+    return t && t->impersonation_level != TL_IMPERSONATION_NONE;
+}
+bool tl_token_has_logon_type(const tl_token *t)
+{
+    return t && t->logon_type != TL_LOGON_TYPE_UNKNOWN;
+}
 tl_elevation_type tl_token_elevation_type(const tl_token *t)
 {
     return t ? t->elevation_type : TL_ELEVATION_TYPE_UNKNOWN;
@@ -398,15 +407,13 @@ int tl_token_set_integrity(tl_token *t, bool known, uint32_t rid)
     return TL_OK;
 }
 
-int tl_token_set_elevation(tl_token *t, int elevated, tl_elevation_type type)
+int tl_token_set_elevation(tl_token *t, bool known, bool elevated, tl_elevation_type type)
 {
     NEED_TOKEN(t, "tl_token_set_elevation");
-    if (elevated < -1 || elevated > 1)
-        return tl__error(TL_EINVAL, "tl_token_set_elevation: elevated must be -1, 0 or 1");
     if ((int)type < 0 || (int)type > TL_ELEVATION_TYPE_LIMITED)
         return tl__error(TL_EINVAL, "tl_token_set_elevation: unknown elevation type %d",
                          (int)type);
-    t->elevated = elevated;
+    t->elevated = !known ? -1 : elevated ? 1 : 0; /* private tri-state: -1 is "not captured" */
     t->elevation_type = type;
     return TL_OK;
 }

@@ -117,7 +117,7 @@ function ConvertTo-TLTokenObject([TokenLens.Token] $Token, [string] $Source) {
         } finally { $p.Dispose() }
     }
     $level = $Token.ImpersonationLevel()
-    $elevated = switch ($Token.Elevated()) { 1 { $true } 0 { $false } default { $null } }
+    $elevated = if ($Token.HasElevation()) { $Token.Elevated() } else { $null }
     [pscustomobject]@{
         PSTypeName         = 'TokenLens.Token'
         User               = ConvertTo-TLSidOrNull $Token.UserSid()

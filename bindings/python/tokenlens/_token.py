@@ -338,8 +338,9 @@ class Token:
     @property
     def elevated(self) -> Optional[bool]:
         """TokenElevation: True, False, or None when unknown."""
-        value = _native.tl_token_elevated(self._tok)
-        return None if value < 0 else bool(value)
+        if not _native.tl_token_has_elevation(self._tok):
+            return None
+        return bool(_native.tl_token_elevated(self._tok))
 
     @property
     def elevation_type(self) -> ElevationType:

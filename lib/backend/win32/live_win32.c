@@ -291,7 +291,7 @@ static int capture(HANDLE h, tl_token **out)
     if ((rc = query_fixed(h, TokenElevation, &elevation, sizeof elevation)) ||
         (rc = query_fixed(h, TokenElevationType, &etype, sizeof etype)))
         goto done;
-    tl_token_set_elevation(t, elevation.TokenIsElevated ? 1 : 0,
+    tl_token_set_elevation(t, true, elevation.TokenIsElevated != 0,
                            (int)etype >= 1 && (int)etype <= 3 ? (tl_elevation_type)etype
                                                               : TL_ELEVATION_TYPE_UNKNOWN);
 
