@@ -362,4 +362,6 @@ tl_result tl_swig_site_sds_add(tl_swig_site_sds *list, const char *site, const t
 tl_result tl_swig_iis_isolation_evaluate(tl_iis_isolation **out, const tl_iis_audit *audit,
                                    const tl_swig_site_sds *list);
 
+%include "whoami.i"
+
 %mutable;
