@@ -2,8 +2,6 @@
  * thread, read the thread token back, revert, and show the thread snapped back. Windows only
  * (exit 3 elsewhere). */
 #include "cli.h"
-#include "internal.h"
-#include "token_internal.h"
 #include <string.h>
 
 #define CMD "probe"
@@ -26,14 +24,13 @@ static json_t *identity_of(const tl_token *t)
 {
     const char *user = t ? tl_token_logon_user(t) : NULL;
     const char *domain = t ? tl_token_logon_domain(t) : NULL;
-    char *name = NULL;
-    if (t && tl_token_user_name(t))
-        name = tl__strdup(tl_token_user_name(t));
-    else if (user)
-        name = tl__asprintf("%s%s%s", domain ? domain : "", domain ? "\\" : "", user);
-    json_t *o = cli_json_identity(name, t ? tl_token_user(t) : NULL);
-    tl__free(name);
-    return o;
+    const char *name = t ? tl_token_user_name(t) : NULL;
+    char joined[512];
+    if (!name && user) {
+        snprintf(joined, sizeof joined, "%s%s%s", domain ? domain : "", domain ? "\\" : "", user);
+        name = joined;
+    }
+    return cli_json_identity(name, t ? tl_token_user(t) : NULL);
 }
 
 static json_t *probe_json(const tl_probe *p)
