@@ -613,6 +613,13 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
     tl_sid *OwnerSid() { return tlcs_sid_copy(tl_sd_owner($self)); }
     tl_sid *GroupSid() { return tlcs_sid_copy(tl_sd_group($self)); }
     unsigned short Control() { return tl_sd_control($self); }
+    /** An access mask from SDDL rights ("FR", "RPWP", "0x1200a9", "1179785"): the library's
+     *  table, as inside an ACE. Parse errors name the offset. */
+    static unsigned int ParseRights(const char *text) {
+        uint32_t mask = 0;
+        TLCS(tl_sddl_rights_from_string(&mask, text));
+        return mask;
+    }
     bool DaclPresent() { return tl_sd_acl_present($self, TL_ACL_DACL); }
     bool SaclPresent() { return tl_sd_acl_present($self, TL_ACL_SACL); }
     size_t DaclCount() { return tl_sd_ace_count($self, TL_ACL_DACL); }

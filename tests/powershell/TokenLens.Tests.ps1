@@ -655,3 +655,17 @@ Describe 'Native status kind (issue 12)' {
         $inner.NativeKind | Should -Be 'errno'
     }
 }
+
+Describe 'Test-TLAccess rights come from the library (issue 12)' {
+    It '-Access <Access> asks for <Mask>' -ForEach @(
+        @{ Access = 'FileRead'; Mask = '0x120089' }
+        @{ Access = 'FR'; Mask = '0x120089' }
+        @{ Access = 'FullControl'; Mask = '0x1f01ff' }
+        # generic rights are mapped (file mapping): GENERIC_READ | READ_CONTROL is FILE_GENERIC_READ
+        @{ Access = 'GenericRead, ReadControl'; Mask = '0x120089' }
+        @{ Access = 'RPWP'; Mask = '0x30' }
+        @{ Access = '0x1200a9'; Mask = '0x1200a9' }
+    ) {
+        (Test-TLAccess -Sddl 'D:(A;;FA;;;WD)' -Sid 'S-1-1-0' -Access $Access).Desired | Should -Be $Mask
+    }
+}

@@ -640,28 +640,28 @@ function ConvertFrom-TLSddl {
     }
 }
 
+# PowerShell-style names for the SDDL rights tokens; the masks come from the C library
+# (tl_sddl_rights_from_string), which also takes the tokens themselves (FR, GA, RPWP) and numbers.
 $script:AccessNames = [ordered]@{
-    GenericRead    = 0x80000000
-    GenericWrite   = 0x40000000
-    GenericExecute = 0x20000000
-    GenericAll     = 0x10000000
-    FileRead       = 0x00120089   # FILE_GENERIC_READ
-    FileWrite      = 0x00120116   # FILE_GENERIC_WRITE
-    FileExecute    = 0x001200a0   # FILE_GENERIC_EXECUTE
-    FullControl    = 0x001f01ff   # FILE_ALL_ACCESS
-    ReadControl    = 0x00020000
-    WriteDac       = 0x00040000
-    WriteOwner     = 0x00080000
-    Delete         = 0x00010000
+    GenericRead    = 'GR'
+    GenericWrite   = 'GW'
+    GenericExecute = 'GX'
+    GenericAll     = 'GA'
+    FileRead       = 'FR'   # FILE_GENERIC_READ
+    FileWrite      = 'FW'   # FILE_GENERIC_WRITE
+    FileExecute    = 'FX'   # FILE_GENERIC_EXECUTE
+    FullControl    = 'FA'   # FILE_ALL_ACCESS
+    ReadControl    = 'RC'
+    WriteDac       = 'WD'
+    WriteOwner     = 'WO'
+    Delete         = 'SD'
 }
 
 function ConvertTo-TLAccessMask([string] $Access, [System.Management.Automation.PSCmdlet] $Cmdlet) {
     $mask = [uint32]0
     foreach ($part in ($Access -split '[,|+ ]+' | Where-Object { $_ })) {
-        if ($script:AccessNames.Contains($part)) { $mask = $mask -bor [uint32]$script:AccessNames[$part]; continue }
-        $n = [uint32]0
-        if ($part -match '^0x[0-9a-fA-F]{1,8}$') { $mask = $mask -bor [Convert]::ToUInt32($part.Substring(2), 16); continue }
-        if ([uint32]::TryParse($part, [ref]$n)) { $mask = $mask -bor $n; continue }
+        $sddl = if ($script:AccessNames.Contains($part)) { $script:AccessNames[$part] } else { $part }
+        try { $mask = $mask -bor [TokenLens.SecurityDescriptor]::ParseRights($sddl); continue } catch { }
         $ex = [System.ArgumentException]::new("Unknown access right '$part': use a number (0x1200a9) or one of " + (($script:AccessNames.Keys) -join ', ') + '.')
         $Cmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new(
                 $ex, 'TokenLens.BadAccess', [System.Management.Automation.ErrorCategory]::InvalidArgument, $Access))
