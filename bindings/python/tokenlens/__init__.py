@@ -105,3 +105,7 @@ from ._iis import (  # noqa: F401
 
 __all__ += ["IisAudit", "IisSite", "IisApplication", "IisPool", "IisIdentity", "IisAuth",
             "IisSharedIdentity", "IisFinding", "IisIsolation", "IisIsolationCheck"]
+
+from ._hop import HopClient, HopDelegation, HopMechanism, HopServer, exchange, hop_available  # noqa: F401,E402
+
+__all__ += ["HopClient", "HopServer", "HopMechanism", "HopDelegation", "exchange", "hop_available"]
