@@ -108,6 +108,9 @@ static char *tl_swig_hop_server_ticket_flags_text(const tl_hop_server *s)
 %rename(HopMech) tl_hop_mech;
 %rename(HopDelegation) tl_hop_delegation;
 %rename(HopDelegReason) tl_hop_deleg_reason;
+/* Partial: bindings/powershell/src/Hop.cs adds constructors and properties. */
+%typemap(csclassmodifiers) tl_hop_client, struct tl_hop_client, tl_hop_server,
+                           struct tl_hop_server "public partial class"
 #endif
 TL_OPAQUE(tl_hop_client, tl_hop_client_free)
 TL_OPAQUE(tl_hop_server, tl_hop_server_free)

@@ -195,7 +195,9 @@ ENV
 fi
 
 if [ ${#EXEC[@]} -gt 0 ]; then
-    export LAB REALM
+    # The process-wide defaults (a runtime such as .NET cannot change the native environment
+    # later): the default ccache for the user's kinit, the NTLM user file for both sides.
+    export LAB REALM NTLM_USER_FILE="$LAB/ntlm-users"
     echo "hoplab: running ${EXEC[*]}"
     "${EXEC[@]}"
     exit $?

@@ -1020,3 +1020,108 @@ function Test-TLIisIsolation {
         foreach ($x in @($iso, $list, $audit)) { if ($null -ne $x) { $x.Dispose() } }
     }
 }
+
+# ---- hop probes (issue 12) ----
+
+function Invoke-TLHopProbe {
+    <#
+    .SYNOPSIS
+    Runs a real authentication exchange (client -> server, and optionally the server's own
+    call onward) in this process and reports the mechanism, the delegation and why.
+
+    .DESCRIPTION
+    The hop probe of the C library (docs/hop-probes.md), both sides in this PowerShell process:
+    the client authenticates to -Target with the current credentials (or -ClientPrincipal and
+    -ClientKeytab), the server accepts with -ServerKeytab. With -NextTarget the server then
+    calls onward, as the middle tier of a double hop: as the caller when delegated credentials
+    arrived (-Impersonate IfDelegated, the default), always as the caller (Always: fails when
+    nothing was delegated, NextSees is then null), or as itself (Never, -ProcessPrincipal and
+    -ProcessKeytab), accepted by -NextKeytab. Writes a TokenLens.HopProbe with Mechanism,
+    Delegated, Reason (granted, not_forwardable, not_ok_as_delegate, mech_cannot_delegate, ...),
+    ReasonText, ServerSees and, for the next hop, NextAs and NextSees.
+
+    .EXAMPLE
+    Invoke-TLHopProbe -Target HTTP/web.lab.test -Mechanism Kerberos -ServerKeytab web.keytab -NextTarget MSSQLSvc/db.lab.test:1433 -NextKeytab db.keytab -ProcessPrincipal HTTP/web.lab.test -ProcessKeytab web.keytab
+
+    .OUTPUTS
+    TokenLens.HopProbe
+    #>
+    [CmdletBinding()]
+    [OutputType('TokenLens.HopProbe')]
+    param(
+        [Parameter(Mandatory, Position = 0)][ValidateNotNullOrEmpty()][string] $Target,
+        [ValidateSet('Negotiate', 'Kerberos', 'NTLM')][string] $Mechanism = 'Negotiate',
+        [ValidateSet('None', 'Policy', 'Always')][string] $Delegation = 'Policy',
+        [string] $ClientPrincipal,
+        [string] $ClientKeytab,
+        [ValidateSet('Any', 'Negotiate', 'Kerberos', 'NTLM')][string] $ServerMechanism = 'Any',
+        [string] $ServerKeytab,
+        [string] $NextTarget,
+        [string] $NextKeytab,
+        [ValidateSet('Never', 'IfDelegated', 'Always')][string] $Impersonate = 'IfDelegated',
+        [string] $ProcessPrincipal,
+        [string] $ProcessKeytab
+    )
+    $mech = @{ Any = 'HOP_MECH_UNKNOWN'; Negotiate = 'HOP_MECH_NEGOTIATE'; Kerberos = 'HOP_MECH_KERBEROS'; NTLM = 'HOP_MECH_NTLM' }
+    $deleg = @{ None = 'HOP_DELEGATE_NONE'; Policy = 'HOP_DELEGATE_POLICY'; Always = 'HOP_DELEGATE_ALWAYS' }
+    $client = $null; $server = $null; $onward = $null; $next = $null
+    try {
+        $client = [TokenLens.HopClient]::Create($Target, [TokenLens.HopMech]$mech[$Mechanism],
+            [TokenLens.HopDelegation]$deleg[$Delegation], $(if ($ClientPrincipal) { $ClientPrincipal } else { $null }),
+            $(if ($ClientKeytab) { $ClientKeytab } else { $null }))
+        $server = [TokenLens.HopServer]::Create([TokenLens.HopMech]$mech[$ServerMechanism], $null,
+            $(if ($ServerKeytab) { $ServerKeytab } else { $null }))
+        [TokenLens.HopServer]::Exchange($client, $server)
+        $nextAs = $null; $nextSees = $null; $nextMech = $null; $nextError = $null
+        if ($NextTarget) {
+            $asCaller = ($Impersonate -ne 'Never' -and $server.Delegated) -or $Impersonate -eq 'Always'
+            try {
+                if ($asCaller) {
+                    $nextAs = 'delegated'
+                    $onward = [TokenLens.HopClient]::CreateDelegated($server, $NextTarget)
+                } else {
+                    $nextAs = 'process identity'
+                    $onward = [TokenLens.HopClient]::Create($NextTarget, [TokenLens.HopMech]::HOP_MECH_KERBEROS,
+                        [TokenLens.HopDelegation]::HOP_DELEGATE_POLICY,
+                        $(if ($ProcessPrincipal) { $ProcessPrincipal } else { $null }),
+                        $(if ($ProcessKeytab) { $ProcessKeytab } else { $null }))
+                }
+                $next = [TokenLens.HopServer]::Create([TokenLens.HopMech]::HOP_MECH_KERBEROS, $null,
+                    $(if ($NextKeytab) { $NextKeytab } else { $null }))
+                [TokenLens.HopServer]::Exchange($onward, $next)
+                $nextSees = $next.ClientName
+                $nextMech = $next.Mechanism
+            } catch {
+                # Nothing delegated while insisting on the caller: the hop cannot happen at all.
+                $e = Get-TLInnerException $_.Exception
+                if ($asCaller -and $e -is [TokenLens.TokenLensException] -and $e.ErrorName -eq 'TL_ESTATE') {
+                    $nextError = $e.Message
+                } else {
+                    throw
+                }
+            }
+        }
+        [pscustomobject]@{
+            PSTypeName      = 'TokenLens.HopProbe'
+            Target          = $Target
+            ClientName      = $client.Name
+            Mechanism       = $client.Mechanism
+            Delegated       = $client.Delegated
+            Reason          = $client.Reason
+            ReasonText      = $client.ReasonText
+            TicketFlags     = $client.TicketFlags
+            ServerSees      = $server.ClientName
+            ServerDelegated = $server.Delegated
+            NextTarget      = $(if ($NextTarget) { $NextTarget } else { $null })
+            NextAs          = $nextAs
+            NextSees        = $nextSees
+            NextMechanism   = $nextMech
+            NextError       = $nextError
+        }
+    } catch {
+        $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $Target 'Invoke-TLHopProbe'))
+    } finally {
+        # the onward client borrows the server's delegated credentials: release it first
+        foreach ($o in @($next, $onward, $server, $client)) { if ($null -ne $o) { $o.Dispose() } }
+    }
+}
