@@ -22,7 +22,7 @@ function New-TLErrorRecord {
     $id = 'TokenLens.Error'
     if ($e -is [TokenLens.TokenLensException]) {
         $id = 'TokenLens.' + $e.ErrorName
-        # One row per tl_error_code (common.h); tests/bindings/check_error_tables.py keeps
+        # One row per tl_error_code (common.h); tests/abi/check_error_tables.py keeps
         # this table, _errors.py and TokenLensException.cs complete against the header.
         $category = switch ($e.ErrorName) {
             'TL_ENOMEM' { [System.Management.Automation.ErrorCategory]::ResourceUnavailable }

@@ -57,7 +57,7 @@ namespace TokenLens
                      text.IndexOf("offset " + off.Value, StringComparison.Ordinal) < 0)
                 text += " (at byte " + off.Value + ")";
             // One case per tl_error_code (common.h), named through the SWIG-generated ErrorCode
-            // enum; tests/bindings/check_error_tables.py keeps it complete against the header.
+            // enum; tests/abi/check_error_tables.py keeps it complete against the header.
             switch ((ErrorCode)code)
             {
                 case ErrorCode.EINVAL: return new TokenLensArgumentException(code, text, inputPath, off, nativeCode);

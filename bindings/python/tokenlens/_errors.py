@@ -160,7 +160,7 @@ class StateError(TokenLensError, RuntimeError):
 
 
 # One row per tl_error_code (include/tokenlens/common.h) but TL_OK and TL_ERROR, keyed on the
-# name tl_error_name() gives; tests/bindings/check_error_tables.py keeps it complete.
+# name tl_error_name() gives; tests/abi/check_error_tables.py keeps it complete.
 _BY_NAME: Dict[str, Type[TokenLensError]] = {
     "TL_ENOMEM": OutOfMemoryError,
     "TL_EINVAL": InvalidArgumentError,
