@@ -14,6 +14,7 @@
 #include "tokenlens/token.h"
 #include "tokenlens/live.h"
 #include "tokenlens/iis.h"
+#include "tokenlens/iis_content.h"
 #include "tokenlens/sim.h"
 #include "tokenlens/sd.h"
 #include "tokenlens/access.h"

@@ -50,6 +50,9 @@
 %{
 #include "tokenlens/access.h"
 %}
+%{
+#include "tokenlens/iis_content.h"
+%}
 
 /* ---- names ------------------------------------------------------------------------------ */
 %rename("%(camelcase)s") "";
@@ -301,12 +304,6 @@ static const tl_explained_hop *tlcs_hop(const tl_explanation *e, size_t i) {
 %}
 
 %{
-typedef struct tlcs_content_list {
-    size_t count, cap;
-    char **sites;
-    tl_sd **sds;
-} tlcs_content_list;
-
 typedef struct tlcs_isolation_row {
     char *reader, *identity, *identity_sid, *content, *reason;
     bool known, can_read;
@@ -693,61 +690,20 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
 /* The isolation verdict takes parallel C arrays and borrows from the audit. For C#: collect
  * (site, SDDL) pairs in an owned list, evaluate, and copy every check out at once, so the
  * result owns its strings and outlives neither the audit nor the descriptors. */
-%rename(IisContentList) tlcs_content_list;
 %rename(IisIsolation) tlcs_isolation;
 %nodefaultctor tlcs_isolation;
-typedef struct tlcs_content_list {} tlcs_content_list;
 typedef struct tlcs_isolation {} tlcs_isolation;
-%extend tlcs_content_list {
-    tlcs_content_list() {
-        tlcs_content_list *l = (tlcs_content_list *)calloc(1, sizeof *l);
-        if (!l)
-            tlcs_raise(TL_ENOMEM, "out of memory");
-        return l;
-    }
-    ~tlcs_content_list() {
-        size_t i;
-        for (i = 0; i < $self->count; i++) {
-            free($self->sites[i]);
-            tl_sd_free($self->sds[i]);
-        }
-        free($self->sites);
-        free($self->sds);
-        free($self);
+%extend tl_iis_content {
+    tl_iis_content() {
+        tl_iis_content *c = NULL;
+        TLCS(tl_iis_content_new(&c));
+        return c;
     }
     /** Add a site's content-folder descriptor (SDDL; parse errors name the byte offset). */
-    void Add(const char *site, const char *sddl) {
-        tl_sd *sd = NULL;
-        char *name;
-        if (TLCS(tl_sd_from_sddl(&sd, sddl, NULL)) < 0)
-            return;
-        if ($self->count == $self->cap) {
-            size_t cap = $self->cap ? 2 * $self->cap : 4;
-            char **sites = (char **)realloc($self->sites, cap * sizeof *sites);
-            tl_sd **sds;
-            if (sites)
-                $self->sites = sites;
-            sds = sites ? (tl_sd **)realloc($self->sds, cap * sizeof *sds) : NULL;
-            if (sds)
-                $self->sds = sds;
-            if (!sites || !sds) {
-                tl_sd_free(sd);
-                tlcs_raise(TL_ENOMEM, "out of memory");
-                return;
-            }
-            $self->cap = cap;
-        }
-        name = tlcs_strdup(site);
-        if (!name) {
-            tl_sd_free(sd);
-            tlcs_raise(TL_ENOMEM, "out of memory");
-            return;
-        }
-        $self->sites[$self->count] = name;
-        $self->sds[$self->count] = sd;
-        $self->count++;
-    }
-    size_t Count() { return $self->count; }
+    void Add(const char *site, const char *sddl) { TLCS(tl_iis_content_add($self, site, sddl)); }
+    /** Add the SITE=SDDL lines of a content file (errors name the line). */
+    void Load(const char *path) { TLCS(tl_iis_content_load($self, path)); }
+    size_t Count() { return tl_iis_content_count($self); }
 }
 %extend tlcs_isolation {
     ~tlcs_isolation() { tlcs_isolation_release($self); }
@@ -767,12 +723,11 @@ typedef struct tlcs_isolation {} tlcs_isolation;
 %extend tl_iis_audit {
     /** The isolation verdict for the content folders in `content` (FILE_GENERIC_READ of each
      *  site's anonymous identity on each site's folder). */
-    tlcs_isolation *Isolation(const tlcs_content_list *content) {
+    tlcs_isolation *Isolation(const tl_iis_content *content) {
         tl_iis_isolation *iso = NULL;
         tlcs_isolation *out;
         size_t i, n;
-        if (TLCS(tl_iis_isolation_evaluate(&iso, $self, (const char *const *)content->sites,
-                                      (const tl_sd *const *)content->sds, content->count)) < 0)
+        if (TLCS(tl_iis_content_evaluate(&iso, $self, content)) < 0)
             return NULL;
         out = (tlcs_isolation *)calloc(1, sizeof *out);
         n = tl_iis_isolation_count(iso);

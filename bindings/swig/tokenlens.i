@@ -363,6 +363,7 @@ tl_result tl_swig_iis_isolation_evaluate(tl_iis_isolation **out, const tl_iis_au
                                    const tl_swig_site_sds *list);
 
 %include "whoami.i"
+%include "iis_content.i"
 %include "hop.i"
 
 %mutable;

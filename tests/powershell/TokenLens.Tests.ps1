@@ -669,3 +669,13 @@ Describe 'Test-TLAccess rights come from the library (issue 12)' {
         (Test-TLAccess -Sddl 'D:(A;;FA;;;WD)' -Sid 'S-1-1-0' -Access $Access).Desired | Should -Be $Mask
     }
 }
+
+Describe 'Test-TLIisIsolation reads content through the library (issue 12)' {
+    It 'names the line of a malformed -ContentFile' {
+        $bad = Join-Path $TestDrive 'bad.content'
+        Set-Content -Path $bad -Value "coke=D:(A;;FR;;;WD)`n# fine`nbroken line"
+        $err = Get-TerminatingError { Test-TLIisIsolation (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config') -ContentFile $bad }
+        $err.FullyQualifiedErrorId | Should -BeLike 'TokenLens.TL_EPARSE*'
+        $err.Exception.Message | Should -BeLike '*line 3: expected SITE=SDDL*'
+    }
+}

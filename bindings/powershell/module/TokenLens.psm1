@@ -969,33 +969,21 @@ function Test-TLIisIsolation {
         [switch] $Quiet
     )
     $full = Resolve-TLInputPath $Path $PSCmdlet
-    $pairs = [System.Collections.Generic.List[object]]::new()
-    if ($PSCmdlet.ParameterSetName -eq 'ContentFile') {
-        $file = Resolve-TLInputPath $ContentFile $PSCmdlet
-        $n = 0
-        foreach ($line in [System.IO.File]::ReadAllLines($file)) {
-            $n++
-            $t = $line.Trim()
-            if ($t -eq '' -or $t.StartsWith('#')) { continue }
-            $eq = $t.IndexOf('=')
-            if ($eq -lt 1) {
-                $ex = [System.ArgumentException]::new("${ContentFile}: line ${n}: expected SITE=SDDL")
-                $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new(
-                        $ex, 'TokenLens.BadContentLine', [System.Management.Automation.ErrorCategory]::InvalidData, $ContentFile))
-            }
-            $pairs.Add(@($t.Substring(0, $eq), $t.Substring($eq + 1)))
-        }
-    } else {
-        foreach ($k in $Content.Keys) { $pairs.Add(@([string]$k, [string]$Content[$k])) }
-    }
+    $file = if ($PSCmdlet.ParameterSetName -eq 'ContentFile') { Resolve-TLInputPath $ContentFile $PSCmdlet } else { $null }
     $audit = $null; $list = $null; $iso = $null
     try {
         $audit = [TokenLens.IisAudit]::Load($full)
+        # The SITE=SDDL reader is the library's (tl_iis_content_*), as for `tokenlens iis`.
         $list = [TokenLens.IisContentList]::new()
-        foreach ($pair in $pairs) {
-            try { $list.Add($pair[0], $pair[1]) }
-            catch {
-                $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception ('{0}={1}' -f $pair[0], $pair[1]) 'Test-TLIisIsolation'))
+        if ($file) {
+            try { $list.Load($file) }
+            catch { $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $ContentFile 'Test-TLIisIsolation')) }
+        } else {
+            foreach ($k in $Content.Keys) {
+                try { $list.Add([string]$k, [string]$Content[$k]) }
+                catch {
+                    $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception ('{0}={1}' -f $k, $Content[$k]) 'Test-TLIisIsolation'))
+                }
             }
         }
         $iso = $audit.Isolation($list)
