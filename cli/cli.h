@@ -37,6 +37,11 @@ cli_opt *cli_find(cli_opt *opts, const char *name);
 #define CLI_REPEAT(name) {(name), 0, 1, 1, 0, NULL, NULL, 0}
 #define CLI_END {NULL, 0, 0, 0, 0, NULL, NULL, 0}
 
+/* Room for an account name in messages and output ("DOMAIN\\user", a typed name quoted). */
+#define CLI_NAME_MAX 512
+/* Room for the attribute flags of a group or privilege as text (tl_*_attributes_string). */
+#define CLI_FLAGS_MAX 256
+
 /* Most positional arguments any command takes (cli_command::max_pos). */
 #define CLI_MAX_POS 8
 

@@ -25,7 +25,7 @@ static json_t *identity_of(const tl_token *t)
     const char *user = t ? tl_token_logon_user(t) : NULL;
     const char *domain = t ? tl_token_logon_domain(t) : NULL;
     const char *name = t ? tl_token_user_name(t) : NULL;
-    char joined[512];
+    char joined[CLI_NAME_MAX];
     if (!name && user) {
         snprintf(joined, sizeof joined, "%s%s%s", domain ? domain : "", domain ? "\\" : "", user);
         name = joined;

@@ -19,12 +19,15 @@ static void help(void)
            "2 usage error.\n");
 }
 
+/* Longest input shown with a caret under the fault (longer lines would wrap unreadably). */
+#define CARET_MAX_INPUT 200
+
 /* Show where a parse error is: the input and a caret under the offending byte. */
 static void show_offset(const char *text)
 {
     const tl_error *e = tl_error_last();
     size_t len = strlen(text);
-    if (e->offset == TL_NO_OFFSET || len > 200 || e->offset > len)
+    if (e->offset == TL_NO_OFFSET || len > CARET_MAX_INPUT || e->offset > len)
         return;
     fprintf(stderr, "  %s\n  %*s^\n", text, (int)e->offset, "");
 }

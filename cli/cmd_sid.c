@@ -32,7 +32,7 @@ static int run(cli_opt *opts, const char **pos, int npos)
         return cli_fail("sid", TL_EPARSE, "--domain-sid");
     int lrc = tl_sid_resolve(&sid, pos[0], dom_text ? &domain : NULL);
     if (lrc != TL_OK) {
-        char what[512];
+        char what[CLI_NAME_MAX];
         snprintf(what, sizeof what, "'%s'", pos[0]);
         return cli_fail("sid", lrc, what);
     }

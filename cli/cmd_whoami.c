@@ -50,7 +50,7 @@ static void print_sid_list(const char *title, const tl_token *t, size_t n,
     printf("  %s (%u):\n", title, (unsigned)n);
     for (size_t i = 0; i < n; i++) {
         const tl_sid_and_attributes *g = at(t, i);
-        char s[TL_SID_STRING_MAX], flags[256];
+        char s[TL_SID_STRING_MAX], flags[CLI_FLAGS_MAX];
         char *name = NULL;
         tl_sid_to_string(s, sizeof s, &g->sid);
         tl_group_attributes_string(flags, sizeof flags, g->attributes);
@@ -103,7 +103,7 @@ static void print_token(const char *title, const tl_token *t)
     printf("  Privileges (%u):\n", (unsigned)tl_token_privilege_count(t));
     for (size_t i = 0; i < tl_token_privilege_count(t); i++) {
         const tl_privilege *p = tl_token_privilege_at(t, i);
-        char flags[128];
+        char flags[CLI_FLAGS_MAX];
         tl_privilege_attributes_string(flags, sizeof flags, p->attributes);
         printf("    %-42s %s\n", p->name[0] ? p->name : "(unknown)",
                flags[0] ? flags : "disabled");
