@@ -88,6 +88,20 @@ int cli_parse(const char *cmd, int argc, char **argv, cli_opt *opts, const char 
     return CLI_OK;
 }
 
+int cli_run(const cli_command *cmd, cli_opt *opts, int argc, char **argv)
+{
+    const char *pos[CLI_MAX_POS];
+    int npos = 0, help = 0;
+    int max_pos = cmd->max_pos < CLI_MAX_POS ? cmd->max_pos : CLI_MAX_POS;
+    int rc = cli_parse(cmd->name, argc, argv, opts, pos, max_pos, &npos, &help);
+    if (rc == CLI_OK && help)
+        cmd->help();
+    else if (rc == CLI_OK)
+        rc = cmd->run(opts, pos, npos);
+    cli_opts_free(opts);
+    return rc;
+}
+
 void cli_opts_free(cli_opt *opts)
 {
     for (cli_opt *o = opts; o && o->name; o++) {
@@ -120,7 +134,8 @@ int cli_fail(const char *cmd, int rc, const char *what)
     else if (e->offset != TL_NO_OFFSET && !strstr(e->message, "offset"))
         fprintf(stderr, " (at byte offset %zu)", e->offset);
     if (e->native)
-        fprintf(stderr, " [native code %ld / 0x%lx]", e->native, (unsigned long)e->native);
+        fprintf(stderr, " [native code %ld / 0x%lx, %s]", e->native, (unsigned long)e->native,
+                tl_native_kind_name(e->native_kind));
     fputc('\n', stderr);
     return rc == TL_ENOTSUP ? CLI_UNSUPPORTED : CLI_FAILED;
 }

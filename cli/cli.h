@@ -30,6 +30,35 @@ int cli_parse(const char *cmd, int argc, char **argv, cli_opt *opts, const char 
 void cli_opts_free(cli_opt *opts);
 cli_opt *cli_find(cli_opt *opts, const char *name);
 
+/* Initialisers for an options array: a flag, an option with a value, a repeatable option
+ * with a value, and the terminator. */
+#define CLI_FLAG(name, short_name) {(name), (short_name), 0, 0, 0, NULL, NULL, 0}
+#define CLI_VALUE(name) {(name), 0, 1, 0, 0, NULL, NULL, 0}
+#define CLI_REPEAT(name) {(name), 0, 1, 1, 0, NULL, NULL, 0}
+#define CLI_END {NULL, 0, 0, 0, 0, NULL, NULL, 0}
+
+/* Room for an account name in messages and output ("DOMAIN\\user", a typed name quoted). */
+#define CLI_NAME_MAX 512
+/* Room for the attribute flags of a group or privilege as text (tl_*_attributes_string). */
+#define CLI_FLAGS_MAX 256
+
+/* Most positional arguments any command takes (cli_command::max_pos). */
+#define CLI_MAX_POS 8
+
+/* One subcommand: the preamble every command shares (parse argv into `opts`, print the help
+ * on --help/-h, free the options afterwards) lives in cli_run; `run` sees parsed options and
+ * the positional arguments only. */
+typedef struct cli_command {
+    const char *name; /* as typed: "sid" */
+    void (*help)(void); /* prints the --help text to stdout */
+    int max_pos;      /* positional arguments allowed (<= CLI_MAX_POS) */
+    int (*run)(cli_opt *opts, const char **pos, int npos);
+} cli_command;
+
+/* Parse argv (argv[0] = subcommand) into opts (a CLI_END-terminated array), then print the
+ * help or call cmd->run; frees the options' values before returning run's exit status. */
+int cli_run(const cli_command *cmd, cli_opt *opts, int argc, char **argv);
+
 /* Usage error: prints "tokenlens CMD: MESSAGE" and a hint, returns CLI_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Report tl_error_last() for a failed library call: prints "tokenlens CMD: error: ..." with

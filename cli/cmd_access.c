@@ -23,30 +23,11 @@ static void help(void)
            "Exit status: 0 access allowed, 1 denied or a parse error, 2 usage error.\n");
 }
 
-int cmd_access(int argc, char **argv)
+static int run(cli_opt *opts, const char **pos, int npos)
 {
-    cli_opt opts[] = {{"sddl", 0, 1, 0, 0, NULL, NULL, 0},
-                      {"token", 0, 1, 0, 0, NULL, NULL, 0},
-                      {"sid", 0, 1, 1, 0, NULL, NULL, 0},
-                      {"desired", 0, 1, 0, 0, NULL, NULL, 0},
-                      {"object", 0, 1, 0, 0, NULL, NULL, 0},
-                      {"backup", 0, 0, 0, 0, NULL, NULL, 0},
-                      {"no-privileges", 0, 0, 0, 0, NULL, NULL, 0},
-                      {"no-integrity", 0, 0, 0, 0, NULL, NULL, 0},
-                      {"domain-sid", 0, 1, 0, 0, NULL, NULL, 0},
-                      {"json", 0, 0, 0, 0, NULL, NULL, 0},
-                      {NULL, 0, 0, 0, 0, NULL, NULL, 0}};
-    const char *pos[1];
-    int npos, want_help, rc, status = CLI_FAILED;
-    if ((rc = cli_parse("access", argc, argv, opts, pos, 0, &npos, &want_help)) != CLI_OK) {
-        cli_opts_free(opts);
-        return rc;
-    }
-    if (want_help) {
-        help();
-        cli_opts_free(opts);
-        return CLI_OK;
-    }
+    (void)pos;
+    (void)npos;
+    int rc, status = CLI_FAILED;
     cli_opt *o_sddl = cli_find(opts, "sddl"), *o_tok = cli_find(opts, "token"),
             *o_sid = cli_find(opts, "sid"), *o_des = cli_find(opts, "desired"),
             *o_obj = cli_find(opts, "object"), *o_dom = cli_find(opts, "domain-sid");
@@ -166,6 +147,16 @@ out:
     tl_access_result_free(res);
     tl_token_free(tok);
     tl_sd_free(sd);
-    cli_opts_free(opts);
     return status;
+}
+
+static const cli_command command = {"access", help, 0, run};
+
+int cmd_access(int argc, char **argv)
+{
+    cli_opt opts[] = {CLI_VALUE("sddl"),         CLI_VALUE("token"),      CLI_REPEAT("sid"),
+                      CLI_VALUE("desired"),      CLI_VALUE("object"),     CLI_FLAG("backup", 0),
+                      CLI_FLAG("no-privileges", 0), CLI_FLAG("no-integrity", 0),
+                      CLI_VALUE("domain-sid"),   CLI_FLAG("json", 0),     CLI_END};
+    return cli_run(&command, opts, argc, argv);
 }

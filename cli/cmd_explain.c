@@ -3,9 +3,9 @@
 #include "cli.h"
 #include <string.h>
 
-static void usage(FILE *f)
+static void help(void)
 {
-    fprintf(f, "usage: tokenlens explain <scenario.json> [--json | --dot]\n"
+    printf("usage: tokenlens explain <scenario.json> [--json | --dot]\n"
                "       tokenlens explain --rules [--json]\n"
                "\n"
                "Explain, for an IIS/ASP.NET setup and request (scenario format v1), the process\n"
@@ -42,21 +42,9 @@ static int print_rules(bool json)
     return cli_print_json(a);
 }
 
-int cmd_explain(int argc, char **argv)
+static int run(cli_opt *opts, const char **pos, int npos)
 {
-    cli_opt opts[] = {{"json", 0, 0, 0, 0, NULL, NULL, 0},
-                      {"dot", 0, 0, 0, 0, NULL, NULL, 0},
-                      {"rules", 0, 0, 0, 0, NULL, NULL, 0},
-                      {NULL, 0, 0, 0, 0, NULL, NULL, 0}};
-    const char *pos[1];
-    int npos = 0, help = 0;
-    int rc = cli_parse("explain", argc, argv, opts, pos, 1, &npos, &help);
-    if (rc != CLI_OK)
-        return rc;
-    if (help) {
-        usage(stdout);
-        return CLI_OK;
-    }
+    int rc;
     bool json = cli_find(opts, "json")->seen, dot = cli_find(opts, "dot")->seen;
     if (json && dot)
         return cli_usage("explain", "--json and --dot are exclusive");
@@ -88,4 +76,12 @@ int cmd_explain(int argc, char **argv)
         fputc('\n', stdout);
     tl_free(text);
     return fflush(stdout) == 0 ? CLI_OK : CLI_FAILED;
+}
+
+static const cli_command command = {"explain", help, 1, run};
+
+int cmd_explain(int argc, char **argv)
+{
+    cli_opt opts[] = {CLI_FLAG("json", 0), CLI_FLAG("dot", 0), CLI_FLAG("rules", 0), CLI_END};
+    return cli_run(&command, opts, argc, argv);
 }

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
+static const char usage_text[] =
     "usage: tokenlens iis <applicationHost.config> [--json] [--var NAME=VALUE]...\n"
     "       tokenlens iis <applicationHost.config> --explain SITE [--app PATH] [--hop SPN]\n"
     "                     [--machine NAME] [--domain NAME] [--user DOMAIN\\\\USER]\n"
@@ -175,98 +175,21 @@ static int explain_site(const tl_iis_audit *a, cli_opt *opts, int json)
 
 /* ---- isolation verdict ------------------------------------------------------------------ */
 
-typedef struct content_list {
-    char **sites;
-    tl_sd **sds;
-    size_t n;
-} content_list;
-
-static void content_free(content_list *c)
-{
-    for (size_t i = 0; i < c->n; i++) {
-        free(c->sites[i]);
-        tl_sd_free(c->sds[i]);
-    }
-    free(c->sites);
-    free(c->sds);
-}
-
-static int content_add(content_list *c, const char *spec, const char *where)
+/* --content SITE=SDDL: the '=' is checked here (a usage error, exit 2); the pair itself is
+ * read by the library (tokenlens/iis_content.h), as the bindings read it. */
+static int content_add(tl_iis_content *c, const char *spec)
 {
     const char *eq = strchr(spec, '=');
-    if (!eq || eq == spec) {
-        fprintf(stderr, "tokenlens iis: %s: expected SITE=SDDL, not '%s'\n", where, spec);
-        return CLI_USAGE;
-    }
-    char **ns = realloc(c->sites, (c->n + 1) * sizeof *ns);
-    if (ns)
-        c->sites = ns;
-    tl_sd **nd = realloc(c->sds, (c->n + 1) * sizeof *nd);
-    if (nd)
-        c->sds = nd;
-    char *site = malloc((size_t)(eq - spec) + 1);
-    if (!ns || !nd || !site) {
-        free(site);
-        fprintf(stderr, "tokenlens iis: out of memory\n");
-        return CLI_FAILED;
-    }
-    memcpy(site, spec, (size_t)(eq - spec));
-    site[eq - spec] = '\0';
-    tl_sd *sd = NULL;
-    int rc = tl_sd_from_sddl(&sd, eq + 1, NULL);
-    if (rc != TL_OK) {
-        free(site);
-        return cli_fail("iis", rc, where);
-    }
-    c->sites[c->n] = site;
-    c->sds[c->n] = sd;
-    c->n++;
-    return CLI_OK;
+    if (!eq || eq == spec)
+        return cli_usage("iis", "--content: expected SITE=SDDL, not '%s'", spec);
+    int rc = tl_iis_content_add_spec(c, spec);
+    return rc == TL_OK ? CLI_OK : cli_fail("iis", rc, "--content");
 }
 
-static int content_file(content_list *c, const char *path)
-{
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "tokenlens iis: cannot open '%s'\n", path);
-        return CLI_FAILED;
-    }
-    text = malloc(1u << 20);
-    len = text ? fread(text, 1, (1u << 20) - 1, f) : 0;
-    fclose(f);
-    if (!text)
-        return CLI_FAILED;
-    text[len] = '\0';
-    int st = CLI_OK;
-    unsigned line = 0;
-    for (char *p = text; p && *p && st == CLI_OK;) {
-        char *nl = strchr(p, '\n');
-        if (nl)
-            *nl = '\0';
-        line++;
-        size_t n = strlen(p);
-        while (n && (p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\t'))
-            p[--n] = '\0';
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (*p && *p != '#') {
-            char where[64];
-            snprintf(where, sizeof where, "%.40s line %u", path, line);
-            st = content_add(c, p, where);
-        }
-        p = nl ? nl + 1 : NULL;
-    }
-    free(text);
-    return st;
-}
-
-static int isolation(const tl_iis_audit *a, content_list *c, int json)
+static int isolation(const tl_iis_audit *a, const tl_iis_content *c, int json)
 {
     tl_iis_isolation *iso = NULL;
-    int rc = tl_iis_isolation_evaluate(&iso, a, (const char *const *)c->sites,
-                                       (const tl_sd *const *)c->sds, c->n);
+    int rc = tl_iis_content_evaluate(&iso, a, c);
     if (rc != TL_OK)
         return cli_fail("iis", rc, "isolation");
     bool holds = tl_iis_isolation_holds(iso);
@@ -320,60 +243,43 @@ static int isolation(const tl_iis_audit *a, content_list *c, int json)
     return holds ? CLI_OK : CLI_FAILED;
 }
 
-int cmd_iis(int argc, char **argv)
+static void help(void)
 {
-    cli_opt opts[] = {
-        {"json", 0, 0, 0},     {"var", 0, 1, 1},     {"explain", 0, 1, 0},
-        {"app", 0, 1, 0},      {"hop", 0, 1, 0},     {"machine", 0, 1, 0},
-        {"domain", 0, 1, 0},   {"user", 0, 1, 0},    {"protocol", 0, 1, 0},
-        {"scenario", 0, 0, 0}, {"content", 0, 1, 1}, {"content-file", 0, 1, 0},
-        {NULL, 0, 0, 0},
-    };
-    const char *pos[1];
-    int npos = 0, help = 0;
-    int st = cli_parse("iis", argc, argv, opts, pos, 1, &npos, &help);
-    if (st != CLI_OK) {
-        cli_opts_free(opts);
-        return st;
-    }
-    if (help) {
-        fputs(usage, stdout);
-        cli_opts_free(opts);
-        return CLI_OK;
-    }
-    if (npos != 1) {
-        cli_opts_free(opts);
+    fputs(usage_text, stdout);
+}
+
+static int run(cli_opt *opts, const char **pos, int npos)
+{
+    int st;
+    if (npos != 1)
         return cli_usage("iis", "expected one applicationHost.config path");
-    }
     int json = cli_find(opts, "json")->seen;
     for (int i = 0; i < cli_find(opts, "var")->nvalues; i++)
-        if (!strchr(cli_find(opts, "var")->values[i], '=')) {
-            st = cli_usage("iis", "--var takes NAME=VALUE, not '%s'",
-                           cli_find(opts, "var")->values[i]);
-            cli_opts_free(opts);
-            return st;
-        }
+        if (!strchr(cli_find(opts, "var")->values[i], '='))
+            return cli_usage("iis", "--var takes NAME=VALUE, not '%s'",
+                             cli_find(opts, "var")->values[i]);
     tl_iis_options o;
     memset(&o, 0, sizeof o);
     o.variables = cli_find(opts, "var")->values;
     o.variable_count = (size_t)cli_find(opts, "var")->nvalues;
     tl_iis_audit *a = NULL;
     int rc = tl_iis_audit_load(&a, pos[0], &o);
-    if (rc != TL_OK) {
-        cli_opts_free(opts);
+    if (rc != TL_OK)
         return cli_fail("iis", rc, pos[0]);
-    }
-    content_list content = {NULL, NULL, 0};
+    tl_iis_content *content = NULL;
     cli_opt *co = cli_find(opts, "content");
-    st = CLI_OK;
+    st = tl_iis_content_new(&content) == TL_OK ? CLI_OK : cli_fail("iis", TL_ENOMEM, NULL);
     for (int i = 0; i < co->nvalues && st == CLI_OK; i++)
-        st = content_add(&content, co->values[i], "--content");
-    if (st == CLI_OK && cli_find(opts, "content-file")->seen)
-        st = content_file(&content, cli_find(opts, "content-file")->value);
+        st = content_add(content, co->values[i]);
+    if (st == CLI_OK && cli_find(opts, "content-file")->seen) {
+        const char *file = cli_find(opts, "content-file")->value;
+        if ((rc = tl_iis_content_load(content, file)) != TL_OK)
+            st = cli_fail("iis", rc, NULL);
+    }
     if (st != CLI_OK) {
         /* already reported */
-    } else if (content.n) {
-        st = isolation(a, &content, json);
+    } else if (tl_iis_content_count(content)) {
+        st = isolation(a, content, json);
     } else if (cli_find(opts, "explain")->seen) {
         st = explain_site(a, opts, json);
     } else if (json) {
@@ -390,8 +296,19 @@ int cmd_iis(int argc, char **argv)
         print_text(a);
         st = CLI_OK;
     }
-    content_free(&content);
+    tl_iis_content_free(content);
     tl_iis_audit_free(a);
-    cli_opts_free(opts);
     return st;
+}
+
+static const cli_command command = {"iis", help, 1, run};
+
+int cmd_iis(int argc, char **argv)
+{
+    cli_opt opts[] = {CLI_FLAG("json", 0),     CLI_REPEAT("var"),    CLI_VALUE("explain"),
+                      CLI_VALUE("app"),        CLI_VALUE("hop"),     CLI_VALUE("machine"),
+                      CLI_VALUE("domain"),     CLI_VALUE("user"),    CLI_VALUE("protocol"),
+                      CLI_FLAG("scenario", 0), CLI_REPEAT("content"), CLI_VALUE("content-file"),
+                      CLI_END};
+    return cli_run(&command, opts, argc, argv);
 }

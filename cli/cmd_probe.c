@@ -2,8 +2,6 @@
  * thread, read the thread token back, revert, and show the thread snapped back. Windows only
  * (exit 3 elsewhere). */
 #include "cli.h"
-#include "internal.h"
-#include "token_internal.h"
 #include <string.h>
 
 #define CMD "probe"
@@ -26,14 +24,13 @@ static json_t *identity_of(const tl_token *t)
 {
     const char *user = t ? tl_token_logon_user(t) : NULL;
     const char *domain = t ? tl_token_logon_domain(t) : NULL;
-    char *name = NULL;
-    if (t && tl_token_user_name(t))
-        name = tl__strdup(tl_token_user_name(t));
-    else if (user)
-        name = tl__asprintf("%s%s%s", domain ? domain : "", domain ? "\\" : "", user);
-    json_t *o = cli_json_identity(name, t ? tl_token_user(t) : NULL);
-    tl__free(name);
-    return o;
+    const char *name = t ? tl_token_user_name(t) : NULL;
+    char joined[CLI_NAME_MAX];
+    if (!name && user) {
+        snprintf(joined, sizeof joined, "%s%s%s", domain ? domain : "", domain ? "\\" : "", user);
+        name = joined;
+    }
+    return cli_json_identity(name, t ? tl_token_user(t) : NULL);
 }
 
 static json_t *probe_json(const tl_probe *p)
@@ -113,23 +110,20 @@ static int probe_impersonation(int json)
     return status;
 }
 
-int cmd_probe(int argc, char **argv)
+static int run(cli_opt *opts, const char **pos, int npos)
 {
-    cli_opt opts[] = {{"json", 'j', 0, 0, 0, NULL, NULL, 0}, {NULL, 0, 0, 0, 0, NULL, NULL, 0}};
-    const char *pos[2];
-    int npos = 0, want_help = 0;
-    int rc = cli_parse(CMD, argc, argv, opts, pos, 2, &npos, &want_help);
     int json = cli_find(opts, "json")->seen;
-    cli_opts_free(opts);
-    if (rc != CLI_OK)
-        return rc;
-    if (want_help) {
-        help();
-        return CLI_OK;
-    }
     if (npos == 0)
         return cli_usage(CMD, "which probe? (impersonation)");
     if (strcmp(pos[0], "impersonation") == 0 && npos == 1)
         return probe_impersonation(json);
     return cli_usage(CMD, "unknown probe '%s' (impersonation)", pos[0]);
+}
+
+static const cli_command command = {CMD, help, 2, run};
+
+int cmd_probe(int argc, char **argv)
+{
+    cli_opt opts[] = {CLI_FLAG("json", 'j'), CLI_END};
+    return cli_run(&command, opts, argc, argv);
 }

@@ -19,12 +19,15 @@ static void help(void)
            "2 usage error.\n");
 }
 
+/* Longest input shown with a caret under the fault (longer lines would wrap unreadably). */
+#define CARET_MAX_INPUT 200
+
 /* Show where a parse error is: the input and a caret under the offending byte. */
 static void show_offset(const char *text)
 {
     const tl_error *e = tl_error_last();
     size_t len = strlen(text);
-    if (e->offset == TL_NO_OFFSET || len > 200 || e->offset > len)
+    if (e->offset == TL_NO_OFFSET || len > CARET_MAX_INPUT || e->offset > len)
         return;
     fprintf(stderr, "  %s\n  %*s^\n", text, (int)e->offset, "");
 }
@@ -123,21 +126,9 @@ static json_t *json_acl(const tl_sd *sd, tl_acl_kind which, const tl_sid *domain
     return o;
 }
 
-int cmd_sddl(int argc, char **argv)
+static int run(cli_opt *opts, const char **pos, int npos)
 {
-    cli_opt opts[] = {{"domain-sid", 0, 1, 0, 0, NULL, NULL, 0},
-                      {"json", 0, 0, 0, 0, NULL, NULL, 0},
-                      {"binary", 0, 0, 0, 0, NULL, NULL, 0},
-                      {"from-binary", 0, 1, 0, 0, NULL, NULL, 0},
-                      {NULL, 0, 0, 0, 0, NULL, NULL, 0}};
-    const char *pos[1];
-    int npos, want_help, rc;
-    if ((rc = cli_parse("sddl", argc, argv, opts, pos, 1, &npos, &want_help)) != CLI_OK)
-        return rc;
-    if (want_help) {
-        help();
-        return CLI_OK;
-    }
+    int rc;
     cli_opt *o_dom = cli_find(opts, "domain-sid"), *o_json = cli_find(opts, "json"),
             *o_bin = cli_find(opts, "binary"), *o_from = cli_find(opts, "from-binary");
     if (o_from->seen ? npos != 0 : npos != 1)
@@ -213,6 +204,14 @@ out:
     tl_free(text);
     tl_free(bin);
     tl_sd_free(sd);
-    cli_opts_free(opts);
     return status;
+}
+
+static const cli_command command = {"sddl", help, 1, run};
+
+int cmd_sddl(int argc, char **argv)
+{
+    cli_opt opts[] = {CLI_VALUE("domain-sid"), CLI_FLAG("json", 0), CLI_FLAG("binary", 0),
+                      CLI_VALUE("from-binary"), CLI_END};
+    return cli_run(&command, opts, argc, argv);
 }

@@ -2,22 +2,6 @@
 #include "cli.h"
 #include <string.h>
 
-static const char *kind_name(tl_sid_kind k)
-{
-    switch (k) {
-    case TL_SID_KIND_WELL_KNOWN: return "well-known";
-    case TL_SID_KIND_BUILTIN: return "builtin";
-    case TL_SID_KIND_DOMAIN_RELATIVE: return "domain-relative";
-    case TL_SID_KIND_IIS_APPPOOL: return "iis-apppool";
-    case TL_SID_KIND_SERVICE: return "service";
-    case TL_SID_KIND_LOGON_SESSION: return "logon-session";
-    case TL_SID_KIND_INTEGRITY: return "integrity";
-    case TL_SID_KIND_CAPABILITY: return "capability";
-    case TL_SID_KIND_ACCOUNT: return "account";
-    default: return "unknown";
-    }
-}
-
 static void help(void)
 {
     printf("Usage: tokenlens sid <NAME|SID> [--domain-sid SID] [--json]\n\n"
@@ -38,18 +22,8 @@ static void help(void)
            "  tokenlens sid DU --domain-sid S-1-5-21-1004336348-1177238915-682003330\n");
 }
 
-int cmd_sid(int argc, char **argv)
+static int run(cli_opt *opts, const char **pos, int npos)
 {
-    cli_opt opts[] = {{"json", 0, 0, 0}, {"domain-sid", 0, 1, 0}, {NULL}};
-    const char *pos[1];
-    int npos, want_help;
-    int rc = cli_parse("sid", argc, argv, opts, pos, 1, &npos, &want_help);
-    if (rc != CLI_OK)
-        return rc;
-    if (want_help) {
-        help();
-        return CLI_OK;
-    }
     if (npos != 1)
         return cli_usage("sid", "expected one NAME or SID");
     tl_sid domain, sid;
@@ -58,27 +32,18 @@ int cmd_sid(int argc, char **argv)
         return cli_fail("sid", TL_EPARSE, "--domain-sid");
     int lrc = tl_sid_resolve(&sid, pos[0], dom_text ? &domain : NULL);
     if (lrc != TL_OK) {
-        char what[512];
+        char what[CLI_NAME_MAX];
         snprintf(what, sizeof what, "'%s'", pos[0]);
         return cli_fail("sid", lrc, what);
     }
     char str[TL_SID_STRING_MAX];
     tl_sid_to_string(str, sizeof str, &sid);
-    char *looked_up = NULL, typed[1100];
-    const char *name = NULL;
-    if (tl_sid_lookup_name(&looked_up, &sid) == TL_OK) {
-        name = looked_up;
-    } else {
-        /* Virtual accounts: the hash cannot be reversed, but the name typed is the account's
-         * name; print it with the domain part in its canonical spelling. */
-        tl_sid_kind k = tl_sid_kind_of(&sid);
-        const char *bs = strchr(pos[0], '\\');
-        if ((k == TL_SID_KIND_IIS_APPPOOL || k == TL_SID_KIND_SERVICE) && bs) {
-            snprintf(typed, sizeof typed, "%s\\%s",
-                     k == TL_SID_KIND_IIS_APPPOOL ? "IIS APPPOOL" : "NT SERVICE", bs + 1);
-            name = typed;
-        }
-    }
+    /* The canonical name (virtual accounts: the typed account part behind IIS APPPOOL\ or
+     * NT SERVICE\), the same the bindings print; none for an account's string SID. */
+    char *looked_up = NULL;
+    if (tl_sid_resolve_name(&looked_up, pos[0], dom_text ? &domain : NULL) != TL_OK)
+        looked_up = NULL;
+    const char *name = looked_up;
     const char *alias = tl_sid_sddl_alias(&sid, dom_text ? &domain : NULL);
     if (cli_find(opts, "json")->seen) {
         uint8_t bin[TL_SID_MAX_BINARY];
@@ -93,7 +58,7 @@ int cmd_sid(int argc, char **argv)
         json_object_set(sid_first, "sid", json_object_get(o, "sid"));
         json_object_set(sid_first, "name", json_object_get(o, "name"));
         json_decref(o);
-        json_object_set_new(sid_first, "kind", json_string(kind_name(tl_sid_kind_of(&sid))));
+        json_object_set_new(sid_first, "kind", json_string(tl_sid_kind_name(tl_sid_kind_of(&sid))));
         json_object_set_new(sid_first, "sddl_alias", alias ? json_string(alias) : json_null());
         json_object_set_new(sid_first, "binary", json_string(hex));
         tl_free(looked_up);
@@ -102,9 +67,17 @@ int cmd_sid(int argc, char **argv)
     printf("%s\n", str);
     if (name)
         printf("name:  %s\n", name);
-    printf("kind:  %s\n", kind_name(tl_sid_kind_of(&sid)));
+    printf("kind:  %s\n", tl_sid_kind_name(tl_sid_kind_of(&sid)));
     if (alias)
         printf("sddl:  %s\n", alias);
     tl_free(looked_up);
     return CLI_OK;
+}
+
+static const cli_command command = {"sid", help, 1, run};
+
+int cmd_sid(int argc, char **argv)
+{
+    cli_opt opts[] = {CLI_FLAG("json", 0), CLI_VALUE("domain-sid"), CLI_END};
+    return cli_run(&command, opts, argc, argv);
 }

@@ -2,8 +2,6 @@
  * snapshot anywhere. JSON: {"process": T, "thread": T|null, "effective": T} with T the
  * snapshot schema of docs/token-snapshot.md. */
 #include "cli.h"
-#include "internal.h"
-#include "token_internal.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,119 +20,6 @@ static void help(void)
            "                   file written by --save, or a single token snapshot\n"
            "  --save FILE      also write the result as whoami JSON (loads anywhere)\n\n"
            "Live capture needs Windows; elsewhere use --snapshot (exit status 3 without it).\n");
-}
-
-typedef struct whoami {
-    tl_token *process; /* may be NULL when a single thread snapshot was loaded */
-    tl_token *thread;  /* NULL: not impersonating */
-    tl_token *effective_owned; /* only when loaded separately from a file */
-} whoami;
-
-static const tl_token *effective_of(const whoami *w)
-{
-    if (w->effective_owned)
-        return w->effective_owned;
-    return w->thread ? w->thread : w->process;
-}
-
-static void whoami_free(whoami *w)
-{
-    tl_token_free(w->process);
-    tl_token_free(w->thread);
-    tl_token_free(w->effective_owned);
-}
-
-static int capture_live(whoami *w)
-{
-    int rc = tl_live_process_token(&w->process);
-    if (rc)
-        return rc;
-    rc = tl_live_thread_token(&w->thread);
-    if (rc == TL_ENOTFOUND) {
-        tl_error_clear();
-        return TL_OK;
-    }
-    return rc;
-}
-
-/* A token or null at `key` of a whoami document. */
-static int load_member(tl_token **out, json_t *root, const char *key)
-{
-    *out = NULL;
-    json_t *v = json_object_get(root, key);
-    if (!v || json_is_null(v))
-        return TL_OK;
-    char path[32];
-    snprintf(path, sizeof path, "$.%s", key);
-    return tl__token_from_jansson(out, v, path);
-}
-
-/* --snapshot FILE holds either one token ({"tokenlens_token": 1, ...}) or whoami output
- * ({"process": T|null, "thread": T|null, "effective": T|null}). A single impersonation
- * token is shown as the thread token (process unknown), any other as the process token. */
-static int load_snapshot(whoami *w, const char *file)
-{
-    char *text = NULL;
-    size_t len = 0;
-    json_t *root = NULL;
-    int rc = tl__read_file(&text, &len, file, TL_TOKEN_MAX_FILE);
-    if (rc)
-        return rc;
-    rc = tl__token_json_parse(&root, text, len);
-    tl__free(text);
-    if (rc)
-        return rc;
-    if (!json_is_object(root)) {
-        rc = tl__error_path(TL_EPARSE, "$", "$: expected an object (a token snapshot or "
-                                            "whoami output)");
-    } else if (json_object_get(root, "tokenlens_token")) {
-        tl_token *t = NULL;
-        rc = tl__token_from_jansson(&t, root, "$");
-        if (rc == TL_OK) {
-            if (tl_token_get_type(t) == TL_TOKEN_IMPERSONATION)
-                w->thread = t;
-            else
-                w->process = t;
-        }
-    } else {
-        const char *key;
-        json_t *v;
-        json_object_foreach(root, key, v) {
-            if (strcmp(key, "process") && strcmp(key, "thread") && strcmp(key, "effective")) {
-                char path[80];
-                snprintf(path, sizeof path, "$.%.60s", key);
-                rc = tl__error_path(TL_EPARSE, path,
-                                    "%s: unknown key (expected \"process\", \"thread\", "
-                                    "\"effective\", or a token snapshot with "
-                                    "\"tokenlens_token\")",
-                                    path);
-                break;
-            }
-        }
-        if (!rc && !(rc = load_member(&w->process, root, "process")) &&
-            !(rc = load_member(&w->thread, root, "thread")))
-            rc = load_member(&w->effective_owned, root, "effective");
-        if (!rc && !w->process && !w->thread)
-            rc = tl__error_path(TL_EPARSE, "$.process",
-                                "$.process: a whoami snapshot needs a process or thread token");
-    }
-    json_decref(root);
-    return rc;
-}
-
-static json_t *token_or_null(const tl_token *t) { return t ? tl__token_json(t) : json_null(); }
-
-static json_t *whoami_json(const whoami *w)
-{
-    json_t *o = json_object();
-    json_t *p = token_or_null(w->process), *t = token_or_null(w->thread);
-    json_t *e = token_or_null(effective_of(w));
-    if (!o || !p || !t || !e || json_object_set_new(o, "process", p) ||
-        json_object_set_new(o, "thread", t) || json_object_set_new(o, "effective", e)) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
 }
 
 /* ---- human output ------------------------------------------------------------------------- */
@@ -165,7 +50,7 @@ static void print_sid_list(const char *title, const tl_token *t, size_t n,
     printf("  %s (%u):\n", title, (unsigned)n);
     for (size_t i = 0; i < n; i++) {
         const tl_sid_and_attributes *g = at(t, i);
-        char s[TL_SID_STRING_MAX], flags[256];
+        char s[TL_SID_STRING_MAX], flags[CLI_FLAGS_MAX];
         char *name = NULL;
         tl_sid_to_string(s, sizeof s, &g->sid);
         tl_group_attributes_string(flags, sizeof flags, g->attributes);
@@ -179,10 +64,10 @@ static void print_sid_list(const char *title, const tl_token *t, size_t n,
 static void print_token(const char *title, const tl_token *t)
 {
     const char *type = tl_token_type_name(tl_token_get_type(t));
-    int level = tl_token_impersonation_level(t);
     printf("%s: %s token", title, type ? type : "unknown-type");
-    if (level >= 0)
-        printf(", impersonation level %s", tl_impersonation_level_name(level));
+    if (tl_token_has_impersonation_level(t))
+        printf(", impersonation level %s",
+               tl_impersonation_level_name(tl_token_impersonation_level(t)));
     printf("\n");
     const tl_sid *user = tl_token_user(t);
     print_sid_line("User:", user, tl_token_user_name(t));
@@ -202,9 +87,9 @@ static void print_token(const char *title, const tl_token *t)
         printf("  %-16s %s (S-1-16-%u)\n", "Integrity:", il ? il : "?",
                (unsigned)tl_token_integrity_rid(t));
     }
-    int el = tl_token_elevated(t);
     const char *et = tl_elevation_type_name(tl_token_elevation_type(t));
-    printf("  %-16s %s%s%s%s\n", "Elevated:", el < 0 ? "unknown" : el ? "yes" : "no",
+    printf("  %-16s %s%s%s%s\n", "Elevated:",
+           !tl_token_has_elevation(t) ? "unknown" : tl_token_elevated(t) ? "yes" : "no",
            et ? " (elevation type " : "", et ? et : "", et ? ")" : "");
     printf("  %-16s %u\n", "Session:", (unsigned)tl_token_session_id(t));
     const tl_sid *owner = tl_token_owner(t);
@@ -218,22 +103,22 @@ static void print_token(const char *title, const tl_token *t)
     printf("  Privileges (%u):\n", (unsigned)tl_token_privilege_count(t));
     for (size_t i = 0; i < tl_token_privilege_count(t); i++) {
         const tl_privilege *p = tl_token_privilege_at(t, i);
-        char flags[128];
+        char flags[CLI_FLAGS_MAX];
         tl_privilege_attributes_string(flags, sizeof flags, p->attributes);
         printf("    %-42s %s\n", p->name[0] ? p->name : "(unknown)",
                flags[0] ? flags : "disabled");
     }
 }
 
-static void print_human(const whoami *w)
+static void print_human(const tl_whoami *w)
 {
-    if (w->process)
-        print_token("Process token", w->process);
+    if (tl_whoami_process(w))
+        print_token("Process token", tl_whoami_process(w));
     else
         printf("Process token: not in this snapshot\n");
     printf("\n");
-    if (w->thread) {
-        print_token("Thread token", w->thread);
+    if (tl_whoami_thread(w)) {
+        print_token("Thread token", tl_whoami_thread(w));
         printf("\nEffective token: the thread token (the thread impersonates)\n");
     } else {
         printf("Thread token: none (the thread is not impersonating)\n");
@@ -241,71 +126,51 @@ static void print_human(const whoami *w)
     }
 }
 
-int cmd_whoami(int argc, char **argv)
+static int run(cli_opt *opts, const char **pos, int npos)
 {
-    cli_opt opts[] = {{"json", 'j', 0, 0, 0, NULL, NULL, 0},
-                      {"snapshot", 0, 1, 0, 0, NULL, NULL, 0},
-                      {"save", 0, 1, 0, 0, NULL, NULL, 0},
-                      {NULL, 0, 0, 0, 0, NULL, NULL, 0}};
-    const char *pos[1];
-    int npos = 0, want_help = 0;
-    int rc = cli_parse(CMD, argc, argv, opts, pos, 0, &npos, &want_help);
-    if (rc != CLI_OK) {
-        cli_opts_free(opts);
-        return rc;
-    }
-    if (want_help) {
-        help();
-        cli_opts_free(opts);
-        return CLI_OK;
-    }
+    (void)pos;
+    (void)npos;
+    int rc;
     const char *snapshot = cli_find(opts, "snapshot")->value;
     const char *save = cli_find(opts, "save")->value;
     int json = cli_find(opts, "json")->seen;
-    cli_opts_free(opts);
 
-    whoami w = {NULL, NULL, NULL};
+    tl_whoami *w = NULL;
     if (snapshot) {
-        if ((rc = load_snapshot(&w, snapshot)) != TL_OK) {
-            whoami_free(&w);
+        if ((rc = tl_whoami_load(&w, snapshot)) != TL_OK)
             return cli_fail(CMD, rc, snapshot);
-        }
     } else if (!tl_live_supported()) {
         fprintf(stderr,
                 "tokenlens whoami: live capture needs Windows.\n"
                 "Hint: run 'tokenlens whoami --save FILE' on the Windows machine and show it "
                 "here with 'tokenlens whoami --snapshot FILE'.\n");
         return CLI_UNSUPPORTED;
-    } else if ((rc = capture_live(&w)) != TL_OK) {
-        whoami_free(&w);
+    } else if ((rc = tl_whoami_capture(&w)) != TL_OK) {
         return cli_fail(CMD, rc, NULL);
     }
 
     int status = CLI_OK;
-    if (save) {
-        json_t *doc = whoami_json(&w);
-        char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-                                               JSON_ENSURE_ASCII)
-                         : NULL;
-        json_decref(doc);
-        if (!text) {
-            fprintf(stderr, "tokenlens whoami: out of memory\n");
-            status = CLI_FAILED;
+    if (save && (rc = tl_whoami_save(w, save)) != TL_OK)
+        status = cli_fail(CMD, rc, save);
+    if (status == CLI_OK) {
+        char *text = NULL;
+        if (!json) {
+            print_human(w);
+        } else if ((rc = tl_whoami_to_json(&text, w)) != TL_OK) {
+            status = cli_fail(CMD, rc, NULL);
         } else {
-            char *line = tl__asprintf("%s\n", text);
-            free(text);
-            rc = line ? tl__write_file(save, line, strlen(line)) : tl__oom();
-            tl__free(line);
-            if (rc)
-                status = cli_fail(CMD, rc, save);
+            printf("%s\n", text);
+            tl_free(text);
         }
     }
-    if (status == CLI_OK) {
-        if (json)
-            status = cli_print_json(whoami_json(&w));
-        else
-            print_human(&w);
-    }
-    whoami_free(&w);
+    tl_whoami_free(w);
     return status;
+}
+
+static const cli_command command = {CMD, help, 0, run};
+
+int cmd_whoami(int argc, char **argv)
+{
+    cli_opt opts[] = {CLI_FLAG("json", 'j'), CLI_VALUE("snapshot"), CLI_VALUE("save"), CLI_END};
+    return cli_run(&command, opts, argc, argv);
 }

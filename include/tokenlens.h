@@ -14,8 +14,10 @@
 #include "tokenlens/token.h"
 #include "tokenlens/live.h"
 #include "tokenlens/iis.h"
+#include "tokenlens/iis_content.h"
 #include "tokenlens/sim.h"
 #include "tokenlens/sd.h"
 #include "tokenlens/access.h"
 #include "tokenlens/hop.h"
+#include "tokenlens/whoami.h"
 #endif

@@ -2,7 +2,7 @@
  * C# overlay of the tokenlens SWIG interface (PowerShell module: bindings/powershell).
  *
  * Generated with:  swig -csharp -namespace TokenLens -dllimport tokenlens_csharp \
- *                       -DSWIG_CSHARP_NO_STRING_HELPER <tl_swig_flags: -I.. -DTL_SWIG_HAVE_..> csharp.i
+ *                       -DSWIG_CSHARP_NO_STRING_HELPER <tl_swig_flags: -I..> csharp.i
  * (bindings/powershell/CMakeLists.txt). It %includes the shared interface tokenlens.i, which
  * decides what is wrapped and who owns what; this file only adds what is C#-specific.
  *
@@ -10,8 +10,8 @@
  *   - names: one %rename rule turns every C name into CamelCase (tl_sid_from_string ->
  *     TlSidFromString in the raw TokenLensNative class; token.group_count -> GroupCount);
  *     the proxy classes get short names (Sid, Token, ...).
- *   - errors: every wrapped call clears the thread's tokenlens error, runs, and if the call
- *     left an error raises a TokenLensException subclass (one table, TokenLensException.cs)
+ *   - errors: a negative tl_result (never a leftover error of an earlier call) raises a
+ *     TokenLensException subclass (one table, TokenLensException.cs)
  *     through SWIG's C# pending-exception mechanism: the C wrapper calls back into C#, which
  *     parks the exception; the generated C# method rethrows it after the P/Invoke returns.
  *   - ownership: objects the library allocates are returned as owning proxies (IDisposable,
@@ -19,8 +19,7 @@
  *     are copied into owning proxies so no C# object can outlive the memory it points to.
  *   - collections: count + indexed getter pairs; the proxies are partial classes and the
  *     hand-written layer (bindings/powershell/src/Collections.cs) adds IEnumerable views.
- * Optional modules are wrapped when their header exists (TL_SWIG_HAVE_<MODULE>, set by
- * bindings/swig/TokenlensSwig.cmake).
+ * Every module is wrapped unconditionally (a missing C function is a build failure).
  */
 %module TokenLensNative
 #define TL_SWIG_MODULE_DECLARED
@@ -33,36 +32,27 @@
 #include "tokenlens/common.h"
 #include "tokenlens/sid.h"
 %}
-#ifdef TL_SWIG_HAVE_TOKEN
 %{
 #include "tokenlens/token.h"
 %}
-#endif
-#ifdef TL_SWIG_HAVE_LIVE
 %{
 #include "tokenlens/live.h"
 %}
-#endif
-#ifdef TL_SWIG_HAVE_SIM
 %{
 #include "tokenlens/sim.h"
 %}
-#endif
-#ifdef TL_SWIG_HAVE_SD
 %{
 #include "tokenlens/sd.h"
 %}
-#endif
-#ifdef TL_SWIG_HAVE_IIS
 %{
 #include "tokenlens/iis.h"
 %}
-#endif
-#ifdef TL_SWIG_HAVE_ACCESS
 %{
 #include "tokenlens/access.h"
 %}
-#endif
+%{
+#include "tokenlens/iis_content.h"
+%}
 
 /* ---- names ------------------------------------------------------------------------------ */
 %rename("%(camelcase)s") "";
@@ -107,7 +97,9 @@
 %pragma(csharp) moduleclassmodifiers="public static class"
 /* Partial, so bindings/powershell/src can add enumerable views next to the generated code. */
 %typemap(csclassmodifiers) tl_token, struct tl_token, tl_explanation, struct tl_explanation,
-                           tl_access_result, struct tl_access_result "public partial class"
+                           tl_access_result, struct tl_access_result, tl_scenario,
+                           struct tl_scenario, tl_sd, struct tl_sd, tl_iis_audit,
+                           struct tl_iis_audit "public partial class"
 
 /* ---- strings are UTF-8 on both sides ------------------------------------------------------ */
 /* tokenlens takes and returns UTF-8. .NET's default char* marshalling is the ANSI code page on
@@ -151,7 +143,8 @@ SWIGEXPORT void SWIGSTDCALL TokenLensRegisterStringCallback(SWIG_CSharpStringHel
 /* ---- errors -> exceptions --------------------------------------------------------------- */
 %{
 typedef void (SWIGSTDCALL *tlcs_error_callback)(int code, const char *message, const char *path,
-                                                 long long offset, long long native_code);
+                                                 long long offset, long long native_code,
+                                                 const char *native_kind);
 static tlcs_error_callback tlcs_on_error = NULL;
 
 #ifdef __cplusplus
@@ -166,17 +159,37 @@ static void tlcs_raise_last(void) {
     const tl_error *e = tl_error_last();
     long long off = e->offset == TL_NO_OFFSET ? -1 : (long long)e->offset;
     if (tlcs_on_error)
-        tlcs_on_error(e->code, e->message, e->path, off, (long long)e->native);
+        tlcs_on_error(e->code, e->message, e->path, off, (long long)e->native,
+                      tl_native_kind_name(e->native_kind));
     else
         SWIG_CSharpSetPendingException(SWIG_CSharpApplicationException, e->message);
 }
 
 static void tlcs_raise(int code, const char *message) {
     if (tlcs_on_error)
-        tlcs_on_error(code, message, "", -1, 0);
+        tlcs_on_error(code, message, "", -1, 0, "none");
     else
         SWIG_CSharpSetPendingException(SWIG_CSharpApplicationException, message);
 }
+
+/* The one place a tl_result becomes an exception: negative -> park it (with tl_error_last()
+ * when that record is this failure's, else a message naming `call`); the result passes
+ * through. Keyed on the code only, so a successful call never throws for an error an earlier
+ * call left behind (LibGit2Sharp's Ensure.ZeroResult). */
+static tl_result tlcs_check(tl_result rc, const char *call) {
+    if (rc < 0) {
+        const tl_error *e = tl_error_last();
+        if (e->code == rc && e->message[0]) {
+            tlcs_raise_last();
+        } else {
+            char msg[200];
+            snprintf(msg, sizeof msg, "%.120s failed: %s", call, tl_error_name(rc));
+            tlcs_raise(rc, msg);
+        }
+    }
+    return rc;
+}
+#define TLCS(call) tlcs_check((call), #call)
 %}
 
 %{
@@ -212,14 +225,15 @@ static tl_sid *tlcs_sid_copy(const tl_sid *src) {
     public delegate void ErrorDelegate(int code,
         [global::System.Runtime.InteropServices.MarshalAs((global::System.Runtime.InteropServices.UnmanagedType)48)] string message,
         [global::System.Runtime.InteropServices.MarshalAs((global::System.Runtime.InteropServices.UnmanagedType)48)] string path,
-        long offset, long nativeCode);
+        long offset, long nativeCode,
+        [global::System.Runtime.InteropServices.MarshalAs((global::System.Runtime.InteropServices.UnmanagedType)48)] string nativeKind);
     static readonly ErrorDelegate errorDelegate = new ErrorDelegate(SetPending);
 
     [global::System.Runtime.InteropServices.DllImport("$dllimport", EntryPoint="TokenLensRegisterErrorCallback")]
     static extern void TokenLensRegisterErrorCallback(ErrorDelegate cb);
 
-    static void SetPending(int code, string message, string path, long offset, long nativeCode) {
-      SWIGPendingException.Set(TokenLensException.FromNative(code, message, path, offset, nativeCode));
+    static void SetPending(int code, string message, string path, long offset, long nativeCode, string nativeKind) {
+      SWIGPendingException.Set(TokenLensException.FromNative(code, message, path, offset, nativeCode, nativeKind));
     }
 
     static TokenLensErrorHelper() { TokenLensRegisterErrorCallback(errorDelegate); }
@@ -228,18 +242,15 @@ static tl_sid *tlcs_sid_copy(const tl_sid *src) {
 %}
 
 /*
- * Every call: clear the thread's error, run, raise whatever the call left behind. Functions
- * that fail signal it through tl_error_last() (common.h), so one rule covers int-returning
- * calls and the helpers below, which return NULL after a failure.
+ * Errors are keyed on return codes, never on leftover error state: the raw functions through
+ * the tl_result typemap, the methods below through TLCS() around each library call (or an
+ * explicit tlcs_raise for their own failures). The empty %exception only makes every
+ * generated C# method check for a parked exception after the P/Invoke returns.
  */
-%exception {
-    tl_error_clear();
+%typemap(out, canthrow=1) tl_result %{ $result = tlcs_check($1, "$symname"); %}
+%exception %{
     $action
-    if (tl_error_last()->code != TL_OK) {
-        tlcs_raise_last();
-        return $null;
-    }
-}
+%}
 %noexception tl_error_last;
 %noexception tl_error_clear;
 %noexception tl_error_name;
@@ -275,17 +286,14 @@ static tl_sid *tlcs_sid_copy(const tl_sid *src) {
 %ignore tl_token_restricted_at;
 %ignore tl_token_privilege_at;
 %ignore tl_token_privilege_find;
-%ignore tl_token_new;
 %ignore tl_token_free;
-%ignore tl_token_copy;
+%ignore tl_token_from_json; /* tlcs_token_from_json: the length is the text's */
+%ignore tl_scenario_from_json;
 %ignore tl_token_to_json;
-%ignore tl_token_from_json;
-%ignore tl_token_load;
 %ignore tl_group_attributes_string;
 %ignore tl_privilege_attributes_string;
 %ignore tl_impersonation_level_from_name;
 %ignore tl_logon_type_from_name;
-#ifdef TL_SWIG_HAVE_SIM
 %{
 static const tl_explained_hop *tlcs_hop(const tl_explanation *e, size_t i) {
     const tl_explained_hop *h = tl_explanation_hop_at(e, i);
@@ -294,16 +302,8 @@ static const tl_explained_hop *tlcs_hop(const tl_explanation *e, size_t i) {
     return h;
 }
 %}
-#endif
 
-#if defined(TL_SWIG_HAVE_IIS) && defined(TL_SWIG_HAVE_SD)
 %{
-typedef struct tlcs_content_list {
-    size_t count, cap;
-    char **sites;
-    tl_sd **sds;
-} tlcs_content_list;
-
 typedef struct tlcs_isolation_row {
     char *reader, *identity, *identity_sid, *content, *reason;
     bool known, can_read;
@@ -350,9 +350,32 @@ static const tlcs_isolation_row *tlcs_row(const tlcs_isolation *iso, size_t i) {
     return &iso->rows[i];
 }
 %}
-#endif
+
+/* ---- owned handles: `TYPE **out` is a C# `out` parameter (as python.i returns it) -------- */
+/* The P/Invoke fills an IntPtr; the proxy that owns it is built in a finally block, so it
+ * exists (or is null: the C contract leaves *out NULL on failure) even when the tl_result
+ * typemap throws. */
+%define TL_OUT_HANDLE(TYPE, FREE)
+%typemap(ctype) TYPE **out "void **"
+%typemap(imtype) TYPE **out "out global::System.IntPtr"
+%typemap(cstype) TYPE **out "out $*csclassname"
+%typemap(csin, pre="    global::System.IntPtr temp$csinput = global::System.IntPtr.Zero;",
+         post="      $csinput = temp$csinput == global::System.IntPtr.Zero ? null : new $*csclassname(temp$csinput, true);")
+    TYPE **out "out temp$csinput"
+%typemap(in) TYPE **out %{ $1 = (TYPE **)$input; if ($1) *$1 = NULL; %}
+%enddef
 
 %include "tokenlens.i"
+
+/* Length-delimited JSON inputs, for C#: the text's own length (UTF-8 bytes). */
+%inline %{
+tl_result tlcs_token_from_json(tl_token **out, const char *text) {
+    return tl_token_from_json(out, text, text ? strlen(text) : 0);
+}
+tl_result tlcs_scenario_from_json(tl_scenario **out, const char *text) {
+    return tl_scenario_from_json(out, text, text ? strlen(text) : 0);
+}
+%}
 
 
 /* ---- Sid --------------------------------------------------------------------------------- */
@@ -361,35 +384,36 @@ static const tlcs_isolation_row *tlcs_row(const tlcs_isolation *iso, size_t i) {
 %newobject tl_sid::IisAppPool;
 %newobject tl_sid::Service;
 %newobject tl_sid::AccountName;
+%newobject tl_sid::ResolveName;
 %csmethodmodifiers tl_sid::ToString "public override";
 %extend tl_sid {
     /** A string SID ("S-1-5-32-544") as ConvertStringSidToSid parses it. */
     static tl_sid *Parse(const char *text) {
         tl_sid *s = tlcs_sid_alloc();
-        if (s && tl_sid_from_string(s, text) < 0) { free(s); return NULL; }
+        if (s && TLCS(tl_sid_from_string(s, text)) < 0) { free(s); return NULL; }
         return s;
     }
     /** A SID string, SDDL alias, well-known name or virtual account (tl_sid_resolve). */
     static tl_sid *Resolve(const char *text, const tl_sid *domain = NULL) {
         tl_sid *s = tlcs_sid_alloc();
-        if (s && tl_sid_resolve(s, text, domain) < 0) { free(s); return NULL; }
+        if (s && TLCS(tl_sid_resolve(s, text, domain)) < 0) { free(s); return NULL; }
         return s;
     }
     /** IIS APPPOOL\<pool> (S-1-5-82-...), computed offline. */
     static tl_sid *IisAppPool(const char *pool) {
         tl_sid *s = tlcs_sid_alloc();
-        if (s && tl_sid_iis_apppool(s, pool) < 0) { free(s); return NULL; }
+        if (s && TLCS(tl_sid_iis_apppool(s, pool)) < 0) { free(s); return NULL; }
         return s;
     }
     /** NT SERVICE\<name> (S-1-5-80-...), computed offline. */
     static tl_sid *Service(const char *name) {
         tl_sid *s = tlcs_sid_alloc();
-        if (s && tl_sid_service(s, name) < 0) { free(s); return NULL; }
+        if (s && TLCS(tl_sid_service(s, name)) < 0) { free(s); return NULL; }
         return s;
     }
     /** Canonical string form. */
     const char *ToString() {
-        if (tl_sid_to_string(tlcs_buf, sizeof tlcs_buf, $self) < 0)
+        if (TLCS(tl_sid_to_string(tlcs_buf, sizeof tlcs_buf, $self)) < 0)
             return NULL;
         return tlcs_buf;
     }
@@ -403,6 +427,18 @@ static const tlcs_isolation_row *tlcs_row(const tlcs_isolation *iso, size_t i) {
         return name;
     }
     tl_sid_kind Kind() { return tl_sid_kind_of($self); }
+    /** The kind's canonical word ("iis-apppool"), as `tokenlens sid` prints it. */
+    const char *KindName() { return tl_sid_kind_name(tl_sid_kind_of($self)); }
+    /** Canonical account name of `text` (tl_sid_resolve_name), or null when it has none (a
+     *  string SID of an account); other failures throw. */
+    static char *ResolveName(const char *text, const tl_sid *domain = NULL) {
+        char *name = NULL;
+        tl_result rc = tl_sid_resolve_name(&name, text, domain);
+        if (rc == TL_ENOTFOUND)
+            return NULL;
+        TLCS(rc);
+        return name;
+    }
     /** The SDDL alias Windows prints for this SID, or null. */
     const char *SddlAlias() { return tl_sid_sddl_alias($self, NULL); }
     bool Equals(const tl_sid *other) { return other && tl_sid_equal($self, other); }
@@ -425,9 +461,6 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
 %}
 
 /* ---- Token ------------------------------------------------------------------------------- */
-%newobject tl_token::Load;
-%newobject tl_token::FromJson;
-%newobject tl_token::Copy;
 %newobject tl_token::ToJson;
 %newobject tl_token::UserSid;
 %newobject tl_token::OwnerSid;
@@ -439,47 +472,25 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
 %extend tl_sid_and_attributes {
     tl_sid *GetSid() { return tlcs_sid_copy(&$self->sid); }
     const char *AttributesText() {
-        if (tl_group_attributes_string(tlcs_buf, sizeof tlcs_buf, $self->attributes) < 0)
+        if (TLCS(tl_group_attributes_string(tlcs_buf, sizeof tlcs_buf, $self->attributes)) < 0)
             return NULL;
         return tlcs_buf;
     }
 }
 %extend tl_privilege {
     const char *AttributesText() {
-        if (tl_privilege_attributes_string(tlcs_buf, sizeof tlcs_buf, $self->attributes) < 0)
+        if (TLCS(tl_privilege_attributes_string(tlcs_buf, sizeof tlcs_buf, $self->attributes)) < 0)
             return NULL;
         return tlcs_buf;
     }
 }
 %extend tl_token {
-    tl_token() {
-        tl_token *t = NULL;
-        tl_token_new(&t);
-        return t;
-    }
-    /** Read a snapshot file (docs/token-snapshot.md). */
-    static tl_token *Load(const char *path) {
-        tl_token *t = NULL;
-        tl_token_load(&t, path);
-        return t;
-    }
-    /** Parse snapshot JSON text. */
-    static tl_token *FromJson(const char *text) {
-        tl_token *t = NULL;
-        tl_token_from_json(&t, text, strlen(text));
-        return t;
-    }
-    tl_token *Copy() {
-        tl_token *t = NULL;
-        tl_token_copy(&t, $self);
-        return t;
-    }
     char *ToJson() {
         char *s = NULL;
-        tl_token_to_json(&s, $self);
+        TLCS(tl_token_to_json(&s, $self));
         return s;
     }
-    void Save(const char *path) { tl_token_save($self, path); }
+    void Save(const char *path) { TLCS(tl_token_save($self, path)); }
     bool SameAs(const tl_token *other) { return other && tl_token_equal($self, other); }
 
     tl_sid *UserSid() { return tlcs_sid_copy(tl_token_user($self)); }
@@ -511,10 +522,16 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
     tl_privilege *GetPrivilege(size_t index) {
         const tl_privilege *p = tl_token_privilege_at($self, index);
         tl_privilege *c;
+        size_t n;
         if (!p) { tlcs_raise(TL_ERANGE, "privilege index out of range"); return NULL; }
-        c = (tl_privilege *)malloc(sizeof *c);
+        /* One block: the struct, then its own copy of the name (the proxy's destructor is
+         * free(), so the copy outlives the token and is released with it). */
+        n = strlen(p->name) + 1;
+        c = (tl_privilege *)malloc(sizeof *c + n);
         if (!c) { tlcs_raise(TL_ENOMEM, "out of memory"); return NULL; }
         *c = *p;
+        memcpy((char *)(c + 1), p->name, n);
+        c->name = (const char *)(c + 1);
         return c;
     }
 
@@ -523,7 +540,9 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
     int ImpersonationLevel() { return (int)tl_token_impersonation_level($self); }
     bool HasIntegrity() { return tl_token_has_integrity($self); }
     unsigned int IntegrityRid() { return tl_token_integrity_rid($self); }
-    int Elevated() { return tl_token_elevated($self); }
+    /** False when TokenElevation was not captured (then Elevated() says nothing). */
+    bool HasElevation() { return tl_token_has_elevation($self); }
+    bool Elevated() { return tl_token_elevated($self); }
     int ElevationType() { return (int)tl_token_elevation_type($self); }
     unsigned int SessionId() { return tl_token_session_id($self); }
     bool HasLogonId() { return tl_token_has_logon_id($self); }
@@ -534,54 +553,27 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
     const char *LogonUser() { return tl_token_logon_user($self); }
 }
 
-/* ---- optional modules (wrapped when CMake found the header) ----------------------------- */
-#ifdef TL_SWIG_HAVE_LIVE
-%newobject tl_token::CaptureProcess;
-%newobject tl_token::CaptureThread;
-%newobject tl_token::CaptureEffective;
+/* ---- live capture, explain, descriptors, access, IIS -------------------------------------- */
 %extend tl_token {
     /** True when this build can capture live tokens (Windows). */
     static bool LiveSupported() { return tl_live_supported(); }
-    /** The process's primary token; TokenLensNotSupportedException off Windows. */
-    static tl_token *CaptureProcess() { tl_token *t = NULL; tl_live_process_token(&t); return t; }
-    /** The calling thread's impersonation token; TokenLensNotFoundException when the thread
-     *  does not impersonate. */
-    static tl_token *CaptureThread() { tl_token *t = NULL; tl_live_thread_token(&t); return t; }
-    /** The thread token when impersonating, else the process token. */
-    static tl_token *CaptureEffective() { tl_token *t = NULL; tl_live_effective_token(&t); return t; }
 }
-#endif
 
-#ifdef TL_SWIG_HAVE_SIM
-%newobject tl_scenario::Load;
-%newobject tl_scenario::FromJson;
-%newobject tl_scenario::Explain;
 %newobject tl_scenario::ToJson;
 %newobject tl_explanation::ToJson;
 %newobject tl_explanation::ToText;
 %newobject tl_explanation::ToDot;
 %extend tl_scenario {
-    /** Read a scenario file (format v1); parse errors carry the JSON path or byte offset. */
-    static tl_scenario *Load(const char *path) {
-        tl_scenario *s = NULL; tl_scenario_load(&s, path); return s;
-    }
-    static tl_scenario *FromJson(const char *text) {
-        tl_scenario *s = NULL; tl_scenario_from_json(&s, text, strlen(text)); return s;
-    }
     const char *Name() { return tl_scenario_name($self); }
     /** The scenario with every default written out (tl_scenario_to_json). */
-    char *ToJson() { char *s = NULL; tl_scenario_to_json(&s, $self); return s; }
-    /** Run the model. The explanation does not borrow from the scenario. */
-    tl_explanation *Explain() {
-        tl_explanation *e = NULL; tl_scenario_explain(&e, $self); return e;
-    }
+    char *ToJson() { char *s = NULL; TLCS(tl_scenario_to_json(&s, $self)); return s; }
 }
 /* Hops are views into the explanation; they are reached by index so that no C# object can
  * hold a pointer that outlives the explanation. Strings are copied into C# strings. */
 %extend tl_explanation {
-    char *ToJson() { char *s = NULL; tl_explanation_to_json(&s, $self); return s; }
-    char *ToText() { char *s = NULL; tl_explanation_to_text(&s, $self); return s; }
-    char *ToDot() { char *s = NULL; tl_explanation_to_dot(&s, $self); return s; }
+    char *ToJson() { char *s = NULL; TLCS(tl_explanation_to_json(&s, $self)); return s; }
+    char *ToText() { char *s = NULL; TLCS(tl_explanation_to_text(&s, $self)); return s; }
+    char *ToDot() { char *s = NULL; TLCS(tl_explanation_to_dot(&s, $self)); return s; }
     const char *ScenarioName() { return tl_explanation_scenario_name($self); }
     const char *ProcessName() { return tl_explanation_process_name($self); }
     const char *ProcessSid() { return tl_explanation_process_sid($self); }
@@ -613,45 +605,30 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
     const char *HopStepRule(size_t i, size_t step) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_step_rule(h, step) : NULL; }
     const char *HopStepText(size_t i, size_t step) { const tl_explained_hop *h = tlcs_hop($self, i); return h ? tl_explained_hop_step_text(h, step) : NULL; }
 }
-#endif
 
-#ifdef TL_SWIG_HAVE_SD
-%newobject tl_sd::FromSddl;
 %newobject tl_sd::ToSddl;
 %newobject tl_sd::OwnerSid;
 %newobject tl_sd::GroupSid;
 %extend tl_sd {
-    /** Parse SDDL; domain-relative aliases (DU, DA ...) need `domain`. Errors name the byte offset. */
-    static tl_sd *FromSddl(const char *text, const tl_sid *domain = NULL) {
-        tl_sd *sd = NULL; tl_sd_from_sddl(&sd, text, domain); return sd;
-    }
     /** Canonical SDDL as Windows writes it. */
-    char *ToSddl(const tl_sid *domain = NULL) { char *s = NULL; tl_sd_to_sddl(&s, $self, domain); return s; }
+    char *ToSddl(const tl_sid *domain = NULL) { char *s = NULL; TLCS(tl_sd_to_sddl(&s, $self, domain)); return s; }
     tl_sid *OwnerSid() { return tlcs_sid_copy(tl_sd_owner($self)); }
     tl_sid *GroupSid() { return tlcs_sid_copy(tl_sd_group($self)); }
     unsigned short Control() { return tl_sd_control($self); }
+    /** An access mask from SDDL rights ("FR", "RPWP", "0x1200a9", "1179785"): the library's
+     *  table, as inside an ACE. Parse errors name the offset. */
+    static unsigned int ParseRights(const char *text) {
+        uint32_t mask = 0;
+        TLCS(tl_sddl_rights_from_string(&mask, text));
+        return mask;
+    }
     bool DaclPresent() { return tl_sd_acl_present($self, TL_ACL_DACL); }
     bool SaclPresent() { return tl_sd_acl_present($self, TL_ACL_SACL); }
     size_t DaclCount() { return tl_sd_ace_count($self, TL_ACL_DACL); }
     size_t SaclCount() { return tl_sd_ace_count($self, TL_ACL_SACL); }
 }
-#endif
 
-#ifdef TL_SWIG_HAVE_ACCESS
-%newobject tl_access_result::Check;
 %extend tl_access_result {
-    /** Offline AccessCheck of `token` against `sd` for `desired` (TL_ACCESS_* flags, generic
-     *  mapping of `object`). The result keeps every deciding step as a reason. */
-    static tl_access_result *Check(const tl_sd *sd, const tl_token *token, unsigned int desired,
-                                   unsigned int flags = 0, tl_object_kind object = TL_OBJECT_FILE) {
-        tl_access_result *r = NULL;
-        tl_access_options o;
-        memset(&o, 0, sizeof o);
-        o.flags = flags;
-        o.object = object;
-        tl_access_check(&r, sd, token, desired, &o);
-        return r;
-    }
     bool Allowed() { return tl_access_result_allowed($self); }
     unsigned int Granted() { return tl_access_result_granted($self); }
     unsigned int Desired() { return tl_access_result_desired($self); }
@@ -682,35 +659,24 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
 }
 %extend tl_token {
     /** Set the user SID (attributes 0). */
-    void SetUser(const tl_sid *sid) { tl_token_set_user($self, sid, 0); }
+    void SetUser(const tl_sid *sid) { TLCS(tl_token_set_user($self, sid, 0)); }
     /** Append an enabled group (SE_GROUP_ENABLED | ENABLED_BY_DEFAULT | MANDATORY). */
     void AddGroup(const tl_sid *sid) {
-        tl_token_add_group($self, sid, TL_GROUP_ENABLED | TL_GROUP_ENABLED_BY_DEFAULT | TL_GROUP_MANDATORY);
+        TLCS(tl_token_add_group($self, sid, TL_GROUP_ENABLED | TL_GROUP_ENABLED_BY_DEFAULT | TL_GROUP_MANDATORY));
     }
 }
-#endif
 
-#ifdef TL_SWIG_HAVE_IIS
-%newobject tl_iis_audit::Load;
 %newobject tl_iis_audit::ToJson;
 %newobject tl_iis_audit::SiteScenarioJson;
 %extend tl_iis_audit {
-    /** Read and audit an applicationHost.config file. */
-    static tl_iis_audit *Load(const char *path) {
-        tl_iis_audit *a = NULL; tl_iis_audit_load(&a, path, NULL); return a;
-    }
     /** The audit as `tokenlens iis --json` prints it. */
-    char *ToJson() { char *s = NULL; tl_iis_audit_to_json(&s, $self); return s; }
+    char *ToJson() { char *s = NULL; TLCS(tl_iis_audit_to_json(&s, $self)); return s; }
     size_t SiteCount() { return tl_iis_site_count($self); }
     /** Site `site` as an explain scenario (format v1); NULL arguments take the library's
      *  defaults (tl_iis_scenario_options). */
     char *SiteScenarioJson(size_t site, const char *machine = NULL, const char *domain = NULL,
                            const char *request_user = NULL, const char *protocol = NULL,
                            const char *hop_target = NULL, const char *application = NULL) {
-#ifdef TL_SWIG_STUB_tl_iis_site_scenario_json
-        tlcs_raise(TL_ENOTSUP, "tl_iis_site_scenario_json is not in this build");
-        return NULL;
-#else
         char *s = NULL;
         tl_iis_scenario_options o;
         memset(&o, 0, sizeof o);
@@ -720,73 +686,29 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
         o.protocol = protocol;
         o.hop_target = hop_target;
         o.application = application;
-        tl_iis_site_scenario_json(&s, $self, site, &o);
+        TLCS(tl_iis_site_scenario_json(&s, $self, site, &o));
         return s;
-#endif
     }
     size_t FindingCount() { return tl_iis_finding_count($self); }
 }
-#endif
 
-#if defined(TL_SWIG_HAVE_IIS) && defined(TL_SWIG_HAVE_SD)
 /* The isolation verdict takes parallel C arrays and borrows from the audit. For C#: collect
  * (site, SDDL) pairs in an owned list, evaluate, and copy every check out at once, so the
  * result owns its strings and outlives neither the audit nor the descriptors. */
-%rename(IisContentList) tlcs_content_list;
 %rename(IisIsolation) tlcs_isolation;
 %nodefaultctor tlcs_isolation;
-typedef struct tlcs_content_list {} tlcs_content_list;
 typedef struct tlcs_isolation {} tlcs_isolation;
-%extend tlcs_content_list {
-    tlcs_content_list() {
-        tlcs_content_list *l = (tlcs_content_list *)calloc(1, sizeof *l);
-        if (!l)
-            tlcs_raise(TL_ENOMEM, "out of memory");
-        return l;
-    }
-    ~tlcs_content_list() {
-        size_t i;
-        for (i = 0; i < $self->count; i++) {
-            free($self->sites[i]);
-            tl_sd_free($self->sds[i]);
-        }
-        free($self->sites);
-        free($self->sds);
-        free($self);
+%extend tl_iis_content {
+    tl_iis_content() {
+        tl_iis_content *c = NULL;
+        TLCS(tl_iis_content_new(&c));
+        return c;
     }
     /** Add a site's content-folder descriptor (SDDL; parse errors name the byte offset). */
-    void Add(const char *site, const char *sddl) {
-        tl_sd *sd = NULL;
-        char *name;
-        if (tl_sd_from_sddl(&sd, sddl, NULL) < 0)
-            return;
-        if ($self->count == $self->cap) {
-            size_t cap = $self->cap ? 2 * $self->cap : 4;
-            char **sites = (char **)realloc($self->sites, cap * sizeof *sites);
-            tl_sd **sds;
-            if (sites)
-                $self->sites = sites;
-            sds = sites ? (tl_sd **)realloc($self->sds, cap * sizeof *sds) : NULL;
-            if (sds)
-                $self->sds = sds;
-            if (!sites || !sds) {
-                tl_sd_free(sd);
-                tlcs_raise(TL_ENOMEM, "out of memory");
-                return;
-            }
-            $self->cap = cap;
-        }
-        name = tlcs_strdup(site);
-        if (!name) {
-            tl_sd_free(sd);
-            tlcs_raise(TL_ENOMEM, "out of memory");
-            return;
-        }
-        $self->sites[$self->count] = name;
-        $self->sds[$self->count] = sd;
-        $self->count++;
-    }
-    size_t Count() { return $self->count; }
+    void Add(const char *site, const char *sddl) { TLCS(tl_iis_content_add($self, site, sddl)); }
+    /** Add the SITE=SDDL lines of a content file (errors name the line). */
+    void Load(const char *path) { TLCS(tl_iis_content_load($self, path)); }
+    size_t Count() { return tl_iis_content_count($self); }
 }
 %extend tlcs_isolation {
     ~tlcs_isolation() { tlcs_isolation_release($self); }
@@ -806,12 +728,11 @@ typedef struct tlcs_isolation {} tlcs_isolation;
 %extend tl_iis_audit {
     /** The isolation verdict for the content folders in `content` (FILE_GENERIC_READ of each
      *  site's anonymous identity on each site's folder). */
-    tlcs_isolation *Isolation(const tlcs_content_list *content) {
+    tlcs_isolation *Isolation(const tl_iis_content *content) {
         tl_iis_isolation *iso = NULL;
         tlcs_isolation *out;
         size_t i, n;
-        if (tl_iis_isolation_evaluate(&iso, $self, (const char *const *)content->sites,
-                                      (const tl_sd *const *)content->sds, content->count) < 0)
+        if (TLCS(tl_iis_content_evaluate(&iso, $self, content)) < 0)
             return NULL;
         out = (tlcs_isolation *)calloc(1, sizeof *out);
         n = tl_iis_isolation_count(iso);
@@ -830,7 +751,7 @@ typedef struct tlcs_isolation {} tlcs_isolation;
             char sid[TL_SID_STRING_MAX] = "";
             out->count = i + 1;
             if (c->identity && c->identity->sid_known)
-                tl_sid_to_string(sid, sizeof sid, &c->identity->sid);
+                TLCS(tl_sid_to_string(sid, sizeof sid, &c->identity->sid));
             r->reader = tlcs_strdup(c->reader);
             r->identity = tlcs_strdup(c->identity ? c->identity->name : NULL);
             r->identity_sid = sid[0] ? tlcs_strdup(sid) : NULL;
@@ -851,4 +772,3 @@ typedef struct tlcs_isolation {} tlcs_isolation;
         return out;
     }
 }
-#endif

@@ -2,7 +2,7 @@
  * python.i — the Python overlay of tokenlens.i (included from there; do not run SWIG on it).
  *
  * The raw module tokenlens._native returns results instead of filling out-parameters:
- *   status int           -> None (0) or an exception built by tokenlens._errors from
+ *   tl_result            -> None (0) or an exception built by tokenlens._errors from
  *                           tl_error_last(): the ONE place codes become exceptions
  *   TYPE **out           -> a new proxy that owns the handle (destructor calls tl_TYPE_free)
  *   tl_sid *out          -> a new tl_sid proxy (a copy; the proxy owns it)
@@ -17,12 +17,14 @@
 
 /* Build the exception for status `rc` from tl_error_last() through the pure-Python table in
  * tokenlens._errors (so the class hierarchy lives in one readable place) and set it. */
-static void tl_swig_py_raise(int rc)
+static void tl_swig_py_raise(int rc, const char *function)
 {
     const tl_error *e = tl_error_last();
     /* The thread-local record describes this failure only when it carries the same code. */
     int same = e->code == rc;
-    const char *message = same ? e->message : "";
+    char fallback[160];
+    snprintf(fallback, sizeof fallback, "%s failed: %s", function, tl_error_name(rc));
+    const char *message = same && e->message[0] ? e->message : fallback;
     const char *path = same ? e->path : "";
     size_t offset = same ? e->offset : TL_NO_OFFSET;
     long native = same ? e->native : 0;
@@ -37,8 +39,9 @@ static void tl_swig_py_raise(int rc)
         PyObject *off = offset == TL_NO_OFFSET ? (Py_INCREF(Py_None), Py_None)
                                                 : PyLong_FromSize_t(offset);
         if (msg && pth && off)
-            exc = PyObject_CallFunction(factory, "isOOOl", rc, tl_error_name(rc), msg, off, pth,
-                                        native);
+            exc = PyObject_CallFunction(factory, "isOOOls", rc, tl_error_name(rc), msg, off, pth,
+                                        native, tl_native_kind_name(same ? e->native_kind
+                                                                         : TL_NATIVE_NONE));
         Py_XDECREF(msg);
         Py_XDECREF(pth);
         Py_XDECREF(off);
@@ -79,17 +82,16 @@ static int tl_swig_py_bytes(PyObject *obj, const char **data, size_t *len)
 %}
 
 /* ---- status ------------------------------------------------------------------------------ */
-%typemap(out) int {
+/* Keyed on the return type only: a successful call returns normally whatever error an earlier
+ * call left in tl_error_last(). A failure the library did not describe (a binding helper's
+ * TL_EINVAL) is named after the wrapped function ($symname). */
+%typemap(out) tl_result {
     if ($1 < 0) {
-        tl_swig_py_raise($1);
+        tl_swig_py_raise($1, "$symname");
         SWIG_fail;
     }
     $result = $1 == 0 ? SWIG_Py_Void() : SWIG_From_int($1);
 }
-
-%define TL_PLAIN_INT(FN)
-%typemap(out) int FN { $result = SWIG_From_int($1); }
-%enddef
 
 /* ---- owned handles ----------------------------------------------------------------------- */
 %define TL_OUT_HANDLE(TYPE, FREE)

@@ -6,21 +6,22 @@
  * (bindings/python/tokenlens/, bindings/powershell/). What is decided HERE, once, for every
  * language:
  *
- *   - which headers are wrapped (one TL_SWIG_HAVE_<MODULE> define per header present, set by
- *     bindings/swig/TokenlensSwig.cmake, so a binding builds while modules are still landing);
+ *   - which headers are wrapped: all of them, unconditionally. A function declared in a header
+ *     but missing from the library is a link error of the binding, not a silently skipped
+ *     suite;
  *   - ownership: opaque handles (tl_token, ...) get a destructor that calls tl_<type>_free and
  *     tl_<type>_free is %delobject, so the proxy and an explicit free never double-free;
  *     `%newobject` on everything that hands over a new allocation;
- *   - which `int` returns are NOT status codes (TL_PLAIN_INT below): every other `int` is a
- *     status (0 or a negative TL_E*), which the language's single status typemap turns into
- *     an exception built from tl_error_last();
+ *   - errors: every fallible function returns `tl_result` (common.h); the language's one
+ *     `%typemap(out) tl_result` turns a negative result into an exception built from
+ *     tl_error_last(). It keys on the return code only: a successful call never raises,
+ *     whatever error an earlier call left behind. Plain `int` results are plain values;
  *   - scalar out-parameters via typemaps.i OUTPUT (works in Python and C#).
  *
  * What a language overlay provides (Python: python.i, included below; C#: define the same
  * macros before %including this file, or add an `#elif defined(SWIGCSHARP)` block):
  *
- *   %typemap(out) int                 the status typemap: raise on < 0
- *   TL_PLAIN_INT(fn)                  restore the plain int return for function `fn`
+ *   %typemap(out) tl_result           the status typemap: raise on < 0
  *   TL_OUT_HANDLE(TYPE, FREE)         typemaps for `TYPE **out` (a new owned handle)
  *   typemaps for `tl_sid *out` (value out), `char **out` (string out, free with tl_free),
  *   `(char *out, size_t out_size)`, `(const char *text, size_t len)` and friends.
@@ -50,26 +51,10 @@
 %include "python.i"
 #endif
 
-/* Defaults for languages whose overlay does not define the hooks. */
-#ifndef TL_PLAIN_INT
-%define TL_PLAIN_INT(FN) %enddef
-#endif
+/* Default for languages whose overlay does not define the hook. */
 #ifndef TL_OUT_HANDLE
 %define TL_OUT_HANDLE(TYPE, FREE) %enddef
 #endif
-
-/* `int` results that are values, not status codes. Keep this list complete: a function
- * missing here would raise for legitimate negative values. */
-TL_PLAIN_INT(tl_sid_compare)
-TL_PLAIN_INT(tl_token_elevated)
-/* Struct members of type int (their getters match by member name); tl_swig_missing.i adds
- * any new ones automatically. */
-TL_PLAIN_INT(code)
-TL_PLAIN_INT(pass)
-TL_PLAIN_INT(level)
-TL_PLAIN_INT(rc)
-TL_PLAIN_INT(observed_level)
-TL_PLAIN_INT(observed_type)
 
 /* An opaque handle type: no public constructor (created through `TYPE **out` functions), a
  * destructor that calls FREE, and FREE itself marked as taking ownership away from the proxy. */
@@ -77,11 +62,7 @@ TL_PLAIN_INT(observed_type)
 %nodefaultctor TYPE;
 struct TYPE {};
 %extend TYPE {
-    ~TYPE() {
-%#ifndef TL_SWIG_STUB_##FREE /* see tl_swig_missing.i */
-        FREE($self);
-%#endif
-    }
+    ~TYPE() { FREE($self); }
 }
 %delobject FREE;
 TL_OUT_HANDLE(TYPE, FREE)
@@ -93,14 +74,16 @@ TL_OUT_HANDLE(TYPE, FREE)
 #endif
 %apply uint32_t *OUTPUT { uint32_t *rid };
 
-/* Functions declared in a header but not yet defined in lib/ (generated at build time by
- * bindings/swig/missing_symbols.cmake), so the module never references an undefined symbol. */
-#ifdef TL_SWIG_HAVE_MISSING_LIST
-%include "tl_swig_missing.i"
-#endif
-
 /* ---- binding support helpers (all languages) -------------------------------------------- */
 %{
+/* A helper's own failure: clear whatever an earlier call left in tl_error_last(), so the
+ * status typemap reports this failure (named after the wrapped function), not a stale one. */
+static tl_result tl_swig_fail(tl_result rc)
+{
+    tl_error_clear();
+    return rc;
+}
+
 /* Allocation accounting for the bindings' leak tests: routes tokenlens' allocator through
  * counters. Only the tests switch it on; the underlying calls stay malloc/realloc/free, so
  * memory allocated before or after counting is released consistently. */
@@ -153,11 +136,11 @@ long tl_swig_alloc_outstanding(void) { return tl_swig_outstanding; }
 unsigned long tl_swig_alloc_total(void) { return (unsigned long)tl_swig_total; }
 
 /** Copy a SID (e.g. one borrowed from a token) into `out`; TL_EINVAL when `sid` is NULL. */
-int tl_swig_sid_copy(tl_sid *out, const tl_sid *sid)
+tl_result tl_swig_sid_copy(tl_sid *out, const tl_sid *sid)
 {
     if (!sid) {
         memset(out, 0, sizeof *out);
-        return TL_EINVAL;
+        return tl_swig_fail(TL_EINVAL);
     }
     *out = *sid;
     return TL_OK;
@@ -181,25 +164,20 @@ int tl_swig_sid_copy(tl_sid *out, const tl_sid *sid)
 %include "tokenlens/sid.h"
 
 /* ---- token snapshots --------------------------------------------------------------------- */
-#ifdef TL_SWIG_HAVE_TOKEN
 %{
 #include "tokenlens/token.h"
 %}
 TL_OPAQUE(tl_token, tl_token_free)
 %include "tokenlens/token.h"
-#endif
 
 /* ---- live capture (Windows; TL_ENOTSUP elsewhere) ---------------------------------------- */
-#ifdef TL_SWIG_HAVE_LIVE
 %{
 #include "tokenlens/live.h"
 %}
 TL_OPAQUE(tl_probe, tl_probe_free)
 %include "tokenlens/live.h"
-#endif
 
 /* ---- explain engine ------------------------------------------------------------------------ */
-#ifdef TL_SWIG_HAVE_SIM
 %{
 #include "tokenlens/sim.h"
 %}
@@ -207,28 +185,17 @@ TL_OPAQUE(tl_scenario, tl_scenario_free)
 TL_OPAQUE(tl_explanation, tl_explanation_free)
 /* tl_explained_hop is a view borrowed from its explanation: an opaque pointer, never freed. */
 %include "tokenlens/sim.h"
-#endif
 
 /* ---- security descriptors ------------------------------------------------------------------ */
-#ifdef TL_SWIG_HAVE_SD
 %{
 #include "tokenlens/sd.h"
 %}
 TL_OPAQUE(tl_sd, tl_sd_free)
-/* Raw trailing bytes of callback ACEs: reach them with tl_swig_ace_app_data_byte(). */
+/* Raw trailing bytes of callback ACEs: the bindings read conditions through the SDDL text. */
 %ignore tl_ace::app_data;
 %include "tokenlens/sd.h"
-%inline %{
-/** Byte `i` of a callback ACE's application data (0..255), or -1 past the end. */
-int tl_swig_ace_app_data_byte(const tl_ace *ace, size_t i)
-{
-    return ace && ace->app_data && i < ace->app_data_len ? ace->app_data[i] : -1;
-}
-%}
-#endif
 
 /* ---- access check -------------------------------------------------------------------------- */
-#ifdef TL_SWIG_HAVE_ACCESS
 %{
 #include "tokenlens/access.h"
 %}
@@ -241,25 +208,18 @@ TL_OPAQUE(tl_access_result, tl_access_result_free)
 %include "tokenlens/access.h"
 %inline %{
 /** tl_access_check() with its options flattened: TL_ACCESS_* flags and the object kind. */
-int tl_swig_access_check(tl_access_result **out, const tl_sd *sd, const tl_token *token,
+tl_result tl_swig_access_check(tl_access_result **out, const tl_sd *sd, const tl_token *token,
                          uint32_t desired, uint32_t flags, tl_object_kind object)
 {
-#ifdef TL_SWIG_STUB_tl_access_check
-    *out = NULL;
-    return TL_ENOTSUP;
-#else
     tl_access_options o;
     memset(&o, 0, sizeof o);
     o.flags = flags;
     o.object = object;
     return tl_access_check(out, sd, token, desired, &o);
-#endif
 }
 %}
-#endif
 
 /* ---- IIS audit ----------------------------------------------------------------------------- */
-#ifdef TL_SWIG_HAVE_IIS
 %{
 #include "tokenlens/iis.h"
 %}
@@ -308,15 +268,11 @@ const char *tl_swig_iis_finding_site(const tl_iis_finding *finding, size_t i)
     return finding && i < finding->site_count ? finding->sites[i] : NULL;
 }
 /** tl_iis_site_scenario_json() with its options flattened (each may be NULL). */
-int tl_swig_iis_site_scenario_json(char **out, const tl_iis_audit *audit, size_t site,
+tl_result tl_swig_iis_site_scenario_json(char **out, const tl_iis_audit *audit, size_t site,
                                    const char *machine, const char *domain,
                                    const char *request_user, const char *protocol,
                                    const char *hop_target, const char *application)
 {
-#ifdef TL_SWIG_STUB_tl_iis_site_scenario_json
-    *out = NULL;
-    return TL_ENOTSUP;
-#else
     tl_iis_scenario_options o;
     memset(&o, 0, sizeof o);
     o.machine = machine;
@@ -326,7 +282,6 @@ int tl_swig_iis_site_scenario_json(char **out, const tl_iis_audit *audit, size_t
     o.hop_target = hop_target;
     o.application = application;
     return tl_iis_site_scenario_json(out, audit, site, &o);
-#endif
 }
 %}
 
@@ -334,7 +289,6 @@ int tl_swig_iis_site_scenario_json(char **out, const tl_iis_audit *audit, size_t
  * collect the pairs in a tl_swig_site_sds list, one add per pair, then evaluate. The list
  * copies the names and borrows the descriptors, which must stay alive until the evaluate call
  * returns (tl_iis_isolation_evaluate does not keep them). */
-#ifdef TL_SWIG_HAVE_SD
 %{
 typedef struct tl_swig_site_sds {
     size_t count, cap;
@@ -342,7 +296,7 @@ typedef struct tl_swig_site_sds {
     const tl_sd **sds;
 } tl_swig_site_sds;
 
-static int tl_swig_site_sds_new(tl_swig_site_sds **out)
+static tl_result tl_swig_site_sds_new(tl_swig_site_sds **out)
 {
     *out = (tl_swig_site_sds *)calloc(1, sizeof **out);
     return *out ? TL_OK : TL_ENOMEM;
@@ -359,26 +313,26 @@ static void tl_swig_site_sds_free(tl_swig_site_sds *list)
     free(list);
 }
 
-static int tl_swig_site_sds_add(tl_swig_site_sds *list, const char *site, const tl_sd *sd)
+static tl_result tl_swig_site_sds_add(tl_swig_site_sds *list, const char *site, const tl_sd *sd)
 {
     if (!list || !site || !sd)
-        return TL_EINVAL;
+        return tl_swig_fail(TL_EINVAL);
     if (list->count == list->cap) {
         size_t cap = list->cap ? list->cap * 2 : 8;
         char **sites = (char **)realloc(list->sites, cap * sizeof *sites);
         if (!sites)
-            return TL_ENOMEM;
+            return tl_swig_fail(TL_ENOMEM);
         list->sites = sites;
         const tl_sd **sds = (const tl_sd **)realloc((void *)list->sds, cap * sizeof *sds);
         if (!sds)
-            return TL_ENOMEM;
+            return tl_swig_fail(TL_ENOMEM);
         list->sds = sds;
         list->cap = cap;
     }
     size_t n = strlen(site) + 1;
     char *copy = (char *)malloc(n);
     if (!copy)
-        return TL_ENOMEM;
+        return tl_swig_fail(TL_ENOMEM);
     memcpy(copy, site, n);
     list->sites[list->count] = copy;
     list->sds[list->count] = sd;
@@ -386,33 +340,30 @@ static int tl_swig_site_sds_add(tl_swig_site_sds *list, const char *site, const 
     return TL_OK;
 }
 
-static int tl_swig_iis_isolation_evaluate(tl_iis_isolation **out, const tl_iis_audit *audit,
+static tl_result tl_swig_iis_isolation_evaluate(tl_iis_isolation **out, const tl_iis_audit *audit,
                                           const tl_swig_site_sds *list)
 {
-#ifdef TL_SWIG_STUB_tl_iis_isolation_evaluate
-    *out = NULL;
-    return TL_ENOTSUP;
-#else
     if (!list)
-        return TL_EINVAL;
+        return tl_swig_fail(TL_EINVAL);
     return tl_iis_isolation_evaluate(out, audit, (const char *const *)list->sites,
                                      (const tl_sd *const *)list->sds, list->count);
-#endif
 }
 %}
 TL_OPAQUE(tl_swig_site_sds, tl_swig_site_sds_free)
 typedef struct tl_swig_site_sds tl_swig_site_sds;
 %ignore tl_iis_isolation_evaluate; /* parallel arrays: use tl_swig_iis_isolation_evaluate */
 /** A new, empty list of (site, descriptor) pairs. Ownership: tl_swig_site_sds_free(). */
-int tl_swig_site_sds_new(tl_swig_site_sds **out);
+tl_result tl_swig_site_sds_new(tl_swig_site_sds **out);
 void tl_swig_site_sds_free(tl_swig_site_sds *list);
 /** Append a pair: `site` is copied, `sd` is borrowed until the evaluate call returns. */
-int tl_swig_site_sds_add(tl_swig_site_sds *list, const char *site, const tl_sd *sd);
+tl_result tl_swig_site_sds_add(tl_swig_site_sds *list, const char *site, const tl_sd *sd);
 /** tl_iis_isolation_evaluate() over the pairs of `list`.
  *  Ownership: *out is freed with tl_iis_isolation_free(); it borrows from `audit`. */
-int tl_swig_iis_isolation_evaluate(tl_iis_isolation **out, const tl_iis_audit *audit,
+tl_result tl_swig_iis_isolation_evaluate(tl_iis_isolation **out, const tl_iis_audit *audit,
                                    const tl_swig_site_sds *list);
-#endif
-#endif
+
+%include "whoami.i"
+%include "iis_content.i"
+%include "hop.i"
 
 %mutable;

@@ -72,7 +72,7 @@ typedef struct tl_access_result tl_access_result;
  * for everything grantable). `opts` may be NULL (file object, privileges honoured, no
  * backup intent). Ownership: *out is freed with tl_access_result_free().
  */
-TL_EXTERN int tl_access_check(tl_access_result **out, const tl_sd *sd, const tl_token *token,
+TL_EXTERN tl_result tl_access_check(tl_access_result **out, const tl_sd *sd, const tl_token *token,
                               uint32_t desired, const tl_access_options *opts);
 
 /**
@@ -80,11 +80,11 @@ TL_EXTERN int tl_access_check(tl_access_result **out, const tl_sd *sd, const tl_
  * S-1-1-0, Authenticated Users and so on yourself: nothing is implied). Medium integrity, no
  * privileges.
  */
-TL_EXTERN int tl_access_check_sids(tl_access_result **out, const tl_sd *sd, const tl_sid *sids,
+TL_EXTERN tl_result tl_access_check_sids(tl_access_result **out, const tl_sd *sd, const tl_sid *sids,
                                    size_t count, uint32_t desired, const tl_access_options *opts);
 
 /** Build the token tl_access_check_sids() uses. Ownership: tl_token_free(). */
-TL_EXTERN int tl_access_token_from_sids(tl_token **out, const tl_sid *sids, size_t count);
+TL_EXTERN tl_result tl_access_token_from_sids(tl_token **out, const tl_sid *sids, size_t count);
 
 TL_EXTERN void tl_access_result_free(tl_access_result *r);
 /** True when every desired bit was granted (with MAXIMUM_ALLOWED alone: anything). */
@@ -100,7 +100,7 @@ TL_EXTERN size_t tl_access_result_reason_count(const tl_access_result *r);
 TL_EXTERN const tl_access_reason *tl_access_result_reason_at(const tl_access_result *r,
                                                              size_t index);
 /** A multi-line explanation: verdict, masks, then one line per reason. Ownership: tl_free(). */
-TL_EXTERN int tl_access_result_explain(char **out, const tl_access_result *r);
+TL_EXTERN tl_result tl_access_result_explain(char **out, const tl_access_result *r);
 
 /** Map generic bits of `mask` for an object kind (MapGenericMask). */
 TL_EXTERN uint32_t tl_access_map_generic(uint32_t mask, tl_object_kind object);

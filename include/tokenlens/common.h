@@ -2,8 +2,9 @@
  * @file tokenlens/common.h
  * @brief Export macro, version, memory and the error model shared by every module.
  *
- * Every function that can fail returns `int`: 0 (TL_OK) on success or a negative TL_E* code.
- * On failure, outputs are set to NULL/zero and tl_error_last() describes what went wrong,
+ * Every function that can fail returns `tl_result`: 0 (TL_OK) on success or a negative TL_E*
+ * code. On failure, handle and string outputs (`**out`) are set to NULL, value outputs (a
+ * `tl_sid *out`, a `size_t *consumed`) are left untouched, and tl_error_last() describes what went wrong,
  * where (byte offset, JSON path, line) and, for OS failures, the native code.
  */
 #ifndef TOKENLENS_COMMON_H
@@ -58,6 +59,21 @@ typedef int tl_result;
 /** Value of tl_error::offset when the error has no input position. */
 #define TL_NO_OFFSET ((size_t)-1)
 
+/** What tl_error::native holds, so a caller knows which table to look it up in. */
+typedef enum tl_native_kind {
+    TL_NATIVE_NONE = 0,        /**< no native status (native is 0) */
+    TL_NATIVE_OTHER,           /**< a native status of a kind not recorded */
+    TL_NATIVE_WIN32,           /**< a Win32 error code (GetLastError) */
+    TL_NATIVE_NTSTATUS,        /**< an NTSTATUS (BCrypt*, Lsa*) */
+    TL_NATIVE_SECURITY_STATUS, /**< an SSPI SECURITY_STATUS (HRESULT-shaped) */
+    TL_NATIVE_GSS_MAJOR,       /**< a GSS-API major status */
+    TL_NATIVE_ERRNO            /**< a POSIX errno value */
+} tl_native_kind;
+
+/** "none", "other", "win32", "ntstatus", "security-status", "gss-major", "errno"; "unknown"
+ *  for values outside the enum. Static string, never NULL. */
+TL_EXTERN const char *tl_native_kind_name(tl_native_kind kind);
+
 /** What went wrong in the last failing call on this thread. */
 typedef struct tl_error {
     int code;            /**< a tl_error_code, TL_OK if nothing failed */
@@ -66,6 +82,7 @@ typedef struct tl_error {
     const char *path;    /**< location inside structured input (JSON path "$.groups[3].sid",
                               XML "line 12"), never NULL, "" when none */
     long native;         /**< native status: Win32 error, NTSTATUS, GSS major; 0 if none */
+    tl_native_kind native_kind; /**< what `native` is (TL_NATIVE_NONE when 0) */
 } tl_error;
 
 /**

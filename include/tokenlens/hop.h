@@ -120,7 +120,7 @@ TL_EXTERN bool tl_hop_available(void);
  * Fails with TL_EINVAL (bad arguments), TL_EAUTH (no usable credentials), TL_ENOTSUP (no hop
  * support in this build). Ownership: the caller frees *out with tl_hop_client_free().
  */
-TL_EXTERN int tl_hop_client_new(tl_hop_client **out, const char *target, const tl_hop_options *opts);
+TL_EXTERN tl_result tl_hop_client_new(tl_hop_client **out, const char *target, const tl_hop_options *opts);
 
 /**
  * Start a client exchange to `target` with the credentials that arrived at `from` (the middle
@@ -132,7 +132,7 @@ TL_EXTERN int tl_hop_client_new(tl_hop_client **out, const char *target, const t
  * exchange proceeds and what arrives is what Windows sends (NTLM: ANONYMOUS LOGON).
  * Ownership: the client borrows the delegated credentials: free it before `from`.
  */
-TL_EXTERN int tl_hop_client_new_delegated(tl_hop_client **out, const tl_hop_server *from,
+TL_EXTERN tl_result tl_hop_client_new_delegated(tl_hop_client **out, const tl_hop_server *from,
                                           const char *target, const tl_hop_options *opts);
 
 /**
@@ -140,7 +140,7 @@ TL_EXTERN int tl_hop_client_new_delegated(tl_hop_client **out, const tl_hop_serv
  * *out_token (free with tl_free) is NULL and *out_len 0 when there is nothing to send.
  * TL_ESTATE after completion; TL_EAUTH when the mechanism rejects the exchange.
  */
-TL_EXTERN int tl_hop_client_step(tl_hop_client *c, const uint8_t *in, size_t in_len,
+TL_EXTERN tl_result tl_hop_client_step(tl_hop_client *c, const uint8_t *in, size_t in_len,
                                  uint8_t **out_token, size_t *out_len);
 
 /** True once the client side is established. */
@@ -157,7 +157,7 @@ TL_EXTERN tl_hop_deleg_reason tl_hop_client_deleg_reason(const tl_hop_client *c)
 
 /** Flags of the service ticket used (TL_HOP_TKT_*). TL_ENOTFOUND when not visible (NTLM,
  *  SSPI, or before completion); *out is then 0. */
-TL_EXTERN int tl_hop_client_ticket_flags(uint32_t *out, const tl_hop_client *c);
+TL_EXTERN tl_result tl_hop_client_ticket_flags(uint32_t *out, const tl_hop_client *c);
 
 /** Name of the credentials used ("alice@LAB.TEST", "LAB\\alice"); NULL when unknown.
  *  Ownership: owned by `c`. */
@@ -171,10 +171,10 @@ TL_EXTERN void tl_hop_client_free(tl_hop_client *c);
  * be had (e.g. unreadable keytab), TL_ENOTSUP without hop support.
  * Ownership: the caller frees *out with tl_hop_server_free().
  */
-TL_EXTERN int tl_hop_server_new(tl_hop_server **out, const tl_hop_options *opts);
+TL_EXTERN tl_result tl_hop_server_new(tl_hop_server **out, const tl_hop_options *opts);
 
 /** Like tl_hop_client_step() for the server side. */
-TL_EXTERN int tl_hop_server_step(tl_hop_server *s, const uint8_t *in, size_t in_len,
+TL_EXTERN tl_result tl_hop_server_step(tl_hop_server *s, const uint8_t *in, size_t in_len,
                                  uint8_t **out_token, size_t *out_len);
 
 /** True once the server side is established. */
@@ -191,14 +191,14 @@ TL_EXTERN bool tl_hop_server_delegated(const tl_hop_server *s);
 
 /** Flags of the ticket the client presented (TL_HOP_TKT_*); TL_ENOTFOUND when not visible.
  *  TL_HOP_TKT_FORWARDED means the client itself acted with delegated credentials. */
-TL_EXTERN int tl_hop_server_ticket_flags(uint32_t *out, const tl_hop_server *s);
+TL_EXTERN tl_result tl_hop_server_ticket_flags(uint32_t *out, const tl_hop_server *s);
 
 /**
  * Impersonation level of the client's token on the server (Windows: QuerySecurityContextToken
  * + TokenImpersonationLevel; 0 anonymous, 1 identification, 2 impersonation, 3 delegation).
  * TL_ENOTSUP off Windows (there are no tokens), TL_ESTATE before completion.
  */
-TL_EXTERN int tl_hop_server_impersonation_level(int *out, const tl_hop_server *s);
+TL_EXTERN tl_result tl_hop_server_impersonation_level(int *out, const tl_hop_server *s);
 
 /**
  * Snapshot of the client's token as the server holds it (Windows: ImpersonateSecurityContext,
@@ -206,7 +206,7 @@ TL_EXTERN int tl_hop_server_impersonation_level(int *out, const tl_hop_server *s
  * and groups can be inspected and saved like any other token. TL_ENOTSUP off Windows,
  * TL_ESTATE before completion. Ownership: free *out with tl_token_free().
  */
-TL_EXTERN int tl_hop_server_token(tl_token **out, const tl_hop_server *s);
+TL_EXTERN tl_result tl_hop_server_token(tl_token **out, const tl_hop_server *s);
 
 /** Free a server, including any delegated credentials; NULL is ignored. */
 TL_EXTERN void tl_hop_server_free(tl_hop_server *s);
@@ -215,7 +215,7 @@ TL_EXTERN void tl_hop_server_free(tl_hop_server *s);
 TL_EXTERN const char *tl_hop_mech_name(tl_hop_mech mech);
 
 /** Parse "negotiate" | "kerberos" | "ntlm" (case-insensitive; "krb5" too). TL_EINVAL otherwise. */
-TL_EXTERN int tl_hop_mech_from_string(tl_hop_mech *out, const char *s);
+TL_EXTERN tl_result tl_hop_mech_from_string(tl_hop_mech *out, const char *s);
 
 /** One-line explanation of a delegation reason ("the user's ticket is not forwardable ...").
  *  Static string; "unknown reason" for out-of-range values. */
@@ -229,7 +229,7 @@ TL_EXTERN const char *tl_hop_deleg_reason_name(tl_hop_deleg_reason reason);
  * renewable pre_authent ok_as_delegate"); unknown bits as "0x00000200". "" for 0.
  * Ownership: free *out with tl_free.
  */
-TL_EXTERN int tl_hop_ticket_flags_format(char **out, uint32_t flags);
+TL_EXTERN tl_result tl_hop_ticket_flags_format(char **out, uint32_t flags);
 
 #ifdef __cplusplus
 }

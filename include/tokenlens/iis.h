@@ -151,11 +151,11 @@ typedef struct tl_iis_audit tl_iis_audit;
  * column C"; TL_ENOMEM. `options` may be NULL.
  * Ownership: *out is freed with tl_iis_audit_free().
  */
-TL_EXTERN int tl_iis_audit_parse(tl_iis_audit **out, const char *xml, size_t len,
+TL_EXTERN tl_result tl_iis_audit_parse(tl_iis_audit **out, const char *xml, size_t len,
                                  const tl_iis_options *options);
 
 /** Like tl_iis_audit_parse() but streams the file at `path` (TL_EIO when unreadable). */
-TL_EXTERN int tl_iis_audit_load(tl_iis_audit **out, const char *path,
+TL_EXTERN tl_result tl_iis_audit_load(tl_iis_audit **out, const char *path,
                                 const tl_iis_options *options);
 
 /** Free an audit and every view obtained from it. NULL is ignored. */
@@ -165,7 +165,7 @@ TL_EXTERN void tl_iis_audit_free(tl_iis_audit *audit);
 TL_EXTERN size_t tl_iis_site_count(const tl_iis_audit *audit);
 TL_EXTERN const tl_iis_site *tl_iis_site_at(const tl_iis_audit *audit, size_t index);
 /** Index of the site named `name` (case-insensitive), or TL_ENOTFOUND. */
-TL_EXTERN int tl_iis_site_find(size_t *out, const tl_iis_audit *audit, const char *name);
+TL_EXTERN tl_result tl_iis_site_find(size_t *out, const tl_iis_audit *audit, const char *name);
 
 /** Application pools: declared ones in file order, then undeclared ones referenced by sites. */
 TL_EXTERN size_t tl_iis_pool_count(const tl_iis_audit *audit);
@@ -184,7 +184,7 @@ TL_EXTERN const tl_iis_finding *tl_iis_finding_at(const tl_iis_audit *audit, siz
  * "shared_anonymous_identities", plus "application_pools" and "findings").
  * Ownership: *out is freed with tl_free().
  */
-TL_EXTERN int tl_iis_audit_to_json(char **out, const tl_iis_audit *audit);
+TL_EXTERN tl_result tl_iis_audit_to_json(char **out, const tl_iis_audit *audit);
 
 /** Inputs of tl_iis_site_scenario_json() that the configuration cannot know. */
 typedef struct tl_iis_scenario_options {
@@ -202,7 +202,7 @@ typedef struct tl_iis_scenario_options {
  * engine can answer "and off the box?". `options` may be NULL.
  * Ownership: *out is freed with tl_free().
  */
-TL_EXTERN int tl_iis_site_scenario_json(char **out, const tl_iis_audit *audit, size_t site,
+TL_EXTERN tl_result tl_iis_site_scenario_json(char **out, const tl_iis_audit *audit, size_t site,
                                         const tl_iis_scenario_options *options);
 
 /* ---- isolation verdict (needs the security-descriptor module) ---------------------------- */
@@ -230,7 +230,7 @@ typedef struct tl_iis_isolation tl_iis_isolation;
  * Ownership: *out is freed with tl_iis_isolation_free(); it borrows from `audit`, which must
  * outlive it. The descriptors are not kept.
  */
-TL_EXTERN int tl_iis_isolation_evaluate(tl_iis_isolation **out, const tl_iis_audit *audit,
+TL_EXTERN tl_result tl_iis_isolation_evaluate(tl_iis_isolation **out, const tl_iis_audit *audit,
                                         const char *const *sites, const tl_sd *const *descriptors,
                                         size_t count);
 TL_EXTERN void tl_iis_isolation_free(tl_iis_isolation *iso);

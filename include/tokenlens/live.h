@@ -25,7 +25,7 @@ TL_EXTERN bool tl_live_supported(void);
  * session (LsaGetLogonSessionData; left unknown, not an error, when LSA refuses).
  * Ownership: *out is freed with tl_token_free().
  */
-TL_EXTERN int tl_live_process_token(tl_token **out);
+TL_EXTERN tl_result tl_live_process_token(tl_token **out);
 
 /**
  * Snapshot of the calling thread's impersonation token. TL_ENOTFOUND when the thread is not
@@ -34,11 +34,11 @@ TL_EXTERN int tl_live_process_token(tl_token **out);
  * the impersonated identity fails (an Identification-level token cannot open objects).
  * Ownership: *out is freed with tl_token_free().
  */
-TL_EXTERN int tl_live_thread_token(tl_token **out);
+TL_EXTERN tl_result tl_live_thread_token(tl_token **out);
 
 /** The thread token when the thread impersonates, else the process token.
  *  Ownership: *out is freed with tl_token_free(). */
-TL_EXTERN int tl_live_effective_token(tl_token **out);
+TL_EXTERN tl_result tl_live_effective_token(tl_token **out);
 
 /** One level of the impersonation probe. */
 typedef struct tl_probe_step {
@@ -49,7 +49,7 @@ typedef struct tl_probe_step {
     bool opened_as_self; /**< the thread token opened only with OpenAsSelf = TRUE */
     bool reverted;       /**< after reverting, OpenThreadToken failed with ERROR_NO_TOKEN */
     long native;         /**< Win32 error of the failing call (rc != TL_OK), else 0 */
-    char message[256];   /**< why the step failed, "" when it succeeded */
+    const char *message; /**< why the step failed, "" when it succeeded; owned by the probe */
 } tl_probe_step;
 
 /** Result of tl_live_probe_impersonation(); opaque, free with tl_probe_free(). */
@@ -66,7 +66,7 @@ typedef struct tl_probe tl_probe;
  * verified (then TL_EOS: the thread may still impersonate).
  * Ownership: *out is freed with tl_probe_free().
  */
-TL_EXTERN int tl_live_probe_impersonation(tl_probe **out);
+TL_EXTERN tl_result tl_live_probe_impersonation(tl_probe **out);
 TL_EXTERN void tl_probe_free(tl_probe *probe);
 /** The process token the probe started from (borrowed; valid while the probe lives). */
 TL_EXTERN const tl_token *tl_probe_process_token(const tl_probe *probe);

@@ -126,11 +126,11 @@ typedef struct tl_ace {
 typedef struct tl_sd tl_sd;
 
 /** An empty descriptor (no owner, group, DACL or SACL). Ownership: tl_sd_free(). */
-TL_EXTERN int tl_sd_new(tl_sd **out);
+TL_EXTERN tl_result tl_sd_new(tl_sd **out);
 /** Release a descriptor. NULL is ignored. */
 TL_EXTERN void tl_sd_free(tl_sd *sd);
 /** Deep copy. Ownership: tl_sd_free(). */
-TL_EXTERN int tl_sd_copy(tl_sd **out, const tl_sd *sd);
+TL_EXTERN tl_result tl_sd_copy(tl_sd **out, const tl_sd *sd);
 
 /**
  * Parse SDDL as ConvertStringSecurityDescriptorToSecurityDescriptor does (docs/sddl.md):
@@ -141,7 +141,7 @@ TL_EXTERN int tl_sd_copy(tl_sd **out, const tl_sd *sd);
  * an ACL over 64 KiB or text over TL_SDDL_MAX_TEXT; TL_ENOTSUP for resource-attribute ACEs.
  * Ownership: *out is freed with tl_sd_free().
  */
-TL_EXTERN int tl_sd_from_sddl(tl_sd **out, const char *text, const tl_sid *domain);
+TL_EXTERN tl_result tl_sd_from_sddl(tl_sd **out, const char *text, const tl_sid *domain);
 
 /**
  * Format as ConvertSecurityDescriptorToStringSecurityDescriptor (all four parts) does:
@@ -150,7 +150,7 @@ TL_EXTERN int tl_sd_from_sddl(tl_sd **out, const char *text, const tl_sid *domai
  * SIDs with an alias print as the alias (domain-relative ones only for `domain`).
  * Ownership: *out is freed with tl_free().
  */
-TL_EXTERN int tl_sd_to_sddl(char **out, const tl_sd *sd, const tl_sid *domain);
+TL_EXTERN tl_result tl_sd_to_sddl(char **out, const tl_sd *sd, const tl_sid *domain);
 
 /**
  * Parse a self-relative binary descriptor (MS-DTYP 2.4.6) with full bounds checking: every
@@ -158,7 +158,7 @@ TL_EXTERN int tl_sd_to_sddl(char **out, const tl_sd *sd, const tl_sid *domain);
  * fault. Trailing bytes after the described parts are allowed (Windows buffers are often
  * larger). Ownership: *out is freed with tl_sd_free().
  */
-TL_EXTERN int tl_sd_from_binary(tl_sd **out, const void *data, size_t len);
+TL_EXTERN tl_result tl_sd_from_binary(tl_sd **out, const void *data, size_t len);
 
 /**
  * Build the self-relative form Windows builds from SDDL: 20-byte header with
@@ -167,18 +167,18 @@ TL_EXTERN int tl_sd_from_binary(tl_sd **out, const void *data, size_t len);
  * "artx" form. TL_ENOTSUP for an ACE added with condition text but no binary expression.
  * Ownership: *out is freed with tl_free(); *len is its size.
  */
-TL_EXTERN int tl_sd_to_binary(uint8_t **out, size_t *len, const tl_sd *sd);
+TL_EXTERN tl_result tl_sd_to_binary(uint8_t **out, size_t *len, const tl_sd *sd);
 
 /** Control bits (TL_SD_*). TL_SD_SELF_RELATIVE is not kept in memory. */
 TL_EXTERN uint16_t tl_sd_control(const tl_sd *sd);
 /** Set the control bits other than the PRESENT bits (which follow the ACLs). */
-TL_EXTERN int tl_sd_set_control(tl_sd *sd, uint16_t control);
+TL_EXTERN tl_result tl_sd_set_control(tl_sd *sd, uint16_t control);
 /** Owner / group SID, borrowed; NULL when absent. */
 TL_EXTERN const tl_sid *tl_sd_owner(const tl_sd *sd);
 TL_EXTERN const tl_sid *tl_sd_group(const tl_sd *sd);
 /** Set (or with NULL remove) the owner / group. */
-TL_EXTERN int tl_sd_set_owner(tl_sd *sd, const tl_sid *sid);
-TL_EXTERN int tl_sd_set_group(tl_sd *sd, const tl_sid *sid);
+TL_EXTERN tl_result tl_sd_set_owner(tl_sd *sd, const tl_sid *sid);
+TL_EXTERN tl_result tl_sd_set_group(tl_sd *sd, const tl_sid *sid);
 
 /** True when the ACL is present (a present DACL may still be NULL: see tl_sd_acl_is_null). */
 TL_EXTERN bool tl_sd_acl_present(const tl_sd *sd, tl_acl_kind which);
@@ -189,30 +189,30 @@ TL_EXTERN size_t tl_sd_ace_count(const tl_sd *sd, tl_acl_kind which);
 /** ACE `index` of the ACL, borrowed; NULL when out of range. */
 TL_EXTERN const tl_ace *tl_sd_ace_at(const tl_sd *sd, tl_acl_kind which, size_t index);
 /** Make the ACL present and empty (`null` false) or present and NULL (`null` true). */
-TL_EXTERN int tl_sd_set_acl(tl_sd *sd, tl_acl_kind which, bool null);
+TL_EXTERN tl_result tl_sd_set_acl(tl_sd *sd, tl_acl_kind which, bool null);
 /** Remove the ACL (not present). */
-TL_EXTERN int tl_sd_remove_acl(tl_sd *sd, tl_acl_kind which);
+TL_EXTERN tl_result tl_sd_remove_acl(tl_sd *sd, tl_acl_kind which);
 /** Append a copy of `ace` (condition and app_data copied); makes the ACL present. */
-TL_EXTERN int tl_sd_add_ace(tl_sd *sd, tl_acl_kind which, const tl_ace *ace);
+TL_EXTERN tl_result tl_sd_add_ace(tl_sd *sd, tl_acl_kind which, const tl_ace *ace);
 
 /** One ACE as SDDL "(type;flags;rights;guid;guid;sid[;condition])". Ownership: tl_free(). */
-TL_EXTERN int tl_ace_to_sddl(char **out, const tl_ace *ace, const tl_sid *domain);
+TL_EXTERN tl_result tl_ace_to_sddl(char **out, const tl_ace *ace, const tl_sid *domain);
 /** SDDL type string of an ACE type ("A", "OA", "ML"); NULL when SDDL has none. Static. */
 TL_EXTERN const char *tl_ace_type_sddl(uint8_t type);
 /**
  * An access mask as Windows prints it in an ACE of type `ace_type` (mandatory label ACEs
  * use NW/NR/NX). Writes at most out_size bytes; TL_ERANGE if too small (80 always suffices).
  */
-TL_EXTERN int tl_sddl_rights_string(char *out, size_t out_size, uint32_t mask, uint8_t ace_type);
+TL_EXTERN tl_result tl_sddl_rights_string(char *out, size_t out_size, uint32_t mask, uint8_t ace_type);
 /**
  * Parse an SDDL rights field ("FR", "RPWP", "0x1200a9", "-99") with the same rules as inside
  * an ACE. TL_EPARSE with the offset of the fault.
  */
-TL_EXTERN int tl_sddl_rights_from_string(uint32_t *out, const char *text);
+TL_EXTERN tl_result tl_sddl_rights_from_string(uint32_t *out, const char *text);
 /** Parse "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (exactly 36 characters, no braces). */
-TL_EXTERN int tl_guid_from_string(tl_guid *out, const char *text, size_t len);
+TL_EXTERN tl_result tl_guid_from_string(tl_guid *out, const char *text, size_t len);
 /** Format a GUID in lower case (37 bytes with NUL). */
-TL_EXTERN int tl_guid_to_string(char *out, size_t out_size, const tl_guid *guid);
+TL_EXTERN tl_result tl_guid_to_string(char *out, size_t out_size, const tl_guid *guid);
 
 #ifdef __cplusplus
 }

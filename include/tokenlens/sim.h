@@ -75,11 +75,11 @@ TL_EXTERN const char *tl_explain_from_name(tl_explain_from from);
  * malformed JSON fails with TL_EPARSE and the byte offset. TL_ELIMIT past the size/count bounds.
  * Ownership: *out is freed with tl_scenario_free().
  */
-TL_EXTERN int tl_scenario_from_json(tl_scenario **out, const char *text, size_t len);
+TL_EXTERN tl_result tl_scenario_from_json(tl_scenario **out, const char *text, size_t len);
 
 /** Read and parse a scenario file (at most TL_SCENARIO_MAX_BYTES). TL_EIO when unreadable.
  *  Ownership: *out is freed with tl_scenario_free(). */
-TL_EXTERN int tl_scenario_load(tl_scenario **out, const char *path);
+TL_EXTERN tl_result tl_scenario_load(tl_scenario **out, const char *path);
 
 /** Release a scenario. NULL is ignored. */
 TL_EXTERN void tl_scenario_free(tl_scenario *s);
@@ -99,7 +99,7 @@ TL_EXTERN tl_result tl_scenario_to_json(char **out, const tl_scenario *s);
  * arguments (TL_EINVAL): every loadable scenario has an explanation.
  * Ownership: *out is freed with tl_explanation_free(); it does not borrow from `s`.
  */
-TL_EXTERN int tl_scenario_explain(tl_explanation **out, const tl_scenario *s);
+TL_EXTERN tl_result tl_scenario_explain(tl_explanation **out, const tl_scenario *s);
 
 /** Release an explanation (and every view borrowed from it). NULL is ignored. */
 TL_EXTERN void tl_explanation_free(tl_explanation *e);
@@ -109,12 +109,12 @@ TL_EXTERN void tl_explanation_free(tl_explanation *e);
  * newline): {"process": ID, "request_thread": ID+, "hops": [HOP...]} plus the documented
  * extensions. Ownership: *out is freed with tl_free().
  */
-TL_EXTERN int tl_explanation_to_json(char **out, const tl_explanation *e);
+TL_EXTERN tl_result tl_explanation_to_json(char **out, const tl_explanation *e);
 /** The plain-text story `tokenlens explain` prints. Ownership: *out is freed with tl_free(). */
-TL_EXTERN int tl_explanation_to_text(char **out, const tl_explanation *e);
+TL_EXTERN tl_result tl_explanation_to_text(char **out, const tl_explanation *e);
 /** A Graphviz digraph client -> web tier -> targets, edges labelled by identity and protocol.
  *  Ownership: *out is freed with tl_free(). */
-TL_EXTERN int tl_explanation_to_dot(char **out, const tl_explanation *e);
+TL_EXTERN tl_result tl_explanation_to_dot(char **out, const tl_explanation *e);
 
 /* ---- the process and the request thread -------------------------------------------------- */
 

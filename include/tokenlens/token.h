@@ -27,9 +27,9 @@ typedef struct tl_sid_and_attributes {
     uint32_t attributes;
 } tl_sid_and_attributes;
 
-/** A privilege (a TOKEN_PRIVILEGES entry): name ("SeDebugPrivilege", "" if unknown). */
+/** A privilege (a TOKEN_PRIVILEGES entry), a view borrowed from its token. */
 typedef struct tl_privilege {
-    char name[64];
+    const char *name; /**< "SeDebugPrivilege"; "" if unknown, never NULL. Owned by the token */
     uint64_t luid;
     uint32_t attributes;
 } tl_privilege;
@@ -102,21 +102,27 @@ typedef enum tl_logon_type {
 /** Loader bounds (TL_ELIMIT beyond): Windows caps a token at 1024 groups. */
 #define TL_TOKEN_MAX_GROUPS 1024
 #define TL_TOKEN_MAX_PRIVILEGES 256
+/** Longest privilege name accepted, in bytes (the longest Windows name is 31). */
+#define TL_TOKEN_MAX_PRIVILEGE_NAME 63
 /** Largest snapshot file tl_token_load() reads. */
 #define TL_TOKEN_MAX_FILE (4u * 1024u * 1024u)
 
 /* ---- lifetime ---------------------------------------------------------------------------- */
 
 /** An empty snapshot (nothing set, type unknown). Ownership: free with tl_token_free(). */
-TL_EXTERN int tl_token_new(tl_token **out);
+TL_EXTERN tl_result tl_token_new(tl_token **out);
 /** Release a snapshot. NULL is ignored. */
 TL_EXTERN void tl_token_free(tl_token *token);
 /** Deep copy. Ownership: *out is freed with tl_token_free(). */
-TL_EXTERN int tl_token_copy(tl_token **out, const tl_token *token);
+TL_EXTERN tl_result tl_token_copy(tl_token **out, const tl_token *token);
 /** True when both snapshots hold the same values (field by field, order of groups kept). */
 TL_EXTERN bool tl_token_equal(const tl_token *a, const tl_token *b);
 
 /* ---- getters (borrowed pointers stay valid while the token lives and is not modified) --- */
+/* Unknown values, one idiom: an optional field has a `bool tl_token_has_<field>()`; when it
+ * is false the getter returns a fixed placeholder (0, NULL, TL_IMPERSONATION_NONE,
+ * TL_LOGON_TYPE_UNKNOWN, TL_ELEVATION_TYPE_UNKNOWN) that says nothing. No getter returns a
+ * negative "unknown" int that could be mistaken for a tl_result. */
 
 /** The user SID (TokenUser); NULL if unset. Borrowed. */
 TL_EXTERN const tl_sid *tl_token_user(const tl_token *t);
@@ -143,6 +149,9 @@ TL_EXTERN const tl_sid *tl_token_owner(const tl_token *t);
 /** TokenPrimaryGroup; NULL if unset. Borrowed. */
 TL_EXTERN const tl_sid *tl_token_primary_group(const tl_token *t);
 TL_EXTERN tl_token_type tl_token_get_type(const tl_token *t);
+/** True when the token has an impersonation level (an impersonation token whose level was
+ *  captured). */
+TL_EXTERN bool tl_token_has_impersonation_level(const tl_token *t);
 /** Native level 0..3, or TL_IMPERSONATION_NONE for primary tokens / not captured. */
 TL_EXTERN tl_impersonation_level tl_token_impersonation_level(const tl_token *t);
 /** True when the integrity level is known. */
@@ -150,8 +159,10 @@ TL_EXTERN bool tl_token_has_integrity(const tl_token *t);
 /** RID of the S-1-16-x mandatory label: 0x1000 low, 0x2000 medium, 0x3000 high, 0x4000
  *  system; 0 (also "untrusted") when unknown, so check tl_token_has_integrity(). */
 TL_EXTERN uint32_t tl_token_integrity_rid(const tl_token *t);
-/** TokenElevation: 1 elevated, 0 not, -1 unknown. */
-TL_EXTERN int tl_token_elevated(const tl_token *t);
+/** True when TokenElevation was captured. */
+TL_EXTERN bool tl_token_has_elevation(const tl_token *t);
+/** TokenElevation: true when elevated; false when not, or unknown (tl_token_has_elevation). */
+TL_EXTERN bool tl_token_elevated(const tl_token *t);
 TL_EXTERN tl_elevation_type tl_token_elevation_type(const tl_token *t);
 /** Terminal-services session id (TokenSessionId); 0 also when unknown. */
 TL_EXTERN uint32_t tl_token_session_id(const tl_token *t);
@@ -163,6 +174,9 @@ TL_EXTERN uint64_t tl_token_logon_id(const tl_token *t);
 /** Authentication package of the logon session ("NTLM", "Kerberos", "Negotiate"), or NULL.
  *  Borrowed. */
 TL_EXTERN const char *tl_token_logon_package(const tl_token *t);
+/** True when the logon type of the session was captured. */
+TL_EXTERN bool tl_token_has_logon_type(const tl_token *t);
+/** SECURITY_LOGON_TYPE of the session; TL_LOGON_TYPE_UNKNOWN when not captured. */
 TL_EXTERN tl_logon_type tl_token_logon_type(const tl_token *t);
 /** Logon domain and user name of the session, or NULL. Borrowed. */
 TL_EXTERN const char *tl_token_logon_domain(const tl_token *t);
@@ -170,32 +184,34 @@ TL_EXTERN const char *tl_token_logon_user(const tl_token *t);
 
 /* ---- setters (used by live capture and the JSON loader; also for building test tokens) -- */
 
-TL_EXTERN int tl_token_set_user(tl_token *t, const tl_sid *sid, uint32_t attributes);
+TL_EXTERN tl_result tl_token_set_user(tl_token *t, const tl_sid *sid, uint32_t attributes);
 /** Set (copied, UTF-8) or clear (NULL) the user's account name. */
-TL_EXTERN int tl_token_set_user_name(tl_token *t, const char *name);
+TL_EXTERN tl_result tl_token_set_user_name(tl_token *t, const char *name);
 /** Append a group. TL_ELIMIT beyond TL_TOKEN_MAX_GROUPS. */
-TL_EXTERN int tl_token_add_group(tl_token *t, const tl_sid *sid, uint32_t attributes);
+TL_EXTERN tl_result tl_token_add_group(tl_token *t, const tl_sid *sid, uint32_t attributes);
 /** Append a restricted SID (also marks the list as known). */
-TL_EXTERN int tl_token_add_restricted(tl_token *t, const tl_sid *sid, uint32_t attributes);
+TL_EXTERN tl_result tl_token_add_restricted(tl_token *t, const tl_sid *sid, uint32_t attributes);
 /** Mark the restricted-SID list as captured (true) or unknown (false, which also empties it). */
-TL_EXTERN int tl_token_set_restricted_known(tl_token *t, bool known);
+TL_EXTERN tl_result tl_token_set_restricted_known(tl_token *t, bool known);
 /** Append a privilege; `name` may be NULL or "" to use the well-known name of `luid`. */
-TL_EXTERN int tl_token_add_privilege(tl_token *t, const char *name, uint64_t luid,
+TL_EXTERN tl_result tl_token_add_privilege(tl_token *t, const char *name, uint64_t luid,
                                      uint32_t attributes);
 /** NULL unsets. */
-TL_EXTERN int tl_token_set_owner(tl_token *t, const tl_sid *sid);
-TL_EXTERN int tl_token_set_primary_group(tl_token *t, const tl_sid *sid);
-TL_EXTERN int tl_token_set_type(tl_token *t, tl_token_type type);
-TL_EXTERN int tl_token_set_impersonation_level(tl_token *t, tl_impersonation_level level);
+TL_EXTERN tl_result tl_token_set_owner(tl_token *t, const tl_sid *sid);
+TL_EXTERN tl_result tl_token_set_primary_group(tl_token *t, const tl_sid *sid);
+TL_EXTERN tl_result tl_token_set_type(tl_token *t, tl_token_type type);
+TL_EXTERN tl_result tl_token_set_impersonation_level(tl_token *t, tl_impersonation_level level);
 /** Set the integrity RID; pass `known` false to unset. */
-TL_EXTERN int tl_token_set_integrity(tl_token *t, bool known, uint32_t rid);
-/** `elevated`: 1, 0 or -1 (unknown). */
-TL_EXTERN int tl_token_set_elevation(tl_token *t, int elevated, tl_elevation_type type);
-TL_EXTERN int tl_token_set_session_id(tl_token *t, uint32_t session_id);
+TL_EXTERN tl_result tl_token_set_integrity(tl_token *t, bool known, uint32_t rid);
+/** Set TokenElevation (`known` false unsets it; `elevated` is then ignored) and the
+ *  elevation type (TL_ELEVATION_TYPE_UNKNOWN when not known). */
+TL_EXTERN tl_result tl_token_set_elevation(tl_token *t, bool known, bool elevated,
+                                           tl_elevation_type type);
+TL_EXTERN tl_result tl_token_set_session_id(tl_token *t, uint32_t session_id);
 /** Set (known true) or clear the logon LUID. */
-TL_EXTERN int tl_token_set_logon_id(tl_token *t, bool known, uint64_t luid);
+TL_EXTERN tl_result tl_token_set_logon_id(tl_token *t, bool known, uint64_t luid);
 /** Logon session details; strings (UTF-8, may be NULL) are copied. */
-TL_EXTERN int tl_token_set_logon_session(tl_token *t, const char *package,
+TL_EXTERN tl_result tl_token_set_logon_session(tl_token *t, const char *package,
                                          tl_logon_type type, const char *domain,
                                          const char *user);
 
@@ -204,11 +220,11 @@ TL_EXTERN int tl_token_set_logon_session(tl_token *t, const char *package,
 /** "Anonymous", "Identification", "Impersonation", "Delegation"; NULL for others. Static. */
 TL_EXTERN const char *tl_impersonation_level_name(int level);
 /** Level from its name (case-insensitive); TL_ENOTFOUND for others. */
-TL_EXTERN int tl_impersonation_level_from_name(tl_impersonation_level *out, const char *name);
+TL_EXTERN tl_result tl_impersonation_level_from_name(tl_impersonation_level *out, const char *name);
 /** "Interactive", "Network", "Batch", "Service", "NetworkCleartext", "NewCredentials", ...;
  *  NULL for unknown numbers. Static. */
 TL_EXTERN const char *tl_logon_type_name(int type);
-TL_EXTERN int tl_logon_type_from_name(tl_logon_type *out, const char *name);
+TL_EXTERN tl_result tl_logon_type_from_name(tl_logon_type *out, const char *name);
 /** "primary", "impersonation"; NULL for unknown. Static. */
 TL_EXTERN const char *tl_token_type_name(int type);
 /** "default", "full", "limited"; NULL for unknown. Static. */
@@ -224,9 +240,9 @@ TL_EXTERN const char *tl_privilege_name(uint64_t luid);
  * enabled_by_default enabled owner deny_only integrity integrity_enabled resource logon_id"),
  * unknown bits as 0x-hex. `out_size` >= 160 always suffices. TL_ERANGE if too small.
  */
-TL_EXTERN int tl_group_attributes_string(char *out, size_t out_size, uint32_t attributes);
+TL_EXTERN tl_result tl_group_attributes_string(char *out, size_t out_size, uint32_t attributes);
 /** Privilege attributes ("enabled_by_default enabled removed used_for_access"); "" for 0. */
-TL_EXTERN int tl_privilege_attributes_string(char *out, size_t out_size, uint32_t attributes);
+TL_EXTERN tl_result tl_privilege_attributes_string(char *out, size_t out_size, uint32_t attributes);
 
 /* ---- JSON ---------------------------------------------------------------------------- */
 
@@ -234,18 +250,18 @@ TL_EXTERN int tl_privilege_attributes_string(char *out, size_t out_size, uint32_
  * Serialise to the versioned snapshot JSON (docs/token-snapshot.md), pretty-printed.
  * Ownership: *out is freed with tl_free().
  */
-TL_EXTERN int tl_token_to_json(char **out, const tl_token *token);
+TL_EXTERN tl_result tl_token_to_json(char **out, const tl_token *token);
 /**
  * Parse snapshot JSON (`len` bytes, need not be NUL-terminated). Strict: unknown version,
  * unknown keys, wrong types, invalid SIDs, out-of-range numbers give TL_EPARSE with the JSON
  * path ("$.groups[3].sid") in tl_error_last()->path; arrays over the bounds give TL_ELIMIT.
  * Ownership: *out is freed with tl_token_free().
  */
-TL_EXTERN int tl_token_from_json(tl_token **out, const char *text, size_t len);
+TL_EXTERN tl_result tl_token_from_json(tl_token **out, const char *text, size_t len);
 /** Read a snapshot file (at most TL_TOKEN_MAX_FILE bytes). Errors as tl_token_from_json(). */
-TL_EXTERN int tl_token_load(tl_token **out, const char *path);
+TL_EXTERN tl_result tl_token_load(tl_token **out, const char *path);
 /** Write tl_token_to_json() output and a newline to `path`. */
-TL_EXTERN int tl_token_save(const tl_token *token, const char *path);
+TL_EXTERN tl_result tl_token_save(const tl_token *token, const char *path);
 
 #ifdef __cplusplus
 }

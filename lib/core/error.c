@@ -13,7 +13,7 @@ typedef struct tl__error_slot {
     char path[TL__PATH_MAX];
 } tl__error_slot;
 
-static _Thread_local tl__error_slot slot = {{TL_OK, "", TL_NO_OFFSET, "", 0}, "", ""};
+static _Thread_local tl__error_slot slot = {{TL_OK, "", TL_NO_OFFSET, "", 0, TL_NATIVE_NONE}, "", ""};
 
 static void publish(void)
 {
@@ -32,6 +32,7 @@ void tl_error_clear(void)
     slot.pub.code = TL_OK;
     slot.pub.offset = TL_NO_OFFSET;
     slot.pub.native = 0;
+    slot.pub.native_kind = TL_NATIVE_NONE;
     slot.message[0] = '\0';
     slot.path[0] = '\0';
     publish();
@@ -63,6 +64,7 @@ int tl__error_full(int code, size_t offset, const char *path, long native, const
     slot.pub.code = code;
     slot.pub.offset = offset;
     slot.pub.native = native;
+    slot.pub.native_kind = native ? TL_NATIVE_OTHER : TL_NATIVE_NONE;
     vsnprintf(slot.message, sizeof slot.message, fmt, ap);
     snprintf(slot.path, sizeof slot.path, "%s", path ? path : "");
     publish();
@@ -103,6 +105,30 @@ int tl__error_native(int code, long native, const char *fmt, ...)
     tl__error_full(code, TL_NO_OFFSET, NULL, native, fmt, ap);
     va_end(ap);
     return code;
+}
+
+int tl__error_native_kind(int code, tl_native_kind kind, long native, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    tl__error_full(code, TL_NO_OFFSET, NULL, native, fmt, ap);
+    va_end(ap);
+    slot.pub.native_kind = kind;
+    return code;
+}
+
+const char *tl_native_kind_name(tl_native_kind kind)
+{
+    switch (kind) {
+    case TL_NATIVE_NONE: return "none";
+    case TL_NATIVE_OTHER: return "other";
+    case TL_NATIVE_WIN32: return "win32";
+    case TL_NATIVE_NTSTATUS: return "ntstatus";
+    case TL_NATIVE_SECURITY_STATUS: return "security-status";
+    case TL_NATIVE_GSS_MAJOR: return "gss-major";
+    case TL_NATIVE_ERRNO: return "errno";
+    }
+    return "unknown";
 }
 
 void tl__error_prefix(const char *fmt, ...)

@@ -19,13 +19,13 @@ static json_t *chk(jb *b, json_t *v)
 
 static void set(jb *b, json_t *o, const char *k, json_t *v)
 {
-    if (!v || !o || json_object_set_new(o, k, v) != 0)
+    if (json_object_set_new(o, k, v) != 0) /* takes v even on failure, NULL o included */
         b->ok = 0;
 }
 
 static void push(jb *b, json_t *a, json_t *v)
 {
-    if (!v || !a || json_array_append_new(a, v) != 0)
+    if (json_array_append_new(a, v) != 0) /* takes v even on failure, NULL a included */
         b->ok = 0;
 }
 
@@ -151,9 +151,8 @@ int tl_iis_audit_to_json(char **out, const tl_iis_audit *a)
     json_decref(root);
     if (!text)
         return tl__oom();
-    *out = tl__strdup(text);
-    free(text);
-    return *out ? TL_OK : tl__oom();
+    *out = text; /* jansson allocates through tokenlens' allocator (util.c): tl_free() */
+    return TL_OK;
 }
 
 int tl_iis_site_scenario_json(char **out, const tl_iis_audit *a, size_t site,
@@ -245,7 +244,6 @@ int tl_iis_site_scenario_json(char **out, const tl_iis_audit *a, size_t site,
     json_decref(root);
     if (!text)
         return tl__oom();
-    *out = tl__strdup(text);
-    free(text);
-    return *out ? TL_OK : tl__oom();
+    *out = text; /* jansson allocates through tokenlens' allocator (util.c): tl_free() */
+    return TL_OK;
 }

@@ -29,6 +29,10 @@ int tl__error(int code, const char *fmt, ...) TL__PRINTF(2, 3);
 int tl__error_at(int code, size_t offset, const char *fmt, ...) TL__PRINTF(3, 4);
 int tl__error_path(int code, const char *path, const char *fmt, ...) TL__PRINTF(3, 4);
 int tl__error_native(int code, long native, const char *fmt, ...) TL__PRINTF(3, 4);
+/* The same with what `native` is (Win32 error, NTSTATUS, errno ...); tl__error_native records
+ * TL_NATIVE_OTHER. */
+int tl__error_native_kind(int code, tl_native_kind kind, long native, const char *fmt, ...)
+    TL__PRINTF(4, 5);
 /* Full form: any of offset (TL_NO_OFFSET), path (NULL) and native (0) may be absent. */
 int tl__error_full(int code, size_t offset, const char *path, long native, const char *fmt,
                    va_list ap) TL__VPRINTF(5);
@@ -36,6 +40,13 @@ int tl__error_full(int code, size_t offset, const char *path, long native, const
 void tl__error_prefix(const char *fmt, ...) TL__PRINTF(1, 2);
 
 /* ---- memory ---------------------------------------------------------------------------- */
+/* jansson allocates through the same hook (tl_set_allocator installs it). Around a json_load*:
+ * tl__json_oom_reset() before, and when it returns NULL, tl__json_oom(&err) tells an
+ * allocation failure (report TL_ENOMEM) from a syntax error. */
+struct json_error_t;
+void tl__json_oom_reset(void);
+int tl__json_oom(const struct json_error_t *err);
+
 /* All allocation goes through these so tl_set_allocator() can inject failures. They do not
  * raise errors themselves; callers return tl__error(TL_ENOMEM, ...) (see tl__oom()). */
 void *tl__malloc(size_t n);

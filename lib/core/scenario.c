@@ -615,10 +615,15 @@ int tl_scenario_from_json(tl_scenario **out, const char *text, size_t len)
     if (len > TL_SCENARIO_MAX_BYTES)
         return tl__error(TL_ELIMIT, "scenario larger than %d bytes", TL_SCENARIO_MAX_BYTES);
     json_error_t jerr;
+    tl__json_oom_reset();
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (root && tl__json_oom(NULL)) { /* jansson can drop a member it failed to allocate */
+        json_decref(root);
+        return tl__oom();
+    }
     if (!root) {
         /* jansson reports its own allocation failures as parse errors; tell them apart. */
-        if (json_error_code(&jerr) == json_error_out_of_memory)
+        if (tl__json_oom(&jerr))
             return tl__oom();
         return tl__error_at(TL_EPARSE, (size_t)jerr.position,
                             "scenario JSON: %s (line %d, column %d)", jerr.text, jerr.line,

@@ -13,19 +13,21 @@ int tl_sid_init(tl_sid *out, uint64_t authority, const uint32_t *subs, size_t co
 {
     if (!out)
         return tl__error(TL_EINVAL, "tl_sid_init: out is NULL");
-    memset(out, 0, sizeof *out);
     if (count > TL_SID_MAX_SUB_AUTHORITIES)
         return tl__error(TL_ERANGE, "a SID has at most 15 sub-authorities, got %zu", count);
     if (authority > 0xFFFFFFFFFFFFull)
         return tl__error(TL_ERANGE, "identifier authority exceeds 48 bits");
     if (count && !subs)
         return tl__error(TL_EINVAL, "tl_sid_init: subs is NULL");
-    out->revision = 1;
-    out->sub_authority_count = (uint8_t)count;
+    tl_sid sid; /* built aside: on failure *out is untouched */
+    memset(&sid, 0, sizeof sid);
+    sid.revision = 1;
+    sid.sub_authority_count = (uint8_t)count;
     for (int i = 5; i >= 0; i--, authority >>= 8)
-        out->authority[i] = (uint8_t)(authority & 0xFF);
+        sid.authority[i] = (uint8_t)(authority & 0xFF);
     for (size_t i = 0; i < count; i++)
-        out->sub_authority[i] = subs[i];
+        sid.sub_authority[i] = subs[i];
+    *out = sid;
     return TL_OK;
 }
 
@@ -94,7 +96,7 @@ int tl_sid_split_rid(tl_sid *domain, uint32_t *rid, const tl_sid *sid)
         return tl__error(TL_EINVAL, "SID has no relative identifier to split off");
     if (rid)
         *rid = sid->sub_authority[sid->sub_authority_count - 1];
-    if (domain) {
+    if (domain) { /* after the checks: on failure both outputs are untouched */
         *domain = *sid;
         domain->sub_authority[--domain->sub_authority_count] = 0;
     }
@@ -110,8 +112,6 @@ size_t tl_sid_binary_size(const tl_sid *sid)
 
 int tl_sid_to_binary(void *out, size_t out_size, const tl_sid *sid, size_t *written)
 {
-    if (written)
-        *written = 0;
     if (!out || !tl_sid_is_valid(sid))
         return tl__error(TL_EINVAL, "tl_sid_to_binary: invalid SID or NULL buffer");
     size_t need = tl_sid_binary_size(sid);
@@ -136,11 +136,8 @@ int tl_sid_to_binary(void *out, size_t out_size, const tl_sid *sid, size_t *writ
 
 int tl_sid_from_binary(tl_sid *out, const void *data, size_t len, size_t *consumed)
 {
-    if (consumed)
-        *consumed = 0;
     if (!out || (!data && len))
         return tl__error(TL_EINVAL, "tl_sid_from_binary: NULL argument");
-    memset(out, 0, sizeof *out);
     const uint8_t *p = data;
     if (len < 8)
         return tl__error_at(TL_EPARSE, len, "binary SID truncated: %zu bytes, a SID needs at least 8", len);
@@ -152,12 +149,15 @@ int tl_sid_from_binary(tl_sid *out, const void *data, size_t len, size_t *consum
     if (len < need)
         return tl__error_at(TL_EPARSE, len, "binary SID truncated: %u sub-authorities need %zu bytes, have %zu",
                             p[1], need, len);
-    out->revision = 1;
-    out->sub_authority_count = p[1];
-    memcpy(out->authority, p + 2, 6);
+    tl_sid sid; /* built aside: on failure *out is untouched */
+    memset(&sid, 0, sizeof sid);
+    sid.revision = 1;
+    sid.sub_authority_count = p[1];
+    memcpy(sid.authority, p + 2, 6);
     for (size_t i = 0; i < p[1]; i++)
-        out->sub_authority[i] = (uint32_t)p[8 + 4 * i] | (uint32_t)p[9 + 4 * i] << 8 |
-                                (uint32_t)p[10 + 4 * i] << 16 | (uint32_t)p[11 + 4 * i] << 24;
+        sid.sub_authority[i] = (uint32_t)p[8 + 4 * i] | (uint32_t)p[9 + 4 * i] << 8 |
+                               (uint32_t)p[10 + 4 * i] << 16 | (uint32_t)p[11 + 4 * i] << 24;
+    *out = sid;
     if (consumed)
         *consumed = need;
     return TL_OK;
@@ -209,7 +209,6 @@ int tl_sid_from_stringn(tl_sid *out, const char *s, size_t len)
 {
     if (!out || (!s && len))
         return tl__error(TL_EINVAL, "tl_sid_from_string: NULL argument");
-    memset(out, 0, sizeof *out);
     if (len == 0)
         return tl__error_at(TL_EPARSE, 0, "empty SID string");
     if (!(s[0] == 'S' || s[0] == 's'))

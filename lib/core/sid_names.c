@@ -275,27 +275,45 @@ int tl_sid_lookup_name(char **out, const tl_sid *sid)
 
 /* ---- SDDL aliases ----------------------------------------------------------------------- */
 
+/* Row of the table whose SDDL alias is `alias` (case-insensitive), or TABLE_N. */
+static size_t alias_index(const char *alias)
+{
+    if (strlen(alias) != 2)
+        return TABLE_N;
+    for (size_t i = 0; i < TABLE_N; i++)
+        if (table[i].sddl_alias && tl__strcasecmp(table[i].sddl_alias, alias) == 0)
+            return i;
+    return TABLE_N;
+}
+
+/* The SID of table row `i`, domain-relative rows completed with `domain`; `out` is written
+ * only on success. `what` is the text the caller was given, for the message. */
+static int row_sid(tl_sid *out, size_t i, const tl_sid *domain, const char *what)
+{
+    if (!is_relative(i)) {
+        *out = parsed[i];
+        return TL_OK;
+    }
+    if (!is_domain_sid(domain))
+        return tl__error(TL_ENOTFOUND,
+                         "'%s' (%s) is relative to a domain: give the domain SID (S-1-5-21-...)",
+                         what, table[i].name);
+    tl_sid sid;
+    int rc = tl_sid_append_rid(&sid, domain, rel_rid[i]);
+    if (rc == TL_OK)
+        *out = sid;
+    return rc;
+}
+
 int tl_sid_from_sddl_alias(tl_sid *out, const char *alias, const tl_sid *domain)
 {
     if (!out || !alias)
         return tl__error(TL_EINVAL, "tl_sid_from_sddl_alias: NULL argument");
-    memset(out, 0, sizeof *out);
     ensure_parsed();
-    for (size_t i = 0; i < TABLE_N; i++) {
-        const char *a = table[i].sddl_alias;
-        if (!a || strlen(alias) != 2 || tl__strcasecmp(a, alias) != 0)
-            continue;
-        if (!is_relative(i)) {
-            *out = parsed[i];
-            return TL_OK;
-        }
-        if (!is_domain_sid(domain))
-            return tl__error(TL_ENOTFOUND,
-                             "SDDL alias '%s' (%s) is relative to a domain: give the domain SID "
-                             "(S-1-5-21-...)", a, table[i].name);
-        return tl_sid_append_rid(out, domain, rel_rid[i]);
-    }
-    return tl__error(TL_ENOTFOUND, "'%s' is not an SDDL SID alias", alias);
+    size_t i = alias_index(alias);
+    if (i == TABLE_N)
+        return tl__error(TL_ENOTFOUND, "'%s' is not an SDDL SID alias", alias);
+    return row_sid(out, i, domain, alias);
 }
 
 const char *tl_sid_sddl_alias(const tl_sid *sid, const tl_sid *domain)
@@ -318,7 +336,6 @@ static int virtual_sid(tl_sid *out, const char *name, uint32_t rid, int upper, c
 {
     if (!out)
         return tl__error(TL_EINVAL, "%s: out is NULL", what);
-    memset(out, 0, sizeof *out);
     if (!name || !name[0])
         return tl__error(TL_EINVAL, "%s name is empty", what);
     size_t len = strlen(name);
@@ -375,17 +392,14 @@ int tl_sid_resolve(tl_sid *out, const char *text, const tl_sid *domain)
 {
     if (!out || !text)
         return tl__error(TL_EINVAL, "tl_sid_resolve: NULL argument");
-    memset(out, 0, sizeof *out);
     size_t len = strlen(text);
     if (len == 0)
         return tl__error_at(TL_EPARSE, 0, "empty name: give a SID (S-1-...), an SDDL alias or an account name");
     if ((text[0] == 'S' || text[0] == 's') && text[1] == '-')
         return tl_sid_from_string(out, text);
-    if (len == 2) {
-        int rc = tl_sid_from_sddl_alias(out, text, domain);
-        if (rc != TL_ENOTFOUND || strstr(tl_error_last()->message, "relative to a domain"))
-            return rc;
-    }
+    ensure_parsed();
+    if (alias_index(text) < TABLE_N)
+        return tl_sid_from_sddl_alias(out, text, domain);
     if (has_prefix(text, "IIS APPPOOL\\")) {
         if (!text[12])
             return tl__error_at(TL_EPARSE, 12, "empty application pool name after 'IIS APPPOOL\\'");
@@ -402,13 +416,7 @@ int tl_sid_resolve(tl_sid *out, const char *text, const tl_sid *domain)
         }
         if (!match)
             continue;
-        if (!is_relative(i)) {
-            *out = parsed[i];
-            return TL_OK;
-        }
-        if (!is_domain_sid(domain))
-            return tl__error(TL_ENOTFOUND, "'%s' is relative to a domain: give the domain SID", text);
-        return tl_sid_append_rid(out, domain, rel_rid[i]);
+        return row_sid(out, i, domain, text);
     }
     for (size_t i = 0; i < sizeof extra_names / sizeof extra_names[0]; i++)
         if (tl__strcasecmp(text, extra_names[i].name) == 0)
@@ -427,4 +435,53 @@ int tl_sid_resolve(tl_sid *out, const char *text, const tl_sid *domain)
                      "unknown account '%s': tokenlens resolves SID strings, SDDL aliases, "
                      "well-known names, IIS APPPOOL\\<pool> and NT SERVICE\\<service> offline; "
                      "other accounts need their SID", text);
+}
+
+/* ---- vocabulary and canonical names ------------------------------------------------------ */
+
+const char *tl_sid_kind_name(tl_sid_kind kind)
+{
+    switch (kind) {
+    case TL_SID_KIND_WELL_KNOWN: return "well-known";
+    case TL_SID_KIND_BUILTIN: return "builtin";
+    case TL_SID_KIND_DOMAIN_RELATIVE: return "domain-relative";
+    case TL_SID_KIND_IIS_APPPOOL: return "iis-apppool";
+    case TL_SID_KIND_SERVICE: return "service";
+    case TL_SID_KIND_LOGON_SESSION: return "logon-session";
+    case TL_SID_KIND_INTEGRITY: return "integrity";
+    case TL_SID_KIND_CAPABILITY: return "capability";
+    case TL_SID_KIND_ACCOUNT: return "account";
+    case TL_SID_KIND_UNKNOWN: break;
+    }
+    return "unknown";
+}
+
+int tl_sid_resolve_name(char **out, const char *text, const tl_sid *domain)
+{
+    if (!out)
+        return tl__error(TL_EINVAL, "tl_sid_resolve_name: out is NULL");
+    *out = NULL;
+    tl_sid sid;
+    int rc = tl_sid_resolve(&sid, text, domain);
+    if (rc != TL_OK)
+        return rc;
+    char *name = NULL;
+    rc = tl_sid_lookup_name(&name, &sid);
+    if (rc == TL_OK) {
+        *out = name;
+        return TL_OK;
+    }
+    if (rc != TL_ENOTFOUND)
+        return rc;
+    tl_sid_kind kind = tl_sid_kind_of(&sid);
+    const char *bs = strchr(text, '\\');
+    if ((kind != TL_SID_KIND_IIS_APPPOOL && kind != TL_SID_KIND_SERVICE) || !bs)
+        return rc; /* tl_sid_lookup_name's TL_ENOTFOUND says why there is no name */
+    name = tl__asprintf("%s\\%s", kind == TL_SID_KIND_IIS_APPPOOL ? "IIS APPPOOL" : "NT SERVICE",
+                        bs + 1);
+    if (!name)
+        return tl__oom();
+    tl_error_clear(); /* the failed lookup above is not this call's error */
+    *out = name;
+    return TL_OK;
 }

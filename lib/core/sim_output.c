@@ -17,7 +17,7 @@ static json_t *jstr(const char *s)
 /* Set a key, tracking failure (jansson returns -1 and steals the value either way). */
 static void put(json_t *o, const char *k, json_t *v, int *bad)
 {
-    if (!o || !v || json_object_set_new(o, k, v) != 0)
+    if (json_object_set_new(o, k, v) != 0) /* takes v even on failure, NULL o included */
         *bad = 1;
 }
 
@@ -116,10 +116,8 @@ int tl_explanation_to_json(char **out, const tl_explanation *e)
     json_decref(root);
     if (!text)
         return tl__oom();
-    /* jansson allocates with malloc; hand back memory the caller frees with tl_free. */
-    *out = tl__strdup(text);
-    free(text);
-    return *out ? TL_OK : tl__oom();
+    *out = text; /* jansson allocates through tokenlens' allocator (util.c): tl_free() */
+    return TL_OK;
 }
 
 /* ---- text ------------------------------------------------------------------------------- */

@@ -26,6 +26,8 @@ void tl_token_free(tl_token *t)
     tl__free(t->user_name);
     tl__free(t->groups);
     tl__free(t->restricted);
+    for (size_t i = 0; i < t->nprivileges; i++)
+        tl__free((char *)t->privileges[i].name);
     tl__free(t->privileges);
     tl__free(t->logon_package);
     tl__free(t->logon_domain);
@@ -54,6 +56,26 @@ static int dup_array(void **dst, const void *src, size_t n, size_t size)
     return TL_OK;
 }
 
+/* The privileges of `src` into `t` (names copied: each token owns its own). On failure `t`
+ * holds the ones copied so far, so tl_token_free(t) releases them. */
+static int dup_privileges(tl_token *t, const tl_token *src)
+{
+    t->nprivileges = 0;
+    if (src->nprivileges == 0)
+        return TL_OK;
+    t->privileges = tl__calloc(src->nprivileges, sizeof *t->privileges);
+    if (!t->privileges)
+        return tl__oom();
+    for (size_t i = 0; i < src->nprivileges; i++) {
+        t->privileges[i] = src->privileges[i];
+        t->privileges[i].name = tl__strdup(src->privileges[i].name);
+        if (!t->privileges[i].name)
+            return tl__oom();
+        t->nprivileges = i + 1;
+    }
+    return TL_OK;
+}
+
 int tl_token_copy(tl_token **out, const tl_token *src)
 {
     if (!out || !src)
@@ -66,6 +88,7 @@ int tl_token_copy(tl_token **out, const tl_token *src)
     t->groups = NULL;
     t->restricted = NULL;
     t->privileges = NULL;
+    t->nprivileges = 0; /* dup_privileges counts the ones it copied, for tl_token_free */
     t->logon_package = t->logon_domain = t->logon_user = t->user_name = NULL;
     t->groups_cap = src->ngroups;
     t->restricted_cap = src->nrestricted;
@@ -74,8 +97,7 @@ int tl_token_copy(tl_token **out, const tl_token *src)
     if ((rc = dup_array((void **)&t->groups, src->groups, src->ngroups, sizeof *t->groups)) ||
         (rc = dup_array((void **)&t->restricted, src->restricted, src->nrestricted,
                         sizeof *t->restricted)) ||
-        (rc = dup_array((void **)&t->privileges, src->privileges, src->nprivileges,
-                        sizeof *t->privileges)) ||
+        (rc = dup_privileges(t, src)) ||
         (rc = dup_opt(&t->user_name, src->user_name)) ||
         (rc = dup_opt(&t->logon_package, src->logon_package)) ||
         (rc = dup_opt(&t->logon_domain, src->logon_domain)) ||
@@ -184,7 +206,16 @@ uint32_t tl_token_integrity_rid(const tl_token *t)
 {
     return t && t->has_integrity ? t->integrity_rid : 0;
 }
-int tl_token_elevated(const tl_token *t) { return t ? t->elevated : -1; }
+bool tl_token_has_elevation(const tl_token *t) { return t && t->elevated >= 0; }
+bool tl_token_elevated(const tl_token *t) { return t && t->elevated == 1; }
+bool tl_token_has_impersonation_level(const tl_token *t)
+{
+    return t && t->impersonation_level != TL_IMPERSONATION_NONE;
+}
+bool tl_token_has_logon_type(const tl_token *t)
+{
+    return t && t->logon_type != TL_LOGON_TYPE_UNKNOWN;
+}
 tl_elevation_type tl_token_elevation_type(const tl_token *t)
 {
     return t ? t->elevation_type : TL_ELEVATION_TYPE_UNKNOWN;
@@ -287,9 +318,9 @@ int tl_token_add_privilege(tl_token *t, const char *name, uint64_t luid, uint32_
     NEED_TOKEN(t, "tl_token_add_privilege");
     if (!name || !*name)
         name = tl_privilege_name(luid);
-    if (name && strlen(name) >= sizeof t->privileges[0].name)
+    if (name && strlen(name) > TL_TOKEN_MAX_PRIVILEGE_NAME)
         return tl__error(TL_EINVAL, "tl_token_add_privilege: name longer than %u bytes",
-                         (unsigned)sizeof t->privileges[0].name - 1);
+                         (unsigned)TL_TOKEN_MAX_PRIVILEGE_NAME);
     if (t->nprivileges >= TL_TOKEN_MAX_PRIVILEGES)
         return tl__error(TL_ELIMIT, "tl_token_add_privilege: more than %d privileges",
                          TL_TOKEN_MAX_PRIVILEGES);
@@ -301,10 +332,12 @@ int tl_token_add_privilege(tl_token *t, const char *name, uint64_t luid, uint32_
         t->privileges = p;
         t->privileges_cap = ncap;
     }
+    char *copy = tl__strdup(name ? name : "");
+    if (!copy)
+        return tl__oom();
     tl_privilege *p = &t->privileges[t->nprivileges++];
     memset(p, 0, sizeof *p);
-    if (name)
-        memcpy(p->name, name, strlen(name) + 1);
+    p->name = copy;
     p->luid = luid;
     p->attributes = attributes;
     return TL_OK;
@@ -374,15 +407,13 @@ int tl_token_set_integrity(tl_token *t, bool known, uint32_t rid)
     return TL_OK;
 }
 
-int tl_token_set_elevation(tl_token *t, int elevated, tl_elevation_type type)
+int tl_token_set_elevation(tl_token *t, bool known, bool elevated, tl_elevation_type type)
 {
     NEED_TOKEN(t, "tl_token_set_elevation");
-    if (elevated < -1 || elevated > 1)
-        return tl__error(TL_EINVAL, "tl_token_set_elevation: elevated must be -1, 0 or 1");
     if ((int)type < 0 || (int)type > TL_ELEVATION_TYPE_LIMITED)
         return tl__error(TL_EINVAL, "tl_token_set_elevation: unknown elevation type %d",
                          (int)type);
-    t->elevated = elevated;
+    t->elevated = !known ? -1 : elevated ? 1 : 0; /* private tri-state: -1 is "not captured" */
     t->elevation_type = type;
     return TL_OK;
 }

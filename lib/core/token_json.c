@@ -24,15 +24,17 @@ static json_t *chk(jw *w, json_t *v)
     return v;
 }
 
+/* jansson's *_new calls take `v` even when they fail (a NULL obj or arr included), so the
+ * value never leaks; a NULL `v` (an earlier failed allocation) is just a failure. */
 static void put(jw *w, json_t *obj, const char *key, json_t *v)
 {
-    if (!obj || !v || json_object_set_new(obj, key, v) != 0)
+    if (json_object_set_new(obj, key, v) != 0)
         w->failed = 1;
 }
 
 static void append(jw *w, json_t *arr, json_t *v)
 {
-    if (!arr || !v || json_array_append_new(arr, v) != 0)
+    if (json_array_append_new(arr, v) != 0)
         w->failed = 1;
 }
 
@@ -184,9 +186,8 @@ int tl_token_to_json(char **out, const tl_token *token)
     json_decref(o);
     if (!s)
         return tl__oom();
-    *out = tl__strdup(s); /* hand out memory from tokenlens' allocator (tl_free) */
-    free(s);
-    return *out ? TL_OK : tl__oom();
+    *out = s; /* jansson allocates through tokenlens' allocator (util.c): tl_free() */
+    return TL_OK;
 }
 
 int tl_token_save(const tl_token *token, const char *path)
@@ -433,9 +434,9 @@ static int get_privileges(tl_token *t, const char *path, json_t *v)
             sub_key(sub, p, "name");
             if ((rc = get_str(&name, sub, m, 1)))
                 return rc;
-            if (name && strlen(name) >= sizeof t->privileges[0].name)
+            if (name && strlen(name) > TL_TOKEN_MAX_PRIVILEGE_NAME)
                 return tl__error_path(TL_EPARSE, sub, "%s: privilege name longer than %u bytes",
-                                      sub, (unsigned)sizeof t->privileges[0].name - 1);
+                                      sub, (unsigned)TL_TOKEN_MAX_PRIVILEGE_NAME);
         }
         if ((rc = member(&m, p, e, "luid")))
             return rc;
@@ -674,7 +675,12 @@ int tl__token_json_parse(json_t **out, const char *text, size_t len)
 {
     *out = NULL;
     json_error_t err;
+    tl__json_oom_reset();
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+    if (tl__json_oom(&err)) { /* jansson can also drop a member it failed to allocate */
+        json_decref(root);
+        return tl__oom();
+    }
     if (!root)
         return tl__error_at(TL_EPARSE, (size_t)err.position,
                             "JSON syntax error at line %d, column %d (byte offset %d): %s",

@@ -1,5 +1,6 @@
 /* Allocation (with a replaceable allocator), string buffers, bounded file I/O and UTF-8. */
 #include "internal.h"
+#include <jansson.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,12 +9,36 @@ static void *(*alloc_malloc)(size_t) = malloc;
 static void *(*alloc_realloc)(void *, size_t) = realloc;
 static void (*alloc_free)(void *) = free;
 
+/* jansson's allocations (the JSON trees of snapshots, scenarios, audits) go through the same
+ * hook, so failure injection reaches JSON out-of-memory paths too. The trampolines read the
+ * current functions, so jansson follows every later tl_set_allocator(). */
+static _Thread_local int json_alloc_failed;
+
+static void *json_alloc(size_t n)
+{
+    void *p = tl__malloc(n);
+    if (!p)
+        json_alloc_failed = 1;
+    return p;
+}
+static void json_release(void *p) { tl__free(p); }
+
+void tl__json_oom_reset(void) { json_alloc_failed = 0; }
+
+int tl__json_oom(const json_error_t *err)
+{
+    /* jansson reports some allocation failures as syntax errors, and returns NULL without a
+     * code for others (lexer set-up): the hook saw them all. */
+    return json_alloc_failed || (err && json_error_code(err) == json_error_out_of_memory);
+}
+
 void tl_set_allocator(void *(*malloc_fn)(size_t), void *(*realloc_fn)(void *, size_t),
                       void (*free_fn)(void *))
 {
     alloc_malloc = malloc_fn ? malloc_fn : malloc;
     alloc_realloc = realloc_fn ? realloc_fn : realloc;
     alloc_free = free_fn ? free_fn : free;
+    json_set_alloc_funcs(json_alloc, json_release);
 }
 
 void *tl__malloc(size_t n) { return alloc_malloc(n ? n : 1); }
@@ -147,7 +172,7 @@ int tl__read_file(char **out, size_t *len, const char *path, size_t max_bytes)
         *len = 0;
     FILE *f = fopen(path, "rb");
     if (!f)
-        return tl__error_native(TL_EIO, errno, "cannot open '%s': %s", path, strerror(errno));
+        return tl__error_native_kind(TL_EIO, TL_NATIVE_ERRNO, errno, "cannot open '%s': %s", path, strerror(errno));
     tl__buf b = TL__BUF_INIT;
     char chunk[65536];
     size_t n;
@@ -160,7 +185,7 @@ int tl__read_file(char **out, size_t *len, const char *path, size_t max_bytes)
         tl__buf_putn(&b, chunk, n);
     }
     if (rc == TL_OK && ferror(f))
-        rc = tl__error_native(TL_EIO, errno, "cannot read '%s': %s", path, strerror(errno));
+        rc = tl__error_native_kind(TL_EIO, TL_NATIVE_ERRNO, errno, "cannot read '%s': %s", path, strerror(errno));
     fclose(f);
     if (rc != TL_OK) {
         tl__buf_free(&b);
@@ -178,11 +203,11 @@ int tl__write_file(const char *path, const char *data, size_t len)
 {
     FILE *f = fopen(path, "wb");
     if (!f)
-        return tl__error_native(TL_EIO, errno, "cannot create '%s': %s", path, strerror(errno));
+        return tl__error_native_kind(TL_EIO, TL_NATIVE_ERRNO, errno, "cannot create '%s': %s", path, strerror(errno));
     size_t w = fwrite(data, 1, len, f);
     int bad = (w != len) | (fclose(f) != 0);
     if (bad)
-        return tl__error_native(TL_EIO, errno, "cannot write '%s': %s", path, strerror(errno));
+        return tl__error_native_kind(TL_EIO, TL_NATIVE_ERRNO, errno, "cannot write '%s': %s", path, strerror(errno));
     return TL_OK;
 }
 

@@ -66,7 +66,7 @@ static int gss_fail(const char *what, OM_uint32 maj, OM_uint32 min, gss_OID mech
         tl__buf_put(&b, ": ");
         put_status(&b, min, GSS_C_MECH_CODE, mech);
     }
-    int rc = tl__error_native(TL_EAUTH, (long)maj, "%s: %s (GSS major 0x%08lx, minor %lu)", what,
+    int rc = tl__error_native_kind(TL_EAUTH, TL_NATIVE_GSS_MAJOR, (long)maj, "%s: %s (GSS major 0x%08lx, minor %lu)", what,
                               b.data && !b.failed ? b.data : "?", (unsigned long)maj, (unsigned long)min);
     tl__buf_free(&b);
     return rc;

@@ -119,7 +119,7 @@ static int sec_fail(const char *what, SECURITY_STATUS st)
                              text, sizeof text, NULL);
     while (n && (text[n - 1] == '\r' || text[n - 1] == '\n' || text[n - 1] == ' '))
         text[--n] = '\0';
-    return tl__error_native(TL_EAUTH, (long)st, "%s: %s (%s 0x%08lx)", what, n ? text : "no system text",
+    return tl__error_native_kind(TL_EAUTH, TL_NATIVE_SECURITY_STATUS, (long)st, "%s: %s (%s 0x%08lx)", what, n ? text : "no system text",
                             sec_name(st), (unsigned long)st);
 }
 

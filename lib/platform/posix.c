@@ -13,15 +13,24 @@ int tl__sha1(uint8_t digest[20], const void *data, size_t len)
 }
 
 #include <locale.h>
+#include <pthread.h>
 #include <wctype.h>
+
+/* The C locale only maps ASCII; C.UTF-8 (built into glibc >= 2.35) carries Unicode's simple
+ * case mappings. Created once for the process (pthread_once: two threads hashing pool names
+ * at the same time must not race to create, and leak, two locales); ASCII when missing. */
+static locale_t utf8_locale;
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+
+static void utf8_locale_init(void)
+{
+    utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
 
 void tl__utf16_case(uint16_t *units, size_t count, int upper)
 {
-    /* The C locale only maps ASCII; C.UTF-8 (built into glibc >= 2.35) carries Unicode's
-     * simple case mappings. Fall back to ASCII if it is missing. */
-    static locale_t utf8;
-    if (!utf8)
-        utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    pthread_once(&utf8_once, utf8_locale_init);
+    locale_t utf8 = utf8_locale;
     for (size_t i = 0; i < count; i++) {
         uint16_t c = units[i];
         if (c >= 0xD800 && c <= 0xDFFF)

@@ -9,6 +9,10 @@
 #   hoplab.sh --bin DIR --hold     set up the realm, print how to use it, keep the KDC
 #                                  running until Ctrl-C (for the by-hand commands in
 #                                  docs/hop-probes.md); then clean up as usual
+#   hoplab.sh --bin DIR --exec CMD ARGS...   set up the realm, run CMD with the lab's
+#                                  environment ($LAB: keytabs, ntlm-users; KRB5_CONFIG ...)
+#                                  instead of the cases, clean up; exit with CMD's status
+#                                  (the bindings repeat the cases this way)
 #
 # DIR holds the client, web and db programs (build/.../examples/probes). Everything lives in a
 # temporary folder: krb5.conf, kdc.conf, the KDB, keytabs, ticket caches, the NTLM user file.
@@ -20,6 +24,7 @@ set -u
 set -o pipefail
 
 BIN= TOKENLENS= SCEN_DIR="$(cd "$(dirname "$0")" && pwd)/scenarios" KEEP=0 ONLY= HOLD=0 SSPI_CLIENT=
+EXEC=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --bin) BIN=$2; shift 2 ;;
@@ -29,7 +34,8 @@ while [ $# -gt 0 ]; do
     --case) ONLY=$2; shift 2 ;;
     --hold) HOLD=1; shift ;;
     --sspi-client) SSPI_CLIENT=$2; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    --exec) shift; EXEC=("$@"); break ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "hoplab: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -186,6 +192,15 @@ ENV
     echo "hoplab: keytabs: \$LAB/{alice,bob,web,plain,db}.keytab; NTLM users: \$LAB/ntlm-users. Ctrl-C stops the KDC and removes \$LAB."
     wait "${PIDS[0]}"
     exit 0
+fi
+
+if [ ${#EXEC[@]} -gt 0 ]; then
+    # The process-wide defaults (a runtime such as .NET cannot change the native environment
+    # later): the default ccache for the user's kinit, the NTLM user file for both sides.
+    export LAB REALM NTLM_USER_FILE="$LAB/ntlm-users"
+    echo "hoplab: running ${EXEC[*]}"
+    "${EXEC[@]}"
+    exit $?
 fi
 
 # ---- explain ----------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 # "powershell"), which passes the built module folder, the built CLI and the source tree.
 param(
     [Parameter(Mandatory)][string] $ModulePath,
-    [string] $Cli,
+    [Parameter(Mandatory)][string] $Cli,
     [Parameter(Mandatory)][string] $SourceDir,
     [string] $Pwsh
 )
@@ -19,7 +19,6 @@ BeforeDiscovery {
             ForEach-Object { @{ Name = $_.Name; Path = $_.FullName } })
     $module = Test-ModuleManifest (Join-Path $ModulePath 'TokenLens.psd1') -ErrorAction Stop
     $commandCases = @($module.ExportedFunctions.Keys | ForEach-Object { @{ Command = $_ } })
-    $haveCli = [bool]$Cli
     $exported = @($module.ExportedFunctions.Keys)
 }
 
@@ -132,7 +131,7 @@ Describe 'Get-TLSid' {
         (Get-TLSid DU -DomainSid 'S-1-5-21-1004336348-1177238915-682003330').Sid | Should -Be 'S-1-5-21-1004336348-1177238915-682003330-513'
     }
 
-    It 'agrees with `tokenlens sid --json` for <Name>' -Skip:(-not $haveCli) -ForEach @(
+    It 'agrees with `tokenlens sid --json` for <Name>' -ForEach @(
         @{ Name = 'IIS APPPOOL\DefaultAppPool' }, @{ Name = 'NT SERVICE\TrustedInstaller' },
         @{ Name = 'BUILTIN\IIS_IUSRS' }, @{ Name = 'NS' }, @{ Name = 'S-1-5-7' }
     ) {
@@ -148,7 +147,7 @@ Describe 'Get-TLSid' {
         $r.Name | Should -BeExactly "IIS APPPOOL\$pool"
         # Lower-casing happens in the library on the UTF-8 it receives: same SID for any case.
         (Get-TLSid -Name "IIS APPPOOL\CAF$([char]0xC9)").Sid | Should -Be $r.Sid
-        if ($Cli) { @(& $Cli sid "IIS APPPOOL\$pool")[0] | Should -BeExactly $r.Sid }
+        @(& $Cli sid "IIS APPPOOL\$pool")[0] | Should -BeExactly $r.Sid
         $err = Get-TerminatingError { Get-TLSid -Name "NO SUCH\Z$([char]0xFC)rich" }
         $err.Exception.Message | Should -Match "Z$([char]0xFC)rich"
     }
@@ -254,15 +253,11 @@ Describe 'Ownership' {
                 Get-TLSid 'IIS APPPOOL\DefaultAppPool', 'S-1-5-20', 'BA' | Out-Null
                 Import-TLToken $token | Export-TLToken -Path $out
                 Invoke-TLExplain $scenario | Out-Null
-                if ($exportedNames -contains 'ConvertFrom-TLSddl') { ConvertFrom-TLSddl 'O:BAG:SYD:(A;;FA;;;BA)' | Out-Null }
-                if ($exportedNames -contains 'Test-TLAccess') { Test-TLAccess -Sddl 'D:(A;;FA;;;BA)' -Sid 'S-1-5-32-544' -Access FileRead | Out-Null }
-                if ($exportedNames -contains 'Test-TLIisIsolation') {
-                    Test-TLIisIsolation (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config') -ContentFile (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.content') | Out-Null
-                    try { Test-TLIisIsolation (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config') -Content @{ coke = 'D:(A;;FA;;;BA' } } catch { }
-                }
-                if ($exportedNames -contains 'ConvertTo-TLScenario') {
-                    Get-TLIisAudit (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config') | ConvertTo-TLScenario -HopTarget 'MSSQLSvc/db01:1433' | Invoke-TLExplain | Out-Null
-                }
+                ConvertFrom-TLSddl 'O:BAG:SYD:(A;;FA;;;BA)' | Out-Null
+                Test-TLAccess -Sddl 'D:(A;;FA;;;BA)' -Sid 'S-1-5-32-544' -Access FileRead | Out-Null
+                Test-TLIisIsolation (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config') -ContentFile (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.content') | Out-Null
+                try { Test-TLIisIsolation (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config') -Content @{ coke = 'D:(A;;FA;;;BA' } } catch { }
+                Get-TLIisAudit (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config') | ConvertTo-TLScenario -HopTarget 'MSSQLSvc/db01:1433' | Invoke-TLExplain | Out-Null
                 try { Get-TLSid -Sid 'S-1-5-x' } catch { }
                 try { Import-TLToken (Join-Path $SourceDir 'tests/data/token/bad-group-sid.json') } catch { }
             }
@@ -382,7 +377,7 @@ Describe 'Get-TLToken' {
 }
 
 Describe 'Invoke-TLExplain' {
-    It 'gives the same answer as `tokenlens explain --json` for <Name>' -Skip:(-not $haveCli) -ForEach $scenarioCases {
+    It 'gives the same answer as `tokenlens explain --json` for <Name>' -ForEach $scenarioCases {
         $json = & $Cli explain $Path --json | Out-String
         $LASTEXITCODE | Should -Be 0
         $fromCli = $json | ConvertFrom-Json
@@ -503,7 +498,7 @@ Describe 'Invoke-TLExplain' {
     }
 }
 
-Describe 'ConvertFrom-TLSddl' -Skip:($exported -notcontains 'ConvertFrom-TLSddl') {
+Describe 'ConvertFrom-TLSddl' {
     It 'returns the canonical SDDL and the owner' {
         $r = ConvertFrom-TLSddl 'O:BAG:SYD:(A;;FA;;;BA)(A;;0x1200a9;;;S-1-5-32-568)'
         $r.Sddl | Should -BeExactly 'O:BAG:SYD:(A;;FA;;;BA)(A;;0x1200a9;;;IS)'
@@ -511,7 +506,7 @@ Describe 'ConvertFrom-TLSddl' -Skip:($exported -notcontains 'ConvertFrom-TLSddl'
         $r.DaclAces | Should -Be 2
     }
 
-    It 'agrees with `tokenlens sddl`' -Skip:(-not $haveCli) {
+    It 'agrees with `tokenlens sddl`' {
         $in = 'D:(A;OICI;GA;;;SY)(A;;GR;;;WD)'
         $first = @(& $Cli sddl $in)[0]
         (ConvertFrom-TLSddl $in).Sddl | Should -BeExactly $first
@@ -524,7 +519,7 @@ Describe 'ConvertFrom-TLSddl' -Skip:($exported -notcontains 'ConvertFrom-TLSddl'
     }
 }
 
-Describe 'Test-TLAccess' -Skip:($exported -notcontains 'Test-TLAccess') {
+Describe 'Test-TLAccess' {
     It 'grants read to IIS_IUSRS through the ACE that decides it' {
         $r = Test-TLAccess -Sddl 'O:BAG:SYD:(A;;0x1200a9;;;IS)' -Sid 'S-1-5-17', 'S-1-5-32-568' -Access FileRead
         $r.Allowed | Should -BeTrue
@@ -549,8 +544,8 @@ Describe 'Test-TLAccess' -Skip:($exported -notcontains 'Test-TLAccess') {
     }
 }
 
-Describe 'Get-TLIisAudit' -Skip:($exported -notcontains 'Get-TLIisAudit') {
-    It 'agrees with `tokenlens iis --json` for <Name>' -Skip:(-not $haveCli) -ForEach $iisCases {
+Describe 'Get-TLIisAudit' {
+    It 'agrees with `tokenlens iis --json` for <Name>' -ForEach $iisCases {
         $fromCli = & $Cli iis $Path --json | Out-String | ConvertFrom-Json
         $sites = @(Get-TLIisAudit $Path)
         $sites.Count | Should -Be @($fromCli.sites).Count
@@ -566,13 +561,13 @@ Describe 'Get-TLIisAudit' -Skip:($exported -notcontains 'Get-TLIisAudit') {
     }
 }
 
-Describe 'ConvertTo-TLScenario' -Skip:($exported -notcontains 'ConvertTo-TLScenario') {
+Describe 'ConvertTo-TLScenario' {
     BeforeAll {
         $config = Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config'
         $hop = 'MSSQLSvc/db01.contoso.com:1433'
     }
 
-    It 'gives the scenario `tokenlens iis --explain SITE --scenario` gives, for every site' -Skip:(-not $haveCli) {
+    It 'gives the scenario `tokenlens iis --explain SITE --scenario` gives, for every site' {
         foreach ($site in Get-TLIisAudit $config) {
             $mine = $site | ConvertTo-TLScenario -Domain CONTOSO -User 'CONTOSO\alice' -HopTarget $hop
             $fromCli = & $Cli iis $config --explain $site.Name --domain CONTOSO --user 'CONTOSO\alice' --hop $hop --scenario | Out-String
@@ -594,8 +589,8 @@ Describe 'ConvertTo-TLScenario' -Skip:($exported -notcontains 'ConvertTo-TLScena
     }
 }
 
-Describe 'Test-TLIisIsolation' -Skip:($exported -notcontains 'Test-TLIisIsolation') {
-    It 'gives the verdict of `tokenlens iis --content-file` for <Name>' -Skip:(-not $haveCli) -ForEach @(
+Describe 'Test-TLIisIsolation' {
+    It 'gives the verdict of `tokenlens iis --content-file` for <Name>' -ForEach @(
         @{ Name = 'coke-pepsi'; Holds = $false }, @{ Name = 'coke-pepsi-isolated'; Holds = $true }
     ) {
         $config = Join-Path $SourceDir "tests/data/iis/$Name.config"
@@ -665,5 +660,67 @@ Describe 'examples/powershell/Get-HopIdentity.ps1' {
         $out = & $script -Path (Join-Path $SourceDir 'examples/scenarios/ntlm-double-hop.json') -ModulePath $ModulePath
         $out.ArrivesAs | Should -Contain 'NT AUTHORITY\ANONYMOUS LOGON'
         $out[0].Why | Should -Not -BeNullOrEmpty
+    }
+}
+
+Describe 'Error contract (issue 12)' {
+    # The C# binding raises on a negative tl_result only, never on an error an earlier call
+    # left in tl_error_last().
+    It 'a raw call that fails throws; the same call succeeding afterwards returns 0' {
+        $sid = [TokenLens.Sid]::new()
+        $err = { [TokenLens.TokenLensNative]::TlSidFromString($sid, 'S-1-5-x') } | Should -Throw -PassThru
+        (Get-Inner $err) | Should -BeOfType ([TokenLens.TokenLensParseException])
+        [TokenLens.TokenLensNative]::TlSidFromString($sid, 'S-1-5-18') | Should -Be 0
+        $sid.ToString() | Should -Be 'S-1-5-18'
+    }
+    It 'a successful <Name> after a failure does not throw' -ForEach @(
+        @{ Name = 'Sid.Parse'; Call = { [TokenLens.Sid]::Parse('S-1-5-32-544').ToString() } }
+        @{ Name = 'Get-TLSid'; Call = { (Get-TLSid 'BA').Sid } }
+        @{ Name = 'ConvertFrom-TLSddl'; Call = { (ConvertFrom-TLSddl 'D:(A;;FA;;;BA)').Sddl } }
+        @{ Name = 'Test-TLAccess'; Call = { (Test-TLAccess -Sddl 'D:(A;;FA;;;BA)' -Sid 'S-1-5-32-544' -Access FileRead).Allowed } }
+    ) {
+        { [TokenLens.Sid]::Parse('S-1-5-x') } | Should -Throw
+        & $Call | Should -Not -BeNullOrEmpty
+    }
+    It 'a binding helper failure names the (C#) call, not a stale message' {
+        { [TokenLens.Sid]::Parse('S-1-5-x') } | Should -Throw
+        $err = { [TokenLens.TokenLensNative]::TlSwigSidCopy([TokenLens.Sid]::new(), $null) } | Should -Throw -PassThru
+        $inner = Get-Inner $err
+        $inner | Should -BeOfType ([TokenLens.TokenLensArgumentException])
+        $inner.Message | Should -Be 'TlSwigSidCopy failed: TL_EINVAL'
+    }
+}
+
+Describe 'Native status kind (issue 12)' {
+    It 'says an unreadable file failed with an errno' {
+        $err = { [TokenLens.Token]::Load((Join-Path $TestDrive 'missing.json')) } | Should -Throw -PassThru
+        $inner = Get-Inner $err
+        $inner | Should -BeOfType ([TokenLens.TokenLensIOException])
+        $inner.NativeCode | Should -Be 2
+        $inner.NativeKind | Should -Be 'errno'
+    }
+}
+
+Describe 'Test-TLAccess rights come from the library (issue 12)' {
+    It '-Access <Access> asks for <Mask>' -ForEach @(
+        @{ Access = 'FileRead'; Mask = '0x120089' }
+        @{ Access = 'FR'; Mask = '0x120089' }
+        @{ Access = 'FullControl'; Mask = '0x1f01ff' }
+        # generic rights are mapped (file mapping): GENERIC_READ | READ_CONTROL is FILE_GENERIC_READ
+        @{ Access = 'GenericRead, ReadControl'; Mask = '0x120089' }
+        @{ Access = 'RPWP'; Mask = '0x30' }
+        @{ Access = '0x1200a9'; Mask = '0x1200a9' }
+    ) {
+        (Test-TLAccess -Sddl 'D:(A;;FA;;;WD)' -Sid 'S-1-1-0' -Access $Access).Desired | Should -Be $Mask
+    }
+}
+
+Describe 'Test-TLIisIsolation reads content through the library (issue 12)' {
+    It 'names the line of a malformed -ContentFile' {
+        $bad = Join-Path $TestDrive 'bad.content'
+        Set-Content -Path $bad -Value "coke=D:(A;;FR;;;WD)`n# fine`nbroken line"
+        $err = Get-TerminatingError { Test-TLIisIsolation (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config') -ContentFile $bad }
+        $err.FullyQualifiedErrorId | Should -BeLike 'TokenLens.TL_EPARSE*'
+        $err.Exception.Message | Should -BeLike '*line 3: expected SITE=SDDL*'
     }
 }

@@ -7,7 +7,9 @@ param(
     [Parameter(Mandatory)][string] $PesterPath,
     [string] $Cli,
     [string] $Pwsh,
-    [string] $SourceDir = (Resolve-Path "$PSScriptRoot/../..").Path
+    [string] $SourceDir = (Resolve-Path "$PSScriptRoot/../..").Path,
+    # Another suite with the same parameters (tests/hoplab/TokenLens.Hop.Tests.ps1)
+    [string] $TestsPath = (Join-Path $PSScriptRoot 'TokenLens.Tests.ps1')
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -Force
@@ -19,7 +21,7 @@ $data = @{
     Pwsh       = $Pwsh
 }
 $config = New-PesterConfiguration
-$config.Run.Container = New-PesterContainer -Path (Join-Path $PSScriptRoot 'TokenLens.Tests.ps1') -Data $data
+$config.Run.Container = New-PesterContainer -Path $TestsPath -Data $data
 $config.Run.PassThru = $true
 # Pester's own summary is left out so that the one count below is the only one a log
 # scraper (scripts/test.sh) sees; each test is listed instead.

@@ -33,7 +33,7 @@ def test_every_code_the_library_names_is_mapped():
     native = tokenlens._native
     for code in range(-12, -1):
         assert native.tl_error_name(code) != "TL_E?"
-        assert code in errors._BY_CODE
+        assert native.tl_error_name(code) in errors._BY_NAME
 
 
 def test_str_names_the_location():
@@ -64,3 +64,47 @@ def test_os_error_subclasses_keep_native():
     exc = errors._from_native(-8, "TL_EOS", "OpenProcessToken failed", None, "", 5)
     assert isinstance(exc, OSError) and exc.native == 5
     assert "native=0x5" in repr(exc)
+
+
+def test_a_success_after_a_failure_does_not_raise():
+    # The status typemap keys on the return code: an error an earlier call left in
+    # tl_error_last() never turns a later successful call into an exception.
+    native = tokenlens._native
+    with pytest.raises(errors.ParseError):
+        native.tl_sid_from_string("S-1-5-x")
+    for call in (lambda: native.tl_sid_from_string("S-1-5-18"),
+                 lambda: tokenlens.Sid("BA"),
+                 lambda: native.tl_sd_from_sddl("D:(A;;FA;;;BA)", None)):
+        with pytest.raises(errors.ParseError):
+            native.tl_sid_from_string("S-1-5-x")
+        assert call() is not None
+
+
+def test_a_binding_helper_failure_says_what_failed():
+    # tl_swig_sid_copy(NULL) fails in the SWIG layer, not in the library: the exception
+    # still names the call and the code, and not a stale message of an earlier failure.
+    with pytest.raises(errors.ParseError):
+        tokenlens._native.tl_sid_from_string("S-1-5-x")
+    with pytest.raises(errors.InvalidArgumentError) as info:
+        tokenlens._native.tl_swig_sid_copy(None)
+    assert str(info.value) == "tl_swig_sid_copy failed: TL_EINVAL"
+
+
+def test_plain_int_results_are_values_not_statuses():
+    native = tokenlens._native
+    a, b = native.tl_sid_from_string("S-1-5-18"), native.tl_sid_from_string("S-1-5-32-544")
+    assert native.tl_sid_compare(a, b) < 0 < native.tl_sid_compare(b, a)
+    assert native.tl_sid_compare(a, a) == 0
+
+
+def test_native_kind_says_what_native_is(tmp_path):
+    # A file that cannot be read: TL_EIO with the errno, and native_kind says it is an errno.
+    with pytest.raises(errors.FileError) as info:
+        tokenlens.Token.load(tmp_path / "missing.json")
+    assert info.value.native == 2 and info.value.native_kind == "errno"
+    with pytest.raises(errors.ParseError) as info:
+        tokenlens.Sid("S-1-5-x")
+    assert (info.value.native, info.value.native_kind) == (0, "none")
+    names = [tokenlens._native.tl_native_kind_name(k) for k in range(7)]
+    assert names == ["none", "other", "win32", "ntstatus", "security-status", "gss-major", "errno"]
+    assert tokenlens._native.tl_native_kind_name(99) == "unknown"

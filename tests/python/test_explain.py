@@ -16,7 +16,7 @@ SCENARIOS = scenario_files()
 def cli_json(path):
     cli = find_cli()
     if not cli:
-        pytest.skip("the tokenlens CLI is not built")
+        pytest.fail("the tokenlens CLI is not built (TOKENLENS_CLI)")
     out = subprocess.run([cli, "explain", str(path), "--json"], check=True,
                          stdout=subprocess.PIPE).stdout
     return json.loads(out)

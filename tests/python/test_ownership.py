@@ -133,17 +133,9 @@ def iis_isolation():
 
 
 WORKLOADS = [sid_parse_format, sid_names_and_bytes, sid_bad_input, raw_string_out,
-             token_load_walk, token_json_round_trip, token_bad_json]
-if SCENARIO is not None and hasattr(tokenlens, "explain"):
-    WORKLOADS += [explain_path, explain_bad_dict]
-if hasattr(tokenlens, "SecurityDescriptor"):
-    WORKLOADS += [sd_round_trip, sd_bad_input]
-if hasattr(tokenlens, "access_check"):
-    WORKLOADS += [access_check_sids]
-if hasattr(tokenlens, "IisAudit"):
-    WORKLOADS += [iis_audit]
-    if hasattr(tokenlens.IisAudit, "isolation"):
-        WORKLOADS += [iis_isolation]
+             token_load_walk, token_json_round_trip, token_bad_json, explain_path,
+             explain_bad_dict, sd_round_trip, sd_bad_input, access_check_sids, iis_audit,
+             iis_isolation]
 
 
 @pytest.fixture

@@ -49,7 +49,10 @@ def test_virtual_accounts_match_sids_published_from_real_machines(row):
     name, sid = row[0], row[1]
     s = Sid(name)
     assert str(s) == sid
-    assert s.name == name  # remembered: a hash cannot be turned back into a name
+    # A hash cannot be turned back into a name: the account part is the one typed, behind the
+    # library's canonical domain spelling (what the CLI and PowerShell print too).
+    domain, account = name.split("\\", 1)
+    assert s.name == ("IIS APPPOOL" if s.kind == SidKind.IIS_APPPOOL else "NT SERVICE") + "\\" + account
     assert s.kind in (SidKind.IIS_APPPOOL, SidKind.SERVICE)
 
 
@@ -175,3 +178,30 @@ def test_well_known_table_agrees_with_names():
             assert Sid(row.sddl_alias) == row.sid, row
     iusr = [r for r in rows if r.sid == "S-1-5-17"][0]
     assert iusr.account == "NT AUTHORITY\\IUSR"
+
+
+@pytest.mark.parametrize("text, name, kind", [
+    # The library's canonical name and kind word: the same the CLI and PowerShell print.
+    ("iis apppool\\Coke", "IIS APPPOOL\\Coke", "iis-apppool"),
+    ("nt service\\TrustedInstaller", "NT SERVICE\\TrustedInstaller", "service"),
+    ("nt authority\\iusr", "NT AUTHORITY\\IUSR", "well-known"),
+    ("builtin\\iis_iusrs", "BUILTIN\\IIS_IUSRS", "builtin"),
+    ("S-1-5-21-1-2-3-1001", None, "account"),
+])
+def test_names_and_kinds_are_the_libraries(text, name, kind):
+    sid = tokenlens.Sid(text)
+    assert sid.name == name
+    assert sid.kind_name == kind
+
+
+def test_names_and_kinds_agree_with_the_cli():
+    import json
+    import subprocess
+    from conftest import find_cli
+    cli = find_cli()
+    assert cli, "the tokenlens CLI is not built (TOKENLENS_CLI)"
+    for text in ("iis apppool\\Coke", "nt service\\x", "ba", "S-1-16-12288"):
+        out = json.loads(subprocess.run([cli, "sid", text, "--json"], check=True,
+                                        capture_output=True, text=True).stdout)
+        sid = tokenlens.Sid(text)
+        assert (out["sid"], out["name"], out["kind"]) == (str(sid), sid.name, sid.kind_name)

@@ -126,3 +126,22 @@ def test_probe_is_not_supported_off_windows():
 def test_tokens_are_not_hashable(alice):
     with pytest.raises(TypeError):
         hash(alice)
+
+
+def test_whoami_documents_load_through_the_library(tmp_path):
+    # The CLI and the bindings read the same document with tl_whoami_load.
+    import json
+    native = tokenlens._native
+    token = tokenlens.Token.load(DATA / "wine-process.json")
+    doc = {"process": json.loads(token.to_json()), "thread": None}
+    path = tmp_path / "whoami.json"
+    path.write_text(json.dumps(doc))
+    w = native.tl_whoami_load(str(path))
+    assert native.tl_whoami_thread(w) is None
+    assert native.tl_whoami_process(w) is not None
+    again = json.loads(native.tl_whoami_to_json(w))
+    assert again["process"] == again["effective"] == doc["process"]
+    path.write_text('{"process": null, "thread": null, "extra": 1}')
+    with pytest.raises(tokenlens.ParseError) as info:
+        native.tl_whoami_load(str(path))
+    assert info.value.path == "$.extra"

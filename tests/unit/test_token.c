@@ -38,7 +38,7 @@ static tl_token *rich_token(void)
     assert_tl_ok(tl_token_set_type(t, TL_TOKEN_IMPERSONATION));
     assert_tl_ok(tl_token_set_impersonation_level(t, TL_IMPERSONATION_IMPERSONATION));
     assert_tl_ok(tl_token_set_integrity(t, true, 0x2000));
-    assert_tl_ok(tl_token_set_elevation(t, 0, TL_ELEVATION_TYPE_LIMITED));
+    assert_tl_ok(tl_token_set_elevation(t, true, false, TL_ELEVATION_TYPE_LIMITED));
     assert_tl_ok(tl_token_set_session_id(t, 2));
     assert_tl_ok(tl_token_set_logon_id(t, true, 0x1e2f3a));
     assert_tl_ok(tl_token_set_logon_session(t, "NTLM", TL_LOGON_NETWORK, "CONTOSO",
@@ -62,7 +62,10 @@ static void test_new_token_is_empty(void **state)
     assert_int_equal(tl_token_get_type(t), TL_TOKEN_TYPE_UNKNOWN);
     assert_int_equal(tl_token_impersonation_level(t), TL_IMPERSONATION_NONE);
     assert_false(tl_token_has_integrity(t));
-    assert_int_equal(tl_token_elevated(t), -1);
+    assert_false(tl_token_has_elevation(t));
+    assert_false(tl_token_elevated(t));
+    assert_false(tl_token_has_impersonation_level(t));
+    assert_false(tl_token_has_logon_type(t));
     assert_false(tl_token_has_logon_id(t));
     assert_int_equal(tl_token_logon_type(t), TL_LOGON_TYPE_UNKNOWN);
     assert_null(tl_token_logon_package(t));
@@ -110,7 +113,7 @@ static void test_setters_reject_bad_values(void **state)
     assert_tl_error(tl_token_add_group(t, NULL, 0), TL_EINVAL);
     assert_tl_error(tl_token_set_type(t, (tl_token_type)7), TL_EINVAL);
     assert_tl_error(tl_token_set_impersonation_level(t, (tl_impersonation_level)4), TL_EINVAL);
-    assert_tl_error(tl_token_set_elevation(t, 2, TL_ELEVATION_TYPE_DEFAULT), TL_EINVAL);
+    assert_tl_error(tl_token_set_elevation(t, true, true, (tl_elevation_type)9), TL_EINVAL);
     assert_tl_error(tl_token_add_privilege(t, "SeAVeryLongPrivilegeNameThatDoesNotFitInSixtyFour"
                                               "BytesAtAllNoNotEvenClose", 1, 0),
                     TL_EINVAL);

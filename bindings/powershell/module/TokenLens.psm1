@@ -22,13 +22,20 @@ function New-TLErrorRecord {
     $id = 'TokenLens.Error'
     if ($e -is [TokenLens.TokenLensException]) {
         $id = 'TokenLens.' + $e.ErrorName
-        $category = switch ($e.GetType().Name) {
-            'TokenLensParseException' { [System.Management.Automation.ErrorCategory]::ParserError }
-            'TokenLensArgumentException' { [System.Management.Automation.ErrorCategory]::InvalidArgument }
-            'TokenLensNotFoundException' { [System.Management.Automation.ErrorCategory]::ObjectNotFound }
-            'TokenLensNotSupportedException' { [System.Management.Automation.ErrorCategory]::NotImplemented }
-            'TokenLensIOException' { [System.Management.Automation.ErrorCategory]::ReadError }
-            'TokenLensOSException' { [System.Management.Automation.ErrorCategory]::OperationStopped }
+        # One row per tl_error_code (common.h); tests/abi/check_error_tables.py keeps
+        # this table, _errors.py and TokenLensException.cs complete against the header.
+        $category = switch ($e.ErrorName) {
+            'TL_ENOMEM' { [System.Management.Automation.ErrorCategory]::ResourceUnavailable }
+            'TL_EINVAL' { [System.Management.Automation.ErrorCategory]::InvalidArgument }
+            'TL_EPARSE' { [System.Management.Automation.ErrorCategory]::ParserError }
+            'TL_ERANGE' { [System.Management.Automation.ErrorCategory]::InvalidArgument }
+            'TL_ENOTFOUND' { [System.Management.Automation.ErrorCategory]::ObjectNotFound }
+            'TL_ENOTSUP' { [System.Management.Automation.ErrorCategory]::NotImplemented }
+            'TL_EOS' { [System.Management.Automation.ErrorCategory]::OperationStopped }
+            'TL_EIO' { [System.Management.Automation.ErrorCategory]::ReadError }
+            'TL_ELIMIT' { [System.Management.Automation.ErrorCategory]::ParserError }
+            'TL_EAUTH' { [System.Management.Automation.ErrorCategory]::AuthenticationError }
+            'TL_ESTATE' { [System.Management.Automation.ErrorCategory]::InvalidOperation }
             default { [System.Management.Automation.ErrorCategory]::NotSpecified }
         }
     }
@@ -53,30 +60,12 @@ function Resolve-TLInputPath {
     $full
 }
 
-$script:SidKindNames = @{
-    'SID_KIND_WELL_KNOWN'      = 'well-known'
-    'SID_KIND_BUILTIN'         = 'builtin'
-    'SID_KIND_DOMAIN_RELATIVE' = 'domain-relative'
-    'SID_KIND_IIS_APPPOOL'     = 'iis-apppool'
-    'SID_KIND_SERVICE'         = 'service'
-    'SID_KIND_LOGON_SESSION'   = 'logon-session'
-    'SID_KIND_INTEGRITY'       = 'integrity'
-    'SID_KIND_CAPABILITY'      = 'capability'
-    'SID_KIND_ACCOUNT'         = 'account'
-}
-
-# A TokenLens.Sid -> TokenLens.SidInfo object. $Typed: the name the user typed, used for virtual
-# accounts whose name cannot be recovered from the SID (the same rule as `tokenlens sid`).
-function ConvertTo-TLSidInfo([TokenLens.Sid] $Sid, [string] $Typed) {
-    $kindEnum = $Sid.Kind().ToString()
-    $kind = $script:SidKindNames[$kindEnum]
-    if (-not $kind) { $kind = 'unknown' }
-    $name = $Sid.AccountName()
-    if ($null -eq $name -and $Typed -and $Typed.Contains('\')) {
-        $rest = $Typed.Substring($Typed.IndexOf('\') + 1)
-        if ($kind -eq 'iis-apppool') { $name = "IIS APPPOOL\$rest" }
-        elseif ($kind -eq 'service') { $name = "NT SERVICE\$rest" }
-    }
+# A TokenLens.Sid -> TokenLens.SidInfo object. $Typed: the name the user typed; the library
+# gives its canonical name (tl_sid_resolve_name: IIS APPPOOL\Coke for 'iis apppool\Coke'),
+# and the kind's word (tl_sid_kind_name), so this prints what `tokenlens sid` prints.
+function ConvertTo-TLSidInfo([TokenLens.Sid] $Sid, [string] $Typed, [TokenLens.Sid] $Domain) {
+    $kind = $Sid.KindName()
+    $name = if ($Typed) { [TokenLens.Sid]::ResolveName($Typed, $Domain) } else { $Sid.AccountName() }
     $info = [pscustomobject]@{
         PSTypeName = 'TokenLens.SidInfo'
         Sid        = $Sid.ToString()
@@ -128,7 +117,7 @@ function ConvertTo-TLTokenObject([TokenLens.Token] $Token, [string] $Source) {
         } finally { $p.Dispose() }
     }
     $level = $Token.ImpersonationLevel()
-    $elevated = switch ($Token.Elevated()) { 1 { $true } 0 { $false } default { $null } }
+    $elevated = if ($Token.HasElevation()) { $Token.Elevated() } else { $null }
     [pscustomobject]@{
         PSTypeName         = 'TokenLens.Token'
         User               = ConvertTo-TLSidOrNull $Token.UserSid()
@@ -263,7 +252,7 @@ function Get-TLSid {
             try {
                 $s = if ($PSCmdlet.ParameterSetName -eq 'Sid') { [TokenLens.Sid]::Parse($item) }
                      else { [TokenLens.Sid]::Resolve($item, $domain) }
-                ConvertTo-TLSidInfo $s $item
+                ConvertTo-TLSidInfo $s $(if ($PSCmdlet.ParameterSetName -eq 'Sid') { $null } else { $item }) $domain
             } catch {
                 $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $item 'Get-TLSid'))
             } finally {
@@ -656,28 +645,28 @@ function ConvertFrom-TLSddl {
     }
 }
 
+# PowerShell-style names for the SDDL rights tokens; the masks come from the C library
+# (tl_sddl_rights_from_string), which also takes the tokens themselves (FR, GA, RPWP) and numbers.
 $script:AccessNames = [ordered]@{
-    GenericRead    = 0x80000000
-    GenericWrite   = 0x40000000
-    GenericExecute = 0x20000000
-    GenericAll     = 0x10000000
-    FileRead       = 0x00120089   # FILE_GENERIC_READ
-    FileWrite      = 0x00120116   # FILE_GENERIC_WRITE
-    FileExecute    = 0x001200a0   # FILE_GENERIC_EXECUTE
-    FullControl    = 0x001f01ff   # FILE_ALL_ACCESS
-    ReadControl    = 0x00020000
-    WriteDac       = 0x00040000
-    WriteOwner     = 0x00080000
-    Delete         = 0x00010000
+    GenericRead    = 'GR'
+    GenericWrite   = 'GW'
+    GenericExecute = 'GX'
+    GenericAll     = 'GA'
+    FileRead       = 'FR'   # FILE_GENERIC_READ
+    FileWrite      = 'FW'   # FILE_GENERIC_WRITE
+    FileExecute    = 'FX'   # FILE_GENERIC_EXECUTE
+    FullControl    = 'FA'   # FILE_ALL_ACCESS
+    ReadControl    = 'RC'
+    WriteDac       = 'WD'
+    WriteOwner     = 'WO'
+    Delete         = 'SD'
 }
 
 function ConvertTo-TLAccessMask([string] $Access, [System.Management.Automation.PSCmdlet] $Cmdlet) {
     $mask = [uint32]0
     foreach ($part in ($Access -split '[,|+ ]+' | Where-Object { $_ })) {
-        if ($script:AccessNames.Contains($part)) { $mask = $mask -bor [uint32]$script:AccessNames[$part]; continue }
-        $n = [uint32]0
-        if ($part -match '^0x[0-9a-fA-F]{1,8}$') { $mask = $mask -bor [Convert]::ToUInt32($part.Substring(2), 16); continue }
-        if ([uint32]::TryParse($part, [ref]$n)) { $mask = $mask -bor $n; continue }
+        $sddl = if ($script:AccessNames.Contains($part)) { $script:AccessNames[$part] } else { $part }
+        try { $mask = $mask -bor [TokenLens.SecurityDescriptor]::ParseRights($sddl); continue } catch { }
         $ex = [System.ArgumentException]::new("Unknown access right '$part': use a number (0x1200a9) or one of " + (($script:AccessNames.Keys) -join ', ') + '.')
         $Cmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new(
                 $ex, 'TokenLens.BadAccess', [System.Management.Automation.ErrorCategory]::InvalidArgument, $Access))
@@ -746,7 +735,7 @@ function Test-TLAccess {
                 }
                 $t = [TokenLens.Token]::FromJson([string]$Token.Snapshot)
             } else {
-                $t = [TokenLens.Token]::new()
+                $t = [TokenLens.Token]::Create()
                 for ($i = 0; $i -lt $Sid.Count; $i++) {
                     $s = [TokenLens.Sid]::Resolve($Sid[$i], $null)
                     try { if ($i -eq 0) { $t.SetUser($s) } else { $t.AddGroup($s) } } finally { $s.Dispose() }
@@ -985,33 +974,21 @@ function Test-TLIisIsolation {
         [switch] $Quiet
     )
     $full = Resolve-TLInputPath $Path $PSCmdlet
-    $pairs = [System.Collections.Generic.List[object]]::new()
-    if ($PSCmdlet.ParameterSetName -eq 'ContentFile') {
-        $file = Resolve-TLInputPath $ContentFile $PSCmdlet
-        $n = 0
-        foreach ($line in [System.IO.File]::ReadAllLines($file)) {
-            $n++
-            $t = $line.Trim()
-            if ($t -eq '' -or $t.StartsWith('#')) { continue }
-            $eq = $t.IndexOf('=')
-            if ($eq -lt 1) {
-                $ex = [System.ArgumentException]::new("${ContentFile}: line ${n}: expected SITE=SDDL")
-                $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new(
-                        $ex, 'TokenLens.BadContentLine', [System.Management.Automation.ErrorCategory]::InvalidData, $ContentFile))
-            }
-            $pairs.Add(@($t.Substring(0, $eq), $t.Substring($eq + 1)))
-        }
-    } else {
-        foreach ($k in $Content.Keys) { $pairs.Add(@([string]$k, [string]$Content[$k])) }
-    }
+    $file = if ($PSCmdlet.ParameterSetName -eq 'ContentFile') { Resolve-TLInputPath $ContentFile $PSCmdlet } else { $null }
     $audit = $null; $list = $null; $iso = $null
     try {
         $audit = [TokenLens.IisAudit]::Load($full)
+        # The SITE=SDDL reader is the library's (tl_iis_content_*), as for `tokenlens iis`.
         $list = [TokenLens.IisContentList]::new()
-        foreach ($pair in $pairs) {
-            try { $list.Add($pair[0], $pair[1]) }
-            catch {
-                $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception ('{0}={1}' -f $pair[0], $pair[1]) 'Test-TLIisIsolation'))
+        if ($file) {
+            try { $list.Load($file) }
+            catch { $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $ContentFile 'Test-TLIisIsolation')) }
+        } else {
+            foreach ($k in $Content.Keys) {
+                try { $list.Add([string]$k, [string]$Content[$k]) }
+                catch {
+                    $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception ('{0}={1}' -f $k, $Content[$k]) 'Test-TLIisIsolation'))
+                }
             }
         }
         $iso = $audit.Isolation($list)
@@ -1034,5 +1011,110 @@ function Test-TLIisIsolation {
         $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $Path 'Test-TLIisIsolation'))
     } finally {
         foreach ($x in @($iso, $list, $audit)) { if ($null -ne $x) { $x.Dispose() } }
+    }
+}
+
+# ---- hop probes (issue 12) ----
+
+function Invoke-TLHopProbe {
+    <#
+    .SYNOPSIS
+    Runs a real authentication exchange (client -> server, and optionally the server's own
+    call onward) in this process and reports the mechanism, the delegation and why.
+
+    .DESCRIPTION
+    The hop probe of the C library (docs/hop-probes.md), both sides in this PowerShell process:
+    the client authenticates to -Target with the current credentials (or -ClientPrincipal and
+    -ClientKeytab), the server accepts with -ServerKeytab. With -NextTarget the server then
+    calls onward, as the middle tier of a double hop: as the caller when delegated credentials
+    arrived (-Impersonate IfDelegated, the default), always as the caller (Always: fails when
+    nothing was delegated, NextSees is then null), or as itself (Never, -ProcessPrincipal and
+    -ProcessKeytab), accepted by -NextKeytab. Writes a TokenLens.HopProbe with Mechanism,
+    Delegated, Reason (granted, not_forwardable, not_ok_as_delegate, mech_cannot_delegate, ...),
+    ReasonText, ServerSees and, for the next hop, NextAs and NextSees.
+
+    .EXAMPLE
+    Invoke-TLHopProbe -Target HTTP/web.lab.test -Mechanism Kerberos -ServerKeytab web.keytab -NextTarget MSSQLSvc/db.lab.test:1433 -NextKeytab db.keytab -ProcessPrincipal HTTP/web.lab.test -ProcessKeytab web.keytab
+
+    .OUTPUTS
+    TokenLens.HopProbe
+    #>
+    [CmdletBinding()]
+    [OutputType('TokenLens.HopProbe')]
+    param(
+        [Parameter(Mandatory, Position = 0)][ValidateNotNullOrEmpty()][string] $Target,
+        [ValidateSet('Negotiate', 'Kerberos', 'NTLM')][string] $Mechanism = 'Negotiate',
+        [ValidateSet('None', 'Policy', 'Always')][string] $Delegation = 'Policy',
+        [string] $ClientPrincipal,
+        [string] $ClientKeytab,
+        [ValidateSet('Any', 'Negotiate', 'Kerberos', 'NTLM')][string] $ServerMechanism = 'Any',
+        [string] $ServerKeytab,
+        [string] $NextTarget,
+        [string] $NextKeytab,
+        [ValidateSet('Never', 'IfDelegated', 'Always')][string] $Impersonate = 'IfDelegated',
+        [string] $ProcessPrincipal,
+        [string] $ProcessKeytab
+    )
+    $mech = @{ Any = 'HOP_MECH_UNKNOWN'; Negotiate = 'HOP_MECH_NEGOTIATE'; Kerberos = 'HOP_MECH_KERBEROS'; NTLM = 'HOP_MECH_NTLM' }
+    $deleg = @{ None = 'HOP_DELEGATE_NONE'; Policy = 'HOP_DELEGATE_POLICY'; Always = 'HOP_DELEGATE_ALWAYS' }
+    $client = $null; $server = $null; $onward = $null; $next = $null
+    try {
+        $client = [TokenLens.HopClient]::Create($Target, [TokenLens.HopMech]$mech[$Mechanism],
+            [TokenLens.HopDelegation]$deleg[$Delegation], $(if ($ClientPrincipal) { $ClientPrincipal } else { $null }),
+            $(if ($ClientKeytab) { $ClientKeytab } else { $null }))
+        $server = [TokenLens.HopServer]::Create([TokenLens.HopMech]$mech[$ServerMechanism], $null,
+            $(if ($ServerKeytab) { $ServerKeytab } else { $null }))
+        [TokenLens.HopServer]::Exchange($client, $server)
+        $nextAs = $null; $nextSees = $null; $nextMech = $null; $nextError = $null
+        if ($NextTarget) {
+            $asCaller = ($Impersonate -ne 'Never' -and $server.Delegated) -or $Impersonate -eq 'Always'
+            try {
+                if ($asCaller) {
+                    $nextAs = 'delegated'
+                    $onward = [TokenLens.HopClient]::CreateDelegated($server, $NextTarget)
+                } else {
+                    $nextAs = 'process identity'
+                    $onward = [TokenLens.HopClient]::Create($NextTarget, [TokenLens.HopMech]::HOP_MECH_KERBEROS,
+                        [TokenLens.HopDelegation]::HOP_DELEGATE_POLICY,
+                        $(if ($ProcessPrincipal) { $ProcessPrincipal } else { $null }),
+                        $(if ($ProcessKeytab) { $ProcessKeytab } else { $null }))
+                }
+                $next = [TokenLens.HopServer]::Create([TokenLens.HopMech]::HOP_MECH_KERBEROS, $null,
+                    $(if ($NextKeytab) { $NextKeytab } else { $null }))
+                [TokenLens.HopServer]::Exchange($onward, $next)
+                $nextSees = $next.ClientName
+                $nextMech = $next.Mechanism
+            } catch {
+                # Nothing delegated while insisting on the caller: the hop cannot happen at all.
+                $e = Get-TLInnerException $_.Exception
+                if ($asCaller -and $e -is [TokenLens.TokenLensException] -and $e.ErrorName -eq 'TL_ESTATE') {
+                    $nextError = $e.Message
+                } else {
+                    throw
+                }
+            }
+        }
+        [pscustomobject]@{
+            PSTypeName      = 'TokenLens.HopProbe'
+            Target          = $Target
+            ClientName      = $client.Name
+            Mechanism       = $client.Mechanism
+            Delegated       = $client.Delegated
+            Reason          = $client.Reason
+            ReasonText      = $client.ReasonText
+            TicketFlags     = $client.TicketFlags
+            ServerSees      = $server.ClientName
+            ServerDelegated = $server.Delegated
+            NextTarget      = $(if ($NextTarget) { $NextTarget } else { $null })
+            NextAs          = $nextAs
+            NextSees        = $nextSees
+            NextMechanism   = $nextMech
+            NextError       = $nextError
+        }
+    } catch {
+        $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $Target 'Invoke-TLHopProbe'))
+    } finally {
+        # the onward client borrows the server's delegated credentials: release it first
+        foreach ($o in @($next, $onward, $server, $client)) { if ($null -ne $o) { $o.Dispose() } }
     }
 }

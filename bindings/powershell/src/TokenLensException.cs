@@ -18,6 +18,9 @@ namespace TokenLens
         public string InputPath { get; }
         /// <summary>Native status (Win32 error, NTSTATUS, GSS major) or 0.</summary>
         public long NativeCode { get; }
+        /// <summary>What NativeCode is (tl_native_kind_name): "win32", "ntstatus", "security-status",
+        /// "gss-major", "errno", "other", or "none".</summary>
+        public string NativeKind { get; private set; } = "none";
 
         public TokenLensException(string message) : this(-1, message, null, null, 0) { }
 
@@ -31,28 +34,19 @@ namespace TokenLens
             NativeCode = nativeCode;
         }
 
-        static string NameOf(int code)
-        {
-            switch (code)
-            {
-                case -1: return "TL_ERROR";
-                case -2: return "TL_ENOMEM";
-                case -3: return "TL_EINVAL";
-                case -4: return "TL_EPARSE";
-                case -5: return "TL_ERANGE";
-                case -6: return "TL_ENOTFOUND";
-                case -7: return "TL_ENOTSUP";
-                case -8: return "TL_EOS";
-                case -9: return "TL_EIO";
-                case -10: return "TL_ELIMIT";
-                case -11: return "TL_EAUTH";
-                case -12: return "TL_ESTATE";
-                default: return "TL_E?";
-            }
-        }
+        // The library's own names (tl_error_name), so no second copy of the table can drift.
+        static string NameOf(int code) => TokenLensNative.TlErrorName(code);
 
         /// <summary>Build the exception for a tokenlens error (called from the native wrapper).</summary>
-        public static TokenLensException FromNative(int code, string message, string inputPath, long offset, long nativeCode)
+        public static TokenLensException FromNative(int code, string message, string inputPath, long offset, long nativeCode,
+                                                    string nativeKind = "none")
+        {
+            TokenLensException e = Build(code, message, inputPath, offset, nativeCode);
+            e.NativeKind = string.IsNullOrEmpty(nativeKind) ? "none" : nativeKind;
+            return e;
+        }
+
+        static TokenLensException Build(int code, string message, string inputPath, long offset, long nativeCode)
         {
             long? off = offset < 0 ? (long?)null : offset;
             string text = string.IsNullOrEmpty(message) ? NameOf(code) : message;
@@ -62,16 +56,21 @@ namespace TokenLens
             else if (string.IsNullOrEmpty(inputPath) && off.HasValue &&
                      text.IndexOf("offset " + off.Value, StringComparison.Ordinal) < 0)
                 text += " (at byte " + off.Value + ")";
-            switch (code)
+            // One case per tl_error_code (common.h), named through the SWIG-generated ErrorCode
+            // enum; tests/abi/check_error_tables.py keeps it complete against the header.
+            switch ((ErrorCode)code)
             {
-                case -3: return new TokenLensArgumentException(code, text, inputPath, off, nativeCode);
-                case -4: return new TokenLensParseException(code, text, inputPath, off, nativeCode);
-                case -10: return new TokenLensParseException(code, text, inputPath, off, nativeCode);
-                case -5: return new TokenLensArgumentException(code, text, inputPath, off, nativeCode);
-                case -6: return new TokenLensNotFoundException(code, text, inputPath, off, nativeCode);
-                case -7: return new TokenLensNotSupportedException(code, text, inputPath, off, nativeCode);
-                case -9: return new TokenLensIOException(code, text, inputPath, off, nativeCode);
-                case -8: return new TokenLensOSException(code, text, inputPath, off, nativeCode);
+                case ErrorCode.EINVAL: return new TokenLensArgumentException(code, text, inputPath, off, nativeCode);
+                case ErrorCode.ERANGE: return new TokenLensArgumentException(code, text, inputPath, off, nativeCode);
+                case ErrorCode.EPARSE: return new TokenLensParseException(code, text, inputPath, off, nativeCode);
+                case ErrorCode.ELIMIT: return new TokenLensParseException(code, text, inputPath, off, nativeCode);
+                case ErrorCode.ENOTFOUND: return new TokenLensNotFoundException(code, text, inputPath, off, nativeCode);
+                case ErrorCode.ENOTSUP: return new TokenLensNotSupportedException(code, text, inputPath, off, nativeCode);
+                case ErrorCode.EIO: return new TokenLensIOException(code, text, inputPath, off, nativeCode);
+                case ErrorCode.EOS: return new TokenLensOSException(code, text, inputPath, off, nativeCode);
+                case ErrorCode.ENOMEM: return new TokenLensException(code, text, inputPath, off, nativeCode);
+                case ErrorCode.EAUTH: return new TokenLensException(code, text, inputPath, off, nativeCode);
+                case ErrorCode.ESTATE: return new TokenLensException(code, text, inputPath, off, nativeCode);
                 default: return new TokenLensException(code, text, inputPath, off, nativeCode);
             }
         }

@@ -51,62 +51,61 @@ __all__ = [
     "StateError",
 ]
 
-# Modules join the package as their C headers land (the SWIG interface wraps what exists).
-if hasattr(_native, "tl_token_new"):
-    from ._token import (  # noqa: F401
-        ElevationType,
-        Group,
-        GroupAttributes,
-        ImpersonationLevel,
-        LogonSession,
-        LogonType,
-        Privilege,
-        PrivilegeAttributes,
-        ImpersonationProbe,
-        ProbeStep,
-        Token,
-        TokenType,
-        probe_impersonation,
-    )
+# Every module is always wrapped: a missing C function fails the build, not this import.
+from ._token import (  # noqa: F401
+    ElevationType,
+    Group,
+    GroupAttributes,
+    ImpersonationLevel,
+    LogonSession,
+    LogonType,
+    Privilege,
+    PrivilegeAttributes,
+    ImpersonationProbe,
+    ProbeStep,
+    Token,
+    TokenType,
+    probe_impersonation,
+)
 
-    __all__ += ["Token", "Group", "Privilege", "LogonSession", "GroupAttributes",
-                "PrivilegeAttributes", "TokenType", "ImpersonationLevel", "ElevationType",
-                "LogonType", "probe_impersonation", "ImpersonationProbe", "ProbeStep"]
+__all__ += ["Token", "Group", "Privilege", "LogonSession", "GroupAttributes",
+            "PrivilegeAttributes", "TokenType", "ImpersonationLevel", "ElevationType",
+            "LogonType", "probe_impersonation", "ImpersonationProbe", "ProbeStep"]
 
-if hasattr(_native, "tl_scenario_explain"):
-    from ._explain import Explanation, Hop, Identity, Rule, Scenario, Step, explain, rules  # noqa: F401
+from ._explain import Explanation, Hop, Identity, Rule, Scenario, Step, explain, rules  # noqa: F401
 
-    __all__ += ["explain", "Scenario", "Explanation", "Hop", "Identity", "Step", "Rule", "rules"]
+__all__ += ["explain", "Scenario", "Explanation", "Hop", "Identity", "Step", "Rule", "rules"]
 
-if hasattr(_native, "tl_sd_from_sddl"):
-    from ._sd import (  # noqa: F401
-        AccessMask,
-        Ace,
-        AceFlags,
-        AceType,
-        SdControl,
-        SecurityDescriptor,
-    )
+from ._sd import (  # noqa: F401
+    AccessMask,
+    Ace,
+    AceFlags,
+    AceType,
+    SdControl,
+    SecurityDescriptor,
+)
 
-    __all__ += ["SecurityDescriptor", "Ace", "AceType", "AceFlags", "SdControl", "AccessMask"]
-    if hasattr(_native, "tl_swig_access_check") and hasattr(_native, "tl_access_result_allowed"):
-        from ._sd import AccessReason, AccessResult, access_check  # noqa: F401
+__all__ += ["SecurityDescriptor", "Ace", "AceType", "AceFlags", "SdControl", "AccessMask"]
+from ._sd import AccessReason, AccessResult, access_check  # noqa: F401
 
-        __all__ += ["access_check", "AccessResult", "AccessReason"]
+__all__ += ["access_check", "AccessResult", "AccessReason"]
 
-if hasattr(_native, "tl_iis_audit_load"):
-    from ._iis import (  # noqa: F401
-        IisApplication,
-        IisAudit,
-        IisAuth,
-        IisFinding,
-        IisIdentity,
-        IisIsolation,
-        IisIsolationCheck,
-        IisPool,
-        IisSharedIdentity,
-        IisSite,
-    )
+from ._iis import (  # noqa: F401
+    IisApplication,
+    IisAudit,
+    IisAuth,
+    IisFinding,
+    IisIdentity,
+    IisIsolation,
+    IisIsolationCheck,
+    IisPool,
+    IisSharedIdentity,
+    IisSite,
+)
 
-    __all__ += ["IisAudit", "IisSite", "IisApplication", "IisPool", "IisIdentity", "IisAuth",
-                "IisSharedIdentity", "IisFinding", "IisIsolation", "IisIsolationCheck"]
+__all__ += ["IisAudit", "IisSite", "IisApplication", "IisPool", "IisIdentity", "IisAuth",
+            "IisSharedIdentity", "IisFinding", "IisIsolation", "IisIsolationCheck"]
+
+from ._hop import HopClient, HopDelegation, HopMechanism, HopServer, exchange, hop_available  # noqa: F401,E402
+
+__all__ += ["HopClient", "HopServer", "HopMechanism", "HopDelegation", "exchange", "hop_available"]

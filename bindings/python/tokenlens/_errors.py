@@ -37,6 +37,9 @@ class TokenLensError(Exception):
         path: location inside structured input (JSON path ``"$.groups[3].sid"``, XML
             ``"line 12"``), else None.
         native: the native status (Win32 error, NTSTATUS, GSS major) or 0.
+        native_kind: what ``native`` is (``tl_native_kind_name``): ``"win32"``,
+            ``"ntstatus"``, ``"security-status"``, ``"gss-major"``, ``"errno"``,
+            ``"other"``, or ``"none"`` when there is no native status.
     """
 
     code: int
@@ -45,6 +48,7 @@ class TokenLensError(Exception):
     offset: Optional[int]
     path: Optional[str]
     native: int
+    native_kind: str
 
     def __init__(
         self,
@@ -55,6 +59,7 @@ class TokenLensError(Exception):
         offset: Optional[int] = None,
         path: Optional[str] = None,
         native: int = 0,
+        native_kind: str = "none",
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -63,6 +68,7 @@ class TokenLensError(Exception):
         self.offset = offset
         self.path = path or None
         self.native = native
+        self.native_kind = native_kind
 
     def __str__(self) -> str:
         where = []
@@ -89,14 +95,15 @@ class TokenLensError(Exception):
         return (
             _rebuild,
             (type(self), self.message, self.code, self.code_name, self.offset, self.path,
-             self.native, self.__dict__.copy()),
+             self.native, self.native_kind, self.__dict__.copy()),
         )
 
 
 def _rebuild(cls: Type[TokenLensError], message: str, code: int, code_name: str,
-             offset: Optional[int], path: Optional[str], native: int,
+             offset: Optional[int], path: Optional[str], native: int, native_kind: str,
              state: Dict[str, Any]) -> TokenLensError:
-    exc = cls(message, code=code, code_name=code_name, offset=offset, path=path, native=native)
+    exc = cls(message, code=code, code_name=code_name, offset=offset, path=path, native=native,
+              native_kind=native_kind)
     exc.__dict__.update(state)
     return exc
 
@@ -152,24 +159,32 @@ class StateError(TokenLensError, RuntimeError):
     """The operation is not valid in the current state (``TL_ESTATE``)."""
 
 
-_BY_CODE: Dict[int, Type[TokenLensError]] = {
-    -2: OutOfMemoryError,
-    -3: InvalidArgumentError,
-    -4: ParseError,
-    -5: OutOfRangeError,
-    -6: NotFoundError,
-    -7: NotSupportedError,
-    -8: NativeError,
-    -9: FileError,
-    -10: LimitError,
-    -11: AuthError,
-    -12: StateError,
+# One row per tl_error_code (include/tokenlens/common.h) but TL_OK and TL_ERROR, keyed on the
+# name tl_error_name() gives; tests/abi/check_error_tables.py keeps it complete.
+_BY_NAME: Dict[str, Type[TokenLensError]] = {
+    "TL_ENOMEM": OutOfMemoryError,
+    "TL_EINVAL": InvalidArgumentError,
+    "TL_EPARSE": ParseError,
+    "TL_ERANGE": OutOfRangeError,
+    "TL_ENOTFOUND": NotFoundError,
+    "TL_ENOTSUP": NotSupportedError,
+    "TL_EOS": NativeError,
+    "TL_EIO": FileError,
+    "TL_ELIMIT": LimitError,
+    "TL_EAUTH": AuthError,
+    "TL_ESTATE": StateError,
 }
 
 
+def _class_for(code: int) -> Type[TokenLensError]:
+    from . import _native  # the extension is loaded by then: it is what calls _from_native
+
+    return _BY_NAME.get(_native.tl_error_name(code), TokenLensError)
+
+
 def _from_native(code: int, code_name: str, message: str, offset: Optional[int], path: str,
-                 native: int) -> TokenLensError:
+                 native: int, native_kind: str = "none") -> TokenLensError:
     """Called from the SWIG status typemap with the fields of ``tl_error_last()``."""
-    cls = _BY_CODE.get(code, TokenLensError)
+    cls = _class_for(code)
     return cls(message, code=code, code_name=code_name, offset=offset, path=path or None,
-               native=native)
+               native=native, native_kind=native_kind)

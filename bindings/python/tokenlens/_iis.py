@@ -235,22 +235,29 @@ class IisAudit:
                                                       application)
         return json.loads(text)
 
-    def isolation(self, content: Mapping[str, Any]) -> IisIsolation:
+    def isolation(self, content: Union[Mapping[str, Any], str, "os.PathLike[str]"]) -> IisIsolation:
         """Can one site's anonymous identity read another site's content? ``content`` maps
         site names to their content folder's security descriptor (a
         :class:`tokenlens.SecurityDescriptor` or SDDL text, e.g. from
-        ``(Get-Acl C:\\sites\\coke).Sddl``). Offline access checks for FILE_GENERIC_READ,
-        as ``tokenlens iis --content-file`` does. NotFoundError for a name that is not a site.
+        ``(Get-Acl C:\\sites\\coke).Sddl``), or is the path of a content file of
+        ``SITE=SDDL`` lines, read by the library as ``tokenlens iis --content-file`` reads it
+        (ParseError naming the line). Offline access checks for FILE_GENERIC_READ.
+        NotFoundError for a name that is not a site.
         """
         from ._sd import SecurityDescriptor
 
         n = _native
-        sds = [(site, sd if isinstance(sd, SecurityDescriptor)
-                else SecurityDescriptor.from_sddl(sd)) for site, sd in content.items()]
-        pairs = n.tl_swig_site_sds_new()
-        for site, sd in sds:  # `sds` keeps every descriptor alive across the evaluate call
-            n.tl_swig_site_sds_add(pairs, site, sd._sd)
-        raw = n.tl_swig_iis_isolation_evaluate(self._raw, pairs)
+        if isinstance(content, (str, os.PathLike)):
+            lst = n.tl_iis_content_new()
+            n.tl_iis_content_load(lst, os.fspath(content))
+            raw = n.tl_iis_content_evaluate(self._raw, lst)
+        else:
+            sds = [(site, sd if isinstance(sd, SecurityDescriptor)
+                    else SecurityDescriptor.from_sddl(sd)) for site, sd in content.items()]
+            pairs = n.tl_swig_site_sds_new()
+            for site, sd in sds:  # `sds` keeps every descriptor alive across the evaluate call
+                n.tl_swig_site_sds_add(pairs, site, sd._sd)
+            raw = n.tl_swig_iis_isolation_evaluate(self._raw, pairs)
         checks = []
         for i in range(n.tl_iis_isolation_count(raw)):
             c = n.tl_iis_isolation_at(raw, i)

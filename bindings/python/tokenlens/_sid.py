@@ -64,8 +64,13 @@ class Sid:
             except NotFoundError as exc:
                 exc.input = value  # type: ignore[attr-defined]
                 raise
-            if not value[:2].upper() == "S-" and "\\" in value:
-                given = value
+            if "\\" in value:
+                # The canonical spelling the library gives (IIS APPPOOL\\Coke for
+                # "iis apppool\\Coke"), the same name the CLI and PowerShell print.
+                try:
+                    given = _native.tl_sid_resolve_name(value, dom)
+                except NotFoundError:
+                    given = None
         elif isinstance(value, (bytes, bytearray, memoryview)):
             raw = Sid.from_bytes(bytes(value))._sid
         else:
@@ -152,6 +157,11 @@ class Sid:
     def kind(self) -> SidKind:
         """The account kind (well-known, builtin, IIS app pool, service, ...)."""
         return SidKind(_native.tl_sid_kind_of(self._sid))
+
+    @property
+    def kind_name(self) -> str:
+        """The kind's canonical word (``"iis-apppool"``), as ``tokenlens sid`` prints it."""
+        return _native.tl_sid_kind_name(_native.tl_sid_kind_of(self._sid))
 
     @property
     def sddl_alias(self) -> Optional[str]:

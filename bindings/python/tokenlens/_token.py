@@ -338,8 +338,9 @@ class Token:
     @property
     def elevated(self) -> Optional[bool]:
         """TokenElevation: True, False, or None when unknown."""
-        value = _native.tl_token_elevated(self._tok)
-        return None if value < 0 else bool(value)
+        if not _native.tl_token_has_elevation(self._tok):
+            return None
+        return bool(_native.tl_token_elevated(self._tok))
 
     @property
     def elevation_type(self) -> ElevationType:
@@ -447,8 +448,6 @@ def probe_impersonation() -> ImpersonationProbe:
     Delegation level in turn, read the thread token back, revert, and report each step
     (docs/win32-backend.md). Raises NotSupportedError off Windows, StateError when the thread
     already impersonates."""
-    if not hasattr(_native, "tl_live_probe_impersonation"):
-        _live("tl_live_probe_impersonation")
     raw = _native.tl_live_probe_impersonation()
     steps = []
     for i in range(_native.tl_probe_step_count(raw)):
@@ -484,8 +483,4 @@ def _sid_of(sid: SidLike) -> Sid:
 
 
 def _live(name: str) -> Any:
-    fn = getattr(_native, name, None)
-    if fn is None:  # built without the live module
-        raise NotSupportedError("live capture is not part of this build",
-                                code=_native.TL_ENOTSUP, code_name="TL_ENOTSUP")
-    return fn()
+    return getattr(_native, name)()

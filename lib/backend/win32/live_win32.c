@@ -43,7 +43,7 @@ static const char *class_name(TOKEN_INFORMATION_CLASS c)
 
 static int os_error(DWORD err, const char *what)
 {
-    return tl__error_native(TL_EOS, (long)err, "%s failed (Win32 error %lu)", what,
+    return tl__error_native_kind(TL_EOS, TL_NATIVE_WIN32, (long)err, "%s failed (Win32 error %lu)", what,
                             (unsigned long)err);
 }
 
@@ -59,7 +59,7 @@ static bool not_implemented(DWORD err)
 static int query_failed(TOKEN_INFORMATION_CLASS c)
 {
     DWORD err = GetLastError();
-    return tl__error_native(TL_EOS, (long)err, "GetTokenInformation(%s) failed (Win32 error %lu)",
+    return tl__error_native_kind(TL_EOS, TL_NATIVE_WIN32, (long)err, "GetTokenInformation(%s) failed (Win32 error %lu)",
                             class_name(c), (unsigned long)err);
 }
 
@@ -92,7 +92,7 @@ static int query_alloc(HANDLE h, TOKEN_INFORMATION_CLASS c, void **out)
             return query_failed(c);
         }
         if (len <= size || len > MAX_QUERY_BYTES)
-            return tl__error_native(TL_EOS, (long)err,
+            return tl__error_native_kind(TL_EOS, TL_NATIVE_WIN32, (long)err,
                                     "GetTokenInformation(%s) asked for an implausible %lu bytes",
                                     class_name(c), (unsigned long)len);
         size = len;
@@ -291,7 +291,7 @@ static int capture(HANDLE h, tl_token **out)
     if ((rc = query_fixed(h, TokenElevation, &elevation, sizeof elevation)) ||
         (rc = query_fixed(h, TokenElevationType, &etype, sizeof etype)))
         goto done;
-    tl_token_set_elevation(t, elevation.TokenIsElevated ? 1 : 0,
+    tl_token_set_elevation(t, true, elevation.TokenIsElevated != 0,
                            (int)etype >= 1 && (int)etype <= 3 ? (tl_elevation_type)etype
                                                               : TL_ELEVATION_TYPE_UNKNOWN);
 
@@ -345,7 +345,7 @@ static int open_thread_token(HANDLE *out, DWORD access, bool *as_self)
         return TL_OK;
     DWORD first = GetLastError();
     if (first == ERROR_NO_TOKEN)
-        return tl__error_native(TL_ENOTFOUND, ERROR_NO_TOKEN,
+        return tl__error_native_kind(TL_ENOTFOUND, TL_NATIVE_WIN32, ERROR_NO_TOKEN,
                                 "the thread is not impersonating (no thread token)");
     if (API.OpenThreadToken(GetCurrentThread(), access, TRUE, out)) {
         *as_self = true;
@@ -353,9 +353,9 @@ static int open_thread_token(HANDLE *out, DWORD access, bool *as_self)
     }
     DWORD err = GetLastError();
     if (err == ERROR_NO_TOKEN)
-        return tl__error_native(TL_ENOTFOUND, ERROR_NO_TOKEN,
+        return tl__error_native_kind(TL_ENOTFOUND, TL_NATIVE_WIN32, ERROR_NO_TOKEN,
                                 "the thread is not impersonating (no thread token)");
-    return tl__error_native(TL_EOS, (long)err,
+    return tl__error_native_kind(TL_EOS, TL_NATIVE_WIN32, (long)err,
                             "OpenThreadToken failed (Win32 error %lu; with OpenAsSelf=FALSE: %lu)",
                             (unsigned long)err, (unsigned long)first);
 }
@@ -394,6 +394,7 @@ struct tl_probe {
     tl_token *process;
     tl_probe_step steps[4];
     tl_token *tokens[4];
+    char messages[4][256]; /* tl_probe_step::message of a failed step points here */
     bool reverted;
 };
 
@@ -447,12 +448,14 @@ static bool revert_and_verify(void)
     return false;
 }
 
-static void step_fail(tl_probe_step *s, int rc)
+static void step_fail(tl_probe *p, tl_probe_step *s, int rc)
 {
     const tl_error *e = tl_error_last();
+    char *buf = p->messages[s - p->steps];
     s->rc = rc;
     s->native = e->native;
-    snprintf(s->message, sizeof s->message, "%s", e->message);
+    snprintf(buf, sizeof p->messages[0], "%s", e->message);
+    s->message = buf;
 }
 
 static void probe_level(tl_probe *p, HANDLE process, int level)
@@ -461,13 +464,14 @@ static void probe_level(tl_probe *p, HANDLE process, int level)
     HANDLE dup = NULL, h = NULL;
     s->level = level;
     s->observed_level = -1;
+    s->message = "";
     if (!API.DuplicateTokenEx(process, TOKEN_IMPERSONATE | TOKEN_QUERY, NULL,
                               (SECURITY_IMPERSONATION_LEVEL)level, TokenImpersonation, &dup)) {
-        step_fail(s, os_error(GetLastError(), "DuplicateTokenEx"));
+        step_fail(p, s, os_error(GetLastError(), "DuplicateTokenEx"));
         return;
     }
     if (!API.SetThreadToken(NULL, dup)) {
-        step_fail(s, os_error(GetLastError(), "SetThreadToken"));
+        step_fail(p, s, os_error(GetLastError(), "SetThreadToken"));
         API.CloseHandle(dup);
         return;
     }
@@ -486,7 +490,7 @@ static void probe_level(tl_probe *p, HANDLE process, int level)
         if (level == TL_IMPERSONATION_ANONYMOUS && tl_error_last()->native == 1347)
             tl__error_prefix("Windows does not open Anonymous-level tokens "
                              "(ERROR_CANT_OPEN_ANONYMOUS), so the level cannot be read back");
-        step_fail(s, rc);
+        step_fail(p, s, rc);
     }
 }
 
@@ -510,6 +514,8 @@ int tl_live_probe_impersonation(tl_probe **out)
     tl_probe *p = tl__calloc(1, sizeof *p);
     if (!p)
         return tl__oom();
+    for (size_t i = 0; i < sizeof p->steps / sizeof p->steps[0]; i++)
+        p->steps[i].message = "";
     HANDLE process = NULL;
     if (!API.OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY | TOKEN_DUPLICATE, &process)) {
         rc = os_error(GetLastError(), "OpenProcessToken");
