@@ -44,6 +44,11 @@ void tl__error_prefix(const char *fmt, ...) TL__PRINTF(1, 2);
  * tl__json_oom_reset() before, and when it returns NULL, tl__json_oom(&err) tells an
  * allocation failure (report TL_ENOMEM) from a syntax error. */
 struct json_error_t;
+struct json_t;
+/* Parse JSON text with jansson through the hook. NULL with *oom set: an allocation failed
+ * (report TL_ENOMEM; no partial tree is returned); NULL with *oom clear: err says why. */
+struct json_t *tl__json_loadb(const char *text, size_t len, size_t flags,
+                              struct json_error_t *err, int *oom);
 void tl__json_oom_reset(void);
 int tl__json_oom(const struct json_error_t *err);
 

@@ -615,15 +615,10 @@ int tl_scenario_from_json(tl_scenario **out, const char *text, size_t len)
     if (len > TL_SCENARIO_MAX_BYTES)
         return tl__error(TL_ELIMIT, "scenario larger than %d bytes", TL_SCENARIO_MAX_BYTES);
     json_error_t jerr;
-    tl__json_oom_reset();
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (root && tl__json_oom(NULL)) { /* jansson can drop a member it failed to allocate */
-        json_decref(root);
-        return tl__oom();
-    }
+    int oom = 0;
+    json_t *root = tl__json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr, &oom);
     if (!root) {
-        /* jansson reports its own allocation failures as parse errors; tell them apart. */
-        if (tl__json_oom(&jerr))
+        if (oom)
             return tl__oom();
         return tl__error_at(TL_EPARSE, (size_t)jerr.position,
                             "scenario JSON: %s (line %d, column %d)", jerr.text, jerr.line,
@@ -668,10 +663,15 @@ const char *tl_scenario_name(const tl_scenario *s)
 
 /* ---- writing a loaded scenario back (every default spelled out) ------------------------- */
 
+/* json_object_set_new takes v even when it fails; a NULL container must not leak it either. */
 static void jset(json_t *o, const char *k, json_t *v, int *bad)
 {
-    if (!o || !v || json_object_set_new(o, k, v) != 0)
+    if (!o) {
+        json_decref(v);
         *bad = 1;
+    } else if (!v || json_object_set_new(o, k, v) != 0) {
+        *bad = 1;
+    }
 }
 
 static json_t *jstr_or_null(const char *v)
@@ -801,10 +801,7 @@ tl_result tl_scenario_to_json(char **out, const tl_scenario *s)
     json_decref(root);
     if (!text)
         return tl__oom();
-    *out = tl__strdup(text);
-    free(text);
-    if (!*out)
-        return tl__oom();
+    *out = text; /* jansson allocated it through the hook: the caller's tl_free() matches */
     tl_error_clear();
     return TL_OK;
 }

@@ -675,12 +675,10 @@ int tl__token_json_parse(json_t **out, const char *text, size_t len)
 {
     *out = NULL;
     json_error_t err;
-    tl__json_oom_reset();
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
-    if (tl__json_oom(&err)) { /* jansson can also drop a member it failed to allocate */
-        json_decref(root);
+    int oom = 0;
+    json_t *root = tl__json_loadb(text, len, JSON_REJECT_DUPLICATES, &err, &oom);
+    if (oom)
         return tl__oom();
-    }
     if (!root)
         return tl__error_at(TL_EPARSE, (size_t)err.position,
                             "JSON syntax error at line %d, column %d (byte offset %d): %s",

@@ -14,14 +14,73 @@ static void (*alloc_free)(void *) = free;
  * current functions, so jansson follows every later tl_set_allocator(). */
 static _Thread_local int json_alloc_failed;
 
+/* jansson 2.14's lexer ignores a failed append to its token buffer (load.c lex_save) and then
+ * asserts in lex_scan_string on the escape it lost, so a refused allocation in the middle of a
+ * parse would abort the process. While tl__json_loadb() parses, a block the hook refuses is
+ * recorded as a failure (the parse then reports TL_ENOMEM and frees the tree) and is served
+ * from the C heap instead; json_release hands such blocks back to free(). */
+static _Thread_local int json_parsing;
+static _Thread_local void **json_spill;
+static _Thread_local size_t json_spill_len, json_spill_cap;
+
+static void *json_spill_alloc(size_t n)
+{
+    if (json_spill_len == json_spill_cap) {
+        size_t cap = json_spill_cap ? json_spill_cap * 2 : 8;
+        void **grown = realloc(json_spill, cap * sizeof *grown);
+        if (!grown)
+            return NULL;
+        json_spill = grown;
+        json_spill_cap = cap;
+    }
+    void *p = malloc(n ? n : 1);
+    if (p)
+        json_spill[json_spill_len++] = p;
+    return p;
+}
+
 static void *json_alloc(size_t n)
 {
     void *p = tl__malloc(n);
-    if (!p)
+    if (!p) {
         json_alloc_failed = 1;
+        if (json_parsing)
+            p = json_spill_alloc(n);
+    }
     return p;
 }
-static void json_release(void *p) { tl__free(p); }
+
+static void json_release(void *p)
+{
+    for (size_t i = json_spill_len; i-- > 0;) {
+        if (json_spill[i] == p) {
+            json_spill[i] = json_spill[--json_spill_len];
+            free(p);
+            if (json_spill_len == 0) {
+                free(json_spill);
+                json_spill = NULL;
+                json_spill_cap = 0;
+            }
+            return;
+        }
+    }
+    tl__free(p);
+}
+
+json_t *tl__json_loadb(const char *text, size_t len, size_t flags, json_error_t *err, int *oom)
+{
+    json_alloc_failed = 0;
+    json_parsing = 1;
+    json_t *root = json_loadb(text, len, flags, err);
+    json_parsing = 0;
+    *oom = json_alloc_failed || (!root && err && json_error_code(err) == json_error_out_of_memory);
+    if (*oom && root) { /* jansson can drop a member it failed to allocate: never use the tree */
+        json_decref(root);
+        root = NULL;
+    }
+    json_alloc_failed = 0;
+    return root;
+}
 
 void tl__json_oom_reset(void) { json_alloc_failed = 0; }
 
