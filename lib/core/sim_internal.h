@@ -102,6 +102,7 @@ struct tl_scenario {
     bool has_client; /* request.client given; else a client that forwards whenever allowed */
     tl__client_kind client_kind;
     bool client_delegation_allowed;
+    bool client_delegation_given; /* delegation_allowed named explicitly */
     bool client_credential_guard;
     tl__scn_hop *hops;
     size_t hop_count;
@@ -255,6 +256,7 @@ struct tl_explanation {
 #define R_ASPNETCORE_OOP "aspnetcore.out-of-process-token"
 #define R_CLIENT_NO_TGT "client.no-tgt-forwarding"
 #define R_CLIENT_CREDGUARD "client.credential-guard"
+#define R_CLIENT_IE_ZONE "client.ie-zone-assumed"
 #define R_PROTECTED_NTLM "protected-users.no-ntlm"
 #define R_PROTECTED_NO_DELEG "protected-users.no-delegation"
 #define R_KRB_FOREST_TGT "kerberos.forest-tgt-delegation"

@@ -359,6 +359,20 @@ static const rule_row rows[] = {
     {R_CLIENT_NO_TGT, false,
      "proto=kerberos deleg=constrained to=[\"" SQL "\"] rx=,\"client\":{\"kind\":\"edge\"}", ALICE,
      "ok"},
+    /* Internet Explorer without delegation_allowed: assumed to delegate (it sends Kerberos
+     * silently only to the Intranet/Trusted zone), marked unsettled; an explicit false wins. */
+    {R_CLIENT_IE_ZONE, true,
+     "proto=kerberos deleg=unconstrained rx=,\"client\":{\"kind\":\"ie\"}",
+     ALICE, "ok"},
+    {R_CLIENT_IE_ZONE, false,
+     "proto=kerberos deleg=unconstrained "
+     "rx=,\"client\":{\"kind\":\"ie\",\"delegation_allowed\":true}",
+     ALICE, "ok"},
+    {R_CLIENT_IE_ZONE, false,
+     "proto=kerberos deleg=unconstrained rx=,\"client\":{\"kind\":\"edge\"}", ANON, "anonymous"},
+    {R_CLIENT_NO_TGT, false,
+     "proto=kerberos deleg=unconstrained rx=,\"client\":{\"kind\":\"ie\"}",
+     ALICE, "ok"},
     {R_CLIENT_CREDGUARD, true,
      "proto=kerberos deleg=unconstrained rx=,\"client\":{\"kind\":\"edge\",\"delegation_allowed\":"
      "true,\"credential_guard\":true}",
