@@ -1201,6 +1201,14 @@ static int explain_hop(ctx *c, size_t i)
         impersonating = true;
     }
     size_t own = h->steps.n;
+    if (sh->from == TL__FROM_NEW_CREDENTIALS && tl__strcasecmp(sh->target, "local") != 0 &&
+        tl__sim_host_kind(sh->target, s->machine) == TL__HOST_THIS_MACHINE)
+        tl__steps_add(&h->steps, R_NEW_CREDS_SAME_BOX,
+                      "%s is a service on this machine, reached over a network protocol: the "
+                      "model takes it as local access by %s (unsettled: LogonUser says the new "
+                      "credentials serve \"other network connections\", and no page says "
+                      "whether a loopback connection is one).",
+                      sh->target, h->runs_as.name);
     rc = tl__sim_eval_hop(h, t, impersonating, sh->target, &env);
     if (!rc)
         rc = tl__steps_ok(&h->steps);

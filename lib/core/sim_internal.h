@@ -243,6 +243,7 @@ struct tl_explanation {
 #define R_REQ_ANON_PROTO "request.anonymous-protocol-ignored"
 #define R_LOCAL_SAME_BOX "local.same-box-process"
 #define R_LOCAL_SAME_BOX_IMP "local.same-box-impersonated"
+#define R_NEW_CREDS_SAME_BOX "logonuser.new-credentials-same-box"
 #define R_NET_IP_HOST "net.ip-address-ntlm"
 #define R_NET_SPN_STATE "net.target-spn-missing"
 #define R_NET_LOCALSYSTEM_NTLM "net.localsystem-ntlm-policy"

@@ -452,6 +452,14 @@ static const rule rules[] = {
      MS "windows/win32/api/winbase/nf-winbase-logonusera (LOGON32_LOGON_NEW_CREDENTIALS); " MS
         "windows/win32/api/ntsecapi/ne-ntsecapi-security_logon_type (NewCredentials)",
      false},
+    {R_NEW_CREDS_SAME_BOX,
+     "A NEW_CREDENTIALS token calling a service on this machine by its SPN is taken as local "
+     "access by the caller; whether Windows treats the loopback connection as one of the "
+     "\"other network connections\" that use the new credentials is not documented.",
+     MS "windows/win32/api/winbase/nf-winbase-logonusera (LOGON32_LOGON_NEW_CREDENTIALS: \"uses "
+        "different credentials for other network connections\"); no source for a loopback "
+        "connection",
+     true},
     {R_LOCAL_LEVEL,
      "A token at Identification or Anonymous level cannot be used to open local resources as the "
      "client (ERROR_BAD_IMPERSONATION_LEVEL).",
