@@ -375,9 +375,12 @@ static int load_client(tl_scenario *s, const json_t *r)
     s->has_client = true;
     s->client_kind = (tl__client_kind)kind;
     /* A browser delegates only where its policy says so; an application asks for delegation
-     * (ISC_REQ_DELEGATE) and gets it whenever the ticket is OK-AS-DELEGATE. */
+     * (ISC_REQ_DELEGATE) and gets it whenever the ticket is OK-AS-DELEGATE. Internet Explorer
+     * sends Kerberos without a prompt only to the Intranet (or a Trusted) zone, where it
+     * delegates: absent, it is assumed to allow it (rule client.ie-zone-assumed, unsettled). */
+    s->client_delegation_given = json_object_get(c, "delegation_allowed") != NULL;
     if ((rc = get_bool(&s->client_delegation_allowed, c, "$.request.client", "delegation_allowed",
-                       s->client_kind == TL__CLIENT_APP)))
+                       s->client_kind == TL__CLIENT_APP || s->client_kind == TL__CLIENT_IE)))
         return rc;
     return get_bool(&s->client_credential_guard, c, "$.request.client", "credential_guard", false);
 }

@@ -728,6 +728,12 @@ static void apply_delegation(ctx *c, tl__token *t, bool kerberos, const char *ho
             t->kdeleg = TL__KD_TGT;
             t->kdeleg_rule = R_KRB_UNCONSTRAINED;
             t->level = TL_IMPERSONATION_DELEGATION_VALUE;
+            if (s->has_client && s->client_kind == TL__CLIENT_IE && !s->client_delegation_given)
+                tl__steps_add(st, R_CLIENT_IE_ZONE,
+                              "The scenario does not say whether Internet Explorer may delegate to "
+                              "this site: assumed yes, because IE sends Kerberos without a prompt "
+                              "only to the Intranet or a Trusted zone, the zones where it "
+                              "delegates (unsettled: no Microsoft page found that says so).");
             tl__steps_add(st, R_KRB_UNCONSTRAINED,
                           "%s is trusted for delegation: the ticket is OK-AS-DELEGATE and %s "
                           "forwards its TGT; the token is at Delegation level.",
@@ -959,9 +965,9 @@ static int derive_thread(ctx *c)
         if (s->impersonate)
             tl__steps_add(st, R_ASPNET_IMP_ON,
                           "ASP.NET impersonation is on: application code runs impersonating %s at "
-                          "%s level (in the Integrated pipeline only from AuthenticateRequest on, "
-                          "and with validateIntegratedModeConfiguration=\"false\", else IIS "
-                          "answers 500.24).",
+                          "%s level (in the Integrated pipeline not in some early request stages, "
+                          "and only with validateIntegratedModeConfiguration=\"false\", else IIS "
+                          "answers with a migration error).",
                           c->auth.user.name, tl_impersonation_level_name(c->auth.level));
         else
             tl__steps_add(st, R_ASPNETCORE_RUN_IMP,
@@ -1195,6 +1201,14 @@ static int explain_hop(ctx *c, size_t i)
         impersonating = true;
     }
     size_t own = h->steps.n;
+    if (sh->from == TL__FROM_NEW_CREDENTIALS && tl__strcasecmp(sh->target, "local") != 0 &&
+        tl__sim_host_kind(sh->target, s->machine) == TL__HOST_THIS_MACHINE)
+        tl__steps_add(&h->steps, R_NEW_CREDS_SAME_BOX,
+                      "%s is a service on this machine, reached over a network protocol: the "
+                      "model takes it as local access by %s (unsettled: LogonUser says the new "
+                      "credentials serve \"other network connections\", and no page says "
+                      "whether a loopback connection is one).",
+                      sh->target, h->runs_as.name);
     rc = tl__sim_eval_hop(h, t, impersonating, sh->target, &env);
     if (!rc)
         rc = tl__steps_ok(&h->steps);

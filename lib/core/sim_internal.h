@@ -102,6 +102,7 @@ struct tl_scenario {
     bool has_client; /* request.client given; else a client that forwards whenever allowed */
     tl__client_kind client_kind;
     bool client_delegation_allowed;
+    bool client_delegation_given; /* delegation_allowed named explicitly */
     bool client_credential_guard;
     tl__scn_hop *hops;
     size_t hop_count;
@@ -242,6 +243,7 @@ struct tl_explanation {
 #define R_REQ_ANON_PROTO "request.anonymous-protocol-ignored"
 #define R_LOCAL_SAME_BOX "local.same-box-process"
 #define R_LOCAL_SAME_BOX_IMP "local.same-box-impersonated"
+#define R_NEW_CREDS_SAME_BOX "logonuser.new-credentials-same-box"
 #define R_NET_IP_HOST "net.ip-address-ntlm"
 #define R_NET_SPN_STATE "net.target-spn-missing"
 #define R_NET_LOCALSYSTEM_NTLM "net.localsystem-ntlm-policy"
@@ -255,6 +257,7 @@ struct tl_explanation {
 #define R_ASPNETCORE_OOP "aspnetcore.out-of-process-token"
 #define R_CLIENT_NO_TGT "client.no-tgt-forwarding"
 #define R_CLIENT_CREDGUARD "client.credential-guard"
+#define R_CLIENT_IE_ZONE "client.ie-zone-assumed"
 #define R_PROTECTED_NTLM "protected-users.no-ntlm"
 #define R_PROTECTED_NO_DELEG "protected-users.no-delegation"
 #define R_KRB_FOREST_TGT "kerberos.forest-tgt-delegation"

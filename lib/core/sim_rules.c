@@ -98,11 +98,12 @@ static const rule rules[] = {
     {R_ASPNET_IMP_ON,
      "With ASP.NET impersonation on (<identity impersonate=\"true\"/>) application code runs on a "
      "thread impersonating the token IIS authenticated (the user, IUSR, or the anonymous account); "
-     "in the Integrated pipeline only from AuthenticateRequest on, and IIS answers 500.24 unless "
-     "validateIntegratedModeConfiguration=\"false\".",
+     "in the Integrated pipeline impersonation is not available in some early request stages, "
+     "and IIS answers with a migration error unless validateIntegratedModeConfiguration=\"false\".",
      MS "previous-versions/aspnet/xh507fc5(v=vs.100) (ASP.NET Impersonation); " MS
-        "iis/application-frameworks/building-and-running-aspnet-applications/"
-        "aspnet-integration-with-iis (impersonation in Integrated mode, 500.24)",
+        "iis/configuration/system.webserver/validation (\"Your application's Web.config file "
+        "specifies <identity impersonate=\"true\" />. In IIS 7 Integrated mode, client "
+        "impersonation is not available in some early request processing stages\")",
      false},
     {R_ASPNET_IMP_OFF,
      "With ASP.NET impersonation off (the default) application code runs as the worker process "
@@ -286,17 +287,21 @@ static const rule rules[] = {
      "as ANONYMOUS LOGON, while the machine account and password-backed accounts still arrive as "
      "themselves.",
      "RFC 4120 3.3.3 (KDC_ERR_S_PRINCIPAL_UNKNOWN: no ticket for an unknown principal); " MS
-     "windows-server/identity/ad-ds/manage/component-updates/spn-and-upn-uniqueness (an SPN "
-     "must be unique); " MS "windows/win32/secauthn/microsoft-negotiate (fallback to NTLM)",
+     "windows/win32/ad/name-formats-for-unique-spns (\"An SPN must be unique in the forest in "
+     "which it is registered. If it is not unique, authentication will fail\"); " MS
+     "previous-versions/windows/it-pro/windows-server-2008-r2-and-2008/dd363933(v=ws.10) (KDC "
+     "duplicate names: \"This may result in authentication failures or downgrades to NTLM\"); " MS
+     "windows/win32/secauthn/microsoft-negotiate (fallback to NTLM)",
      false},
     {R_NET_LOCALSYSTEM_NTLM,
      "LocalSystem falling back to NTLM uses the computer identity only while the policy "
      "'Network security: Allow Local System to use computer identity for NTLM' (UseMachineId) is "
      "on, the default since Windows 7 / Server 2008 R2; with it disabled it authenticates "
      "anonymously.",
-     MS "previous-versions/windows/it-pro/windows-10/security/threat-protection/"
-        "security-policy-settings/"
-        "network-security-allow-local-system-to-use-computer-identity-for-ntlm",
+     MS "previous-versions/windows/it-pro/windows-server-2012-r2-and-2012/jj852275(v=ws.11) "
+        "(Disabled: \"Services running as Local System that use Negotiate when reverting to NTLM "
+        "authentication will authenticate anonymously\"; Enabled is the default from Windows 7 "
+        "and Windows Server 2008 R2)",
      false},
     {R_IIS_HTTP_SPN,
      "When the site's HTTP SPN is missing or registered on more than one account the browser "
@@ -335,7 +340,8 @@ static const rule rules[] = {
      "ASP.NET Core never impersonates by itself: <identity impersonate> does not apply, and code "
      "runs as the process identity unless it calls WindowsIdentity.RunImpersonated.",
      MS "aspnet/core/security/authentication/windowsauth (Impersonation: \"ASP.NET Core doesn't "
-        "implement impersonation\")",
+        "implement impersonation. Apps run with the app's identity for all requests, using app "
+        "pool or process identity\")",
      false},
     {R_ASPNETCORE_RUN_IMP,
      "Code wrapped in WindowsIdentity.RunImpersonated[Async] runs impersonating the request's "
@@ -347,8 +353,11 @@ static const rule rules[] = {
      "Out of process the app runs in its own process (Kestrel) under the pool identity; the "
      "ASP.NET Core Module passes it the request's Windows token when forwardWindowsAuthToken is "
      "true (the default).",
-     MS "aspnet/core/host-and-deploy/iis/out-of-process-hosting; " MS
-        "aspnet/core/host-and-deploy/aspnet-core-module (forwardWindowsAuthToken)",
+     MS "aspnet/core/host-and-deploy/iis/out-of-process-hosting (\"ASP.NET Core apps run in a "
+        "process separate from the IIS worker process\"); " MS
+        "aspnet/core/host-and-deploy/aspnet-core-module (forwardWindowsAuthToken, default true: "
+        "\"the token is forwarded to the child process listening on %ASPNETCORE_PORT% as a "
+        "header 'MS-ASPNETCORE-WINAUTHTOKEN' per request\")",
      false},
     {R_CLIENT_NO_TGT,
      "Unconstrained delegation needs the client to forward its TGT, and browsers decide that by "
@@ -357,15 +366,29 @@ static const rule rules[] = {
      "client.",
      MS "deployedge/microsoft-edge-policies/authnegotiatedelegateallowlist (\"If you don't "
         "configure this policy Microsoft Edge doesn't delegate user credentials even if a server "
-        "is detected as Intranet\"); https://chromeenterprise.google/policies/"
-        "#AuthNegotiateDelegateAllowlist",
+        "is detected as Intranet\"); " MS
+        "deployedge/microsoft-edge-policies/authnegotiatedelegatebykdcpolicy (\"delegates "
+        "credentials only to services specified in AuthNegotiateDelegateAllowlist\"); Chrome has "
+        "the same Chromium policy (its own policy page could not be checked); MS-KILE 3.2.5.1 "
+        "(\"If Delegate is set to TRUE, the client sets the FORWARDABLE option ... The client does "
+        "not forward the ticket unless the TGT is marked OK-AS-DELEGATE\")",
      false},
     {R_CLIENT_CREDGUARD,
      "A client with Credential Guard never allows unconstrained Kerberos delegation: its TGT is "
      "not forwarded.",
      MS "windows/security/identity-protection/credential-guard/considerations-known-issues "
-        "(\"Kerberos doesn't allow unconstrained Kerberos delegation\")",
+        "(\"When you enable Credential Guard, you can no longer use Kerberos unconstrained "
+        "delegation ... Use constrained or resource-based Kerberos delegation instead\")",
      false},
+    {R_CLIENT_IE_ZONE,
+     "Internet Explorer without an explicit delegation_allowed is assumed to delegate: it sends "
+     "Kerberos without a prompt only to the Intranet zone (or a Trusted zone set to log on "
+     "automatically), and those are the zones where it asks to delegate; the Windows Kerberos "
+     "client then forwards the TGT when the ticket is OK-AS-DELEGATE.",
+     "MS-KILE 3.2.5.1 (the client forwards only when Delegate is set and the ticket is "
+     "OK-AS-DELEGATE); no Microsoft page found that says in which zones Internet Explorer asks "
+     "to delegate",
+     true},
     {R_PROTECTED_NTLM,
      "Members of Protected Users cannot authenticate with NTLM (domain level Windows Server 2012 R2 "
      "or later): a request that ends up as NTLM is refused (401), and a call that falls back to "
@@ -379,7 +402,9 @@ static const rule rules[] = {
      "delegated', which does not block NTLM.",
      MS "windows-server/security/credentials-protection-and-management/"
         "protected-users-security-group (\"Can't be delegated using unconstrained/constrained "
-        "delegation\"); MS-SFU 3.1.5.2.1 (non-sensitive users only)",
+        "delegation\"); MS-KILE 3.3.5.1 (for a member of PROTECTED_USERS at domain functional "
+        "level >= 6 \"the KILE KDC MUST NOT set the PROXIABLE or FORWARDABLE ticket flags\"); "
+        "MS-SFU 3.1.5.2.1 (non-sensitive users only)",
      false},
     {R_KRB_FOREST_TGT,
      "Since the July 2019 updates a TGT is not delegated to a service across a forest trust "
@@ -394,7 +419,10 @@ static const rule rules[] = {
      "across domains.",
      "MS-SFU 3.2.5.2.1 (\"If the KDC is for the realm of both Service 1 and Service 2\") " MS
      "openspecs/windows_protocols/ms-sfu/6d76bf10-3c48-4e14-9992-df1bd456455e; " MS
-     "windows-server/security/kerberos/kerberos-constrained-delegation-overview",
+     "windows/win32/secauthn/kerberos-policy (\"Those services must reside in the same domain as "
+     "the computer forwarding the credentials\"); " MS
+     "windows-server/security/kerberos/kerberos-constrained-delegation-overview (classic "
+     "constrained delegation \"restricts the account to a single domain\")",
      false},
     {R_KRB_RBCD,
      "Resource-based constrained delegation: when the target's account lists the web tier's "
@@ -424,6 +452,14 @@ static const rule rules[] = {
      MS "windows/win32/api/winbase/nf-winbase-logonusera (LOGON32_LOGON_NEW_CREDENTIALS); " MS
         "windows/win32/api/ntsecapi/ne-ntsecapi-security_logon_type (NewCredentials)",
      false},
+    {R_NEW_CREDS_SAME_BOX,
+     "A NEW_CREDENTIALS token calling a service on this machine by its SPN is taken as local "
+     "access by the caller; whether Windows treats the loopback connection as one of the "
+     "\"other network connections\" that use the new credentials is not documented.",
+     MS "windows/win32/api/winbase/nf-winbase-logonusera (LOGON32_LOGON_NEW_CREDENTIALS: \"uses "
+        "different credentials for other network connections\"); no source for a loopback "
+        "connection",
+     true},
     {R_LOCAL_LEVEL,
      "A token at Identification or Anonymous level cannot be used to open local resources as the "
      "client (ERROR_BAD_IMPERSONATION_LEVEL).",

@@ -6,6 +6,9 @@
   check_explain.py bad      CLI SCENARIO PATH       exit 1 and stderr names the JSON path (or,
                                                     when PATH is '-', the byte offset)
   check_explain.py usage    CLI                     usage errors, --help, --rules
+  check_explain.py documented CLI SCENARIO EXPECT   each hop's arrives_as / outcome / protocol /
+                                                    unsettled equals EXPECT (a sidecar holding the
+                                                    documented answer and the source it comes from)
 Graphviz is used when installed to check that --dot renders.
 """
 import difflib
@@ -74,6 +77,30 @@ def example(cli, scenario, expected):
     return problems
 
 
+def documented(cli, scenario, expect):
+    """Only the answers a Microsoft page states, so wording changes do not break these."""
+    with open(expect, encoding="utf-8") as f:
+        want = json.load(f)
+    if not want.get("source") or not want.get("hops"):
+        return [expect + ": needs a source and at least one hop"]
+    p = run([cli, "explain", scenario, "--json"])
+    if p.returncode != 0:
+        return [f"--json exit {p.returncode}: {p.stderr.strip()}"]
+    got = json.loads(p.stdout)["hops"]
+    if len(got) != len(want["hops"]):
+        return [f"{len(got)} hops, the sidecar describes {len(want['hops'])}"]
+    problems = []
+    for i, (w, h) in enumerate(zip(want["hops"], got)):
+        actual = {"arrives_as": (h["arrives_as"] or {}).get("name"), "outcome": h["outcome"],
+                  "protocol": h["protocol"], "unsettled": h["unsettled"]}
+        for key in ("arrives_as", "outcome", "protocol", "unsettled"):
+            expected = w.get(key, False) if key == "unsettled" else w.get(key, actual[key])
+            if actual[key] != expected:
+                problems.append(f"hop {i} ({h['target']}): {key} is {actual[key]!r}, the "
+                                f"documented answer is {expected!r} ({want['source']})")
+    return problems
+
+
 def bad(cli, scenario, path):
     p = run([cli, "explain", scenario, "--json"])
     problems = []
@@ -113,7 +140,8 @@ def main():
         problems = usage(cli)
     else:
         scenario, arg = sys.argv[3:5]
-        problems = example(cli, scenario, arg) if mode == "example" else bad(cli, scenario, arg)
+        check = {"example": example, "documented": documented}.get(mode, bad)
+        problems = check(cli, scenario, arg)
     for pr in problems:
         print("FAIL:", pr)
     print(f"{0 if problems else 1} passed, {1 if problems else 0} failed")

@@ -359,6 +359,20 @@ static const rule_row rows[] = {
     {R_CLIENT_NO_TGT, false,
      "proto=kerberos deleg=constrained to=[\"" SQL "\"] rx=,\"client\":{\"kind\":\"edge\"}", ALICE,
      "ok"},
+    /* Internet Explorer without delegation_allowed: assumed to delegate (it sends Kerberos
+     * silently only to the Intranet/Trusted zone), marked unsettled; an explicit false wins. */
+    {R_CLIENT_IE_ZONE, true,
+     "proto=kerberos deleg=unconstrained rx=,\"client\":{\"kind\":\"ie\"}",
+     ALICE, "ok"},
+    {R_CLIENT_IE_ZONE, false,
+     "proto=kerberos deleg=unconstrained "
+     "rx=,\"client\":{\"kind\":\"ie\",\"delegation_allowed\":true}",
+     ALICE, "ok"},
+    {R_CLIENT_IE_ZONE, false,
+     "proto=kerberos deleg=unconstrained rx=,\"client\":{\"kind\":\"edge\"}", ANON, "anonymous"},
+    {R_CLIENT_NO_TGT, false,
+     "proto=kerberos deleg=unconstrained rx=,\"client\":{\"kind\":\"ie\"}",
+     ALICE, "ok"},
     {R_CLIENT_CREDGUARD, true,
      "proto=kerberos deleg=unconstrained rx=,\"client\":{\"kind\":\"edge\",\"delegation_allowed\":"
      "true,\"credential_guard\":true}",
@@ -435,6 +449,18 @@ static const rule_row rows[] = {
      "hx=,\"credentials\":\"CONTOSO\\\\svc-share\"",
      POOL_ID, "ok"},
     {R_NEW_CREDENTIALS, false, "from=request_thread", ANON, "anonymous"},
+    /* NEW_CREDENTIALS to a service on this machine: local access by the caller, unsettled
+     * (a loopback connection may count as one of LogonUser's "other network connections"). */
+    {R_NEW_CREDS_SAME_BOX, true,
+     "from=new_credentials target=MSSQLSvc/web01.contoso.com:1433 "
+     "hx=,\"credentials\":\"CONTOSO\\\\svc-share\"",
+     ALICE, "ok"},
+    {R_NEW_CREDS_SAME_BOX, false,
+     "from=new_credentials target=local hx=,\"credentials\":\"CONTOSO\\\\svc-share\"", ALICE,
+     "ok"},
+    {R_NEW_CREDS_SAME_BOX, false,
+     "from=new_credentials hx=,\"credentials\":\"CONTOSO\\\\svc-share\"",
+     "CONTOSO\\svc-share", "ok"},
 };
 
 static bool cites(const tl_explanation *e, const tl_explained_hop *h, const char *rule)
