@@ -2,6 +2,19 @@
 #include "cli.h"
 #include <string.h>
 
+/* --domain-sid: any valid SID with room for a RID (Windows' own recorded tests use S-1-2-3-4).
+ * A value that cannot be used is a usage error that says why, never silently ignored. */
+static int domain_option(const char *cmd, const char *value, tl_sid *out)
+{
+    if (tl_sid_from_string(out, value) != TL_OK)
+        return cli_usage(cmd, "--domain-sid '%s' is not a SID (%s)", value,
+                         tl_error_last()->message);
+    if (out->sub_authority_count >= TL_SID_MAX_SUB_AUTHORITIES)
+        return cli_usage(cmd, "--domain-sid '%s' already has %d sub-authorities: no room for the "
+                              "relative ID of DU, DA, ...", value, TL_SID_MAX_SUB_AUTHORITIES);
+    return CLI_OK;
+}
+
 static void help(void)
 {
     printf("Usage: tokenlens access --sddl SDDL (--token FILE | --sid SID...) [options]\n\n"
@@ -60,10 +73,9 @@ int cmd_access(int argc, char **argv)
     }
     tl_sid domain, *dom = NULL;
     if (o_dom->seen) {
-        if (tl_sid_from_string(&domain, o_dom->value) != TL_OK) {
-            status = cli_fail("access", tl_error_last()->code, "--domain-sid");
+        if ((status = domain_option("access", o_dom->value, &domain)) != CLI_OK)
             goto out;
-        }
+        status = CLI_FAILED;
         dom = &domain;
     }
     tl_access_options opt = {0, TL_OBJECT_FILE};

@@ -3,6 +3,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* --domain-sid: any valid SID with room for a RID (Windows' own recorded tests use S-1-2-3-4).
+ * A value that cannot be used is a usage error that says why, never silently ignored. */
+static int domain_option(const char *cmd, const char *value, tl_sid *out)
+{
+    if (tl_sid_from_string(out, value) != TL_OK)
+        return cli_usage(cmd, "--domain-sid '%s' is not a SID (%s)", value,
+                         tl_error_last()->message);
+    if (out->sub_authority_count >= TL_SID_MAX_SUB_AUTHORITIES)
+        return cli_usage(cmd, "--domain-sid '%s' already has %d sub-authorities: no room for the "
+                              "relative ID of DU, DA, ...", value, TL_SID_MAX_SUB_AUTHORITIES);
+    return CLI_OK;
+}
+
 static void help(void)
 {
     printf("Usage: tokenlens sddl <SDDL> [--domain-sid SID] [--json | --binary]\n"
@@ -11,7 +24,8 @@ static void help(void)
            "SDDL Windows would print for it (ConvertSecurityDescriptorToStringSecurityDescriptor).\n"
            "Domain-relative aliases (DA, DU, ...) are resolved against --domain-sid.\n\n"
            "Options:\n"
-           "  --domain-sid SID   domain SID (S-1-5-21-a-b-c) for DA, DU, DC, ... aliases\n"
+           "  --domain-sid SID   domain SID for DA, DU, DC, ... aliases (any SID, usually\n"
+           "                     S-1-5-21-a-b-c)\n"
            "  --binary           print the self-relative binary descriptor as lowercase hex\n"
            "  --from-binary HEX  read a self-relative binary descriptor (hex) instead of SDDL\n"
            "  --json             print the parsed structure as JSON\n"
@@ -147,8 +161,10 @@ int cmd_sddl(int argc, char **argv)
         return cli_usage("sddl", "--json and --binary are exclusive");
     tl_sid domain, *dom = NULL;
     if (o_dom->seen) {
-        if (tl_sid_from_string(&domain, o_dom->value) != TL_OK)
-            return cli_fail("sddl", tl_error_last()->code, "--domain-sid");
+        if ((rc = domain_option("sddl", o_dom->value, &domain)) != CLI_OK) {
+            cli_opts_free(opts);
+            return rc;
+        }
         dom = &domain;
     }
     tl_sd *sd = NULL;

@@ -46,6 +46,21 @@ bool tl__ace_is_callback(uint8_t type)
     return (type >= 0x09 && type <= 0x10);
 }
 
+/*
+ * Bytes Windows reserves in an ACL beyond an ACE's own size. Recorded on Windows (Samba
+ * libcli/security/tests/data/oversize-acls.json): every ACE with an empty access mask makes
+ * the ACL 4 bytes larger than the sum of its ACEs, and the ACL revision 4 (ACL_REVISION_DS):
+ * "D:P(D;;;;;MP)" x2 -> AclSize 56 = 8 + 2*20 + 2*4, x11 -> 272 = 8 + 11*20 + 11*4, and one
+ * "(A;OICI;;;;AU)" among seven ordinary ACEs -> 208 = 8 + 196 + 4. The spare bytes are zero
+ * and follow the last ACE. A conditional (callback) ACE with an empty mask gets neither
+ * (recorded: "D:(XA;;;;;WD;(@Device.bb == 0x7fffffffffffffff))" keeps revision 2 and its
+ * exact size, conditional_aces.txt.json). docs/sddl.md.
+ */
+size_t tl__ace_slack(const tl_ace *ace)
+{
+    return ace->mask == 0 && !tl__ace_is_callback(ace->type) ? 4 : 0;
+}
+
 int tl__sd_acl_append(tl__acl *acl, const tl_ace *ace)
 {
     if (acl->count >= TL_SD_MAX_ACES)
@@ -464,7 +479,7 @@ static int acl_size(const tl__acl *acl, size_t *out, const char *name)
     size_t n = 8;
     for (size_t i = 0; i < acl->count; i++) {
         int err = 0;
-        n += ace_size(&acl->aces[i], &err);
+        n += ace_size(&acl->aces[i], &err) + tl__ace_slack(&acl->aces[i]);
         if (err)
             return tl__error(TL_ENOTSUP, "%s ACE %zu: binary encoding of conditional "
                                          "expressions is not implemented", name, i);
@@ -492,8 +507,9 @@ static size_t write_acl(uint8_t *p, const tl__acl *acl, size_t size)
 {
     bool ds = false;
     for (size_t i = 0; i < acl->count; i++)
-        ds |= tl__ace_is_object(acl->aces[i].type);
-    /* ACL_REVISION_DS (4) is required as soon as one object ACE is present. */
+        ds |= tl__ace_is_object(acl->aces[i].type) || tl__ace_slack(&acl->aces[i]) != 0;
+    /* ACL_REVISION_DS (4) is required as soon as one object ACE is present; Windows also
+     * writes 4 for an ACL holding an ACE with an empty access mask (tl__ace_slack). */
     p[0] = ds ? 4 : 2;
     p[1] = 0;
     wr16(p + 2, (uint32_t)size);

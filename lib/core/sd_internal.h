@@ -25,6 +25,8 @@ int tl__sd_acl_append(tl__acl *acl, const tl_ace *ace);
 bool tl__ace_is_object(uint8_t type);
 /* True for callback (conditional) types whose trailing data is application data. */
 bool tl__ace_is_callback(uint8_t type);
+/* Spare bytes Windows adds to an ACL for this ACE (an empty access mask: 4), see sd.c. */
+size_t tl__ace_slack(const tl_ace *ace);
 /* Format a SID as SDDL prints it (alias when one applies). buf >= TL_SID_STRING_MAX. */
 void tl__sddl_sid(char *buf, size_t size, const tl_sid *sid, const tl_sid *domain);
 /* Conditional expressions (sddl_cond.c). compile: SDDL condition text (with its outer

@@ -531,7 +531,7 @@ static size_t ace_binary_size(const tl_ace *a)
     if (tl__ace_is_object(a->type))
         n += 4 + ((a->object_flags & 1) ? 16 : 0) + ((a->object_flags & 2) ? 16 : 0);
     n += (a->app_data_len + 3) & ~(size_t)3;
-    return n;
+    return n + tl__ace_slack(a);
 }
 
 static int parse_acl(parser *P, tl_sd *sd, tl_acl_kind which)

@@ -168,11 +168,12 @@ const tl_sid_wellknown *tl_sid_wellknown_at(size_t index)
     return index < TABLE_N ? &table[index] : NULL;
 }
 
-/* A domain SID is S-1-5-21-x-y-z (the form machine and domain SIDs take). */
+/* Any valid SID with room for one more sub-authority can be the domain: Windows resolves DU,
+ * DA, ... against whatever domain SID it is given (its own recorded SDDL tests use S-1-2-3-4;
+ * docs/sddl.md). Machine and AD domains take the form S-1-5-21-x-y-z. */
 static bool is_domain_sid(const tl_sid *d)
 {
-    return d && tl_sid_is_valid(d) && tl_sid_authority(d) == 5 && d->sub_authority_count >= 1 &&
-           d->sub_authority[0] == 21 && d->sub_authority_count < TL_SID_MAX_SUB_AUTHORITIES;
+    return d && tl_sid_is_valid(d) && d->sub_authority_count < TL_SID_MAX_SUB_AUTHORITIES;
 }
 
 /* Row index whose SID equals `sid` (domain-relative rows match when `domain` is NULL and the
@@ -193,12 +194,20 @@ static long find_row(const tl_sid *sid, const tl_sid *domain, bool any_domain)
     }
     tl_sid dom;
     uint32_t rid;
-    if (tl_sid_authority(sid) != 5 || sid->sub_authority_count < 2 || sid->sub_authority[0] != 21)
-        return -1;
-    if (tl_sid_split_rid(&dom, &rid, sid) != TL_OK)
-        return -1;
-    if (!any_domain && !(domain && tl_sid_equal(&dom, domain)))
-        return -1;
+    if (domain && !any_domain) {
+        /* An explicit domain: SID == domain + RID, whatever the domain looks like. */
+        if (sid->sub_authority_count != domain->sub_authority_count + 1 ||
+            tl_sid_split_rid(&dom, &rid, sid) != TL_OK || !tl_sid_equal(&dom, domain))
+            return -1;
+    } else {
+        if (tl_sid_authority(sid) != 5 || sid->sub_authority_count < 2 ||
+            sid->sub_authority[0] != 21)
+            return -1;
+        if (tl_sid_split_rid(&dom, &rid, sid) != TL_OK)
+            return -1;
+        if (!any_domain)
+            return -1;
+    }
     for (size_t i = 0; i < TABLE_N; i++)
         if (is_relative(i) && rel_rid[i] == rid)
             return (long)i;
@@ -292,7 +301,7 @@ int tl_sid_from_sddl_alias(tl_sid *out, const char *alias, const tl_sid *domain)
         if (!is_domain_sid(domain))
             return tl__error(TL_ENOTFOUND,
                              "SDDL alias '%s' (%s) is relative to a domain: give the domain SID "
-                             "(S-1-5-21-...)", a, table[i].name);
+                             "(e.g. S-1-5-21-a-b-c)", a, table[i].name);
         return tl_sid_append_rid(out, domain, rel_rid[i]);
     }
     return tl__error(TL_ENOTFOUND, "'%s' is not an SDDL SID alias", alias);

@@ -46,6 +46,26 @@ SDDL_CASES = [
     dict(args=["sddl"], exit=2, stderr=r"expected one SDDL"),
     dict(args=["sddl", "--help"], exit=0, stdout=r"--domain-sid"),
     dict(args=["sddl", "D:", "--json", "--binary"], exit=2),
+    # PRODUCT.md 0.2: any valid SID is a domain (Windows' recorded tests use S-1-2-3-4); a
+    # value that cannot be used is a usage error that says why.
+    dict(args=["sddl", "O:DAG:DUD:(A;;GA;;;LG)", "--domain-sid", "S-1-2-3-4"], exit=0,
+         first=r"^O:DAG:DUD:\(A;;GA;;;LG\)$"),
+    dict(args=["sddl", "O:S-1-2-3-4-512D:", "--domain-sid", "S-1-2-3-4"], exit=0,
+         first=r"^O:DAD:$"),
+    dict(args=["sddl", "D:(A;;GA;;;DU)", "--domain-sid", "S-1-2-3-4", "--binary"], exit=0,
+         first=r"^0100048000000000000000000000000014000000020024000100000000001c0000000010"
+               r"0103000000000002030000000400000001020000$"),
+    dict(args=["sddl", "D:(A;;GA;;;DU)", "--domain-sid", "S-1-2-x"], exit=2,
+         stderr=r"--domain-sid 'S-1-2-x' is not a SID"),
+    dict(args=["sddl", "D:(A;;GA;;;DU)", "--domain-sid",
+               "S-1-5-1-2-3-4-5-6-7-8-9-10-11-12-13-14-15"], exit=2, stderr=r"no room"),
+    dict(args=["access", "--sddl", "D:(A;;GA;;;DU)", "--sid", "DU", "--domain-sid", "nope"],
+         exit=2, stderr=r"is not a SID"),
+    # Windows-recorded binary: an ACE with an empty mask makes the ACL revision 4 and 4 bytes
+    # larger (Samba libcli/security/tests/data/oversize-acls.json).
+    dict(args=["sddl", "--binary", "D:P(D;;;;;MP)(D;;;;;MP)"], exit=0,
+         first=r"^010004900000000000000000000000001400000004003800020000000100140000000000010100"
+               r"0000000010002100000100140000000000010100000000001000210000" + "0" * 16 + "$"),
 ]
 
 TOKEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "token",
