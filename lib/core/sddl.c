@@ -153,7 +153,9 @@ static int parse_sid_field(parser *P, tl_sid *out, size_t start, size_t end)
     size_t p = skip_ws(s, start, end);
     if (p >= end)
         return tl__error_at(TL_EPARSE, p, "SID or SID alias expected");
-    if (end - p >= 2 && s[p] == 'S' && s[p + 1] == '-')
+    /* Windows takes a lower-case "s-1-1-0" too (recorded: "O:s-1-1-0D:..." -> "O:WD",
+     * Samba tests/data/conditional_aces_windows_only.txt). */
+    if (end - p >= 2 && up(s[p]) == 'S' && s[p + 1] == '-')
         return parse_sid_string(P, out, p, end);
     size_t q = p;
     while (q < end && !is_ws(s[q]))

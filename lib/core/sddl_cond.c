@@ -181,6 +181,17 @@ static int sid_literal(comp *c)
 
 static int literal(comp *c, bool allow_composite);
 
+static int hexdig(char ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
 static int composite(comp *c)
 {
     size_t at = c->pos++; /* '{' */
@@ -244,19 +255,23 @@ static int literal(comp *c, bool allow_composite)
         return TL_OK;
     }
     if (ch == '#') {
+        /* Windows reads '#' inside an octet string as a 0 digit and an odd number of digits
+         * as having a leading 0 (recorded: "#1#2#3##" and "##1#2#3##" both give 01 02 03 00,
+         * Samba tests/data/conditional_aces*.txt and windows/conditional_aces.txt.json). */
         size_t start = ++c->pos;
-        while (c->pos < c->len && ((c->s[c->pos] >= '0' && c->s[c->pos] <= '9') ||
-                                   (c->s[c->pos] >= 'a' && c->s[c->pos] <= 'f') ||
-                                   (c->s[c->pos] >= 'A' && c->s[c->pos] <= 'F')))
+        while (c->pos < c->len && (c->s[c->pos] == '#' || hexdig(c->s[c->pos]) >= 0))
             c->pos++;
-        size_t n = c->pos - start;
-        if (n % 2)
-            return cerr(c, start, "octet string needs an even number of hex digits");
+        size_t n = c->pos - start, odd = n % 2;
         put_byte(c, T_OCTETS);
-        put_u32(c, (uint32_t)(n / 2));
-        for (size_t i = 0; i < n; i += 2) {
-            char pair[3] = {c->s[start + i], c->s[start + i + 1], 0};
-            put_byte(c, (uint8_t)strtoul(pair, NULL, 16));
+        put_u32(c, (uint32_t)((n + odd) / 2));
+        unsigned acc = 0;
+        for (size_t i = 0; i < n + odd; i++) {
+            int d = (odd && i == 0) ? 0 : hexdig(c->s[start + i - odd]);
+            acc = acc << 4 | (unsigned)(d < 0 ? 0 : d);
+            if (i % 2) {
+                put_byte(c, (uint8_t)acc);
+                acc = 0;
+            }
         }
         return TL_OK;
     }
@@ -296,9 +311,12 @@ static int literal(comp *c, bool allow_composite)
         }
         if (c->pos == digits)
             return cerr(c, at, "digits expected");
-        if (v > (sign == 2 ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX))
+        /* Windows takes hex (and octal) literals up to 2^64 - 1 as the bit pattern
+         * (recorded: "0xffffffffffffffff" prints back unchanged, "0x10000000000000000" fails);
+         * decimals stay within int64. */
+        if (base == 2 && v > (sign == 2 ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX))
             return cerr(c, at, "integer out of range");
-        uint64_t stored = sign == 2 ? (uint64_t)(-(int64_t)(v - 1) - 1) : v;
+        uint64_t stored = sign == 2 ? (uint64_t)0 - v : v;
         put_byte(c, T_INT64);
         put_u32(c, (uint32_t)stored);
         put_u32(c, (uint32_t)(stored >> 32));
@@ -323,8 +341,12 @@ static int member_operand(comp *c)
 {
     ws(c);
     if (c->pos < c->len && c->s[c->pos] == '(') {
+        if (++c->depth > MAX_PARSE_DEPTH)
+            return tl__error_at(TL_ELIMIT, c->base + c->pos, "conditional expression nested "
+                                                             "too deeply");
         c->pos++;
         int rc = member_operand(c);
+        c->depth--;
         if (rc)
             return rc;
         ws(c);
@@ -333,25 +355,9 @@ static int member_operand(comp *c)
         c->pos++;
         return TL_OK;
     }
-    size_t at = c->pos, mark = c->out.len;
-    int rc = literal(c, true);
-    if (rc)
-        return rc;
-    /* Membership operands are SIDs only (Windows refuses "Member_of {1, 2}"). */
-    const unsigned char *p = (const unsigned char *)c->out.data + mark;
-    size_t n = c->out.len - mark;
-    if (p[0] == T_COMPOSITE) {
-        size_t q = 5;
-        while (q < n) {
-            if (p[q] != T_SID)
-                return cerr(c, at, "Member_of takes SIDs only");
-            size_t l = (size_t)p[q + 1] | (size_t)p[q + 2] << 8;
-            q += 5 + l;
-        }
-    } else if (p[0] != T_SID) {
-        return cerr(c, at, "Member_of takes SIDs only");
-    }
-    return TL_OK;
+    /* Any value: Windows takes "Member_of {1, 2, 3}" and "Member_of 3" as well as SIDs
+     * (recorded, Samba tests/data/conditional_aces.txt); only SIDs can ever match. */
+    return literal(c, true);
 }
 
 static int factor(comp *c)
@@ -372,8 +378,14 @@ static int factor(comp *c)
                 c->pos++;
         }
     } else if (c->s[c->pos] == '!' && !(c->pos + 1 < c->len && c->s[c->pos + 1] == '=')) {
+        /* Windows wants '(' after '!' (blanks allowed): "(!(! (Member_of{SID(AA)})))" parses,
+         * "(! Member_of{SID(BA)})" and "(!!! Member_of...)" fail (recorded, Samba
+         * tests/data/conditional_aces_should_fail.txt). */
         c->pos++;
-        if (!(rc = factor(c)))
+        ws(c);
+        if (c->pos >= c->len || c->s[c->pos] != '(')
+            rc = cerr(c, c->pos, "'(' expected after '!'");
+        else if (!(rc = factor(c)))
             put_byte(c, T_NOT);
     } else {
         size_t i;
@@ -406,8 +418,16 @@ static int factor(comp *c)
                     for (size_t k = 0; k < N(rel_ops) && !op; k++)
                         if (kw(c, rel_ops[k].name))
                             op = &rel_ops[k];
-                    if (op && !(rc = literal(c, true)))
-                        put_byte(c, op->code);
+                    size_t rhs_at = c->pos, mark = c->out.len;
+                    if (op && !(rc = literal(c, true))) {
+                        /* Local attributes are fine on the left only (recorded: "(a == a)"
+                         * fails, "(a == @User.a)" parses). */
+                        if (c->out.len > mark && (uint8_t)c->out.data[mark] == T_LOCAL)
+                            rc = cerr(c, rhs_at, "a local attribute cannot be compared to; "
+                                                 "use @User., @Device. or @Resource.");
+                        else
+                            put_byte(c, op->code);
+                    }
                     /* no operator: the attribute is used as a boolean */
                 }
             }
@@ -512,9 +532,11 @@ static int render_value(tl__buf *b, const uint8_t *d, size_t n, size_t *p, const
         for (int i = 7; i >= 0; i--)
             v = v << 8 | d[q + (size_t)i];
         uint8_t sign = d[q + 8], base = d[q + 9];
-        int64_t sv = (int64_t)v;
-        uint64_t mag = sv < 0 ? (uint64_t)(-(sv + 1)) + 1 : v;
-        const char *sg = sv < 0 ? "-" : sign == 1 ? "+" : "";
+        /* Decimal prints the signed value; hex and octal without a '-' print the bit
+         * pattern ("0xffffffffffffffff", recorded). */
+        bool neg = (int64_t)v < 0 && (sign == 2 || base == 2);
+        uint64_t mag = neg ? (uint64_t)0 - v : v;
+        const char *sg = neg ? "-" : sign == 1 ? "+" : "";
         if (base == 3)
             tl__buf_printf(b, "%s0x%llx", sg, (unsigned long long)mag);
         else if (base == 1)
