@@ -88,4 +88,10 @@ int tl__utf8_to_utf16(uint16_t **out, size_t *units, const char *s, size_t len);
 int tl__strcasecmp(const char *a, const char *b);
 int tl__strncasecmp(const char *a, const char *b, size_t n);
 
+/* Decimal digits of v (no terminator); out >= 20 bytes. sddl_sid.c. */
+size_t tl__fmt_u64(char *out, uint64_t v);
+/* The string SID as Windows prints it, NUL-terminated; out >= TL_SID_STRING_MAX (sid.h).
+ * Returns the length. sid must be valid. sddl_sid.c. */
+struct tl_sid;
+size_t tl__sid_format(char *out, const struct tl_sid *sid);
 #endif

@@ -46,6 +46,11 @@ bool tl__ace_is_callback(uint8_t type)
     return (type >= 0x09 && type <= 0x10);
 }
 
+bool tl__ace_has_app_data(uint8_t type)
+{
+    return tl__ace_is_callback(type) || type == TL__ACE_RESOURCE_ATTRIBUTE;
+}
+
 /*
  * Bytes Windows reserves in an ACL beyond an ACE's own size. Recorded on Windows (Samba
  * libcli/security/tests/data/oversize-acls.json): every ACE with an empty access mask makes
@@ -54,11 +59,12 @@ bool tl__ace_is_callback(uint8_t type)
  * "(A;OICI;;;;AU)" among seven ordinary ACEs -> 208 = 8 + 196 + 4. The spare bytes are zero
  * and follow the last ACE. A conditional (callback) ACE with an empty mask gets neither
  * (recorded: "D:(XA;;;;;WD;(@Device.bb == 0x7fffffffffffffff))" keeps revision 2 and its
- * exact size, conditional_aces.txt.json). docs/sddl.md.
+ * exact size, conditional_aces.txt.json), nor does a resource attribute ACE (its mask is
+ * always 0: "S:(RA;;;;;WD;(...))" is 8 + 64 bytes, same file). docs/sddl.md.
  */
 size_t tl__ace_slack(const tl_ace *ace)
 {
-    return ace->mask == 0 && !tl__ace_is_callback(ace->type) ? 4 : 0;
+    return ace->mask == 0 && !tl__ace_has_app_data(ace->type) ? 4 : 0;
 }
 
 int tl__sd_acl_append(tl__acl *acl, const tl_ace *ace)
@@ -292,8 +298,8 @@ static uint32_t rd32(const uint8_t *p)
 
 static bool known_type(uint8_t t)
 {
-    return t <= 0x03 || (t >= 0x05 && t <= 0x0B) || t == 0x0D || t == 0x11 || t == 0x13 ||
-           t == 0x14;
+    return t <= 0x03 || (t >= 0x05 && t <= 0x0B) || t == 0x0D || t == 0x11 || t == 0x12 ||
+           t == 0x13 || t == 0x14;
 }
 
 static int read_sid_at(tl_sid *out, const uint8_t *base, size_t len, size_t off, size_t end,
@@ -372,16 +378,21 @@ static int read_acl(tl__acl *acl, const uint8_t *d, size_t len, size_t off, cons
             return rc;
         q += used;
         char *cond = NULL;
-        if (tl__ace_is_callback(ace.type) && q < aend) {
+        if (tl__ace_has_app_data(ace.type) && q < aend) {
             ace.app_data = d + q;
             ace.app_data_len = aend - q;
-            /* Render the expression as Windows prints it; data that is not a valid "artx"
-             * expression stays raw (its SDDL form is then unavailable). */
-            int crc = tl__cond_render(&cond, ace.app_data, ace.app_data_len, NULL);
+            /* Render the expression (or resource attribute) as Windows prints it; data that
+             * does not decode stays raw (its SDDL form is then unavailable), and the error
+             * that says why is not left behind: this read succeeds. */
+            int crc = ace.type == TL__ACE_RESOURCE_ATTRIBUTE
+                          ? tl__ra_render(&cond, ace.app_data, ace.app_data_len, NULL)
+                          : tl__cond_render(&cond, ace.app_data, ace.app_data_len, NULL);
             if (crc == TL_OK)
                 ace.condition = cond;
             else if (crc == TL_ENOMEM)
                 return crc;
+            else
+                tl_error_clear();
         }
         rc = tl__sd_acl_append(acl, &ace);
         tl__free(cond);
@@ -466,7 +477,7 @@ static size_t ace_size(const tl_ace *a, int *err)
         if (a->object_flags & TL_ACE_INHERITED_OBJECT_TYPE_PRESENT)
             n += 16;
     }
-    if (tl__ace_is_callback(a->type)) {
+    if (tl__ace_has_app_data(a->type)) {
         if (a->condition && !a->app_data_len)
             *err = 1;
         n += (a->app_data_len + 3) & ~(size_t)3;

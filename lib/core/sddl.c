@@ -190,7 +190,7 @@ static const named ace_types[] = {
     {"ML", TL_ACE_SYSTEM_MANDATORY_LABEL}, {"XA", TL_ACE_ACCESS_ALLOWED_CALLBACK},
     {"XD", TL_ACE_ACCESS_DENIED_CALLBACK}, {"ZA", TL_ACE_ACCESS_ALLOWED_CALLBACK_OBJECT},
     {"XU", TL_ACE_SYSTEM_AUDIT_CALLBACK}, {"SP", TL_ACE_SYSTEM_SCOPED_POLICY_ID},
-    {"TL", TL_ACE_SYSTEM_PROCESS_TRUST_LABEL},
+    {"TL", TL_ACE_SYSTEM_PROCESS_TRUST_LABEL}, {"RA", TL__ACE_RESOURCE_ATTRIBUTE},
 };
 
 /* Windows prints ACE flags in bit order (recorded: "OICIIO", "CIIDSA", "OICIID"). */
@@ -302,7 +302,8 @@ static bool is_system_type(uint8_t t)
     return t == TL_ACE_SYSTEM_AUDIT || t == TL_ACE_SYSTEM_ALARM ||
            t == TL_ACE_SYSTEM_AUDIT_OBJECT || t == TL_ACE_SYSTEM_ALARM_OBJECT ||
            t == TL_ACE_SYSTEM_MANDATORY_LABEL || t == TL_ACE_SYSTEM_AUDIT_CALLBACK ||
-           t == TL_ACE_SYSTEM_SCOPED_POLICY_ID || t == TL_ACE_SYSTEM_PROCESS_TRUST_LABEL;
+           t == TL_ACE_SYSTEM_SCOPED_POLICY_ID || t == TL_ACE_SYSTEM_PROCESS_TRUST_LABEL ||
+           t == TL__ACE_RESOURCE_ATTRIBUTE;
 }
 
 static int parse_rights(parser *P, uint32_t *mask, size_t start, size_t end)
@@ -378,7 +379,8 @@ static int parse_guid_field(parser *P, tl_guid *g, bool *present, size_t start, 
 
 /* The condition of a callback ACE: "( ... )" with nested parentheses and quoted strings,
  * compiled to the binary form Windows stores and rendered back the way Windows prints it. */
-static int parse_condition(parser *P, size_t *pos, char **out, uint8_t **data, size_t *dlen)
+static int parse_condition(parser *P, size_t *pos, char **out, uint8_t **data, size_t *dlen,
+                           bool ra)
 {
     const char *s = P->s;
     size_t p = skip_ws(s, *pos, P->len);
@@ -406,10 +408,13 @@ static int parse_condition(parser *P, size_t *pos, char **out, uint8_t **data, s
     if (p >= P->len)
         return tl__error_at(TL_EPARSE, quoted ? P->len : start, "unterminated conditional "
                                                                 "expression");
-    int rc = tl__cond_compile(data, dlen, s + start, p - start + 1, start, P->domain);
+    int rc = ra ? tl__ra_compile(data, dlen, s + start, p - start + 1, start, P->domain)
+                : tl__cond_compile(data, dlen, s + start, p - start + 1, start, P->domain);
     if (rc)
         return rc;
-    if ((rc = tl__cond_render(out, *data, *dlen, P->domain)) != TL_OK) {
+    rc = ra ? tl__ra_render(out, *data, *dlen, P->domain)
+            : tl__cond_render(out, *data, *dlen, P->domain);
+    if (rc != TL_OK) {
         tl__free(*data);
         *data = NULL;
         if (rc == TL_ENOMEM)
@@ -453,8 +458,6 @@ static int parse_ace(parser *P, tl_ace *ace, char **cond, uint8_t **data, tl_acl
         }
     }
     if (!found) {
-        if (tl == 2 && up(s[tp]) == 'R' && up(s[tp + 1]) == 'A')
-            return tl__error_at(TL_ENOTSUP, tp, "resource attribute ACEs (RA) are not supported");
         return tl__error_at(TL_EPARSE, tp, "unknown ACE type '%.*s'", (int)(tl > 8 ? 8 : tl),
                             s + tp);
     }
@@ -493,13 +496,17 @@ static int parse_ace(parser *P, tl_ace *ace, char **cond, uint8_t **data, tl_acl
     if ((rc = parse_sid_field(P, &ace->sid, f[5][0], f[5][1])))
         return rc;
     p = f[5][1];
+    bool ra = ace->type == TL__ACE_RESOURCE_ATTRIBUTE;
+    if (ra && s[p] != ';')
+        return tl__error_at(TL_EPARSE, p, "a resource attribute ACE (RA) needs its attribute "
+                                          "as a seventh field: (\"name\",TS,0x0,\"value\")");
     if (s[p] == ';') {
-        if (!tl__ace_is_callback(ace->type))
-            return tl__error_at(TL_EPARSE, p, "only conditional ACEs (XA, XD, ZA, XU) take a "
-                                              "seventh field");
+        if (!tl__ace_has_app_data(ace->type))
+            return tl__error_at(TL_EPARSE, p, "only conditional ACEs (XA, XD, ZA, XU) and "
+                                              "resource attribute ACEs (RA) take a seventh field");
         p++;
         size_t dlen = 0;
-        if ((rc = parse_condition(P, &p, cond, data, &dlen)))
+        if ((rc = parse_condition(P, &p, cond, data, &dlen, ra)))
             return rc;
         ace->condition = *cond;
         ace->app_data = *data;
@@ -510,7 +517,8 @@ static int parse_ace(parser *P, tl_ace *ace, char **cond, uint8_t **data, tl_acl
             tl__free(*data);
             *cond = NULL;
             *data = NULL;
-            return tl__error_at(TL_EPARSE, p, "expected ')' after the conditional expression");
+            return tl__error_at(TL_EPARSE, p, "expected ')' after the %s",
+                                ra ? "resource attribute" : "conditional expression");
         }
     }
     P->pos = p + 1;
@@ -659,22 +667,6 @@ fail:
 
 /* ---- formatting ---------------------------------------------------------------------- */
 
-void tl__sddl_sid(char *buf, size_t size, const tl_sid *sid, const tl_sid *domain)
-{
-    const char *alias = tl_sid_sddl_alias(sid, domain);
-    if (alias) {
-        snprintf(buf, size, "%s", alias);
-        return;
-    }
-    /* Windows prints authorities >= 2^32 as unpadded upper-case hex ("S-1-0x12A05F200-30-40",
-     * recorded), so this does not defer to tl_sid_to_string(). */
-    uint64_t a = tl_sid_authority(sid);
-    int n = a >> 32 ? snprintf(buf, size, "S-%u-0x%llX", sid->revision, (unsigned long long)a)
-                    : snprintf(buf, size, "S-%u-%llu", sid->revision, (unsigned long long)a);
-    for (unsigned i = 0; i < sid->sub_authority_count && n > 0 && (size_t)n < size; i++)
-        n += snprintf(buf + n, size - (size_t)n, "-%u", (unsigned)sid->sub_authority[i]);
-}
-
 static void put_ace(tl__buf *b, const tl_ace *a, const tl_sid *domain)
 {
     char tmp[TL_SID_STRING_MAX];
@@ -718,9 +710,11 @@ static int check_formattable(const tl_ace *a, const char *where, size_t i)
     if (a->flags & 0x20)
         return tl__error(TL_ENOTSUP, "%s ACE %zu: ACE flag 0x20 (CRITICAL_ACE_FLAG) has no SDDL "
                                      "form in tokenlens", where, i);
-    if (tl__ace_is_callback(a->type) && !a->condition && a->app_data_len)
-        return tl__error(TL_ENOTSUP, "%s ACE %zu: decompiling a binary conditional expression "
-                                     "is not implemented", where, i);
+    if (tl__ace_has_app_data(a->type) && !a->condition && a->app_data_len)
+        return tl__error(TL_ENOTSUP, "%s ACE %zu: its %s data does not decode, so it has no "
+                                     "SDDL form", where, i,
+                         a->type == TL__ACE_RESOURCE_ATTRIBUTE ? "resource attribute"
+                                                               : "conditional expression");
     return TL_OK;
 }
 

@@ -8,31 +8,28 @@
  * (recorded outputs in Samba's libcli/security/tests/data/conditional_aces.txt).
  */
 #include "sd_internal.h"
+#include "cond.h"
 #include <stdlib.h>
 #include <string.h>
 
-/* Token bytes (MS-DTYP 2.4.4.17.4 - 2.4.4.17.7). */
+/* Token bytes: cond.h (MS-DTYP 2.4.4.17.4 - 2.4.4.17.7). */
 enum {
-    T_INT64 = 0x04, T_STRING = 0x10, T_OCTETS = 0x18, T_COMPOSITE = 0x50, T_SID = 0x51,
-    T_LOCAL = 0xf8, T_USER = 0xf9, T_RESOURCE = 0xfa, T_DEVICE = 0xfb,
-    T_AND = 0xa0, T_OR = 0xa1, T_NOT = 0xa2,
-    T_EXISTS = 0x87, T_NOT_EXISTS = 0x8d
+    T_INT64 = TL_COND_INT64, T_STRING = TL_COND_STRING, T_OCTETS = TL_COND_OCTETS,
+    T_COMPOSITE = TL_COND_COMPOSITE, T_SID = TL_COND_SID, T_LOCAL = TL_COND_LOCAL,
+    T_USER = TL_COND_USER, T_RESOURCE = TL_COND_RESOURCE, T_DEVICE = TL_COND_DEVICE,
+    T_AND = TL_COND_AND, T_OR = TL_COND_OR, T_NOT = TL_COND_NOT, T_EXISTS = TL_COND_EXISTS,
+    T_NOT_EXISTS = TL_COND_NOT_EXISTS
 };
 
-typedef struct named_op {
-    const char *name; /* as Windows prints it */
-    uint8_t code;
-} named_op;
-
-static const named_op rel_ops[] = {
-    {"==", 0x80}, {"!=", 0x81}, {"<=", 0x83}, {">=", 0x85}, {"<", 0x82}, {">", 0x84},
-    {"Contains", 0x86}, {"Any_of", 0x88}, {"Not_Contains", 0x8e}, {"Not_Any_of", 0x8f},
-};
-static const named_op member_ops[] = {
-    {"Member_of", 0x89}, {"Device_Member_of", 0x8a}, {"Member_of_any", 0x8b},
-    {"Device_Member_of_any", 0x8c}, {"Not_Member_of", 0x90}, {"Not_Device_Member_of", 0x91},
-    {"Not_Member_of_any", 0x92}, {"Not_Device_Member_of_any", 0x93},
-};
+/* Operator keywords in the order the compiler tries them (longest first where one name
+ * starts another: "<=" before "<"). Names and codes: cond.c. */
+static const uint8_t rel_codes[] = {TL_COND_EQ, TL_COND_NE, TL_COND_LE, TL_COND_GE,
+                                    TL_COND_LT, TL_COND_GT, TL_COND_CONTAINS, TL_COND_ANY_OF,
+                                    TL_COND_NOT_CONTAINS, TL_COND_NOT_ANY_OF};
+static const uint8_t member_codes[] = {
+    TL_COND_MEMBER_OF, TL_COND_DEVICE_MEMBER_OF, TL_COND_MEMBER_OF_ANY,
+    TL_COND_DEVICE_MEMBER_OF_ANY, TL_COND_NOT_MEMBER_OF, TL_COND_NOT_DEVICE_MEMBER_OF,
+    TL_COND_NOT_MEMBER_OF_ANY, TL_COND_NOT_DEVICE_MEMBER_OF_ANY};
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 /* Bounds. The parser's recursion (parentheses and '!') is limited generously; the
  * expression tree's depth is limited when rendering, so that canonical text (which adds
@@ -389,16 +386,16 @@ static int factor(comp *c)
             put_byte(c, T_NOT);
     } else {
         size_t i;
-        for (i = 0; i < N(member_ops); i++) {
+        for (i = 0; i < N(member_codes); i++) {
             /* Longest names first would matter only for shared prefixes: kw() requires a
              * non-name character after the keyword, so Member_of never eats Member_of_any. */
-            if (kw(c, member_ops[i].name)) {
+            if (kw(c, tl__cond_op_name(member_codes[i]))) {
                 if (!(rc = member_operand(c)))
-                    put_byte(c, member_ops[i].code);
+                    put_byte(c, member_codes[i]);
                 break;
             }
         }
-        if (i == N(member_ops)) {
+        if (i == N(member_codes)) {
             bool neg = false;
             if ((neg = kw(c, "Not_Exists")) || kw(c, "Exists")) {
                 ws(c);
@@ -414,10 +411,10 @@ static int factor(comp *c)
                     rc = cerr(c, at, "attribute, Member_of, Exists, '!' or '(' expected");
                 if (!rc) {
                     ws(c);
-                    const named_op *op = NULL;
-                    for (size_t k = 0; k < N(rel_ops) && !op; k++)
-                        if (kw(c, rel_ops[k].name))
-                            op = &rel_ops[k];
+                    uint8_t op = 0;
+                    for (size_t k = 0; k < N(rel_codes) && !op; k++)
+                        if (kw(c, tl__cond_op_name(rel_codes[k])))
+                            op = rel_codes[k];
                     size_t rhs_at = c->pos, mark = c->out.len;
                     if (op && !(rc = literal(c, true))) {
                         /* Local attributes are fine on the left only (recorded: "(a == a)"
@@ -426,7 +423,7 @@ static int factor(comp *c)
                             rc = cerr(c, rhs_at, "a local attribute cannot be compared to; "
                                                  "use @User., @Device. or @Resource.");
                         else
-                            put_byte(c, op->code);
+                            put_byte(c, op);
                     }
                     /* no operator: the attribute is used as a boolean */
                 }
@@ -633,12 +630,14 @@ int tl__cond_render(char **out, const uint8_t *d, size_t n, const tl_sid *domain
             break;
         }
         const char *rel = NULL, *mem = NULL;
-        for (size_t k = 0; k < N(rel_ops); k++)
-            if (rel_ops[k].code == t)
-                rel = rel_ops[k].name;
-        for (size_t k = 0; k < N(member_ops); k++)
-            if (member_ops[k].code == t)
-                mem = member_ops[k].name;
+        int arity = tl__cond_arity(t);
+        if (t != T_AND && t != T_OR && t != T_NOT && t != T_EXISTS && t != T_NOT_EXISTS &&
+            arity > 0) {
+            if (arity == 2)
+                rel = tl__cond_op_name(t);
+            else
+                mem = tl__cond_op_name(t);
+        }
         char *s = NULL;
         bool bare = false;
         int depth = 1;
