@@ -74,7 +74,8 @@ int main(int argc, char **argv)
     t1 = now();
     printf("c access check: %.0f checks/s (%ld x %zu, %lu allowed)\n", iters * 5 * n / (t1 - t0),
            iters * 5, n, allowed);
-    tl_access_options quiet = {TL_ACCESS_NO_REASONS, TL_OBJECT_FILE};
+    tl_access_options quiet = TL_ACCESS_OPTIONS_INIT;
+    quiet.flags = TL_ACCESS_NO_REASONS;
     t0 = now();
     for (long k = 0; k < iters * 5; k++)
         for (size_t i = 0; i < n; i++) {

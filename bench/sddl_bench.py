@@ -139,7 +139,8 @@ class TokenlensCtypes:
         if L.tl_access_token_from_sids(ctypes.byref(self.token), sids, len(SUBJECT)) != 0:
             raise RuntimeError("tl_access_token_from_sids failed")
         self.held = []
-        self.quiet = (ctypes.c_uint32 * 2)(TL_ACCESS_NO_REASONS, 0)  # tl_access_options
+        # tl_access_options: version 1, flags, object kind (file)
+        self.quiet = (ctypes.c_uint32 * 3)(1, TL_ACCESS_NO_REASONS, 0)
 
     def roundtrip(self, text):
         L, sd, out = self.L, ctypes.c_void_p(), ctypes.c_void_p()

@@ -78,7 +78,7 @@ int cmd_access(int argc, char **argv)
         status = CLI_FAILED;
         dom = &domain;
     }
-    tl_access_options opt = {0, TL_OBJECT_FILE};
+    tl_access_options opt = TL_ACCESS_OPTIONS_INIT;
     if (o_obj->seen) {
         if (strcmp(o_obj->value, "file") == 0)
             opt.object = TL_OBJECT_FILE;
@@ -144,15 +144,11 @@ int cmd_access(int argc, char **argv)
         json_object_set_new(j, "granted_sddl", json_string(buf));
         snprintf(buf, sizeof buf, "0x%08x", (unsigned)tl_access_result_grantable(res));
         json_object_set_new(j, "grantable", json_string(buf));
-        static const char *const kinds[] = {"allow_ace", "deny_ace", "owner", "owner_rights",
-                                            "null_dacl", "no_dacl_match", "privilege",
-                                            "integrity", "restricted", "skipped_ace",
-                                            "privilege_required"};
         json_t *rs = json_array();
         for (size_t i = 0; i < tl_access_result_reason_count(res); i++) {
             const tl_access_reason *x = tl_access_result_reason_at(res, i);
             json_t *o = json_object();
-            json_object_set_new(o, "kind", json_string(kinds[x->kind]));
+            json_object_set_new(o, "kind", json_string(tl_access_reason_kind_name(x->kind)));
             json_object_set_new(o, "pass", json_string(x->pass ? "restricted" : "normal"));
             json_object_set_new(o, "ace_index",
                                 x->ace_index < 0 ? json_null() : json_integer(x->ace_index));

@@ -459,6 +459,7 @@ int tl_sd_from_binary(tl_sd **out, const void *data, size_t len)
             goto fail;
     }
     *out = sd;
+    tl_error_clear(); /* success leaves no error behind (an undecodable condition stays raw) */
     return TL_OK;
 fail:
     tl_sd_free(sd);

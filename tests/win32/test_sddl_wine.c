@@ -200,9 +200,8 @@ static void test_access_against_advapi32(void **state)
         LocalFree(wsd);
         tl_sd *sd;
         assert_tl_ok(tl_sd_from_sddl(&sd, access_rows[i].sddl, NULL));
-        tl_access_options o = {TL_ACCESS_RAW_ACE_MASKS | TL_ACCESS_NO_PRIVILEGES |
-                                   TL_ACCESS_NO_INTEGRITY,
-                               TL_OBJECT_FILE};
+        tl_access_options o = TL_ACCESS_OPTIONS_INIT;
+        o.flags = TL_ACCESS_RAW_ACE_MASKS | TL_ACCESS_NO_PRIVILEGES | TL_ACCESS_NO_INTEGRITY;
         tl_access_result *r;
         assert_tl_ok(tl_access_check(&r, sd, tok, access_rows[i].desired, &o));
         bool ours = tl_access_result_allowed(r);
