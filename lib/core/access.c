@@ -14,6 +14,8 @@
 #include "tokenlens/access.h"
 #include "cond.h"
 #include "sd_internal.h"
+#include "token_internal.h" /* the group arrays, read in place on the hot path */
+#include <stdlib.h>
 #include <string.h>
 
 /* Who matched an ACE: the words used in the reason text. */
@@ -45,7 +47,8 @@ typedef struct reason_rec {
 #define INLINE_REASONS 4
 
 struct tl_access_result {
-    bool quiet; /* TL_ACCESS_NO_REASONS */
+    bool from_libc; /* allocated with the default allocator: may be kept for reuse */
+    bool quiet;     /* TL_ACCESS_NO_REASONS */
     bool allowed;
     uint32_t granted, grantable, desired;
     reason_rec *reasons; /* inline_reasons until more are needed */
@@ -156,6 +159,14 @@ static reason_rec *add_reason(tl_access_result *r, tl_access_reason_kind kind, i
     return rec;
 }
 
+/*
+ * One spare result per thread: a check then costs no allocation at all (malloc + free were
+ * a fifth of a check's instructions). Only results from the default allocator are kept, so
+ * a tl_set_allocator() allocator (and the tests' failing allocator) sees every block come
+ * back; the spare is at most one result per thread, released by nobody (still reachable).
+ */
+static _Thread_local tl_access_result *spare_result;
+
 void tl_access_result_free(tl_access_result *r)
 {
     if (!r)
@@ -166,7 +177,12 @@ void tl_access_result_free(tl_access_result *r)
     }
     if (r->reasons != r->inline_reasons)
         tl__free(r->reasons);
-    tl__free(r);
+    if (r->from_libc && !spare_result)
+        spare_result = r;
+    else if (r->from_libc)
+        free(r);
+    else
+        tl__free(r);
 }
 
 bool tl_access_result_allowed(const tl_access_result *r) { return r && r->allowed; }
@@ -325,29 +341,24 @@ static int holds(const subject *s, const tl_sid *sid, bool deny)
 {
     const tl_token *t = s->tok;
     if (s->pass == 0) {
-        const tl_sid *u = tl_token_user(t);
-        if (u && sid_eq(u, sid)) {
-            uint32_t a = tl_token_user_attributes(t);
-            if (!(a & TL_GROUP_USE_FOR_DENY_ONLY) || deny)
-                return WHO_USER;
-        }
-        size_t n = tl_token_group_count(t);
-        for (size_t i = 0; i < n; i++) {
-            const tl_sid_and_attributes *g = tl_token_group_at(t, i);
-            if (!sid_eq(&g->sid, sid))
+        if (t->has_user && sid_eq(&t->user, sid) &&
+            (!(t->user_attributes & TL_GROUP_USE_FOR_DENY_ONLY) || deny))
+            return WHO_USER;
+        const tl_sid_and_attributes *g = t->groups;
+        for (size_t i = 0, n = t->ngroups; i < n; i++) {
+            if (!sid_eq(&g[i].sid, sid))
                 continue;
-            if (g->attributes & TL_GROUP_USE_FOR_DENY_ONLY) {
+            if (g[i].attributes & TL_GROUP_USE_FOR_DENY_ONLY) {
                 if (deny)
                     return WHO_DENY_ONLY;
-            } else if (g->attributes & TL_GROUP_ENABLED) {
+            } else if (g[i].attributes & TL_GROUP_ENABLED) {
                 return WHO_GROUP;
             }
         }
         return WHO_NONE;
     }
-    size_t n = tl_token_restricted_count(t);
-    for (size_t i = 0; i < n; i++)
-        if (sid_eq(&tl_token_restricted_at(t, i)->sid, sid))
+    for (size_t i = 0; i < t->nrestricted; i++)
+        if (sid_eq(&t->restricted[i].sid, sid))
             return WHO_RESTRICTED;
     return WHO_NONE;
 }
@@ -735,12 +746,14 @@ static uint32_t dacl_pass(tl_access_result *r, const tl_sd *sd, const subject *s
                    dacl->present ? 0 : 1);
         return granted;
     }
-    for (size_t i = 0; i < dacl->count; i++) {
-        if (!maximum && ((granted | already) & want) == want)
+    /* Without MAXIMUM_ALLOWED the walk stops once every wanted bit is granted or one is
+     * denied: `need` is what is still missing. */
+    uint32_t need = want & ~already;
+    const tl_ace *aces = dacl->aces;
+    for (size_t i = 0, count = dacl->count; i < count; i++) {
+        if (!maximum && (!(need & ~granted) || (denied & want)))
             break;
-        if (!maximum && (denied & want))
-            break;
-        const tl_ace *a = &dacl->aces[i];
+        const tl_ace *a = &aces[i];
         if (a->flags & TL_ACE_INHERIT_ONLY)
             continue;
         bool allow;
@@ -794,8 +807,9 @@ static uint32_t dacl_pass(tl_access_result *r, const tl_sd *sd, const subject *s
         }
         if (who == WHO_NONE)
             continue;
-        uint32_t m = (o->flags & TL_ACCESS_RAW_ACE_MASKS) ? a->mask
-                                                          : tl_access_map_generic(a->mask, o->object);
+        uint32_t m = a->mask;
+        if ((m & 0xF0000000u) && !(o->flags & TL_ACCESS_RAW_ACE_MASKS))
+            m = tl_access_map_generic(m, o->object);
         uint32_t add = m & ~granted & ~denied;
         if (allow)
             granted |= add;
@@ -814,10 +828,10 @@ static uint32_t dacl_pass(tl_access_result *r, const tl_sd *sd, const subject *s
 static uint32_t token_integrity(const tl_token *t, bool *assumed)
 {
     *assumed = false;
-    if (tl_token_has_integrity(t))
-        return tl_token_integrity_rid(t);
-    for (size_t i = 0; i < tl_token_group_count(t); i++) {
-        const tl_sid_and_attributes *g = tl_token_group_at(t, i);
+    if (t->has_integrity)
+        return t->integrity_rid;
+    for (size_t i = 0; i < t->ngroups; i++) {
+        const tl_sid_and_attributes *g = &t->groups[i];
         if ((g->attributes & TL_GROUP_INTEGRITY) && tl_sid_authority(&g->sid) == 16 &&
             g->sid.sub_authority_count == 1)
             return g->sid.sub_authority[0];
@@ -890,9 +904,15 @@ int tl_access_check(tl_access_result **out, const tl_sd *sd, const tl_token *tok
     }
     if (o.object != TL_OBJECT_FILE && o.object != TL_OBJECT_KEY && o.object != TL_OBJECT_GENERIC)
         return tl__error(TL_EINVAL, "tl_access_check: unknown object kind %d", (int)o.object);
-    tl_access_result *r = tl__malloc(sizeof *r);
-    if (!r)
-        return tl__oom();
+    tl_access_result *r = spare_result;
+    if (r) {
+        spare_result = NULL; /* a libc block: reusing it allocates from nobody */
+    } else {
+        bool libc = tl__allocator_is_default();
+        if (!(r = tl__malloc(sizeof *r)))
+            return tl__oom();
+        r->from_libc = libc;
+    }
     r->quiet = (o.flags & TL_ACCESS_NO_REASONS) != 0;
     r->allowed = false;
     r->granted = r->grantable = 0;
@@ -901,9 +921,11 @@ int tl_access_check(tl_access_result **out, const tl_sd *sd, const tl_token *tok
     r->cap = INLINE_REASONS;
     r->failed = 0;
     bool maximum = (desired & TL_MAXIMUM_ALLOWED) != 0;
-    uint32_t want = tl_access_map_generic(desired & ~TL_MAXIMUM_ALLOWED, o.object);
+    uint32_t want = desired & ~TL_MAXIMUM_ALLOWED;
+    if (want & 0xF0000000u)
+        want = tl_access_map_generic(want, o.object);
     r->desired = want;
-    const tl_sid *owner = tl_sd_owner(sd);
+    const tl_sid *owner = sd->has_owner ? &sd->owner : NULL;
     subject s = {token, 0, owner, sd};
     bool privs = !(o.flags & TL_ACCESS_NO_PRIVILEGES);
 
@@ -948,7 +970,7 @@ int tl_access_check(tl_access_result **out, const tl_sd *sd, const tl_token *tok
 
     uint32_t g0 = dacl_pass(r, sd, &s, want, maximum, priv, &o);
     uint32_t granted = g0;
-    if (tl_token_restricted_count(token) > 0) {
+    if (token->nrestricted > 0) {
         subject rs = {token, 1, owner, sd};
         uint32_t g1 = dacl_pass(r, sd, &rs, want, maximum, priv, &o);
         uint32_t lost = g0 & ~g1 & (maximum ? ~0u : want);

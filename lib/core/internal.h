@@ -94,4 +94,6 @@ size_t tl__fmt_u64(char *out, uint64_t v);
  * Returns the length. sid must be valid. sddl_sid.c. */
 struct tl_sid;
 size_t tl__sid_format(char *out, const struct tl_sid *sid);
+/* True while no tl_set_allocator() allocator is installed (util.c). */
+bool tl__allocator_is_default(void);
 #endif
