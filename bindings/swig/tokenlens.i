@@ -256,6 +256,7 @@ int tl_swig_access_check(tl_access_result **out, const tl_sd *sd, const tl_token
 #endif
 }
 %}
+%include "access_fast.i"
 #endif
 
 /* ---- IIS audit ----------------------------------------------------------------------------- */
