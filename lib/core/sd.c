@@ -276,11 +276,18 @@ int tl_guid_to_string(char *out, size_t out_size, const tl_guid *g)
         return tl__error(TL_EINVAL, "tl_guid_to_string: NULL argument");
     if (out_size < 37)
         return tl__error(TL_ERANGE, "tl_guid_to_string: buffer too small");
-    const uint8_t *b = g->bytes;
-    snprintf(out, out_size,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[3], b[2],
-             b[1], b[0], b[5], b[4], b[7], b[6], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-             b[15]);
+    /* Data1..Data3 little-endian, then Data4 in order; lower-case hex, no printf. */
+    static const int order[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
+    static const char hex[] = "0123456789abcdef";
+    size_t n = 0;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out[n++] = '-';
+        uint8_t v = g->bytes[order[i]];
+        out[n++] = hex[v >> 4];
+        out[n++] = hex[v & 15];
+    }
+    out[n] = 0;
     return TL_OK;
 }
 

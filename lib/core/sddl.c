@@ -239,51 +239,62 @@ const char *tl_ace_type_sddl(uint8_t type)
     return NULL;
 }
 
-int tl_sddl_rights_string(char *out, size_t out_size, uint32_t mask, uint8_t ace_type)
+/* The rights field into buf (>= 80 bytes); returns its length. No printf: it runs once per
+ * ACE when formatting. */
+static size_t rights_text(char *buf, uint32_t mask, uint8_t ace_type)
 {
-    if (!out || out_size == 0)
-        return tl__error(TL_EINVAL, "tl_sddl_rights_string: no buffer");
-    char buf[96];
     size_t n = 0;
-    buf[0] = 0;
-    if (mask == 0) {
-        /* empty field */
-    } else if (ace_type == TL_ACE_SYSTEM_MANDATORY_LABEL && !(mask & ~7u)) {
+    if (mask == 0)
+        return 0;
+    if (ace_type == TL_ACE_SYSTEM_MANDATORY_LABEL && !(mask & ~7u)) {
         /* ML ACEs spell their policy bits NW, NR, NX in bit order (inferred from published
          * outputs such as "S:(ML;;NWNR;;;SI)"; not in Samba's recordings). */
-        static const char *const ml[3] = {"NW", "NR", "NX"};
+        static const char ml[3][2] = {{'N', 'W'}, {'N', 'R'}, {'N', 'X'}};
         for (int b = 0; b < 3; b++)
             if (mask & (1u << b)) {
                 memcpy(buf + n, ml[b], 2);
                 n += 2;
             }
-        buf[n] = 0;
-    } else {
-        const char *whole = NULL;
-        for (size_t i = 0; i < COUNT(rights_whole) && !whole; i++)
-            if (rights_whole[i].value == mask)
-                whole = rights_whole[i].name;
-        bool named_bits = true;
-        for (int b = 0; b < 32; b++)
-            if ((mask & (1u << b)) && !rights_bits[b])
-                named_bits = false;
-        if (whole) {
-            snprintf(buf, sizeof buf, "%s", whole);
-        } else if (named_bits) {
-            for (int b = 0; b < 32; b++)
-                if (mask & (1u << b)) {
-                    memcpy(buf + n, rights_bits[b], 2);
-                    n += 2;
-                }
-            buf[n] = 0;
-        } else {
-            snprintf(buf, sizeof buf, "0x%x", (unsigned)mask);
-        }
+        return n;
     }
-    size_t len = strlen(buf);
+    for (size_t i = 0; i < COUNT(rights_whole); i++)
+        if (rights_whole[i].value == mask) {
+            memcpy(buf, rights_whole[i].name, 2);
+            return 2;
+        }
+    /* Every set bit named: 0x01ff000f is the set of named bits (CC..CR, SD RC WD WO, GA..GR). */
+    if (!(mask & ~0xF00F01FFu)) {
+        for (int b = 0; b < 32; b++)
+            if (mask & (1u << b)) {
+                memcpy(buf + n, rights_bits[b], 2);
+                n += 2;
+            }
+        return n;
+    }
+    static const char hex[] = "0123456789abcdef";
+    char tmp[8];
+    size_t k = 0;
+    buf[n++] = '0';
+    buf[n++] = 'x';
+    while (mask) {
+        tmp[k++] = hex[mask & 15];
+        mask >>= 4;
+    }
+    while (k)
+        buf[n++] = tmp[--k];
+    return n;
+}
+
+int tl_sddl_rights_string(char *out, size_t out_size, uint32_t mask, uint8_t ace_type)
+{
+    if (!out || out_size == 0)
+        return tl__error(TL_EINVAL, "tl_sddl_rights_string: no buffer");
+    char buf[96];
+    size_t len = rights_text(buf, mask, ace_type);
     if (len + 1 > out_size)
         return tl__error(TL_ERANGE, "tl_sddl_rights_string: buffer too small");
-    memcpy(out, buf, len + 1);
+    memcpy(out, buf, len);
+    out[len] = 0;
     return TL_OK;
 }
 
@@ -667,37 +678,53 @@ fail:
 
 /* ---- formatting ---------------------------------------------------------------------- */
 
+static size_t put_str(char *p, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(p, s, n);
+    return n;
+}
+
+/* One ACE, written into a stack buffer and appended once (the largest fixed part is two
+ * GUIDs, a SID and a hex mask: far below the buffer). */
 static void put_ace(tl__buf *b, const tl_ace *a, const tl_sid *domain)
 {
-    char tmp[TL_SID_STRING_MAX];
+    char buf[TL_SID_STRING_MAX + 2 * 37 + 96 + 32];
+    size_t n = 0;
     const char *t = tl_ace_type_sddl(a->type);
-    tl__buf_putc(b, '(');
-    tl__buf_put(b, t ? t : "?");
-    tl__buf_putc(b, ';');
+    buf[n++] = '(';
+    n += put_str(buf + n, t ? t : "?");
+    buf[n++] = ';';
     for (size_t i = 0; i < COUNT(ace_flags); i++)
-        if (a->flags & ace_flags[i].value)
-            tl__buf_put(b, ace_flags[i].name);
-    tl__buf_putc(b, ';');
-    tl_sddl_rights_string(tmp, sizeof tmp, a->mask, a->type);
-    tl__buf_put(b, tmp);
-    tl__buf_putc(b, ';');
-    if (tl__ace_is_object(a->type) && (a->object_flags & TL_ACE_OBJECT_TYPE_PRESENT)) {
-        tl_guid_to_string(tmp, sizeof tmp, &a->object_type);
-        tl__buf_put(b, tmp);
+        if (a->flags & ace_flags[i].value) {
+            memcpy(buf + n, ace_flags[i].name, 2);
+            n += 2;
+        }
+    buf[n++] = ';';
+    n += rights_text(buf + n, a->mask, a->type);
+    buf[n++] = ';';
+    bool obj = tl__ace_is_object(a->type);
+    if (obj && (a->object_flags & TL_ACE_OBJECT_TYPE_PRESENT)) {
+        tl_guid_to_string(buf + n, 37, &a->object_type);
+        n += 36;
     }
-    tl__buf_putc(b, ';');
-    if (tl__ace_is_object(a->type) && (a->object_flags & TL_ACE_INHERITED_OBJECT_TYPE_PRESENT)) {
-        tl_guid_to_string(tmp, sizeof tmp, &a->inherited_object_type);
-        tl__buf_put(b, tmp);
+    buf[n++] = ';';
+    if (obj && (a->object_flags & TL_ACE_INHERITED_OBJECT_TYPE_PRESENT)) {
+        tl_guid_to_string(buf + n, 37, &a->inherited_object_type);
+        n += 36;
     }
-    tl__buf_putc(b, ';');
-    tl__sddl_sid(tmp, sizeof tmp, &a->sid, domain);
-    tl__buf_put(b, tmp);
+    buf[n++] = ';';
+    tl__sddl_sid(buf + n, TL_SID_STRING_MAX, &a->sid, domain);
+    n += strlen(buf + n);
     if (a->condition) {
-        tl__buf_putc(b, ';');
+        buf[n++] = ';';
+        tl__buf_putn(b, buf, n);
         tl__buf_put(b, a->condition);
+        tl__buf_putc(b, ')');
+        return;
     }
-    tl__buf_putc(b, ')');
+    buf[n++] = ')';
+    tl__buf_putn(b, buf, n);
 }
 
 static int check_formattable(const tl_ace *a, const char *where, size_t i)
@@ -760,16 +787,18 @@ int tl_sd_to_sddl(char **out, const tl_sd *sd, const tl_sid *domain)
         return tl__error(TL_EINVAL, "tl_sd_to_sddl: NULL argument");
     *out = NULL;
     tl__buf b = TL__BUF_INIT;
-    char tmp[TL_SID_STRING_MAX];
+    char tmp[TL_SID_STRING_MAX + 2];
     int rc = TL_OK;
     tl__buf_put(&b, "");
     if (sd->has_owner) {
-        tl__sddl_sid(tmp, sizeof tmp, &sd->owner, domain);
-        tl__buf_printf(&b, "O:%s", tmp);
+        tmp[0] = 'O', tmp[1] = ':';
+        tl__sddl_sid(tmp + 2, TL_SID_STRING_MAX, &sd->owner, domain);
+        tl__buf_put(&b, tmp);
     }
     if (sd->has_group) {
-        tl__sddl_sid(tmp, sizeof tmp, &sd->group, domain);
-        tl__buf_printf(&b, "G:%s", tmp);
+        tmp[0] = 'G', tmp[1] = ':';
+        tl__sddl_sid(tmp + 2, TL_SID_STRING_MAX, &sd->group, domain);
+        tl__buf_put(&b, tmp);
     }
     if (sd->acl[TL_ACL_DACL].present)
         rc = put_acl(&b, sd, TL_ACL_DACL, domain);

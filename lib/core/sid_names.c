@@ -128,6 +128,18 @@ static tl_sid parsed[TABLE_N];
 static uint32_t rel_rid[TABLE_N]; /* RID of domain-relative rows */
 static size_t by_sid[TABLE_N];    /* indices of absolute rows, sorted by tl_sid_compare */
 static size_t by_sid_n;
+static size_t by_alias[TABLE_N]; /* rows with an SDDL alias, sorted by alias_key */
+static size_t by_alias_n;
+
+static uint16_t alias_key(const char *a)
+{
+    unsigned c0 = (unsigned char)a[0], c1 = (unsigned char)a[1];
+    if (c0 >= 'a' && c0 <= 'z')
+        c0 -= 32;
+    if (c1 >= 'a' && c1 <= 'z')
+        c1 -= 32;
+    return (uint16_t)(c0 << 8 | c1);
+}
 static atomic_int parsed_state;   /* 0 not yet, 1 in progress, 2 ready */
 
 static void ensure_parsed(void)
@@ -152,6 +164,17 @@ static void ensure_parsed(void)
                 }
                 by_sid[j] = i;
             }
+        }
+        for (size_t i = 0; i < TABLE_N; i++) {
+            if (!table[i].sddl_alias)
+                continue;
+            size_t j = by_alias_n++;
+            while (j > 0 && alias_key(table[by_alias[j - 1]].sddl_alias) >
+                                alias_key(table[i].sddl_alias)) {
+                by_alias[j] = by_alias[j - 1];
+                j--;
+            }
+            by_alias[j] = i;
         }
         atomic_store(&parsed_state, 2);
     } else {
@@ -290,10 +313,25 @@ int tl_sid_from_sddl_alias(tl_sid *out, const char *alias, const tl_sid *domain)
         return tl__error(TL_EINVAL, "tl_sid_from_sddl_alias: NULL argument");
     memset(out, 0, sizeof *out);
     ensure_parsed();
-    for (size_t i = 0; i < TABLE_N; i++) {
+    /* Two letters, case-insensitive: a binary search over the aliases sorted by their
+     * upper-case 16-bit key (SDDL parsing asks once per SID field). */
+    long row = -1;
+    if (alias[0] && alias[1] && !alias[2]) {
+        uint16_t key = alias_key(alias);
+        size_t lo = 0, hi = by_alias_n;
+        while (lo < hi) { /* first row with this key: the table's order breaks ties */
+            size_t mid = lo + (hi - lo) / 2;
+            if (alias_key(table[by_alias[mid]].sddl_alias) < key)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < by_alias_n && alias_key(table[by_alias[lo]].sddl_alias) == key)
+            row = (long)by_alias[lo];
+    }
+    if (row >= 0) {
+        size_t i = (size_t)row;
         const char *a = table[i].sddl_alias;
-        if (!a || strlen(alias) != 2 || tl__strcasecmp(a, alias) != 0)
-            continue;
         if (!is_relative(i)) {
             *out = parsed[i];
             return TL_OK;
