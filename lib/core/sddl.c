@@ -200,17 +200,21 @@ static const named ace_flags[] = {
     {"ID", TL_ACE_INHERITED}, {"SA", TL_ACE_SUCCESSFUL_ACCESS}, {"FA", TL_ACE_FAILED_ACCESS},
 };
 
-/* Every two-letter right accepted on input (MS "Access rights strings"). */
-static const named rights_in[] = {
-    {"GA", TL_GENERIC_ALL}, {"GR", TL_GENERIC_READ}, {"GW", TL_GENERIC_WRITE},
-    {"GX", TL_GENERIC_EXECUTE}, {"RC", TL_READ_CONTROL}, {"SD", TL_DELETE},
-    {"WD", TL_WRITE_DAC}, {"WO", TL_WRITE_OWNER}, {"RP", 0x10}, {"WP", 0x20}, {"CC", 0x1},
-    {"DC", 0x2}, {"LC", 0x4}, {"SW", 0x8}, {"LO", 0x80}, {"DT", 0x40}, {"CR", 0x100},
-    {"FA", TL_FILE_ALL_ACCESS}, {"FR", TL_FILE_GENERIC_READ}, {"FW", TL_FILE_GENERIC_WRITE},
-    {"FX", TL_FILE_GENERIC_EXECUTE}, {"KA", TL_KEY_ALL_ACCESS}, {"KR", TL_KEY_READ},
-    {"KW", TL_KEY_WRITE}, {"KX", TL_KEY_READ}, {"NR", TL_MANDATORY_NO_READ_UP},
-    {"NW", TL_MANDATORY_NO_WRITE_UP}, {"NX", TL_MANDATORY_NO_EXECUTE_UP},
+/* Every two-letter right accepted on input (MS "Access rights strings"), indexed by its two
+ * upper-case letters; 0 = not a right. */
+#define R(a, b) [((a) - 'A') * 26 + ((b) - 'A')]
+static const uint32_t rights_in[26 * 26] = {
+    R('G', 'A') = TL_GENERIC_ALL, R('G', 'R') = TL_GENERIC_READ, R('G', 'W') = TL_GENERIC_WRITE,
+    R('G', 'X') = TL_GENERIC_EXECUTE, R('R', 'C') = TL_READ_CONTROL, R('S', 'D') = TL_DELETE,
+    R('W', 'D') = TL_WRITE_DAC, R('W', 'O') = TL_WRITE_OWNER, R('R', 'P') = 0x10,
+    R('W', 'P') = 0x20, R('C', 'C') = 0x1, R('D', 'C') = 0x2, R('L', 'C') = 0x4, R('S', 'W') = 0x8,
+    R('L', 'O') = 0x80, R('D', 'T') = 0x40, R('C', 'R') = 0x100, R('F', 'A') = TL_FILE_ALL_ACCESS,
+    R('F', 'R') = TL_FILE_GENERIC_READ, R('F', 'W') = TL_FILE_GENERIC_WRITE,
+    R('F', 'X') = TL_FILE_GENERIC_EXECUTE, R('K', 'A') = TL_KEY_ALL_ACCESS, R('K', 'R') = TL_KEY_READ,
+    R('K', 'W') = TL_KEY_WRITE, R('K', 'X') = TL_KEY_READ, R('N', 'R') = TL_MANDATORY_NO_READ_UP,
+    R('N', 'W') = TL_MANDATORY_NO_WRITE_UP, R('N', 'X') = TL_MANDATORY_NO_EXECUTE_UP,
 };
+#undef R
 
 /*
  * Output. Windows first looks for a single alias equal to the whole mask (0x1f01ff -> "FA",
@@ -264,11 +268,10 @@ static size_t rights_text(char *buf, uint32_t mask, uint8_t ace_type)
         }
     /* Every set bit named: 0x01ff000f is the set of named bits (CC..CR, SD RC WD WO, GA..GR). */
     if (!(mask & ~0xF00F01FFu)) {
-        for (int b = 0; b < 32; b++)
-            if (mask & (1u << b)) {
-                memcpy(buf + n, rights_bits[b], 2);
-                n += 2;
-            }
+        for (uint32_t m = mask; m; m &= m - 1) {
+            memcpy(buf + n, rights_bits[__builtin_ctz(m)], 2);
+            n += 2;
+        }
         return n;
     }
     static const char hex[] = "0123456789abcdef";
@@ -303,9 +306,11 @@ int tl_sddl_rights_string(char *out, size_t out_size, uint32_t mask, uint8_t ace
 /* End of the field starting at p: the next ';' or ')' (not beyond end). */
 static size_t field_end(const char *s, size_t p, size_t end)
 {
-    while (p < end && s[p] != ';' && s[p] != ')')
+    /* One table load per byte; NUL stops the scan too (the text is NUL-terminated). */
+    static const unsigned char stop[256] = {[0] = 1, [';'] = 1, [')'] = 1};
+    while (!stop[(unsigned char)s[p]])
         p++;
-    return p;
+    return p < end ? p : end;
 }
 
 static bool is_system_type(uint8_t t)
@@ -315,6 +320,11 @@ static bool is_system_type(uint8_t t)
            t == TL_ACE_SYSTEM_MANDATORY_LABEL || t == TL_ACE_SYSTEM_AUDIT_CALLBACK ||
            t == TL_ACE_SYSTEM_SCOPED_POLICY_ID || t == TL_ACE_SYSTEM_PROCESS_TRUST_LABEL ||
            t == TL__ACE_RESOURCE_ATTRIBUTE;
+}
+
+static uint32_t right_of(char a, char b)
+{
+    return rights_in[(a - 'A') * 26 + (b - 'A')];
 }
 
 static int parse_rights(parser *P, uint32_t *mask, size_t start, size_t end)
@@ -338,14 +348,9 @@ static int parse_rights(parser *P, uint32_t *mask, size_t start, size_t end)
         if (end - p < 2)
             return tl__error_at(TL_EPARSE, p, "access rights are two-letter codes");
         char a = up(s[p]), b = up(s[p + 1]);
-        bool found = false;
-        for (size_t i = 0; i < COUNT(rights_in); i++)
-            if (rights_in[i].name[0] == a && rights_in[i].name[1] == b) {
-                *mask |= rights_in[i].value;
-                found = true;
-                break;
-            }
-        if (!found)
+        uint32_t v = (a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z') ? right_of(a, b) : 0;
+        *mask |= v;
+        if (!v)
             return tl__error_at(TL_EPARSE, p, "unknown access right '%c%c'", s[p], s[p + 1]);
         p += 2;
     }
@@ -461,11 +466,14 @@ static int parse_ace(parser *P, tl_ace *ace, char **cond, uint8_t **data, tl_acl
     size_t tp = skip_ws(s, f[0][0], f[0][1]);
     size_t tl = f[0][1] - tp;
     bool found = false;
-    for (size_t i = 0; i < COUNT(ace_types); i++) {
-        const char *n = ace_types[i].name;
-        if (strlen(n) == tl && up(s[tp]) == n[0] && (tl == 1 || up(s[tp + 1]) == n[1])) {
-            ace->type = (uint8_t)ace_types[i].value;
-            found = true;
+    if (tl == 1 || tl == 2) {
+        char c0 = up(s[tp]), c1 = tl == 2 ? up(s[tp + 1]) : 0;
+        for (size_t i = 0; i < COUNT(ace_types) && !found; i++) {
+            const char *n = ace_types[i].name;
+            if (n[0] == c0 && n[1] == c1) {
+                ace->type = (uint8_t)ace_types[i].value;
+                found = true;
+            }
         }
     }
     if (!found) {
