@@ -129,6 +129,7 @@ static uint32_t rel_rid[TABLE_N]; /* RID of domain-relative rows */
 static size_t by_sid[TABLE_N];    /* indices of absolute rows, sorted by tl_sid_compare */
 static size_t by_sid_n;
 static size_t by_alias[TABLE_N]; /* rows with an SDDL alias, sorted by alias_key */
+static uint16_t by_alias_key[TABLE_N]; /* alias_key of by_alias[i] */
 static size_t by_alias_n;
 
 static uint16_t alias_key(const char *a)
@@ -141,6 +142,33 @@ static uint16_t alias_key(const char *a)
     return (uint16_t)(c0 << 8 | c1);
 }
 static atomic_int parsed_state;   /* 0 not yet, 1 in progress, 2 ready */
+
+/* tl_sid_compare's order, with the (big-endian) authority compared as one number: it runs
+ * ~7 times per SID an SDDL formatter prints. */
+static inline uint64_t auth48(const tl_sid *s)
+{
+    const uint8_t *a = s->authority;
+    return (uint64_t)a[0] << 40 | (uint64_t)a[1] << 32 | (uint64_t)a[2] << 24 |
+           (uint64_t)a[3] << 16 | (uint64_t)a[4] << 8 | a[5];
+}
+
+static uint64_t row_auth[TABLE_N]; /* auth48 of parsed[i] */
+
+static inline int sid_cmp(const tl_sid *a, uint64_t a_auth, const tl_sid *b, uint64_t b_auth)
+{
+    if (a_auth != b_auth)
+        return a_auth < b_auth ? -1 : 1;
+    if (a->revision != b->revision)
+        return a->revision < b->revision ? -1 : 1;
+    unsigned n = a->sub_authority_count < b->sub_authority_count ? a->sub_authority_count
+                                                                 : b->sub_authority_count;
+    for (unsigned i = 0; i < n; i++)
+        if (a->sub_authority[i] != b->sub_authority[i])
+            return a->sub_authority[i] < b->sub_authority[i] ? -1 : 1;
+    if (a->sub_authority_count != b->sub_authority_count)
+        return a->sub_authority_count < b->sub_authority_count ? -1 : 1;
+    return 0;
+}
 
 static void ensure_parsed(void)
 {
@@ -176,6 +204,10 @@ static void ensure_parsed(void)
             }
             by_alias[j] = i;
         }
+        for (size_t j = 0; j < by_alias_n; j++)
+            by_alias_key[j] = alias_key(table[by_alias[j]].sddl_alias);
+        for (size_t j = 0; j < TABLE_N; j++)
+            row_auth[j] = auth48(&parsed[j]);
         atomic_store(&parsed_state, 2);
     } else {
         while (atomic_load(&parsed_state) != 2)
@@ -205,9 +237,11 @@ static long find_row(const tl_sid *sid, const tl_sid *domain, bool any_domain)
 {
     ensure_parsed();
     size_t lo = 0, hi = by_sid_n;
+    uint64_t sa = auth48(sid);
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int c = tl_sid_compare(&parsed[by_sid[mid]], sid);
+        size_t r = by_sid[mid];
+        int c = sid_cmp(&parsed[r], row_auth[r], sid, sa);
         if (c == 0)
             return (long)by_sid[mid];
         if (c < 0)
@@ -321,12 +355,12 @@ int tl_sid_from_sddl_alias(tl_sid *out, const char *alias, const tl_sid *domain)
         size_t lo = 0, hi = by_alias_n;
         while (lo < hi) { /* first row with this key: the table's order breaks ties */
             size_t mid = lo + (hi - lo) / 2;
-            if (alias_key(table[by_alias[mid]].sddl_alias) < key)
+            if (by_alias_key[mid] < key)
                 lo = mid + 1;
             else
                 hi = mid;
         }
-        if (lo < by_alias_n && alias_key(table[by_alias[lo]].sddl_alias) == key)
+        if (lo < by_alias_n && by_alias_key[lo] == key)
             row = (long)by_alias[lo];
     }
     if (row >= 0) {
