@@ -258,8 +258,13 @@ int tl_sid_to_string(char *out, size_t out_size, const tl_sid *sid)
 {
     if (!out || !tl_sid_is_valid(sid))
         return tl__error(TL_EINVAL, "tl_sid_to_string: invalid SID or NULL buffer");
+    /* Decimal below 2^32, upper-case hex above (as Windows prints it): sddl_sid.c. A buffer
+     * of TL_SID_STRING_MAX always fits, so it is written in place. */
+    if (out_size >= TL_SID_STRING_MAX) {
+        tl__sid_format(out, sid);
+        return TL_OK;
+    }
     char buf[TL_SID_STRING_MAX];
-    /* Decimal below 2^32, upper-case hex above (as Windows prints it): sddl_sid.c. */
     size_t n = tl__sid_format(buf, sid);
     if (n + 1 > out_size)
         return tl__error(TL_ERANGE, "buffer of %zu bytes is too small for '%s'", out_size, buf);
