@@ -72,7 +72,7 @@ int tl__read_file(char **out, size_t *len, const char *path, size_t max_bytes);
 int tl__write_file(const char *path, const char *data, size_t len);
 
 /* ---- hashing ---------------------------------------------------------------------------- */
-/* SHA-1 from the platform's crypto library (OpenSSL libcrypto on POSIX, BCrypt on Windows). */
+/* SHA-1 from the platform's crypto library (libmd on POSIX, BCrypt on Windows). */
 int tl__sha1(uint8_t digest[20], const void *data, size_t len);
 /* Unicode simple case mapping of UTF-16 code units in place (BMP only; surrogates are left
  * alone, as Windows' per-code-unit upcase table does). upper != 0 maps to upper case.
