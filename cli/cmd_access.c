@@ -17,11 +17,14 @@ static int domain_option(const char *cmd, const char *value, tl_sid *out)
 
 static void help(void)
 {
-    printf("Usage: tokenlens access --sddl SDDL (--token FILE | --sid SID...) [options]\n\n"
+    printf("Usage: tokenlens access (--sddl SDDL | --path FILE) (--token FILE | --sid SID...)\n"
+           "                        [options]\n\n"
            "Offline access check (MS-DTYP 2.5.3.2): which rights the subject gets from the\n"
            "descriptor, and the ACE(s) that decided it.\n\n"
            "Options:\n"
            "  --sddl SDDL        the security descriptor\n"
+           "  --path FILE        instead: FILE's descriptor, read on Windows\n"
+           "                     (GetNamedSecurityInfo); exit status 3 elsewhere\n"
            "  --token FILE       a token snapshot (JSON, see 'tokenlens whoami --json')\n"
            "  --sid SID          a SID or name; the first is the user, the others enabled\n"
            "                     groups (repeatable; nothing else is implied: add WD, AU, BU)\n"
@@ -33,7 +36,8 @@ static void help(void)
            "  --no-integrity     skip the mandatory integrity policy\n"
            "  --domain-sid SID   domain SID for DA, DU, ... in the SDDL and --sid\n"
            "  --json             JSON output\n"
-           "Exit status: 0 access allowed, 1 denied or a parse error, 2 usage error.\n");
+           "Exit status: 0 access allowed, 1 denied or a parse error, 2 usage error,\n"
+           "3 --path off Windows.\n");
 }
 
 int cmd_access(int argc, char **argv)
@@ -48,6 +52,7 @@ int cmd_access(int argc, char **argv)
                       {"no-integrity", 0, 0, 0, 0, NULL, NULL, 0},
                       {"domain-sid", 0, 1, 0, 0, NULL, NULL, 0},
                       {"json", 0, 0, 0, 0, NULL, NULL, 0},
+                      {"path", 0, 1, 0, 0, NULL, NULL, 0},
                       {NULL, 0, 0, 0, 0, NULL, NULL, 0}};
     const char *pos[1];
     int npos, want_help, rc, status = CLI_FAILED;
@@ -67,8 +72,9 @@ int cmd_access(int argc, char **argv)
     tl_token *tok = NULL;
     tl_access_result *res = NULL;
     char *expl = NULL;
-    if (!o_sddl->seen || (o_tok->seen == 0) == (o_sid->nvalues == 0)) {
-        status = cli_usage("access", "need --sddl and exactly one of --token or --sid");
+    cli_opt *o_path = cli_find(opts, "path");
+    if (o_sddl->seen == o_path->seen || (o_tok->seen == 0) == (o_sid->nvalues == 0)) {
+        status = cli_usage("access", "need one of --sddl or --path, and one of --token or --sid");
         goto out;
     }
     tl_sid domain, *dom = NULL;
@@ -102,7 +108,12 @@ int cmd_access(int argc, char **argv)
         status = cli_fail("access", rc, "--desired");
         goto out;
     }
-    if ((rc = tl_sd_from_sddl(&sd, o_sddl->value, dom)) != TL_OK) {
+    if (o_path->seen) {
+        if ((rc = tl_sd_from_path(&sd, o_path->value, 0)) != TL_OK) {
+            status = cli_fail("access", rc, o_path->value); /* TL_ENOTSUP: exit status 3 */
+            goto out;
+        }
+    } else if ((rc = tl_sd_from_sddl(&sd, o_sddl->value, dom)) != TL_OK) {
         status = cli_fail("access", rc, "--sddl");
         goto out;
     }

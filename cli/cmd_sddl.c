@@ -19,7 +19,8 @@ static int domain_option(const char *cmd, const char *value, tl_sid *out)
 static void help(void)
 {
     printf("Usage: tokenlens sddl <SDDL> [--domain-sid SID] [--json | --binary]\n"
-           "       tokenlens sddl --from-binary HEX [--domain-sid SID] [--json]\n\n"
+           "       tokenlens sddl --from-binary HEX [--domain-sid SID] [--json]\n"
+           "       tokenlens sddl --path FILE [--domain-sid SID] [--json | --binary]\n\n"
            "Parse a security descriptor in SDDL and print, on the first line, the canonical\n"
            "SDDL Windows would print for it (ConvertSecurityDescriptorToStringSecurityDescriptor).\n"
            "Domain-relative aliases (DA, DU, ...) are resolved against --domain-sid.\n\n"
@@ -28,9 +29,11 @@ static void help(void)
            "                     S-1-5-21-a-b-c)\n"
            "  --binary           print the self-relative binary descriptor as lowercase hex\n"
            "  --from-binary HEX  read a self-relative binary descriptor (hex) instead of SDDL\n"
+           "  --path FILE        read FILE's descriptor (owner, group, DACL, label) on Windows\n"
+           "                     (GetNamedSecurityInfo); exit status 3 elsewhere\n"
            "  --json             print the parsed structure as JSON\n"
            "Exit status: 0 ok, 1 the input did not parse (the message names the byte offset),\n"
-           "2 usage error.\n");
+           "2 usage error, 3 --path off Windows.\n");
 }
 
 /* Show where a parse error is: the input and a caret under the offending byte. */
@@ -143,6 +146,7 @@ int cmd_sddl(int argc, char **argv)
                       {"json", 0, 0, 0, 0, NULL, NULL, 0},
                       {"binary", 0, 0, 0, 0, NULL, NULL, 0},
                       {"from-binary", 0, 1, 0, 0, NULL, NULL, 0},
+                      {"path", 0, 1, 0, 0, NULL, NULL, 0},
                       {NULL, 0, 0, 0, 0, NULL, NULL, 0}};
     const char *pos[1];
     int npos, want_help, rc;
@@ -153,9 +157,13 @@ int cmd_sddl(int argc, char **argv)
         return CLI_OK;
     }
     cli_opt *o_dom = cli_find(opts, "domain-sid"), *o_json = cli_find(opts, "json"),
-            *o_bin = cli_find(opts, "binary"), *o_from = cli_find(opts, "from-binary");
-    if (o_from->seen ? npos != 0 : npos != 1)
-        return cli_usage("sddl", o_from->seen ? "give either SDDL or --from-binary, not both"
+            *o_bin = cli_find(opts, "binary"), *o_from = cli_find(opts, "from-binary"),
+            *o_path = cli_find(opts, "path");
+    if (o_from->seen && o_path->seen)
+        return cli_usage("sddl", "--from-binary and --path are exclusive");
+    bool other_source = o_from->seen || o_path->seen;
+    if (other_source ? npos != 0 : npos != 1)
+        return cli_usage("sddl", other_source ? "give one source: SDDL, --from-binary or --path"
                                               : "expected one SDDL string");
     if (o_json->seen && o_bin->seen)
         return cli_usage("sddl", "--json and --binary are exclusive");
@@ -168,7 +176,10 @@ int cmd_sddl(int argc, char **argv)
         dom = &domain;
     }
     tl_sd *sd = NULL;
-    if (o_from->seen) {
+    if (o_path->seen) {
+        if ((rc = tl_sd_from_path(&sd, o_path->value, 0)) != TL_OK)
+            return cli_fail("sddl", rc, o_path->value); /* TL_ENOTSUP: exit status 3 */
+    } else if (o_from->seen) {
         uint8_t *bytes;
         size_t len;
         if (hex_decode(o_from->value, &bytes, &len) != 0)

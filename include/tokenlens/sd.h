@@ -160,6 +160,23 @@ TL_EXTERN int tl_sd_to_sddl(char **out, const tl_sd *sd, const tl_sid *domain);
  */
 TL_EXTERN int tl_sd_from_binary(tl_sd **out, const void *data, size_t len);
 
+/** Parts tl_sd_from_path() reads (SECURITY_INFORMATION bits). */
+#define TL_SD_PART_OWNER 0x1u
+#define TL_SD_PART_GROUP 0x2u
+#define TL_SD_PART_DACL 0x4u
+#define TL_SD_PART_SACL 0x8u   /**< needs SeSecurityPrivilege enabled */
+#define TL_SD_PART_LABEL 0x10u /**< the mandatory label (an ML ACE in the SACL) */
+#define TL_SD_PART_DEFAULT (TL_SD_PART_OWNER | TL_SD_PART_GROUP | TL_SD_PART_DACL | TL_SD_PART_LABEL)
+
+/**
+ * Read the security descriptor of a file or directory (GetNamedSecurityInfoW, SE_FILE_OBJECT),
+ * `parts` a set of TL_SD_PART_* (0 = TL_SD_PART_DEFAULT). `path` is UTF-8. Windows only:
+ * TL_ENOTSUP elsewhere; TL_ENOTFOUND when the path does not exist, other failures TL_ERROR
+ * with the Win32 code in tl_error_last()->native and the path in ->path. Ownership: *out is
+ * freed with tl_sd_free().
+ */
+TL_EXTERN int tl_sd_from_path(tl_sd **out, const char *path, unsigned int parts);
+
 /**
  * Build the self-relative form Windows builds from SDDL: 20-byte header with
  * SE_SELF_RELATIVE, then SACL, DACL, owner, group (RtlAbsoluteToSelfRelativeSD order); ACL

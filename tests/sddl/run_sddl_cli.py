@@ -61,6 +61,12 @@ SDDL_CASES = [
                "S-1-5-1-2-3-4-5-6-7-8-9-10-11-12-13-14-15"], exit=2, stderr=r"no room"),
     dict(args=["access", "--sddl", "D:(A;;GA;;;DU)", "--sid", "DU", "--domain-sid", "nope"],
          exit=2, stderr=r"is not a SID"),
+    # --path reads a file's descriptor on Windows only: exit status 3 and why, elsewhere.
+    dict(args=["sddl", "--path", "/etc/hostname"], exit=3, stderr=r"needs Windows"),
+    dict(args=["access", "--path", "/etc/hostname", "--sid", "WD"], exit=3,
+         stderr=r"needs Windows"),
+    dict(args=["sddl", "--path", "x", "--from-binary", "00"], exit=2, stderr=r"exclusive"),
+    dict(args=["access", "--path", "x", "--sddl", "D:", "--sid", "WD"], exit=2),
     # Windows-recorded binary: an ACE with an empty mask makes the ACL revision 4 and 4 bytes
     # larger (Samba libcli/security/tests/data/oversize-acls.json).
     dict(args=["sddl", "--binary", "D:P(D;;;;;MP)(D;;;;;MP)"], exit=0,
