@@ -17,12 +17,15 @@ static int domain_option(const char *cmd, const char *value, tl_sid *out)
 
 static void help(void)
 {
-    printf("Usage: tokenlens access (--sddl SDDL | --path FILE) (--token FILE | --sid SID...)\n"
+    printf("Usage: tokenlens access (--sddl SDDL | --path FILE | --icacls FILE)\n"
+           "                        (--token FILE | --sid SID...)\n"
            "                        [options]\n\n"
            "Offline access check (MS-DTYP 2.5.3.2): which rights the subject gets from the\n"
            "descriptor, and the ACE(s) that decided it.\n\n"
            "Options:\n"
            "  --sddl SDDL        the security descriptor\n"
+           "  --icacls FILE      instead: the first entry of `icacls` output or an\n"
+           "                     `icacls /save` file\n"
            "  --path FILE        instead: FILE's descriptor, read on Windows\n"
            "                     (GetNamedSecurityInfo); exit status 3 elsewhere\n"
            "  --token FILE       a token snapshot (JSON, see 'tokenlens whoami --json')\n"
@@ -53,6 +56,7 @@ int cmd_access(int argc, char **argv)
                       {"domain-sid", 0, 1, 0, 0, NULL, NULL, 0},
                       {"json", 0, 0, 0, 0, NULL, NULL, 0},
                       {"path", 0, 1, 0, 0, NULL, NULL, 0},
+                      {"icacls", 0, 1, 0, 0, NULL, NULL, 0},
                       {NULL, 0, 0, 0, 0, NULL, NULL, 0}};
     const char *pos[1];
     int npos, want_help, rc, status = CLI_FAILED;
@@ -72,9 +76,11 @@ int cmd_access(int argc, char **argv)
     tl_token *tok = NULL;
     tl_access_result *res = NULL;
     char *expl = NULL;
-    cli_opt *o_path = cli_find(opts, "path");
-    if (o_sddl->seen == o_path->seen || (o_tok->seen == 0) == (o_sid->nvalues == 0)) {
-        status = cli_usage("access", "need one of --sddl or --path, and one of --token or --sid");
+    cli_opt *o_path = cli_find(opts, "path"), *o_ica = cli_find(opts, "icacls");
+    if (o_sddl->seen + o_path->seen + o_ica->seen != 1 ||
+        (o_tok->seen == 0) == (o_sid->nvalues == 0)) {
+        status = cli_usage("access", "need one of --sddl, --path or --icacls, and one of "
+                                     "--token or --sid");
         goto out;
     }
     tl_sid domain, *dom = NULL;
@@ -108,7 +114,11 @@ int cmd_access(int argc, char **argv)
         status = cli_fail("access", rc, "--desired");
         goto out;
     }
-    if (o_path->seen) {
+    if (o_ica->seen) {
+        if ((status = cli_icacls_sd(&sd, "access", o_ica->value, 0, dom)) != CLI_OK)
+            goto out;
+        status = CLI_FAILED;
+    } else if (o_path->seen) {
         if ((rc = tl_sd_from_path(&sd, o_path->value, 0)) != TL_OK) {
             status = cli_fail("access", rc, o_path->value); /* TL_ENOTSUP: exit status 3 */
             goto out;

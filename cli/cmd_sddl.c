@@ -20,7 +20,8 @@ static void help(void)
 {
     printf("Usage: tokenlens sddl <SDDL> [--domain-sid SID] [--json | --binary]\n"
            "       tokenlens sddl --from-binary HEX [--domain-sid SID] [--json]\n"
-           "       tokenlens sddl --path FILE [--domain-sid SID] [--json | --binary]\n\n"
+           "       tokenlens sddl --path FILE [--domain-sid SID] [--json | --binary]\n"
+           "       tokenlens sddl --from-icacls FILE [--entry N] [--domain-sid SID] [...]\n\n"
            "Parse a security descriptor in SDDL and print, on the first line, the canonical\n"
            "SDDL Windows would print for it (ConvertSecurityDescriptorToStringSecurityDescriptor).\n"
            "Domain-relative aliases (DA, DU, ...) are resolved against --domain-sid.\n\n"
@@ -29,6 +30,9 @@ static void help(void)
            "                     S-1-5-21-a-b-c)\n"
            "  --binary           print the self-relative binary descriptor as lowercase hex\n"
            "  --from-binary HEX  read a self-relative binary descriptor (hex) instead of SDDL\n"
+           "  --from-icacls FILE read `icacls PATH` output or an `icacls /save` file (UTF-16\n"
+           "                     or UTF-8); --entry N picks the Nth file in it (default 1)\n"
+           "  --icacls           print the DACL the way icacls does, NAME:(OI)(CI)(RX) lines\n"
            "  --path FILE        read FILE's descriptor (owner, group, DACL, label) on Windows\n"
            "                     (GetNamedSecurityInfo); exit status 3 elsewhere\n"
            "  --json             print the parsed structure as JSON\n"
@@ -147,6 +151,9 @@ int cmd_sddl(int argc, char **argv)
                       {"binary", 0, 0, 0, 0, NULL, NULL, 0},
                       {"from-binary", 0, 1, 0, 0, NULL, NULL, 0},
                       {"path", 0, 1, 0, 0, NULL, NULL, 0},
+                      {"from-icacls", 0, 1, 0, 0, NULL, NULL, 0},
+                      {"entry", 0, 1, 0, 0, NULL, NULL, 0},
+                      {"icacls", 0, 0, 0, 0, NULL, NULL, 0},
                       {NULL, 0, 0, 0, 0, NULL, NULL, 0}};
     const char *pos[1];
     int npos, want_help, rc;
@@ -158,12 +165,18 @@ int cmd_sddl(int argc, char **argv)
     }
     cli_opt *o_dom = cli_find(opts, "domain-sid"), *o_json = cli_find(opts, "json"),
             *o_bin = cli_find(opts, "binary"), *o_from = cli_find(opts, "from-binary"),
-            *o_path = cli_find(opts, "path");
-    if (o_from->seen && o_path->seen)
-        return cli_usage("sddl", "--from-binary and --path are exclusive");
-    bool other_source = o_from->seen || o_path->seen;
+            *o_path = cli_find(opts, "path"), *o_ica = cli_find(opts, "from-icacls"),
+            *o_entry = cli_find(opts, "entry"), *o_icout = cli_find(opts, "icacls");
+    if (o_from->seen + o_path->seen + o_ica->seen > 1)
+        return cli_usage("sddl", "--from-binary, --path and --from-icacls are exclusive");
+    if (o_entry->seen && !o_ica->seen)
+        return cli_usage("sddl", "--entry picks an entry of --from-icacls; give that too");
+    if (o_icout->seen && (o_json->seen || o_bin->seen))
+        return cli_usage("sddl", "--icacls, --json and --binary are exclusive");
+    bool other_source = o_from->seen || o_path->seen || o_ica->seen;
     if (other_source ? npos != 0 : npos != 1)
-        return cli_usage("sddl", other_source ? "give one source: SDDL, --from-binary or --path"
+        return cli_usage("sddl", other_source ? "give one source: SDDL, --from-binary, --path or "
+                                                "--from-icacls"
                                               : "expected one SDDL string");
     if (o_json->seen && o_bin->seen)
         return cli_usage("sddl", "--json and --binary are exclusive");
@@ -176,7 +189,14 @@ int cmd_sddl(int argc, char **argv)
         dom = &domain;
     }
     tl_sd *sd = NULL;
-    if (o_path->seen) {
+    if (o_ica->seen) {
+        char *end = NULL;
+        long want = o_entry->seen ? strtol(o_entry->value, &end, 10) : 1;
+        if (o_entry->seen && (*end || want < 1))
+            return cli_usage("sddl", "--entry is a number from 1");
+        if ((rc = cli_icacls_sd(&sd, "sddl", o_ica->value, (size_t)want - 1, dom)) != CLI_OK)
+            return rc;
+    } else if (o_path->seen) {
         if ((rc = tl_sd_from_path(&sd, o_path->value, 0)) != TL_OK)
             return cli_fail("sddl", rc, o_path->value); /* TL_ENOTSUP: exit status 3 */
     } else if (o_from->seen) {
@@ -210,6 +230,14 @@ int cmd_sddl(int argc, char **argv)
         for (size_t i = 0; i < blen; i++)
             printf("%02x", bin[i]);
         printf("\n");
+    } else if (o_icout->seen) {
+        char *ic = NULL;
+        if ((rc = tl_sd_to_icacls(&ic, sd)) != TL_OK) {
+            status = cli_fail("sddl", rc, "icacls form");
+            goto out;
+        }
+        fputs(ic, stdout);
+        tl_free(ic);
     } else if (o_json->seen) {
         json_t *j = json_object();
         char buf[16];

@@ -17,5 +17,6 @@
 #include "tokenlens/sim.h"
 #include "tokenlens/sd.h"
 #include "tokenlens/access.h"
+#include "tokenlens/icacls.h"
 #include "tokenlens/hop.h"
 #endif
