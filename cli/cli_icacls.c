@@ -28,8 +28,8 @@ int cli_icacls_sd(tl_sd **out, const char *cmd, const char *path, size_t index,
     if (index >= tl_icacls_count(ic)) {
         size_t n = tl_icacls_count(ic);
         tl_icacls_free(ic);
-        return cli_usage(cmd, "--entry %zu: %s has %zu entr%s", index + 1, path, n,
-                         n == 1 ? "y" : "ies");
+        return cli_usage(cmd, "--entry %lu: %s has %lu entr%s", (unsigned long)(index + 1), path,
+                         (unsigned long)n, n == 1 ? "y" : "ies");
     }
     rc = tl_sd_copy(out, tl_icacls_sd_at(ic, index));
     tl_icacls_free(ic);

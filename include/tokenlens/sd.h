@@ -172,7 +172,7 @@ TL_EXTERN int tl_sd_from_binary(tl_sd **out, const void *data, size_t len);
  * Read the security descriptor of a file or directory (GetNamedSecurityInfoW, SE_FILE_OBJECT),
  * `parts` a set of TL_SD_PART_* (0 = TL_SD_PART_DEFAULT). `path` is UTF-8. Windows only:
  * TL_ENOTSUP elsewhere; TL_ENOTFOUND when the path does not exist, other failures TL_ERROR
- * with the Win32 code in tl_error_last()->native and the path in ->path. Ownership: *out is
+ * with the Win32 code in tl_error_last()->native and the path in the message. Ownership: *out is
  * freed with tl_sd_free().
  */
 TL_EXTERN int tl_sd_from_path(tl_sd **out, const char *path, unsigned int parts);

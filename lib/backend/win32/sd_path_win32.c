@@ -35,9 +35,9 @@ int tl_sd_from_path(tl_sd **out, const char *path, unsigned int parts)
     if (err != ERROR_SUCCESS) {
         int code =
             (err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND) ? TL_ENOTFOUND : TL_ERROR;
-        return tl__error_full(code, TL_NO_OFFSET, path, (long)err,
-                              "GetNamedSecurityInfo failed for '%s' (Win32 error %lu)", path,
-                              (unsigned long)err);
+        return tl__error_native(code, (long)err,
+                                "GetNamedSecurityInfo failed for '%s' (Win32 error %lu)", path,
+                                (unsigned long)err);
     }
     rc = tl_sd_from_binary(out, psd, GetSecurityDescriptorLength(psd));
     LocalFree(psd);
