@@ -5,8 +5,7 @@
 
 #define MAX_ICACLS_FILE (16u << 20)
 
-int cli_icacls_sd(tl_sd **out, const char *cmd, const char *path, size_t index,
-                  const tl_sid *dom)
+int cli_icacls_sd(tl_sd **out, const char *cmd, const char *path, size_t index, const tl_sid *dom)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -18,7 +17,9 @@ int cli_icacls_sd(tl_sd **out, const char *cmd, const char *path, size_t index,
     if (!text || err || len > MAX_ICACLS_FILE) {
         free(text);
         return cli_usage(cmd, "%s: %s", path,
-                         !text ? "out of memory" : err ? "read error" : "larger than 16 MiB");
+                         !text ? "out of memory"
+                         : err ? "read error"
+                               : "larger than 16 MiB");
     }
     tl_icacls *ic = NULL;
     int rc = tl_icacls_parse(&ic, text, len, dom);

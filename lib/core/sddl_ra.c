@@ -49,7 +49,7 @@ typedef struct rp {
     const char *s;
     size_t len, pos, base;
     const tl_sid *domain;
-    tl__buf vals;     /* value bytes */
+    tl__buf vals; /* value bytes */
     uint32_t offs[MAX_VALUES];
     uint32_t count;
 } rp;
@@ -264,8 +264,8 @@ int tl__ra_compile(uint8_t **out, size_t *out_len, const char *text, size_t len,
         }
     }
     if (r->pos >= r->len || r->pos == name_at) {
-        rc = rerr(r, name_at, r->pos >= r->len ? "unterminated attribute name"
-                                               : "empty attribute name");
+        rc = rerr(r, name_at,
+                  r->pos >= r->len ? "unterminated attribute name" : "empty attribute name");
         goto done;
     }
     r->pos++;

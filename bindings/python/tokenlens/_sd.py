@@ -135,8 +135,8 @@ class SecurityDescriptor:
     @classmethod
     def from_sddl(cls, text: str, domain: Optional[SidLike] = None) -> "SecurityDescriptor":
         """Parse SDDL. ParseError carries ``.offset`` (byte offset of the fault) and
-        ``.input``; LimitError beyond the size bounds; NotSupportedError for resource
-        attribute ACEs."""
+        ``.input``; LimitError beyond the size bounds. Conditional and resource attribute
+        (RA) ACEs are supported."""
         try:
             return cls(_native.tl_sd_from_sddl(text, _domain(domain)), domain)
         except ParseError as exc:
