@@ -193,10 +193,11 @@ static int value(rp *r, char type)
         return TL_OK;
     }
     case 'X': {
-        /* Bare hex digits; an odd count reads as having a leading 0, as for "#" octet
-         * strings in conditions. */
+        /* Bare hex digits, '#' counting as 0 (an optional leading '#' included); an odd
+         * count reads as having a leading 0: "abc" = 0abc, "#12" = 0012, "f##" = 0f00
+         * (Samba's notes on Windows' resource attribute octet strings). */
         size_t start = r->pos;
-        while (r->pos < r->len && hexv(r->s[r->pos]) >= 0)
+        while (r->pos < r->len && (hexv(r->s[r->pos]) >= 0 || r->s[r->pos] == '#'))
             r->pos++;
         size_t n = r->pos - start, odd = n % 2;
         if (n == 0)
@@ -205,7 +206,7 @@ static int value(rp *r, char type)
         unsigned acc = 0;
         for (size_t i = 0; i < n + odd; i++) {
             int d = (odd && i == 0) ? 0 : hexv(r->s[start + i - odd]);
-            acc = acc << 4 | (unsigned)d;
+            acc = acc << 4 | (unsigned)(d < 0 ? 0 : d); /* '#' is 0 */
             if (i % 2) {
                 char b = (char)acc;
                 tl__buf_putn(&r->vals, &b, 1);
