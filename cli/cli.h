@@ -80,4 +80,8 @@ int cmd_explain(int argc, char **argv);
 int cmd_iis(int argc, char **argv);
 int cmd_whoami(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
+/* Entry `index` (0-based) of an icacls output or /save file as a descriptor (cli_icacls.c).
+ * CLI_OK, or the exit status after printing why. */
+int cli_icacls_sd(tl_sd **out, const char *cmd, const char *path, size_t index,
+                  const tl_sid *dom);
 #endif

@@ -2,13 +2,32 @@
 #include "cli.h"
 #include <string.h>
 
+/* --domain-sid: any valid SID with room for a RID (Windows' own recorded tests use S-1-2-3-4).
+ * A value that cannot be used is a usage error that says why, never silently ignored. */
+static int domain_option(const char *cmd, const char *value, tl_sid *out)
+{
+    if (tl_sid_from_string(out, value) != TL_OK)
+        return cli_usage(cmd, "--domain-sid '%s' is not a SID (%s)", value,
+                         tl_error_last()->message);
+    if (out->sub_authority_count >= TL_SID_MAX_SUB_AUTHORITIES)
+        return cli_usage(cmd, "--domain-sid '%s' already has %d sub-authorities: no room for the "
+                              "relative ID of DU, DA, ...", value, TL_SID_MAX_SUB_AUTHORITIES);
+    return CLI_OK;
+}
+
 static void help(void)
 {
-    printf("Usage: tokenlens access --sddl SDDL (--token FILE | --sid SID...) [options]\n\n"
+    printf("Usage: tokenlens access (--sddl SDDL | --path FILE | --icacls FILE)\n"
+           "                        (--token FILE | --sid SID...)\n"
+           "                        [options]\n\n"
            "Offline access check (MS-DTYP 2.5.3.2): which rights the subject gets from the\n"
            "descriptor, and the ACE(s) that decided it.\n\n"
            "Options:\n"
            "  --sddl SDDL        the security descriptor\n"
+           "  --icacls FILE      instead: the first entry of `icacls` output or an\n"
+           "                     `icacls /save` file\n"
+           "  --path FILE        instead: FILE's descriptor, read on Windows\n"
+           "                     (GetNamedSecurityInfo); exit status 3 elsewhere\n"
            "  --token FILE       a token snapshot (JSON, see 'tokenlens whoami --json')\n"
            "  --sid SID          a SID or name; the first is the user, the others enabled\n"
            "                     groups (repeatable; nothing else is implied: add WD, AU, BU)\n"
@@ -20,7 +39,8 @@ static void help(void)
            "  --no-integrity     skip the mandatory integrity policy\n"
            "  --domain-sid SID   domain SID for DA, DU, ... in the SDDL and --sid\n"
            "  --json             JSON output\n"
-           "Exit status: 0 access allowed, 1 denied or a parse error, 2 usage error.\n");
+           "Exit status: 0 access allowed, 1 denied or a parse error, 2 usage error,\n"
+           "3 --path off Windows.\n");
 }
 
 static int run(cli_opt *opts, const char **pos, int npos)
@@ -35,19 +55,21 @@ static int run(cli_opt *opts, const char **pos, int npos)
     tl_token *tok = NULL;
     tl_access_result *res = NULL;
     char *expl = NULL;
-    if (!o_sddl->seen || (o_tok->seen == 0) == (o_sid->nvalues == 0)) {
-        status = cli_usage("access", "need --sddl and exactly one of --token or --sid");
+    cli_opt *o_path = cli_find(opts, "path"), *o_ica = cli_find(opts, "icacls");
+    if (o_sddl->seen + o_path->seen + o_ica->seen != 1 ||
+        (o_tok->seen == 0) == (o_sid->nvalues == 0)) {
+        status = cli_usage("access", "need one of --sddl, --path or --icacls, and one of "
+                                     "--token or --sid");
         goto out;
     }
     tl_sid domain, *dom = NULL;
     if (o_dom->seen) {
-        if (tl_sid_from_string(&domain, o_dom->value) != TL_OK) {
-            status = cli_fail("access", tl_error_last()->code, "--domain-sid");
+        if ((status = domain_option("access", o_dom->value, &domain)) != CLI_OK)
             goto out;
-        }
+        status = CLI_FAILED;
         dom = &domain;
     }
-    tl_access_options opt = {0, TL_OBJECT_FILE};
+    tl_access_options opt = TL_ACCESS_OPTIONS_INIT;
     if (o_obj->seen) {
         if (strcmp(o_obj->value, "file") == 0)
             opt.object = TL_OBJECT_FILE;
@@ -71,7 +93,16 @@ static int run(cli_opt *opts, const char **pos, int npos)
         status = cli_fail("access", rc, "--desired");
         goto out;
     }
-    if ((rc = tl_sd_from_sddl(&sd, o_sddl->value, dom)) != TL_OK) {
+    if (o_ica->seen) {
+        if ((status = cli_icacls_sd(&sd, "access", o_ica->value, 0, dom)) != CLI_OK)
+            goto out;
+        status = CLI_FAILED;
+    } else if (o_path->seen) {
+        if ((rc = tl_sd_from_path(&sd, o_path->value, 0)) != TL_OK) {
+            status = cli_fail("access", rc, o_path->value); /* TL_ENOTSUP: exit status 3 */
+            goto out;
+        }
+    } else if ((rc = tl_sd_from_sddl(&sd, o_sddl->value, dom)) != TL_OK) {
         status = cli_fail("access", rc, "--sddl");
         goto out;
     }
@@ -113,15 +144,11 @@ static int run(cli_opt *opts, const char **pos, int npos)
         json_object_set_new(j, "granted_sddl", json_string(buf));
         snprintf(buf, sizeof buf, "0x%08x", (unsigned)tl_access_result_grantable(res));
         json_object_set_new(j, "grantable", json_string(buf));
-        static const char *const kinds[] = {"allow_ace", "deny_ace", "owner", "owner_rights",
-                                            "null_dacl", "no_dacl_match", "privilege",
-                                            "integrity", "restricted", "skipped_ace",
-                                            "privilege_required"};
         json_t *rs = json_array();
         for (size_t i = 0; i < tl_access_result_reason_count(res); i++) {
             const tl_access_reason *x = tl_access_result_reason_at(res, i);
             json_t *o = json_object();
-            json_object_set_new(o, "kind", json_string(kinds[x->kind]));
+            json_object_set_new(o, "kind", json_string(tl_access_reason_kind_name(x->kind)));
             json_object_set_new(o, "pass", json_string(x->pass ? "restricted" : "normal"));
             json_object_set_new(o, "ace_index",
                                 x->ace_index < 0 ? json_null() : json_integer(x->ace_index));
@@ -157,6 +184,7 @@ int cmd_access(int argc, char **argv)
     cli_opt opts[] = {CLI_VALUE("sddl"),         CLI_VALUE("token"),      CLI_REPEAT("sid"),
                       CLI_VALUE("desired"),      CLI_VALUE("object"),     CLI_FLAG("backup", 0),
                       CLI_FLAG("no-privileges", 0), CLI_FLAG("no-integrity", 0),
-                      CLI_VALUE("domain-sid"),   CLI_FLAG("json", 0),     CLI_END};
+                      CLI_VALUE("domain-sid"),   CLI_FLAG("json", 0),     CLI_VALUE("path"),
+                      CLI_VALUE("icacls"),       CLI_END};
     return cli_run(&command, opts, argc, argv);
 }

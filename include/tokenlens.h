@@ -18,6 +18,7 @@
 #include "tokenlens/sim.h"
 #include "tokenlens/sd.h"
 #include "tokenlens/access.h"
+#include "tokenlens/icacls.h"
 #include "tokenlens/hop.h"
 #include "tokenlens/whoami.h"
 #endif

@@ -634,12 +634,10 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
     unsigned int Desired() { return tl_access_result_desired($self); }
     size_t ReasonCount() { return tl_access_result_reason_count($self); }
     const char *ReasonKind(size_t i) {
-        static const char *const kinds[] = {"allow-ace", "deny-ace", "owner", "owner-rights",
-            "null-dacl", "no-dacl-match", "privilege", "integrity", "restricted",
-            "skipped-ace", "privilege-required"};
+        /* The library's words (tl_access_reason_kind_name), as the CLI's JSON prints them. */
         const tl_access_reason *r = tl_access_result_reason_at($self, i);
         if (!r) { tlcs_raise(TL_ERANGE, "reason index out of range"); return NULL; }
-        return (unsigned)r->kind < sizeof kinds / sizeof kinds[0] ? kinds[r->kind] : "unknown";
+        return tl_access_reason_kind_name(r->kind);
     }
     const char *ReasonText(size_t i) {
         const tl_access_reason *r = tl_access_result_reason_at($self, i);

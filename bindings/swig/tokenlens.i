@@ -218,6 +218,7 @@ tl_result tl_swig_access_check(tl_access_result **out, const tl_sd *sd, const tl
     return tl_access_check(out, sd, token, desired, &o);
 }
 %}
+%include "access_fast.i"
 
 /* ---- IIS audit ----------------------------------------------------------------------------- */
 %{

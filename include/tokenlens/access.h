@@ -35,10 +35,16 @@ typedef enum tl_object_kind {
 #define TL_ACCESS_NO_REASONS 0x10u   /**< verdict and masks only, no reasons (about twice as
                                           fast: for bulk checks) */
 
+/** Options of tl_access_check(), versioned (libgit2 style): declare them as
+ *  `tl_access_options o = TL_ACCESS_OPTIONS_INIT;` and set what you need. A zeroed struct
+ *  (version 0) is read as version 1. */
 typedef struct tl_access_options {
+    unsigned int version;  /**< TL_ACCESS_OPTIONS_VERSION */
     uint32_t flags;        /**< TL_ACCESS_* */
     tl_object_kind object; /**< generic mapping to use */
 } tl_access_options;
+#define TL_ACCESS_OPTIONS_VERSION 1
+#define TL_ACCESS_OPTIONS_INIT {TL_ACCESS_OPTIONS_VERSION, 0, TL_OBJECT_FILE}
 
 /** What a reason line is about. */
 typedef enum tl_access_reason_kind {
@@ -55,6 +61,12 @@ typedef enum tl_access_reason_kind {
     TL_REASON_PRIVILEGE_REQUIRED = 10 /**< ACCESS_SYSTEM_SECURITY needs SeSecurityPrivilege */
 } tl_access_reason_kind;
 
+/** The canonical word for a reason kind, as the CLI's JSON, Python and PowerShell print it:
+ *  "allow_ace", "deny_ace", "owner", "owner_rights", "null_dacl", "no_dacl_match",
+ *  "privilege", "integrity", "restricted", "skipped_ace", "privilege_required"; "unknown" for
+ *  a value outside the enum. Ownership: a static string. */
+TL_EXTERN const char *tl_access_reason_kind_name(tl_access_reason_kind kind);
+
 /** One step of the explanation, borrowed from the result. */
 typedef struct tl_access_reason {
     tl_access_reason_kind kind;
@@ -62,7 +74,7 @@ typedef struct tl_access_reason {
     long ace_index;    /**< index in the DACL (or SACL for integrity), -1 when none */
     uint32_t mask;     /**< the bits this step granted, denied or removed */
     const char *ace;   /**< SDDL of the ACE, or NULL */
-    const char *text;  /**< one English sentence */
+    const char *text;  /**< one English sentence (built on the first read of this reason) */
 } tl_access_reason;
 
 typedef struct tl_access_result tl_access_result;
@@ -97,6 +109,9 @@ TL_EXTERN uint32_t tl_access_result_grantable(const tl_access_result *r);
 /** The desired mask after generic mapping (without MAXIMUM_ALLOWED). */
 TL_EXTERN uint32_t tl_access_result_desired(const tl_access_result *r);
 TL_EXTERN size_t tl_access_result_reason_count(const tl_access_result *r);
+/** Reason `index` (NULL when out of range). Its `text` and `ace` are built on the first read
+ *  and kept in the result: read one result from one thread at a time. Ownership: borrowed
+ *  from `r`. */
 TL_EXTERN const tl_access_reason *tl_access_result_reason_at(const tl_access_result *r,
                                                              size_t index);
 /** A multi-line explanation: verdict, masks, then one line per reason. Ownership: tl_free(). */

@@ -107,8 +107,11 @@ typedef enum tl_acl_kind { TL_ACL_DACL = 0, TL_ACL_SACL = 1 } tl_acl_kind;
  * One ACE, as a borrowed view. For callback (conditional) ACEs `app_data` holds the binary
  * expression Windows stores ("artx", MS-DTYP 2.4.4.17) and `condition` its canonical SDDL
  * text as Windows prints it, outer parentheses included (NULL when the data is not a valid
- * expression). tl_sd_add_ace() with a `condition` but no `app_data` cannot be encoded to
- * binary (TL_ENOTSUP). Both are NULL for other ACEs.
+ * expression). Resource attribute ACEs (type 0x12, SDDL "RA") hold the
+ * CLAIM_SECURITY_ATTRIBUTE_RELATIVE_V1 bytes (MS-DTYP 2.4.10.1) in `app_data` and their
+ * canonical text `("name",TS,0x0,"value",...)` in `condition`. tl_sd_add_ace() with a
+ * `condition` but no `app_data` cannot be encoded to binary (TL_ENOTSUP). Both are NULL for
+ * other ACEs.
  */
 typedef struct tl_ace {
     uint8_t type;          /**< TL_ACE_* type */
@@ -136,9 +139,11 @@ TL_EXTERN tl_result tl_sd_copy(tl_sd **out, const tl_sd *sd);
  * Parse SDDL as ConvertStringSecurityDescriptorToSecurityDescriptor does (docs/sddl.md):
  * aliases and rights case-insensitive, the whitespace Windows tolerates, numeric masks with
  * wcstoul semantics (saturating, octal, negative), Windows' SID quirks. Domain-relative
- * aliases (DA, DU, ...) need `domain` (S-1-5-21-a-b-c; may be NULL, then they fail).
- * Errors: TL_EPARSE with tl_error_last()->offset = byte offset of the fault; TL_ELIMIT for
- * an ACL over 64 KiB or text over TL_SDDL_MAX_TEXT; TL_ENOTSUP for resource-attribute ACEs.
+ * aliases (DA, DU, ...) need `domain` (any SID, e.g. S-1-5-21-a-b-c or the S-1-2-3-4
+ * Windows' own recorded tests use; may be NULL, then they fail). Resource attribute ACEs
+ * (RA) and conditional ACEs are parsed to their binary forms. Errors: TL_EPARSE with
+ * tl_error_last()->offset = byte offset of the fault; TL_ELIMIT for an ACL over 64 KiB or
+ * text over TL_SDDL_MAX_TEXT.
  * Ownership: *out is freed with tl_sd_free().
  */
 TL_EXTERN tl_result tl_sd_from_sddl(tl_sd **out, const char *text, const tl_sid *domain);
@@ -159,6 +164,23 @@ TL_EXTERN tl_result tl_sd_to_sddl(char **out, const tl_sd *sd, const tl_sid *dom
  * larger). Ownership: *out is freed with tl_sd_free().
  */
 TL_EXTERN tl_result tl_sd_from_binary(tl_sd **out, const void *data, size_t len);
+
+/** Parts tl_sd_from_path() reads (SECURITY_INFORMATION bits). */
+#define TL_SD_PART_OWNER 0x1u
+#define TL_SD_PART_GROUP 0x2u
+#define TL_SD_PART_DACL 0x4u
+#define TL_SD_PART_SACL 0x8u   /**< needs SeSecurityPrivilege enabled */
+#define TL_SD_PART_LABEL 0x10u /**< the mandatory label (an ML ACE in the SACL) */
+#define TL_SD_PART_DEFAULT (TL_SD_PART_OWNER | TL_SD_PART_GROUP | TL_SD_PART_DACL | TL_SD_PART_LABEL)
+
+/**
+ * Read the security descriptor of a file or directory (GetNamedSecurityInfoW, SE_FILE_OBJECT),
+ * `parts` a set of TL_SD_PART_* (0 = TL_SD_PART_DEFAULT). `path` is UTF-8. Windows only:
+ * TL_ENOTSUP elsewhere; TL_ENOTFOUND when the path does not exist, other failures TL_ERROR
+ * with the Win32 code in tl_error_last()->native and the path in the message. Ownership: *out is
+ * freed with tl_sd_free().
+ */
+TL_EXTERN int tl_sd_from_path(tl_sd **out, const char *path, unsigned int parts);
 
 /**
  * Build the self-relative form Windows builds from SDDL: 20-byte header with

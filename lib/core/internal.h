@@ -88,7 +88,7 @@ int tl__read_file(char **out, size_t *len, const char *path, size_t max_bytes);
 int tl__write_file(const char *path, const char *data, size_t len);
 
 /* ---- hashing ---------------------------------------------------------------------------- */
-/* SHA-1 from the platform's crypto library (OpenSSL libcrypto on POSIX, BCrypt on Windows). */
+/* SHA-1 from the platform's crypto library (libmd on POSIX, BCrypt on Windows). */
 int tl__sha1(uint8_t digest[20], const void *data, size_t len);
 /* Unicode simple case mapping of UTF-16 code units in place (BMP only; surrogates are left
  * alone, as Windows' per-code-unit upcase table does). upper != 0 maps to upper case.
@@ -104,4 +104,12 @@ int tl__utf8_to_utf16(uint16_t **out, size_t *units, const char *s, size_t len);
 int tl__strcasecmp(const char *a, const char *b);
 int tl__strncasecmp(const char *a, const char *b, size_t n);
 
+/* Decimal digits of v (no terminator); out >= 20 bytes. sddl_sid.c. */
+size_t tl__fmt_u64(char *out, uint64_t v);
+/* The string SID as Windows prints it, NUL-terminated; out >= TL_SID_STRING_MAX (sid.h).
+ * Returns the length. sid must be valid. sddl_sid.c. */
+struct tl_sid;
+size_t tl__sid_format(char *out, const struct tl_sid *sid);
+/* True while no tl_set_allocator() allocator is installed (util.c). */
+bool tl__allocator_is_default(void);
 #endif

@@ -46,6 +46,27 @@ bool tl__ace_is_callback(uint8_t type)
     return (type >= 0x09 && type <= 0x10);
 }
 
+bool tl__ace_has_app_data(uint8_t type)
+{
+    return tl__ace_is_callback(type) || type == TL__ACE_RESOURCE_ATTRIBUTE;
+}
+
+/*
+ * Bytes Windows reserves in an ACL beyond an ACE's own size. Recorded on Windows (Samba
+ * libcli/security/tests/data/oversize-acls.json): every ACE with an empty access mask makes
+ * the ACL 4 bytes larger than the sum of its ACEs, and the ACL revision 4 (ACL_REVISION_DS):
+ * "D:P(D;;;;;MP)" x2 -> AclSize 56 = 8 + 2*20 + 2*4, x11 -> 272 = 8 + 11*20 + 11*4, and one
+ * "(A;OICI;;;;AU)" among seven ordinary ACEs -> 208 = 8 + 196 + 4. The spare bytes are zero
+ * and follow the last ACE. A conditional (callback) ACE with an empty mask gets neither
+ * (recorded: "D:(XA;;;;;WD;(@Device.bb == 0x7fffffffffffffff))" keeps revision 2 and its
+ * exact size, conditional_aces.txt.json), nor does a resource attribute ACE (its mask is
+ * always 0: "S:(RA;;;;;WD;(...))" is 8 + 64 bytes, same file). docs/sddl.md.
+ */
+size_t tl__ace_slack(const tl_ace *ace)
+{
+    return ace->mask == 0 && !tl__ace_has_app_data(ace->type) ? 4 : 0;
+}
+
 int tl__sd_acl_append(tl__acl *acl, const tl_ace *ace)
 {
     if (acl->count >= TL_SD_MAX_ACES)
@@ -255,11 +276,18 @@ int tl_guid_to_string(char *out, size_t out_size, const tl_guid *g)
         return tl__error(TL_EINVAL, "tl_guid_to_string: NULL argument");
     if (out_size < 37)
         return tl__error(TL_ERANGE, "tl_guid_to_string: buffer too small");
-    const uint8_t *b = g->bytes;
-    snprintf(out, out_size,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[3], b[2],
-             b[1], b[0], b[5], b[4], b[7], b[6], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-             b[15]);
+    /* Data1..Data3 little-endian, then Data4 in order; lower-case hex, no printf. */
+    static const int order[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
+    static const char hex[] = "0123456789abcdef";
+    size_t n = 0;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out[n++] = '-';
+        uint8_t v = g->bytes[order[i]];
+        out[n++] = hex[v >> 4];
+        out[n++] = hex[v & 15];
+    }
+    out[n] = 0;
     return TL_OK;
 }
 
@@ -277,8 +305,8 @@ static uint32_t rd32(const uint8_t *p)
 
 static bool known_type(uint8_t t)
 {
-    return t <= 0x03 || (t >= 0x05 && t <= 0x0B) || t == 0x0D || t == 0x11 || t == 0x13 ||
-           t == 0x14;
+    return t <= 0x03 || (t >= 0x05 && t <= 0x0B) || t == 0x0D || t == 0x11 || t == 0x12 ||
+           t == 0x13 || t == 0x14;
 }
 
 static int read_sid_at(tl_sid *out, const uint8_t *base, size_t len, size_t off, size_t end,
@@ -357,16 +385,21 @@ static int read_acl(tl__acl *acl, const uint8_t *d, size_t len, size_t off, cons
             return rc;
         q += used;
         char *cond = NULL;
-        if (tl__ace_is_callback(ace.type) && q < aend) {
+        if (tl__ace_has_app_data(ace.type) && q < aend) {
             ace.app_data = d + q;
             ace.app_data_len = aend - q;
-            /* Render the expression as Windows prints it; data that is not a valid "artx"
-             * expression stays raw (its SDDL form is then unavailable). */
-            int crc = tl__cond_render(&cond, ace.app_data, ace.app_data_len, NULL);
+            /* Render the expression (or resource attribute) as Windows prints it; data that
+             * does not decode stays raw (its SDDL form is then unavailable), and the error
+             * that says why is not left behind: this read succeeds. */
+            int crc = ace.type == TL__ACE_RESOURCE_ATTRIBUTE
+                          ? tl__ra_render(&cond, ace.app_data, ace.app_data_len, NULL)
+                          : tl__cond_render(&cond, ace.app_data, ace.app_data_len, NULL);
             if (crc == TL_OK)
                 ace.condition = cond;
             else if (crc == TL_ENOMEM)
                 return crc;
+            else
+                tl_error_clear();
         }
         rc = tl__sd_acl_append(acl, &ace);
         tl__free(cond);
@@ -433,6 +466,7 @@ int tl_sd_from_binary(tl_sd **out, const void *data, size_t len)
             goto fail;
     }
     *out = sd;
+    tl_error_clear(); /* success leaves no error behind (an undecodable condition stays raw) */
     return TL_OK;
 fail:
     tl_sd_free(sd);
@@ -451,7 +485,7 @@ static size_t ace_size(const tl_ace *a, int *err)
         if (a->object_flags & TL_ACE_INHERITED_OBJECT_TYPE_PRESENT)
             n += 16;
     }
-    if (tl__ace_is_callback(a->type)) {
+    if (tl__ace_has_app_data(a->type)) {
         if (a->condition && !a->app_data_len)
             *err = 1;
         n += (a->app_data_len + 3) & ~(size_t)3;
@@ -464,7 +498,7 @@ static int acl_size(const tl__acl *acl, size_t *out, const char *name)
     size_t n = 8;
     for (size_t i = 0; i < acl->count; i++) {
         int err = 0;
-        n += ace_size(&acl->aces[i], &err);
+        n += ace_size(&acl->aces[i], &err) + tl__ace_slack(&acl->aces[i]);
         if (err)
             return tl__error(TL_ENOTSUP, "%s ACE %zu: binary encoding of conditional "
                                          "expressions is not implemented", name, i);
@@ -492,8 +526,9 @@ static size_t write_acl(uint8_t *p, const tl__acl *acl, size_t size)
 {
     bool ds = false;
     for (size_t i = 0; i < acl->count; i++)
-        ds |= tl__ace_is_object(acl->aces[i].type);
-    /* ACL_REVISION_DS (4) is required as soon as one object ACE is present. */
+        ds |= tl__ace_is_object(acl->aces[i].type) || tl__ace_slack(&acl->aces[i]) != 0;
+    /* ACL_REVISION_DS (4) is required as soon as one object ACE is present; Windows also
+     * writes 4 for an ACL holding an ACE with an empty access mask (tl__ace_slack). */
     p[0] = ds ? 4 : 2;
     p[1] = 0;
     wr16(p + 2, (uint32_t)size);

@@ -153,7 +153,9 @@ static int parse_sid_field(parser *P, tl_sid *out, size_t start, size_t end)
     size_t p = skip_ws(s, start, end);
     if (p >= end)
         return tl__error_at(TL_EPARSE, p, "SID or SID alias expected");
-    if (end - p >= 2 && s[p] == 'S' && s[p + 1] == '-')
+    /* Windows takes a lower-case "s-1-1-0" too (recorded: "O:s-1-1-0D:..." -> "O:WD",
+     * Samba tests/data/conditional_aces_windows_only.txt). */
+    if (end - p >= 2 && up(s[p]) == 'S' && s[p + 1] == '-')
         return parse_sid_string(P, out, p, end);
     size_t q = p;
     while (q < end && !is_ws(s[q]))
@@ -188,7 +190,7 @@ static const named ace_types[] = {
     {"ML", TL_ACE_SYSTEM_MANDATORY_LABEL}, {"XA", TL_ACE_ACCESS_ALLOWED_CALLBACK},
     {"XD", TL_ACE_ACCESS_DENIED_CALLBACK}, {"ZA", TL_ACE_ACCESS_ALLOWED_CALLBACK_OBJECT},
     {"XU", TL_ACE_SYSTEM_AUDIT_CALLBACK}, {"SP", TL_ACE_SYSTEM_SCOPED_POLICY_ID},
-    {"TL", TL_ACE_SYSTEM_PROCESS_TRUST_LABEL},
+    {"TL", TL_ACE_SYSTEM_PROCESS_TRUST_LABEL}, {"RA", TL__ACE_RESOURCE_ATTRIBUTE},
 };
 
 /* Windows prints ACE flags in bit order (recorded: "OICIIO", "CIIDSA", "OICIID"). */
@@ -198,17 +200,21 @@ static const named ace_flags[] = {
     {"ID", TL_ACE_INHERITED}, {"SA", TL_ACE_SUCCESSFUL_ACCESS}, {"FA", TL_ACE_FAILED_ACCESS},
 };
 
-/* Every two-letter right accepted on input (MS "Access rights strings"). */
-static const named rights_in[] = {
-    {"GA", TL_GENERIC_ALL}, {"GR", TL_GENERIC_READ}, {"GW", TL_GENERIC_WRITE},
-    {"GX", TL_GENERIC_EXECUTE}, {"RC", TL_READ_CONTROL}, {"SD", TL_DELETE},
-    {"WD", TL_WRITE_DAC}, {"WO", TL_WRITE_OWNER}, {"RP", 0x10}, {"WP", 0x20}, {"CC", 0x1},
-    {"DC", 0x2}, {"LC", 0x4}, {"SW", 0x8}, {"LO", 0x80}, {"DT", 0x40}, {"CR", 0x100},
-    {"FA", TL_FILE_ALL_ACCESS}, {"FR", TL_FILE_GENERIC_READ}, {"FW", TL_FILE_GENERIC_WRITE},
-    {"FX", TL_FILE_GENERIC_EXECUTE}, {"KA", TL_KEY_ALL_ACCESS}, {"KR", TL_KEY_READ},
-    {"KW", TL_KEY_WRITE}, {"KX", TL_KEY_READ}, {"NR", TL_MANDATORY_NO_READ_UP},
-    {"NW", TL_MANDATORY_NO_WRITE_UP}, {"NX", TL_MANDATORY_NO_EXECUTE_UP},
+/* Every two-letter right accepted on input (MS "Access rights strings"), indexed by its two
+ * upper-case letters; 0 = not a right. */
+#define R(a, b) [((a) - 'A') * 26 + ((b) - 'A')]
+static const uint32_t rights_in[26 * 26] = {
+    R('G', 'A') = TL_GENERIC_ALL, R('G', 'R') = TL_GENERIC_READ, R('G', 'W') = TL_GENERIC_WRITE,
+    R('G', 'X') = TL_GENERIC_EXECUTE, R('R', 'C') = TL_READ_CONTROL, R('S', 'D') = TL_DELETE,
+    R('W', 'D') = TL_WRITE_DAC, R('W', 'O') = TL_WRITE_OWNER, R('R', 'P') = 0x10,
+    R('W', 'P') = 0x20, R('C', 'C') = 0x1, R('D', 'C') = 0x2, R('L', 'C') = 0x4, R('S', 'W') = 0x8,
+    R('L', 'O') = 0x80, R('D', 'T') = 0x40, R('C', 'R') = 0x100, R('F', 'A') = TL_FILE_ALL_ACCESS,
+    R('F', 'R') = TL_FILE_GENERIC_READ, R('F', 'W') = TL_FILE_GENERIC_WRITE,
+    R('F', 'X') = TL_FILE_GENERIC_EXECUTE, R('K', 'A') = TL_KEY_ALL_ACCESS, R('K', 'R') = TL_KEY_READ,
+    R('K', 'W') = TL_KEY_WRITE, R('K', 'X') = TL_KEY_READ, R('N', 'R') = TL_MANDATORY_NO_READ_UP,
+    R('N', 'W') = TL_MANDATORY_NO_WRITE_UP, R('N', 'X') = TL_MANDATORY_NO_EXECUTE_UP,
 };
+#undef R
 
 /*
  * Output. Windows first looks for a single alias equal to the whole mask (0x1f01ff -> "FA",
@@ -237,51 +243,61 @@ const char *tl_ace_type_sddl(uint8_t type)
     return NULL;
 }
 
-int tl_sddl_rights_string(char *out, size_t out_size, uint32_t mask, uint8_t ace_type)
+/* The rights field into buf (>= 80 bytes); returns its length. No printf: it runs once per
+ * ACE when formatting. */
+static size_t rights_text(char *buf, uint32_t mask, uint8_t ace_type)
 {
-    if (!out || out_size == 0)
-        return tl__error(TL_EINVAL, "tl_sddl_rights_string: no buffer");
-    char buf[96];
     size_t n = 0;
-    buf[0] = 0;
-    if (mask == 0) {
-        /* empty field */
-    } else if (ace_type == TL_ACE_SYSTEM_MANDATORY_LABEL && !(mask & ~7u)) {
+    if (mask == 0)
+        return 0;
+    if (ace_type == TL_ACE_SYSTEM_MANDATORY_LABEL && !(mask & ~7u)) {
         /* ML ACEs spell their policy bits NW, NR, NX in bit order (inferred from published
          * outputs such as "S:(ML;;NWNR;;;SI)"; not in Samba's recordings). */
-        static const char *const ml[3] = {"NW", "NR", "NX"};
+        static const char ml[3][2] = {{'N', 'W'}, {'N', 'R'}, {'N', 'X'}};
         for (int b = 0; b < 3; b++)
             if (mask & (1u << b)) {
                 memcpy(buf + n, ml[b], 2);
                 n += 2;
             }
-        buf[n] = 0;
-    } else {
-        const char *whole = NULL;
-        for (size_t i = 0; i < COUNT(rights_whole) && !whole; i++)
-            if (rights_whole[i].value == mask)
-                whole = rights_whole[i].name;
-        bool named_bits = true;
-        for (int b = 0; b < 32; b++)
-            if ((mask & (1u << b)) && !rights_bits[b])
-                named_bits = false;
-        if (whole) {
-            snprintf(buf, sizeof buf, "%s", whole);
-        } else if (named_bits) {
-            for (int b = 0; b < 32; b++)
-                if (mask & (1u << b)) {
-                    memcpy(buf + n, rights_bits[b], 2);
-                    n += 2;
-                }
-            buf[n] = 0;
-        } else {
-            snprintf(buf, sizeof buf, "0x%x", (unsigned)mask);
-        }
+        return n;
     }
-    size_t len = strlen(buf);
+    for (size_t i = 0; i < COUNT(rights_whole); i++)
+        if (rights_whole[i].value == mask) {
+            memcpy(buf, rights_whole[i].name, 2);
+            return 2;
+        }
+    /* Every set bit named: 0x01ff000f is the set of named bits (CC..CR, SD RC WD WO, GA..GR). */
+    if (!(mask & ~0xF00F01FFu)) {
+        for (uint32_t m = mask; m; m &= m - 1) {
+            memcpy(buf + n, rights_bits[__builtin_ctz(m)], 2);
+            n += 2;
+        }
+        return n;
+    }
+    static const char hex[] = "0123456789abcdef";
+    char tmp[8];
+    size_t k = 0;
+    buf[n++] = '0';
+    buf[n++] = 'x';
+    while (mask) {
+        tmp[k++] = hex[mask & 15];
+        mask >>= 4;
+    }
+    while (k)
+        buf[n++] = tmp[--k];
+    return n;
+}
+
+int tl_sddl_rights_string(char *out, size_t out_size, uint32_t mask, uint8_t ace_type)
+{
+    if (!out || out_size == 0)
+        return tl__error(TL_EINVAL, "tl_sddl_rights_string: no buffer");
+    char buf[96];
+    size_t len = rights_text(buf, mask, ace_type);
     if (len + 1 > out_size)
         return tl__error(TL_ERANGE, "tl_sddl_rights_string: buffer too small");
-    memcpy(out, buf, len + 1);
+    memcpy(out, buf, len);
+    out[len] = 0;
     return TL_OK;
 }
 
@@ -290,9 +306,11 @@ int tl_sddl_rights_string(char *out, size_t out_size, uint32_t mask, uint8_t ace
 /* End of the field starting at p: the next ';' or ')' (not beyond end). */
 static size_t field_end(const char *s, size_t p, size_t end)
 {
-    while (p < end && s[p] != ';' && s[p] != ')')
+    /* One table load per byte; NUL stops the scan too (the text is NUL-terminated). */
+    static const unsigned char stop[256] = {[0] = 1, [';'] = 1, [')'] = 1};
+    while (!stop[(unsigned char)s[p]])
         p++;
-    return p;
+    return p < end ? p : end;
 }
 
 static bool is_system_type(uint8_t t)
@@ -300,7 +318,13 @@ static bool is_system_type(uint8_t t)
     return t == TL_ACE_SYSTEM_AUDIT || t == TL_ACE_SYSTEM_ALARM ||
            t == TL_ACE_SYSTEM_AUDIT_OBJECT || t == TL_ACE_SYSTEM_ALARM_OBJECT ||
            t == TL_ACE_SYSTEM_MANDATORY_LABEL || t == TL_ACE_SYSTEM_AUDIT_CALLBACK ||
-           t == TL_ACE_SYSTEM_SCOPED_POLICY_ID || t == TL_ACE_SYSTEM_PROCESS_TRUST_LABEL;
+           t == TL_ACE_SYSTEM_SCOPED_POLICY_ID || t == TL_ACE_SYSTEM_PROCESS_TRUST_LABEL ||
+           t == TL__ACE_RESOURCE_ATTRIBUTE;
+}
+
+static uint32_t right_of(char a, char b)
+{
+    return rights_in[(a - 'A') * 26 + (b - 'A')];
 }
 
 static int parse_rights(parser *P, uint32_t *mask, size_t start, size_t end)
@@ -324,14 +348,9 @@ static int parse_rights(parser *P, uint32_t *mask, size_t start, size_t end)
         if (end - p < 2)
             return tl__error_at(TL_EPARSE, p, "access rights are two-letter codes");
         char a = up(s[p]), b = up(s[p + 1]);
-        bool found = false;
-        for (size_t i = 0; i < COUNT(rights_in); i++)
-            if (rights_in[i].name[0] == a && rights_in[i].name[1] == b) {
-                *mask |= rights_in[i].value;
-                found = true;
-                break;
-            }
-        if (!found)
+        uint32_t v = (a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z') ? right_of(a, b) : 0;
+        *mask |= v;
+        if (!v)
             return tl__error_at(TL_EPARSE, p, "unknown access right '%c%c'", s[p], s[p + 1]);
         p += 2;
     }
@@ -376,7 +395,8 @@ static int parse_guid_field(parser *P, tl_guid *g, bool *present, size_t start, 
 
 /* The condition of a callback ACE: "( ... )" with nested parentheses and quoted strings,
  * compiled to the binary form Windows stores and rendered back the way Windows prints it. */
-static int parse_condition(parser *P, size_t *pos, char **out, uint8_t **data, size_t *dlen)
+static int parse_condition(parser *P, size_t *pos, char **out, uint8_t **data, size_t *dlen,
+                           bool ra)
 {
     const char *s = P->s;
     size_t p = skip_ws(s, *pos, P->len);
@@ -404,10 +424,13 @@ static int parse_condition(parser *P, size_t *pos, char **out, uint8_t **data, s
     if (p >= P->len)
         return tl__error_at(TL_EPARSE, quoted ? P->len : start, "unterminated conditional "
                                                                 "expression");
-    int rc = tl__cond_compile(data, dlen, s + start, p - start + 1, start, P->domain);
+    int rc = ra ? tl__ra_compile(data, dlen, s + start, p - start + 1, start, P->domain)
+                : tl__cond_compile(data, dlen, s + start, p - start + 1, start, P->domain);
     if (rc)
         return rc;
-    if ((rc = tl__cond_render(out, *data, *dlen, P->domain)) != TL_OK) {
+    rc = ra ? tl__ra_render(out, *data, *dlen, P->domain)
+            : tl__cond_render(out, *data, *dlen, P->domain);
+    if (rc != TL_OK) {
         tl__free(*data);
         *data = NULL;
         if (rc == TL_ENOMEM)
@@ -443,16 +466,17 @@ static int parse_ace(parser *P, tl_ace *ace, char **cond, uint8_t **data, tl_acl
     size_t tp = skip_ws(s, f[0][0], f[0][1]);
     size_t tl = f[0][1] - tp;
     bool found = false;
-    for (size_t i = 0; i < COUNT(ace_types); i++) {
-        const char *n = ace_types[i].name;
-        if (strlen(n) == tl && up(s[tp]) == n[0] && (tl == 1 || up(s[tp + 1]) == n[1])) {
-            ace->type = (uint8_t)ace_types[i].value;
-            found = true;
+    if (tl == 1 || tl == 2) {
+        char c0 = up(s[tp]), c1 = tl == 2 ? up(s[tp + 1]) : 0;
+        for (size_t i = 0; i < COUNT(ace_types) && !found; i++) {
+            const char *n = ace_types[i].name;
+            if (n[0] == c0 && n[1] == c1) {
+                ace->type = (uint8_t)ace_types[i].value;
+                found = true;
+            }
         }
     }
     if (!found) {
-        if (tl == 2 && up(s[tp]) == 'R' && up(s[tp + 1]) == 'A')
-            return tl__error_at(TL_ENOTSUP, tp, "resource attribute ACEs (RA) are not supported");
         return tl__error_at(TL_EPARSE, tp, "unknown ACE type '%.*s'", (int)(tl > 8 ? 8 : tl),
                             s + tp);
     }
@@ -491,13 +515,17 @@ static int parse_ace(parser *P, tl_ace *ace, char **cond, uint8_t **data, tl_acl
     if ((rc = parse_sid_field(P, &ace->sid, f[5][0], f[5][1])))
         return rc;
     p = f[5][1];
+    bool ra = ace->type == TL__ACE_RESOURCE_ATTRIBUTE;
+    if (ra && s[p] != ';')
+        return tl__error_at(TL_EPARSE, p, "a resource attribute ACE (RA) needs its attribute "
+                                          "as a seventh field: (\"name\",TS,0x0,\"value\")");
     if (s[p] == ';') {
-        if (!tl__ace_is_callback(ace->type))
-            return tl__error_at(TL_EPARSE, p, "only conditional ACEs (XA, XD, ZA, XU) take a "
-                                              "seventh field");
+        if (!tl__ace_has_app_data(ace->type))
+            return tl__error_at(TL_EPARSE, p, "only conditional ACEs (XA, XD, ZA, XU) and "
+                                              "resource attribute ACEs (RA) take a seventh field");
         p++;
         size_t dlen = 0;
-        if ((rc = parse_condition(P, &p, cond, data, &dlen)))
+        if ((rc = parse_condition(P, &p, cond, data, &dlen, ra)))
             return rc;
         ace->condition = *cond;
         ace->app_data = *data;
@@ -508,7 +536,8 @@ static int parse_ace(parser *P, tl_ace *ace, char **cond, uint8_t **data, tl_acl
             tl__free(*data);
             *cond = NULL;
             *data = NULL;
-            return tl__error_at(TL_EPARSE, p, "expected ')' after the conditional expression");
+            return tl__error_at(TL_EPARSE, p, "expected ')' after the %s",
+                                ra ? "resource attribute" : "conditional expression");
         }
     }
     P->pos = p + 1;
@@ -531,7 +560,7 @@ static size_t ace_binary_size(const tl_ace *a)
     if (tl__ace_is_object(a->type))
         n += 4 + ((a->object_flags & 1) ? 16 : 0) + ((a->object_flags & 2) ? 16 : 0);
     n += (a->app_data_len + 3) & ~(size_t)3;
-    return n;
+    return n + tl__ace_slack(a);
 }
 
 static int parse_acl(parser *P, tl_sd *sd, tl_acl_kind which)
@@ -657,53 +686,53 @@ fail:
 
 /* ---- formatting ---------------------------------------------------------------------- */
 
-void tl__sddl_sid(char *buf, size_t size, const tl_sid *sid, const tl_sid *domain)
+static size_t put_str(char *p, const char *s)
 {
-    const char *alias = tl_sid_sddl_alias(sid, domain);
-    if (alias) {
-        snprintf(buf, size, "%s", alias);
-        return;
-    }
-    /* Windows prints authorities >= 2^32 as unpadded upper-case hex ("S-1-0x12A05F200-30-40",
-     * recorded), so this does not defer to tl_sid_to_string(). */
-    uint64_t a = tl_sid_authority(sid);
-    int n = a >> 32 ? snprintf(buf, size, "S-%u-0x%llX", sid->revision, (unsigned long long)a)
-                    : snprintf(buf, size, "S-%u-%llu", sid->revision, (unsigned long long)a);
-    for (unsigned i = 0; i < sid->sub_authority_count && n > 0 && (size_t)n < size; i++)
-        n += snprintf(buf + n, size - (size_t)n, "-%u", (unsigned)sid->sub_authority[i]);
+    size_t n = strlen(s);
+    memcpy(p, s, n);
+    return n;
 }
 
+/* One ACE, written into a stack buffer and appended once (the largest fixed part is two
+ * GUIDs, a SID and a hex mask: far below the buffer). */
 static void put_ace(tl__buf *b, const tl_ace *a, const tl_sid *domain)
 {
-    char tmp[TL_SID_STRING_MAX];
+    char buf[TL_SID_STRING_MAX + 2 * 37 + 96 + 32];
+    size_t n = 0;
     const char *t = tl_ace_type_sddl(a->type);
-    tl__buf_putc(b, '(');
-    tl__buf_put(b, t ? t : "?");
-    tl__buf_putc(b, ';');
+    buf[n++] = '(';
+    n += put_str(buf + n, t ? t : "?");
+    buf[n++] = ';';
     for (size_t i = 0; i < COUNT(ace_flags); i++)
-        if (a->flags & ace_flags[i].value)
-            tl__buf_put(b, ace_flags[i].name);
-    tl__buf_putc(b, ';');
-    tl_sddl_rights_string(tmp, sizeof tmp, a->mask, a->type);
-    tl__buf_put(b, tmp);
-    tl__buf_putc(b, ';');
-    if (tl__ace_is_object(a->type) && (a->object_flags & TL_ACE_OBJECT_TYPE_PRESENT)) {
-        tl_guid_to_string(tmp, sizeof tmp, &a->object_type);
-        tl__buf_put(b, tmp);
+        if (a->flags & ace_flags[i].value) {
+            memcpy(buf + n, ace_flags[i].name, 2);
+            n += 2;
+        }
+    buf[n++] = ';';
+    n += rights_text(buf + n, a->mask, a->type);
+    buf[n++] = ';';
+    bool obj = tl__ace_is_object(a->type);
+    if (obj && (a->object_flags & TL_ACE_OBJECT_TYPE_PRESENT)) {
+        tl_guid_to_string(buf + n, 37, &a->object_type);
+        n += 36;
     }
-    tl__buf_putc(b, ';');
-    if (tl__ace_is_object(a->type) && (a->object_flags & TL_ACE_INHERITED_OBJECT_TYPE_PRESENT)) {
-        tl_guid_to_string(tmp, sizeof tmp, &a->inherited_object_type);
-        tl__buf_put(b, tmp);
+    buf[n++] = ';';
+    if (obj && (a->object_flags & TL_ACE_INHERITED_OBJECT_TYPE_PRESENT)) {
+        tl_guid_to_string(buf + n, 37, &a->inherited_object_type);
+        n += 36;
     }
-    tl__buf_putc(b, ';');
-    tl__sddl_sid(tmp, sizeof tmp, &a->sid, domain);
-    tl__buf_put(b, tmp);
+    buf[n++] = ';';
+    tl__sddl_sid(buf + n, TL_SID_STRING_MAX, &a->sid, domain);
+    n += strlen(buf + n);
     if (a->condition) {
-        tl__buf_putc(b, ';');
+        buf[n++] = ';';
+        tl__buf_putn(b, buf, n);
         tl__buf_put(b, a->condition);
+        tl__buf_putc(b, ')');
+        return;
     }
-    tl__buf_putc(b, ')');
+    buf[n++] = ')';
+    tl__buf_putn(b, buf, n);
 }
 
 static int check_formattable(const tl_ace *a, const char *where, size_t i)
@@ -716,9 +745,11 @@ static int check_formattable(const tl_ace *a, const char *where, size_t i)
     if (a->flags & 0x20)
         return tl__error(TL_ENOTSUP, "%s ACE %zu: ACE flag 0x20 (CRITICAL_ACE_FLAG) has no SDDL "
                                      "form in tokenlens", where, i);
-    if (tl__ace_is_callback(a->type) && !a->condition && a->app_data_len)
-        return tl__error(TL_ENOTSUP, "%s ACE %zu: decompiling a binary conditional expression "
-                                     "is not implemented", where, i);
+    if (tl__ace_has_app_data(a->type) && !a->condition && a->app_data_len)
+        return tl__error(TL_ENOTSUP, "%s ACE %zu: its %s data does not decode, so it has no "
+                                     "SDDL form", where, i,
+                         a->type == TL__ACE_RESOURCE_ATTRIBUTE ? "resource attribute"
+                                                               : "conditional expression");
     return TL_OK;
 }
 
@@ -764,16 +795,18 @@ int tl_sd_to_sddl(char **out, const tl_sd *sd, const tl_sid *domain)
         return tl__error(TL_EINVAL, "tl_sd_to_sddl: NULL argument");
     *out = NULL;
     tl__buf b = TL__BUF_INIT;
-    char tmp[TL_SID_STRING_MAX];
+    char tmp[TL_SID_STRING_MAX + 2];
     int rc = TL_OK;
     tl__buf_put(&b, "");
     if (sd->has_owner) {
-        tl__sddl_sid(tmp, sizeof tmp, &sd->owner, domain);
-        tl__buf_printf(&b, "O:%s", tmp);
+        tmp[0] = 'O', tmp[1] = ':';
+        tl__sddl_sid(tmp + 2, TL_SID_STRING_MAX, &sd->owner, domain);
+        tl__buf_put(&b, tmp);
     }
     if (sd->has_group) {
-        tl__sddl_sid(tmp, sizeof tmp, &sd->group, domain);
-        tl__buf_printf(&b, "G:%s", tmp);
+        tmp[0] = 'G', tmp[1] = ':';
+        tl__sddl_sid(tmp + 2, TL_SID_STRING_MAX, &sd->group, domain);
+        tl__buf_put(&b, tmp);
     }
     if (sd->acl[TL_ACL_DACL].present)
         rc = put_acl(&b, sd, TL_ACL_DACL, domain);

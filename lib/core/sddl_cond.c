@@ -8,31 +8,28 @@
  * (recorded outputs in Samba's libcli/security/tests/data/conditional_aces.txt).
  */
 #include "sd_internal.h"
+#include "cond.h"
 #include <stdlib.h>
 #include <string.h>
 
-/* Token bytes (MS-DTYP 2.4.4.17.4 - 2.4.4.17.7). */
+/* Token bytes: cond.h (MS-DTYP 2.4.4.17.4 - 2.4.4.17.7). */
 enum {
-    T_INT64 = 0x04, T_STRING = 0x10, T_OCTETS = 0x18, T_COMPOSITE = 0x50, T_SID = 0x51,
-    T_LOCAL = 0xf8, T_USER = 0xf9, T_RESOURCE = 0xfa, T_DEVICE = 0xfb,
-    T_AND = 0xa0, T_OR = 0xa1, T_NOT = 0xa2,
-    T_EXISTS = 0x87, T_NOT_EXISTS = 0x8d
+    T_INT64 = TL_COND_INT64, T_STRING = TL_COND_STRING, T_OCTETS = TL_COND_OCTETS,
+    T_COMPOSITE = TL_COND_COMPOSITE, T_SID = TL_COND_SID, T_LOCAL = TL_COND_LOCAL,
+    T_USER = TL_COND_USER, T_RESOURCE = TL_COND_RESOURCE, T_DEVICE = TL_COND_DEVICE,
+    T_AND = TL_COND_AND, T_OR = TL_COND_OR, T_NOT = TL_COND_NOT, T_EXISTS = TL_COND_EXISTS,
+    T_NOT_EXISTS = TL_COND_NOT_EXISTS
 };
 
-typedef struct named_op {
-    const char *name; /* as Windows prints it */
-    uint8_t code;
-} named_op;
-
-static const named_op rel_ops[] = {
-    {"==", 0x80}, {"!=", 0x81}, {"<=", 0x83}, {">=", 0x85}, {"<", 0x82}, {">", 0x84},
-    {"Contains", 0x86}, {"Any_of", 0x88}, {"Not_Contains", 0x8e}, {"Not_Any_of", 0x8f},
-};
-static const named_op member_ops[] = {
-    {"Member_of", 0x89}, {"Device_Member_of", 0x8a}, {"Member_of_any", 0x8b},
-    {"Device_Member_of_any", 0x8c}, {"Not_Member_of", 0x90}, {"Not_Device_Member_of", 0x91},
-    {"Not_Member_of_any", 0x92}, {"Not_Device_Member_of_any", 0x93},
-};
+/* Operator keywords in the order the compiler tries them (longest first where one name
+ * starts another: "<=" before "<"). Names and codes: cond.c. */
+static const uint8_t rel_codes[] = {TL_COND_EQ, TL_COND_NE, TL_COND_LE, TL_COND_GE,
+                                    TL_COND_LT, TL_COND_GT, TL_COND_CONTAINS, TL_COND_ANY_OF,
+                                    TL_COND_NOT_CONTAINS, TL_COND_NOT_ANY_OF};
+static const uint8_t member_codes[] = {
+    TL_COND_MEMBER_OF, TL_COND_DEVICE_MEMBER_OF, TL_COND_MEMBER_OF_ANY,
+    TL_COND_DEVICE_MEMBER_OF_ANY, TL_COND_NOT_MEMBER_OF, TL_COND_NOT_DEVICE_MEMBER_OF,
+    TL_COND_NOT_MEMBER_OF_ANY, TL_COND_NOT_DEVICE_MEMBER_OF_ANY};
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 /* Bounds. The parser's recursion (parentheses and '!') is limited generously; the
  * expression tree's depth is limited when rendering, so that canonical text (which adds
@@ -181,6 +178,17 @@ static int sid_literal(comp *c)
 
 static int literal(comp *c, bool allow_composite);
 
+static int hexdig(char ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
 static int composite(comp *c)
 {
     size_t at = c->pos++; /* '{' */
@@ -244,19 +252,23 @@ static int literal(comp *c, bool allow_composite)
         return TL_OK;
     }
     if (ch == '#') {
+        /* Windows reads '#' inside an octet string as a 0 digit and an odd number of digits
+         * as having a leading 0 (recorded: "#1#2#3##" and "##1#2#3##" both give 01 02 03 00,
+         * Samba tests/data/conditional_aces*.txt and windows/conditional_aces.txt.json). */
         size_t start = ++c->pos;
-        while (c->pos < c->len && ((c->s[c->pos] >= '0' && c->s[c->pos] <= '9') ||
-                                   (c->s[c->pos] >= 'a' && c->s[c->pos] <= 'f') ||
-                                   (c->s[c->pos] >= 'A' && c->s[c->pos] <= 'F')))
+        while (c->pos < c->len && (c->s[c->pos] == '#' || hexdig(c->s[c->pos]) >= 0))
             c->pos++;
-        size_t n = c->pos - start;
-        if (n % 2)
-            return cerr(c, start, "octet string needs an even number of hex digits");
+        size_t n = c->pos - start, odd = n % 2;
         put_byte(c, T_OCTETS);
-        put_u32(c, (uint32_t)(n / 2));
-        for (size_t i = 0; i < n; i += 2) {
-            char pair[3] = {c->s[start + i], c->s[start + i + 1], 0};
-            put_byte(c, (uint8_t)strtoul(pair, NULL, 16));
+        put_u32(c, (uint32_t)((n + odd) / 2));
+        unsigned acc = 0;
+        for (size_t i = 0; i < n + odd; i++) {
+            int d = (odd && i == 0) ? 0 : hexdig(c->s[start + i - odd]);
+            acc = acc << 4 | (unsigned)(d < 0 ? 0 : d);
+            if (i % 2) {
+                put_byte(c, (uint8_t)acc);
+                acc = 0;
+            }
         }
         return TL_OK;
     }
@@ -296,9 +308,12 @@ static int literal(comp *c, bool allow_composite)
         }
         if (c->pos == digits)
             return cerr(c, at, "digits expected");
-        if (v > (sign == 2 ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX))
+        /* Windows takes hex (and octal) literals up to 2^64 - 1 as the bit pattern
+         * (recorded: "0xffffffffffffffff" prints back unchanged, "0x10000000000000000" fails);
+         * decimals stay within int64. */
+        if (base == 2 && v > (sign == 2 ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX))
             return cerr(c, at, "integer out of range");
-        uint64_t stored = sign == 2 ? (uint64_t)(-(int64_t)(v - 1) - 1) : v;
+        uint64_t stored = sign == 2 ? (uint64_t)0 - v : v;
         put_byte(c, T_INT64);
         put_u32(c, (uint32_t)stored);
         put_u32(c, (uint32_t)(stored >> 32));
@@ -323,8 +338,12 @@ static int member_operand(comp *c)
 {
     ws(c);
     if (c->pos < c->len && c->s[c->pos] == '(') {
+        if (++c->depth > MAX_PARSE_DEPTH)
+            return tl__error_at(TL_ELIMIT, c->base + c->pos, "conditional expression nested "
+                                                             "too deeply");
         c->pos++;
         int rc = member_operand(c);
+        c->depth--;
         if (rc)
             return rc;
         ws(c);
@@ -333,25 +352,9 @@ static int member_operand(comp *c)
         c->pos++;
         return TL_OK;
     }
-    size_t at = c->pos, mark = c->out.len;
-    int rc = literal(c, true);
-    if (rc)
-        return rc;
-    /* Membership operands are SIDs only (Windows refuses "Member_of {1, 2}"). */
-    const unsigned char *p = (const unsigned char *)c->out.data + mark;
-    size_t n = c->out.len - mark;
-    if (p[0] == T_COMPOSITE) {
-        size_t q = 5;
-        while (q < n) {
-            if (p[q] != T_SID)
-                return cerr(c, at, "Member_of takes SIDs only");
-            size_t l = (size_t)p[q + 1] | (size_t)p[q + 2] << 8;
-            q += 5 + l;
-        }
-    } else if (p[0] != T_SID) {
-        return cerr(c, at, "Member_of takes SIDs only");
-    }
-    return TL_OK;
+    /* Any value: Windows takes "Member_of {1, 2, 3}" and "Member_of 3" as well as SIDs
+     * (recorded, Samba tests/data/conditional_aces.txt); only SIDs can ever match. */
+    return literal(c, true);
 }
 
 static int factor(comp *c)
@@ -372,21 +375,27 @@ static int factor(comp *c)
                 c->pos++;
         }
     } else if (c->s[c->pos] == '!' && !(c->pos + 1 < c->len && c->s[c->pos + 1] == '=')) {
+        /* Windows wants '(' after '!' (blanks allowed): "(!(! (Member_of{SID(AA)})))" parses,
+         * "(! Member_of{SID(BA)})" and "(!!! Member_of...)" fail (recorded, Samba
+         * tests/data/conditional_aces_should_fail.txt). */
         c->pos++;
-        if (!(rc = factor(c)))
+        ws(c);
+        if (c->pos >= c->len || c->s[c->pos] != '(')
+            rc = cerr(c, c->pos, "'(' expected after '!'");
+        else if (!(rc = factor(c)))
             put_byte(c, T_NOT);
     } else {
         size_t i;
-        for (i = 0; i < N(member_ops); i++) {
+        for (i = 0; i < N(member_codes); i++) {
             /* Longest names first would matter only for shared prefixes: kw() requires a
              * non-name character after the keyword, so Member_of never eats Member_of_any. */
-            if (kw(c, member_ops[i].name)) {
+            if (kw(c, tl__cond_op_name(member_codes[i]))) {
                 if (!(rc = member_operand(c)))
-                    put_byte(c, member_ops[i].code);
+                    put_byte(c, member_codes[i]);
                 break;
             }
         }
-        if (i == N(member_ops)) {
+        if (i == N(member_codes)) {
             bool neg = false;
             if ((neg = kw(c, "Not_Exists")) || kw(c, "Exists")) {
                 ws(c);
@@ -402,12 +411,20 @@ static int factor(comp *c)
                     rc = cerr(c, at, "attribute, Member_of, Exists, '!' or '(' expected");
                 if (!rc) {
                     ws(c);
-                    const named_op *op = NULL;
-                    for (size_t k = 0; k < N(rel_ops) && !op; k++)
-                        if (kw(c, rel_ops[k].name))
-                            op = &rel_ops[k];
-                    if (op && !(rc = literal(c, true)))
-                        put_byte(c, op->code);
+                    uint8_t op = 0;
+                    for (size_t k = 0; k < N(rel_codes) && !op; k++)
+                        if (kw(c, tl__cond_op_name(rel_codes[k])))
+                            op = rel_codes[k];
+                    size_t rhs_at = c->pos, mark = c->out.len;
+                    if (op && !(rc = literal(c, true))) {
+                        /* Local attributes are fine on the left only (recorded: "(a == a)"
+                         * fails, "(a == @User.a)" parses). */
+                        if (c->out.len > mark && (uint8_t)c->out.data[mark] == T_LOCAL)
+                            rc = cerr(c, rhs_at, "a local attribute cannot be compared to; "
+                                                 "use @User., @Device. or @Resource.");
+                        else
+                            put_byte(c, op);
+                    }
                     /* no operator: the attribute is used as a boolean */
                 }
             }
@@ -512,9 +529,11 @@ static int render_value(tl__buf *b, const uint8_t *d, size_t n, size_t *p, const
         for (int i = 7; i >= 0; i--)
             v = v << 8 | d[q + (size_t)i];
         uint8_t sign = d[q + 8], base = d[q + 9];
-        int64_t sv = (int64_t)v;
-        uint64_t mag = sv < 0 ? (uint64_t)(-(sv + 1)) + 1 : v;
-        const char *sg = sv < 0 ? "-" : sign == 1 ? "+" : "";
+        /* Decimal prints the signed value; hex and octal without a '-' print the bit
+         * pattern ("0xffffffffffffffff", recorded). */
+        bool neg = (int64_t)v < 0 && (sign == 2 || base == 2);
+        uint64_t mag = neg ? (uint64_t)0 - v : v;
+        const char *sg = neg ? "-" : sign == 1 ? "+" : "";
         if (base == 3)
             tl__buf_printf(b, "%s0x%llx", sg, (unsigned long long)mag);
         else if (base == 1)
@@ -611,12 +630,14 @@ int tl__cond_render(char **out, const uint8_t *d, size_t n, const tl_sid *domain
             break;
         }
         const char *rel = NULL, *mem = NULL;
-        for (size_t k = 0; k < N(rel_ops); k++)
-            if (rel_ops[k].code == t)
-                rel = rel_ops[k].name;
-        for (size_t k = 0; k < N(member_ops); k++)
-            if (member_ops[k].code == t)
-                mem = member_ops[k].name;
+        int arity = tl__cond_arity(t);
+        if (t != T_AND && t != T_OR && t != T_NOT && t != T_EXISTS && t != T_NOT_EXISTS &&
+            arity > 0) {
+            if (arity == 2)
+                rel = tl__cond_op_name(t);
+            else
+                mem = tl__cond_op_name(t);
+        }
         char *s = NULL;
         bool bare = false;
         int depth = 1;

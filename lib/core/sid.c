@@ -257,19 +257,14 @@ int tl_sid_to_string(char *out, size_t out_size, const tl_sid *sid)
 {
     if (!out || !tl_sid_is_valid(sid))
         return tl__error(TL_EINVAL, "tl_sid_to_string: invalid SID or NULL buffer");
+    /* Decimal below 2^32, upper-case hex above (as Windows prints it): sddl_sid.c. A buffer
+     * of TL_SID_STRING_MAX always fits, so it is written in place. */
+    if (out_size >= TL_SID_STRING_MAX) {
+        tl__sid_format(out, sid);
+        return TL_OK;
+    }
     char buf[TL_SID_STRING_MAX];
-    size_t n;
-    uint64_t a = tl_sid_authority(sid);
-    /* Windows prints authorities below 2^32 in decimal and larger ones as upper-case hex
-     * without padding: S-1-5000000000-30-40 comes back as S-1-0x12A05F200-30-40 (SDDL round
-     * trips recorded on Windows, published with Samba's libcli/security tests). MS-DTYP
-     * 2.4.2.1's ABNF says 12 hex digits; the recording wins. */
-    if (a <= 0xFFFFFFFFull)
-        n = (size_t)snprintf(buf, sizeof buf, "S-%u-%llu", sid->revision, (unsigned long long)a);
-    else
-        n = (size_t)snprintf(buf, sizeof buf, "S-%u-0x%llX", sid->revision, (unsigned long long)a);
-    for (size_t i = 0; i < sid->sub_authority_count; i++)
-        n += (size_t)snprintf(buf + n, sizeof buf - n, "-%u", (unsigned)sid->sub_authority[i]);
+    size_t n = tl__sid_format(buf, sid);
     if (n + 1 > out_size)
         return tl__error(TL_ERANGE, "buffer of %zu bytes is too small for '%s'", out_size, buf);
     memcpy(out, buf, n + 1);

@@ -128,7 +128,47 @@ static tl_sid parsed[TABLE_N];
 static uint32_t rel_rid[TABLE_N]; /* RID of domain-relative rows */
 static size_t by_sid[TABLE_N];    /* indices of absolute rows, sorted by tl_sid_compare */
 static size_t by_sid_n;
+static size_t by_alias[TABLE_N]; /* rows with an SDDL alias, sorted by alias_key */
+static uint16_t by_alias_key[TABLE_N]; /* alias_key of by_alias[i] */
+static size_t by_alias_n;
+
+static uint16_t alias_key(const char *a)
+{
+    unsigned c0 = (unsigned char)a[0], c1 = (unsigned char)a[1];
+    if (c0 >= 'a' && c0 <= 'z')
+        c0 -= 32;
+    if (c1 >= 'a' && c1 <= 'z')
+        c1 -= 32;
+    return (uint16_t)(c0 << 8 | c1);
+}
 static atomic_int parsed_state;   /* 0 not yet, 1 in progress, 2 ready */
+
+/* tl_sid_compare's order, with the (big-endian) authority compared as one number: it runs
+ * ~7 times per SID an SDDL formatter prints. */
+static inline uint64_t auth48(const tl_sid *s)
+{
+    const uint8_t *a = s->authority;
+    return (uint64_t)a[0] << 40 | (uint64_t)a[1] << 32 | (uint64_t)a[2] << 24 |
+           (uint64_t)a[3] << 16 | (uint64_t)a[4] << 8 | a[5];
+}
+
+static uint64_t row_auth[TABLE_N]; /* auth48 of parsed[i] */
+
+static inline int sid_cmp(const tl_sid *a, uint64_t a_auth, const tl_sid *b, uint64_t b_auth)
+{
+    if (a_auth != b_auth)
+        return a_auth < b_auth ? -1 : 1;
+    if (a->revision != b->revision)
+        return a->revision < b->revision ? -1 : 1;
+    unsigned n = a->sub_authority_count < b->sub_authority_count ? a->sub_authority_count
+                                                                 : b->sub_authority_count;
+    for (unsigned i = 0; i < n; i++)
+        if (a->sub_authority[i] != b->sub_authority[i])
+            return a->sub_authority[i] < b->sub_authority[i] ? -1 : 1;
+    if (a->sub_authority_count != b->sub_authority_count)
+        return a->sub_authority_count < b->sub_authority_count ? -1 : 1;
+    return 0;
+}
 
 static void ensure_parsed(void)
 {
@@ -153,6 +193,21 @@ static void ensure_parsed(void)
                 by_sid[j] = i;
             }
         }
+        for (size_t i = 0; i < TABLE_N; i++) {
+            if (!table[i].sddl_alias)
+                continue;
+            size_t j = by_alias_n++;
+            while (j > 0 && alias_key(table[by_alias[j - 1]].sddl_alias) >
+                                alias_key(table[i].sddl_alias)) {
+                by_alias[j] = by_alias[j - 1];
+                j--;
+            }
+            by_alias[j] = i;
+        }
+        for (size_t j = 0; j < by_alias_n; j++)
+            by_alias_key[j] = alias_key(table[by_alias[j]].sddl_alias);
+        for (size_t j = 0; j < TABLE_N; j++)
+            row_auth[j] = auth48(&parsed[j]);
         atomic_store(&parsed_state, 2);
     } else {
         while (atomic_load(&parsed_state) != 2)
@@ -168,11 +223,12 @@ const tl_sid_wellknown *tl_sid_wellknown_at(size_t index)
     return index < TABLE_N ? &table[index] : NULL;
 }
 
-/* A domain SID is S-1-5-21-x-y-z (the form machine and domain SIDs take). */
+/* Any valid SID with room for one more sub-authority can be the domain: Windows resolves DU,
+ * DA, ... against whatever domain SID it is given (its own recorded SDDL tests use S-1-2-3-4;
+ * docs/sddl.md). Machine and AD domains take the form S-1-5-21-x-y-z. */
 static bool is_domain_sid(const tl_sid *d)
 {
-    return d && tl_sid_is_valid(d) && tl_sid_authority(d) == 5 && d->sub_authority_count >= 1 &&
-           d->sub_authority[0] == 21 && d->sub_authority_count < TL_SID_MAX_SUB_AUTHORITIES;
+    return d && tl_sid_is_valid(d) && d->sub_authority_count < TL_SID_MAX_SUB_AUTHORITIES;
 }
 
 /* Row index whose SID equals `sid` (domain-relative rows match when `domain` is NULL and the
@@ -181,9 +237,11 @@ static long find_row(const tl_sid *sid, const tl_sid *domain, bool any_domain)
 {
     ensure_parsed();
     size_t lo = 0, hi = by_sid_n;
+    uint64_t sa = auth48(sid);
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int c = tl_sid_compare(&parsed[by_sid[mid]], sid);
+        size_t r = by_sid[mid];
+        int c = sid_cmp(&parsed[r], row_auth[r], sid, sa);
         if (c == 0)
             return (long)by_sid[mid];
         if (c < 0)
@@ -193,12 +251,20 @@ static long find_row(const tl_sid *sid, const tl_sid *domain, bool any_domain)
     }
     tl_sid dom;
     uint32_t rid;
-    if (tl_sid_authority(sid) != 5 || sid->sub_authority_count < 2 || sid->sub_authority[0] != 21)
-        return -1;
-    if (tl_sid_split_rid(&dom, &rid, sid) != TL_OK)
-        return -1;
-    if (!any_domain && !(domain && tl_sid_equal(&dom, domain)))
-        return -1;
+    if (domain && !any_domain) {
+        /* An explicit domain: SID == domain + RID, whatever the domain looks like. */
+        if (sid->sub_authority_count != domain->sub_authority_count + 1 ||
+            tl_sid_split_rid(&dom, &rid, sid) != TL_OK || !tl_sid_equal(&dom, domain))
+            return -1;
+    } else {
+        if (tl_sid_authority(sid) != 5 || sid->sub_authority_count < 2 ||
+            sid->sub_authority[0] != 21)
+            return -1;
+        if (tl_sid_split_rid(&dom, &rid, sid) != TL_OK)
+            return -1;
+        if (!any_domain)
+            return -1;
+    }
     for (size_t i = 0; i < TABLE_N; i++)
         if (is_relative(i) && rel_rid[i] == rid)
             return (long)i;
@@ -275,14 +341,24 @@ int tl_sid_lookup_name(char **out, const tl_sid *sid)
 
 /* ---- SDDL aliases ----------------------------------------------------------------------- */
 
-/* Row of the table whose SDDL alias is `alias` (case-insensitive), or TABLE_N. */
+/* Row of the table whose SDDL alias is `alias` (two letters, case-insensitive), or TABLE_N:
+ * a binary search over the aliases sorted by their upper-case 16-bit key (SDDL parsing asks
+ * once per SID field). */
 static size_t alias_index(const char *alias)
 {
-    if (strlen(alias) != 2)
+    if (!alias[0] || !alias[1] || alias[2])
         return TABLE_N;
-    for (size_t i = 0; i < TABLE_N; i++)
-        if (table[i].sddl_alias && tl__strcasecmp(table[i].sddl_alias, alias) == 0)
-            return i;
+    uint16_t key = alias_key(alias);
+    size_t lo = 0, hi = by_alias_n;
+    while (lo < hi) { /* first row with this key: the table's order breaks ties */
+        size_t mid = lo + (hi - lo) / 2;
+        if (by_alias_key[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < by_alias_n && by_alias_key[lo] == key)
+        return by_alias[lo];
     return TABLE_N;
 }
 
@@ -296,7 +372,7 @@ static int row_sid(tl_sid *out, size_t i, const tl_sid *domain, const char *what
     }
     if (!is_domain_sid(domain))
         return tl__error(TL_ENOTFOUND,
-                         "'%s' (%s) is relative to a domain: give the domain SID (S-1-5-21-...)",
+                         "'%s' (%s) is relative to a domain: give the domain SID (e.g. S-1-5-21-a-b-c)",
                          what, table[i].name);
     tl_sid sid;
     int rc = tl_sid_append_rid(&sid, domain, rel_rid[i]);

@@ -101,6 +101,11 @@ void tl_set_allocator(void *(*malloc_fn)(size_t), void *(*realloc_fn)(void *, si
 }
 
 void *tl__malloc(size_t n) { return alloc_malloc(n ? n : 1); }
+
+bool tl__allocator_is_default(void)
+{
+    return alloc_malloc == malloc && alloc_free == free;
+}
 void *tl__realloc(void *p, size_t n) { return alloc_realloc(p, n ? n : 1); }
 void tl__free(void *p)
 {

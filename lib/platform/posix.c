@@ -1,14 +1,18 @@
-/* Platform services on POSIX: SHA-1 through OpenSSL libcrypto (EVP; the one-shot SHA1() is
- * deprecated) and Unicode case mapping through glibc. */
+/* Platform services on POSIX: SHA-1 through libmd (the BSD <sha1.h> API; chosen over
+ * libcrypto and nettle because it costs nothing at start-up: docs/benchmarks.md) and Unicode
+ * case mapping through glibc. */
 #define _POSIX_C_SOURCE 200809L /* newlocale, towupper_l */
+#define _DEFAULT_SOURCE         /* u_int*_t in <sha1.h> */
 #include "internal.h"
-#include <openssl/evp.h>
+#include <sys/types.h>
+#include <sha1.h>
 
 int tl__sha1(uint8_t digest[20], const void *data, size_t len)
 {
-    unsigned int n = 0;
-    if (EVP_Digest(data, len, digest, &n, EVP_sha1(), NULL) != 1 || n != 20)
-        return tl__error(TL_ERROR, "SHA-1 failed in libcrypto");
+    SHA1_CTX ctx;
+    SHA1Init(&ctx);
+    SHA1Update(&ctx, (const uint8_t *)data, len);
+    SHA1Final(digest, &ctx);
     return TL_OK;
 }
 
@@ -29,12 +33,22 @@ static void utf8_locale_init(void)
 
 void tl__utf16_case(uint16_t *units, size_t count, int upper)
 {
-    pthread_once(&utf8_once, utf8_locale_init);
-    locale_t utf8 = utf8_locale;
+    locale_t utf8 = (locale_t)0; /* created on the first non-ASCII unit */
     for (size_t i = 0; i < count; i++) {
         uint16_t c = units[i];
+        if (c < 0x80) { /* ASCII needs no locale (loading C.UTF-8 costs start-up time) */
+            if (upper && c >= 'a' && c <= 'z')
+                units[i] = (uint16_t)(c - 32);
+            else if (!upper && c >= 'A' && c <= 'Z')
+                units[i] = (uint16_t)(c + 32);
+            continue;
+        }
         if (c >= 0xD800 && c <= 0xDFFF)
             continue;
+        if (!utf8) {
+            pthread_once(&utf8_once, utf8_locale_init);
+            utf8 = utf8_locale;
+        }
         wint_t m;
         if (utf8)
             m = upper ? towupper_l(c, utf8) : towlower_l(c, utf8);

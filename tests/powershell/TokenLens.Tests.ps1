@@ -523,7 +523,18 @@ Describe 'Test-TLAccess' {
     It 'grants read to IIS_IUSRS through the ACE that decides it' {
         $r = Test-TLAccess -Sddl 'O:BAG:SYD:(A;;0x1200a9;;;IS)' -Sid 'S-1-5-17', 'S-1-5-32-568' -Access FileRead
         $r.Allowed | Should -BeTrue
-        ($r.Reasons | Where-Object Kind -EQ 'allow-ace').Ace | Should -Match 'IS'
+        ($r.Reasons | Where-Object Kind -EQ 'allow_ace').Ace | Should -Match 'IS'
+    }
+
+    It 'takes Get-Acl objects (their .Sddl) from the pipeline' {
+        # What Get-Acl writes on Windows: an object whose Sddl property is the descriptor.
+        $acls = @([pscustomobject]@{ Path = 'a'; Sddl = 'D:(A;;FA;;;WD)' },
+                  [pscustomobject]@{ Path = 'b'; Sddl = 'D:(D;;FA;;;WD)(A;;FA;;;WD)' })
+        $r = @($acls | Test-TLAccess -Sid 'S-1-5-17', 'S-1-1-0' -Access FileRead)
+        $r.Count | Should -Be 2
+        $r[0].Allowed | Should -BeTrue
+        $r[1].Allowed | Should -BeFalse
+        $r[1].Reasons[0].Kind | Should -BeExactly 'deny_ace'
     }
 
     It 'denies write and says so' {

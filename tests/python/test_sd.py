@@ -121,3 +121,13 @@ def test_access_bad_subjects(subject, exc):
 def test_access_bad_object_kind():
     with pytest.raises(ValueError):
         tokenlens.access_check("D:", ["S-1-1-0"], object="printer")
+
+
+def test_reason_kinds_are_the_library_words():
+    # The same words as `tokenlens access --json` (tl_access_reason_kind_name).
+    r = tokenlens.access_check("D:(D;;FW;;;AN)(A;;FA;;;WD)", ["S-1-5-7", "S-1-1-0"], 0x120116)
+    assert not r and r.granted == 0 and r.desired == 0x120116
+    assert [x.kind for x in r.reasons] == ["deny_ace"]
+    assert r.reasons[0].ace == "(D;;FW;;;AN)" and r.reasons[0].ace_index == 0
+    assert r.reasons is r.reasons  # built once, on first read
+    assert r.text.startswith("DENIED: desired 0x120116")

@@ -21,6 +21,10 @@ MSDTYP_HEX = ("010014b090000000a0000000140000003000000002001c0001000000028014000
               "000000031400000000100101000000000003000000000102000000000005200000002002000001020000"
               "000000052000000020020000")
 
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
+ICACLS = os.path.join(DATA, "icacls", "listing.txt")
+ICACLS_SAVE = os.path.join(DATA, "icacls", "save-utf16.txt")
+
 SDDL_CASES = [
     # PRODUCT.md acceptance: rights in the order Windows prints them.
     dict(args=["sddl", "D:(A;;RPWPCRCCDCLCLORCWOWDSDDTSW;;;SY)"], exit=0,
@@ -46,6 +50,45 @@ SDDL_CASES = [
     dict(args=["sddl"], exit=2, stderr=r"expected one SDDL"),
     dict(args=["sddl", "--help"], exit=0, stdout=r"--domain-sid"),
     dict(args=["sddl", "D:", "--json", "--binary"], exit=2),
+    # PRODUCT.md 0.2: any valid SID is a domain (Windows' recorded tests use S-1-2-3-4); a
+    # value that cannot be used is a usage error that says why.
+    dict(args=["sddl", "O:DAG:DUD:(A;;GA;;;LG)", "--domain-sid", "S-1-2-3-4"], exit=0,
+         first=r"^O:DAG:DUD:\(A;;GA;;;LG\)$"),
+    dict(args=["sddl", "O:S-1-2-3-4-512D:", "--domain-sid", "S-1-2-3-4"], exit=0,
+         first=r"^O:DAD:$"),
+    dict(args=["sddl", "D:(A;;GA;;;DU)", "--domain-sid", "S-1-2-3-4", "--binary"], exit=0,
+         first=r"^0100048000000000000000000000000014000000020024000100000000001c0000000010"
+               r"0103000000000002030000000400000001020000$"),
+    dict(args=["sddl", "D:(A;;GA;;;DU)", "--domain-sid", "S-1-2-x"], exit=2,
+         stderr=r"--domain-sid 'S-1-2-x' is not a SID"),
+    dict(args=["sddl", "D:(A;;GA;;;DU)", "--domain-sid",
+               "S-1-5-1-2-3-4-5-6-7-8-9-10-11-12-13-14-15"], exit=2, stderr=r"no room"),
+    dict(args=["access", "--sddl", "D:(A;;GA;;;DU)", "--sid", "DU", "--domain-sid", "nope"],
+         exit=2, stderr=r"is not a SID"),
+    # icacls text as a descriptor source, and icacls-style output.
+    dict(args=["sddl", "--from-icacls", ICACLS], exit=0, first=r"^D:\(A;ID;FA;;;S-1-5-80-"),
+    dict(args=["sddl", "--from-icacls", ICACLS, "--entry", "2", "--icacls"], exit=0,
+         stdout=r"Everyone:\(DENY\)\(W,D\)\nS-1-5-21-1-2-3-1000:\(M\)"),
+    dict(args=["sddl", "--from-icacls", ICACLS_SAVE, "--entry", "2"], exit=0,
+         first=r"^D:P\(A;OICI;0x1200a9;;;S-1-5-82-"),
+    dict(args=["sddl", "--from-icacls", ICACLS, "--entry", "3"], exit=2, stderr=r"2 entries"),
+    dict(args=["sddl", "D:(A;OICI;FA;;;SY)", "--icacls"], exit=0,
+         first=r"^NT AUTHORITY\\SYSTEM:\(OI\)\(CI\)\(F\)$"),
+    dict(args=["sddl", "D:", "--icacls", "--json"], exit=2, stderr=r"exclusive"),
+    dict(args=["sddl", "D:", "--entry", "1"], exit=2, stderr=r"--from-icacls"),
+    dict(args=["access", "--icacls", ICACLS, "--sid", "S-1-5-21-9-9-9-1", "--sid", "BU",
+               "--desired", "FR"], exit=0, first=r"^ALLOWED"),
+    # --path reads a file's descriptor on Windows only: exit status 3 and why, elsewhere.
+    dict(args=["sddl", "--path", "/etc/hostname"], exit=3, stderr=r"needs Windows"),
+    dict(args=["access", "--path", "/etc/hostname", "--sid", "WD"], exit=3,
+         stderr=r"needs Windows"),
+    dict(args=["sddl", "--path", "x", "--from-binary", "00"], exit=2, stderr=r"exclusive"),
+    dict(args=["access", "--path", "x", "--sddl", "D:", "--sid", "WD"], exit=2),
+    # Windows-recorded binary: an ACE with an empty mask makes the ACL revision 4 and 4 bytes
+    # larger (Samba libcli/security/tests/data/oversize-acls.json).
+    dict(args=["sddl", "--binary", "D:P(D;;;;;MP)(D;;;;;MP)"], exit=0,
+         first=r"^010004900000000000000000000000001400000004003800020000000100140000000000010100"
+               r"0000000010002100000100140000000000010100000000001000210000" + "0" * 16 + "$"),
 ]
 
 TOKEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "token",

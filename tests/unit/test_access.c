@@ -161,6 +161,49 @@ static const row rows[] = {
     {"&& with a false side is false even if the other is unknown",
      "D:(XD;;FR;;;WD;(Member_of {SID(BA)} && @User.x))(A;;FR;;;WD)", ANYONE, "FR", 0, 0, true,
      0x120089, TL_REASON_ALLOW_ACE, 1},
+    /* @Resource. attributes come from the descriptor's RA ACEs (MS-DTYP 2.4.4.17.8). */
+    {"@Resource string == literal, case-insensitive by default",
+     "D:(XA;;FR;;;WD;(@Resource.Dept == \"FINANCE\"))S:(RA;;;;;WD;(\"Dept\",TS,0x0,\"Finance\"))",
+     ANYONE, "FR", 0, 0, true, 0x120089, TL_REASON_ALLOW_ACE, 0},
+    {"@Resource string compare honours CASE_SENSITIVE (flag 0x2)",
+     "D:(XA;;FR;;;WD;(@Resource.Dept == \"FINANCE\"))S:(RA;;;;;WD;(\"Dept\",TS,0x2,\"Finance\"))",
+     ANYONE, "FR", 0, 0, false, 0, TL_REASON_SKIPPED_ACE, 0},
+    {"@Resource integer comparison",
+     "D:(XA;;FR;;;WD;(@Resource.Level >= 3))S:(RA;;;;;WD;(\"Level\",TU,0x0,5))", ANYONE, "FR",
+     0, 0, true, 0x120089, TL_REASON_ALLOW_ACE, 0},
+    {"@Resource integer comparison, false",
+     "D:(XA;;FR;;;WD;(@Resource.Level < 3))S:(RA;;;;;WD;(\"Level\",TI,0x0,5))", ANYONE, "FR",
+     0, 0, false, 0, TL_REASON_SKIPPED_ACE, 0},
+    {"@Resource == @Resource compares the two value sets",
+     "D:(XA;;FR;;;WD;(@RESOURCE.a == @RESOURCE.b))S:(RA;;;;;WD;(\"a\",TS,0x0,\"1\",\"2\"))"
+     "(RA;;;;;WD;(\"b\",TS,0x0,\"2\",\"1\"))",
+     ANYONE, "FR", 0, 0, true, 0x120089, TL_REASON_ALLOW_ACE, 0},
+    {"Any_of against a resource set",
+     "D:(XA;;FR;;;WD;(@Resource.Project Any_of {\"x\", \"sql\"}))"
+     "S:(RA;;;;;WD;(\"Project\",TS,0x0,\"Windows\",\"SQL\"))",
+     ANYONE, "FR", 0, 0, true, 0x120089, TL_REASON_ALLOW_ACE, 0},
+    {"Contains needs every value",
+     "D:(XA;;FR;;;WD;(@Resource.Project Contains {\"Windows\", \"Office\"}))"
+     "S:(RA;;;;;WD;(\"Project\",TS,0x0,\"Windows\",\"SQL\"))",
+     ANYONE, "FR", 0, 0, false, 0, TL_REASON_SKIPPED_ACE, 0},
+    {"a missing resource attribute is unknown, so a conditional deny applies",
+     "D:(XD;;FR;;;WD;(@Resource.Secret == 1))(A;;FR;;;WD)", ANYONE, "FR", 0, 0, false, 0,
+     TL_REASON_DENY_ACE, 0},
+    {"Exists on a resource attribute",
+     "D:(XA;;FR;;;WD;(Exists @Resource.Level))S:(RA;;;;;WD;(\"Level\",TU,0x0,5))", ANYONE,
+     "FR", 0, 0, true, 0x120089, TL_REASON_ALLOW_ACE, 0},
+    {"Not_Exists on a missing resource attribute is true",
+     "D:(XA;;FR;;;WD;(Not_Exists @Resource.Nope))", ANYONE, "FR", 0, 0, true, 0x120089,
+     TL_REASON_ALLOW_ACE, 0},
+    {"a boolean resource attribute used alone",
+     "D:(XA;;FR;;;WD;(@Resource.Flag && Member_of {SID(WD)}))S:(RA;;;;;WD;(\"Flag\",TB,0x0,1))",
+     ANYONE, "FR", 0, 0, true, 0x120089, TL_REASON_ALLOW_ACE, 0},
+    {"a SID-valued resource attribute compared with SID(...)",
+     "D:(XA;;FR;;;WD;(@Resource.Owner == SID(BA)))S:(RA;;;;;WD;(\"Owner\",TD,0x0,BA))",
+     ANYONE, "FR", 0, 0, true, 0x120089, TL_REASON_ALLOW_ACE, 0},
+    {"types that differ compare as unknown",
+     "D:(XA;;FR;;;WD;(@Resource.Level == \"5\"))S:(RA;;;;;WD;(\"Level\",TU,0x0,5))", ANYONE,
+     "FR", 0, 0, false, 0, TL_REASON_SKIPPED_ACE, 0},
     {"a deny-only group counts for a conditional deny's Member_of",
      "D:(XD;;FR;;;WD;(Member_of {SID(BA)}))(A;;FR;;;WD)", ANYONE " GD=BA", "FR", 0, 0, false,
      0, TL_REASON_DENY_ACE, 0},
@@ -185,7 +228,9 @@ static void test_rules(void **state)
             desired = TL_MAXIMUM_ALLOWED;
         else
             assert_tl_ok(tl_sddl_rights_from_string(&desired, r->desired));
-        tl_access_options o = {r->flags, r->object};
+        tl_access_options o = TL_ACCESS_OPTIONS_INIT;
+        o.flags = r->flags;
+        o.object = r->object;
         tl_access_result *res;
         assert_tl_ok(tl_access_check(&res, sd, t, desired, &o));
         bool ok = tl_access_result_allowed(res) == r->allowed;
@@ -211,7 +256,8 @@ static void test_rules(void **state)
             bad++;
         }
         /* The fast path gives the same verdict and masks, and no reasons. */
-        tl_access_options quiet = {r->flags | TL_ACCESS_NO_REASONS, r->object};
+        tl_access_options quiet = o;
+        quiet.flags |= TL_ACCESS_NO_REASONS;
         tl_access_result *q;
         assert_tl_ok(tl_access_check(&q, sd, t, desired, &quiet));
         if (tl_access_result_allowed(q) != tl_access_result_allowed(res) ||
@@ -264,6 +310,77 @@ static void test_sid_list_subject(void **state)
     tl_sd_free(sd);
 }
 
+/* Issue 12: a successful call leaves no error behind; options are versioned; the library
+ * owns the reason words. */
+static void test_api_contract(void **state)
+{
+    (void)state;
+    tl_sd *sd;
+    /* A descriptor whose DACL entry fails to render its condition still checks fine. */
+    assert_tl_ok(tl_sd_from_sddl(&sd, "D:(XA;;FR;;;WD;(@User.x == 1))(A;;FR;;;WD)", NULL));
+    tl_token *t = subject(ANYONE);
+    tl_sid bad;
+    assert_int_equal(tl_sid_from_string(&bad, "not a SID"), TL_EPARSE); /* leave an error */
+    tl_access_result *r;
+    assert_tl_ok(tl_access_check(&r, sd, t, TL_FILE_GENERIC_READ, NULL));
+    assert_int_equal(tl_error_last()->code, TL_OK);
+    assert_true(tl_access_result_allowed(r));
+    tl_access_result_free(r);
+    tl_access_options o = TL_ACCESS_OPTIONS_INIT;
+    assert_int_equal(o.version, TL_ACCESS_OPTIONS_VERSION);
+    o.version = 99;
+    assert_int_equal(tl_access_check(&r, sd, t, TL_FILE_GENERIC_READ, &o), TL_EINVAL);
+    assert_null(r);
+    assert_non_null(strstr(tl_error_last()->message, "TL_ACCESS_OPTIONS_INIT"));
+    static const struct {
+        tl_access_reason_kind k;
+        const char *name;
+    } names[] = {{TL_REASON_ALLOW_ACE, "allow_ace"},
+                 {TL_REASON_DENY_ACE, "deny_ace"},
+                 {TL_REASON_OWNER_RIGHTS, "owner_rights"},
+                 {TL_REASON_NO_DACL_MATCH, "no_dacl_match"},
+                 {TL_REASON_SKIPPED_ACE, "skipped_ace"},
+                 {TL_REASON_PRIVILEGE_REQUIRED, "privilege_required"},
+                 {(tl_access_reason_kind)99, "unknown"}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        assert_string_equal(tl_access_reason_kind_name(names[i].k), names[i].name);
+    tl_token_free(t);
+    tl_sd_free(sd);
+    /* tl_sd_from_binary on a callback ACE that is not "artx": success, no error left. */
+    static const uint8_t blob[] = {1, 0, 4, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 20, 0, 0, 0,
+                                   2, 0, 32, 0, 1, 0, 0, 0, 9, 0, 24, 0, 1, 0, 0, 0,
+                                   1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 'x', 'y', 'z', 'w'};
+    assert_int_equal(tl_sid_from_string(&bad, "nope"), TL_EPARSE);
+    assert_tl_ok(tl_sd_from_binary(&sd, blob, sizeof blob));
+    assert_int_equal(tl_error_last()->code, TL_OK);
+    tl_sd_free(sd);
+}
+
+/* Reasons are recorded without formatting and built when read; reading twice gives the same
+ * pointers, and a result outlives its descriptor. */
+static void test_lazy_reasons(void **state)
+{
+    (void)state;
+    tl_sd *sd;
+    assert_tl_ok(tl_sd_from_sddl(&sd, "D:(A;;0x1;;;WD)(A;;0x2;;;WD)(A;;0x4;;;WD)(A;;0x8;;;WD)"
+                                      "(A;;0x10;;;WD)(A;;0x20;;;WD)(D;;0x40;;;WD)", NULL));
+    tl_token *t = subject(ANYONE);
+    tl_access_result *r;
+    assert_tl_ok(tl_access_check(&r, sd, t, 0x7f, NULL));
+    tl_sd_free(sd); /* the result keeps what it needs */
+    assert_int_equal(tl_access_result_reason_count(r), 7);
+    const tl_access_reason *a = tl_access_result_reason_at(r, 5);
+    assert_string_equal(a->text, "DACL[5] allows 0x20 to WD Everyone (group)");
+    assert_string_equal(a->ace, "(A;;WP;;;WD)");
+    assert_ptr_equal(tl_access_result_reason_at(r, 5)->text, a->text);
+    const tl_access_reason *d = tl_access_result_reason_at(r, 6);
+    assert_int_equal(d->kind, TL_REASON_DENY_ACE);
+    assert_string_equal(d->text, "DACL[6] denies 0x40 to WD Everyone (group)");
+    assert_null(tl_access_result_reason_at(r, 7));
+    tl_access_result_free(r);
+    tl_token_free(t);
+}
+
 static void test_alloc_failures(void **state)
 {
     (void)state;
@@ -296,6 +413,8 @@ int main(void)
         cmocka_unit_test(test_rules),
         cmocka_unit_test(test_sid_list_subject),
         cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_api_contract),
+        cmocka_unit_test(test_lazy_reasons),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,6 +35,9 @@ static const struct {
     {"S- 1", "Wine rejects whitespace inside a SID"},
     {"(XA;", "Wine does not parse conditional ACEs"},
     {"(XD;", "Wine does not parse conditional ACEs"},
+    {"(xa;", "Wine does not parse conditional ACEs"},
+    {"(xd;", "Wine does not parse conditional ACEs"},
+    {"(RA;", "Wine does not parse resource attribute ACEs"},
     {"S-0x1-", "Wine does not switch to hex after a hex SID revision"},
     {"21474836480", "Wine truncates 48-bit SID authorities to 32 bits"},
     {"5000000000", "Wine truncates 48-bit SID authorities to 32 bits"},
@@ -200,9 +203,8 @@ static void test_access_against_advapi32(void **state)
         LocalFree(wsd);
         tl_sd *sd;
         assert_tl_ok(tl_sd_from_sddl(&sd, access_rows[i].sddl, NULL));
-        tl_access_options o = {TL_ACCESS_RAW_ACE_MASKS | TL_ACCESS_NO_PRIVILEGES |
-                                   TL_ACCESS_NO_INTEGRITY,
-                               TL_OBJECT_FILE};
+        tl_access_options o = TL_ACCESS_OPTIONS_INIT;
+        o.flags = TL_ACCESS_RAW_ACE_MASKS | TL_ACCESS_NO_PRIVILEGES | TL_ACCESS_NO_INTEGRITY;
         tl_access_result *r;
         assert_tl_ok(tl_access_check(&r, sd, tok, access_rows[i].desired, &o));
         bool ours = tl_access_result_allowed(r);

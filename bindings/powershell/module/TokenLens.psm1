@@ -687,7 +687,8 @@ function Test-TLAccess {
     "can this site's anonymous identity read that site's content?".
 
     .PARAMETER Sddl
-    The security descriptor, as SDDL (e.g. (Get-Acl path).Sddl on Windows).
+    The security descriptor, as SDDL (e.g. (Get-Acl path).Sddl on Windows). Objects with an Sddl
+    property - what Get-Acl writes - bind from the pipeline: Get-Acl C:\inetpub\wwwroot | Test-TLAccess ...
 
     .PARAMETER Token
     A TokenLens.Token from Get-TLToken or Import-TLToken.
@@ -711,13 +712,18 @@ function Test-TLAccess {
     .EXAMPLE
     Import-TLToken .\pool.json | ForEach-Object { Test-TLAccess -Sddl $sddl -Token $_ -Access FileWrite }
 
+    .EXAMPLE
+    Get-Acl C:\inetpub\wwwroot\Coke | Test-TLAccess -Sid 'IIS APPPOOL\Pepsi', 'S-1-1-0' -Access FileRead
+
+    Can Pepsi's pool read Coke's content? Get-Acl's objects carry the descriptor as .Sddl.
+
     .OUTPUTS
     TokenLens.AccessResult
     #>
     [CmdletBinding(DefaultParameterSetName = 'Sid')]
     [OutputType('TokenLens.AccessResult')]
     param(
-        [Parameter(Mandatory, Position = 0)][ValidateNotNullOrEmpty()][string] $Sddl,
+        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)][ValidateNotNullOrEmpty()][string] $Sddl,
         [Parameter(Mandatory, ParameterSetName = 'Token', ValueFromPipeline)][psobject] $Token,
         [Parameter(Mandatory, ParameterSetName = 'Sid')][ValidateNotNullOrEmpty()][string[]] $Sid,
         [Parameter(Mandatory)][ValidateNotNullOrEmpty()][string] $Access,

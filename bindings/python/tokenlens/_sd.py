@@ -135,8 +135,8 @@ class SecurityDescriptor:
     @classmethod
     def from_sddl(cls, text: str, domain: Optional[SidLike] = None) -> "SecurityDescriptor":
         """Parse SDDL. ParseError carries ``.offset`` (byte offset of the fault) and
-        ``.input``; LimitError beyond the size bounds; NotSupportedError for resource
-        attribute ACEs."""
+        ``.input``; LimitError beyond the size bounds. Conditional and resource attribute
+        (RA) ACEs are supported."""
         try:
             return cls(_native.tl_sd_from_sddl(text, _domain(domain)), domain)
         except ParseError as exc:
@@ -235,9 +235,11 @@ class SecurityDescriptor:
 
 
 class AccessReason(NamedTuple):
-    """One step of an access check: what it did to which bits, and which ACE decided."""
+    """One step of an access check: what it did to which bits, and which ACE decided.
+    ``kind`` is the library's word (``tl_access_reason_kind_name``): ``"allow_ace"``,
+    ``"deny_ace"``, ``"owner"``, ... -- the same words the CLI's JSON prints."""
 
-    kind: int
+    kind: str
     restricted_pass: bool
     ace_index: Optional[int]
     mask: int
@@ -248,27 +250,37 @@ class AccessReason(NamedTuple):
         return self.text
 
 
-class AccessResult:
+# The C extension under the SWIG shadow module: access_fast.i's type and functions.
+_ext = _native._tokenlens_native
+
+
+class AccessResult(_ext.AccessResultBase):
     """The result of an access check: ``allowed``, ``granted`` (what AccessCheck returns as
     GrantedAccess), ``grantable`` (bits granted even when denied as a whole), ``desired``
-    (after generic mapping) and ``reasons`` (the deciding ACEs, privileges, integrity)."""
+    (after generic mapping) and ``reasons`` (the deciding ACEs, privileges, integrity).
 
-    __slots__ = ("allowed", "granted", "grantable", "desired", "reasons", "text")
+    One C call makes it; ``reasons`` and ``text`` are built the first time they are read."""
 
-    def __init__(self, raw: Any) -> None:
-        n = _native
-        self.allowed = bool(n.tl_access_result_allowed(raw))
-        self.granted = int(n.tl_access_result_granted(raw))
-        self.grantable = int(n.tl_access_result_grantable(raw))
-        self.desired = int(n.tl_access_result_desired(raw))
-        reasons = []
-        for i in range(n.tl_access_result_reason_count(raw)):
-            r = n.tl_access_result_reason_at(raw, i)
-            reasons.append(AccessReason(int(r.kind), bool(r.pass_index),
-                                        None if r.ace_index < 0 else int(r.ace_index),
-                                        int(r.mask), r.ace, r.text))
-        self.reasons = tuple(reasons)
-        self.text = n.tl_access_result_explain(raw)
+    __slots__ = ("_reasons", "_text")
+
+    @property
+    def reasons(self) -> Tuple[AccessReason, ...]:
+        """The steps that decided, in order (built on first read)."""
+        try:
+            return self._reasons
+        except AttributeError:
+            self._reasons = tuple(AccessReason(*self._reason(i))
+                                  for i in range(self._reason_count()))
+            return self._reasons
+
+    @property
+    def text(self) -> str:
+        """The multi-line explanation: verdict, masks, one line per reason."""
+        try:
+            return self._text
+        except AttributeError:
+            self._text = self._explain()
+            return self._text
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -282,7 +294,9 @@ class AccessResult:
             "; " + self.reasons[-1].text if self.reasons else "")
 
 
+_ext.tl_py_set_access_result_class(AccessResult)
 _OBJECT_KINDS = {"file": 0, "key": 1, "generic": 2}
+_check = _ext.tl_py_access_check
 
 
 def access_check(sd: Union[SecurityDescriptor, str], subject: Any,
@@ -299,6 +313,9 @@ def access_check(sd: Union[SecurityDescriptor, str], subject: Any,
         >>> access_check(sd, ["IIS APPPOOL\\\\Pepsi", "Everyone"]).allowed
         False
     """
+    tok = getattr(subject, "_tok", None)
+    if tok is not None and type(sd) is SecurityDescriptor and object == "file":
+        return _check(sd._sd, tok, desired, flags, 0)  # the common case: one C call
     from ._token import Token  # local: the token module is optional at import time
 
     if isinstance(sd, str):
@@ -317,8 +334,7 @@ def access_check(sd: Union[SecurityDescriptor, str], subject: Any,
         kind = _OBJECT_KINDS[object]
     except KeyError:
         raise ValueError("object must be one of %s" % ", ".join(_OBJECT_KINDS)) from None
-    raw = _native.tl_swig_access_check(sd._sd, token._tok, int(desired), int(flags), kind)
-    return AccessResult(raw)
+    return _check(sd._sd, token._tok, int(desired), int(flags), kind)
 
 
 def _token_from_sids(sids: Any) -> Any:
