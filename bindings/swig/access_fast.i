@@ -69,7 +69,7 @@ static PyObject *tl_py_access_explain(PyObject *o, PyObject *unused)
     char *text = NULL;
     int rc = tl_access_result_explain(&text, ((tl_py_access *)o)->r);
     if (rc) {
-        tl_swig_py_raise(rc);
+        tl_swig_py_raise(rc, "tl_access_result_explain");
         return NULL;
     }
     PyObject *s = PyUnicode_FromString(text);
@@ -127,7 +127,7 @@ static PyObject *tl_py_access_check(PyObject *mod, PyObject *const *args, Py_ssi
     tl_access_result *r = NULL;
     int rc = tl_access_check(&r, (const tl_sd *)sd, (const tl_token *)tok, (uint32_t)desired, &o);
     if (rc) {
-        tl_swig_py_raise(rc);
+        tl_swig_py_raise(rc, "tl_access_check");
         return NULL;
     }
     PyTypeObject *cls = tl_py_access_cls ? tl_py_access_cls : &tl_py_access_type;

@@ -211,8 +211,7 @@ TL_OPAQUE(tl_access_result, tl_access_result_free)
 tl_result tl_swig_access_check(tl_access_result **out, const tl_sd *sd, const tl_token *token,
                          uint32_t desired, uint32_t flags, tl_object_kind object)
 {
-    tl_access_options o;
-    memset(&o, 0, sizeof o);
+    tl_access_options o = TL_ACCESS_OPTIONS_INIT;
     o.flags = flags;
     o.object = object;
     return tl_access_check(out, sd, token, desired, &o);
