@@ -258,6 +258,8 @@ static const char *const locked_note =
     "is locked at server level by default (applicationHost.config: overrideModeDefault=\"Deny\"); "
     "unless the server unlocks it for this path, IIS answers HTTP 500.19 for every request";
 
+#define PROVIDERS "system.webServer/security/authentication/windowsAuthentication/providers/"
+
 static void element(reader *r, const char *name, const XML_Char **atts)
 {
     tl_webconfig *w = r->w;
@@ -347,8 +349,7 @@ static void element(reader *r, const char *name, const XML_Char **atts)
         if ((b = boolean(r, "useKernelMode", attr(atts, "useKernelMode"))) >= 0)
             sc->windows.use_kernel_mode = b;
         note(r, "windowsAuthentication %s", locked_note);
-    } else if (!strncmp(p, "system.webServer/security/authentication/windowsAuthentication/providers/",
-                        74)) {
+    } else if (!strncmp(p, PROVIDERS, sizeof PROVIDERS - 1)) {
         providers_op(r, &sc->windows, name, attr(atts, "value"));
     } else if (!strcmp(p, "connectionStrings")) {
         if ((v = attr(atts, "configSource")))
