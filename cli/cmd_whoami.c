@@ -6,12 +6,13 @@
 #include "token_internal.h"
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define CMD "whoami"
 
 static void help(void)
 {
-    printf("Usage: tokenlens whoami [--json] [--snapshot FILE] [--save FILE]\n\n"
+    printf("Usage: tokenlens whoami [--json] [--snapshot FILE | --import FILE] [--save FILE]\n\n"
            "Show the process token, the calling thread's impersonation token and the effective\n"
            "token (the thread's when it impersonates, else the process's): user, groups with\n"
            "their flags, privileges, integrity level, elevation, logon session (LUID,\n"
@@ -20,6 +21,10 @@ static void help(void)
            "  --json           print {\"process\": T, \"thread\": T|null, \"effective\": T}\n"
            "  --snapshot FILE  show a saved snapshot instead of capturing: either a whoami\n"
            "                   file written by --save, or a single token snapshot\n"
+           "  --import FILE    read the text of 'whoami /all' (or /user, /groups, /priv, /fo list,\n"
+           "                   /fo csv) as copied from a console: the process token is the\n"
+           "                   imported one, no thread token; what is not understood is\n"
+           "                   named on stderr, never guessed ('-' reads stdin)\n"
            "  --save FILE      also write the result as whoami JSON (loads anywhere)\n\n"
            "Live capture needs Windows; elsewhere use --snapshot (exit status 3 without it).\n");
 }
@@ -120,6 +125,56 @@ static int load_snapshot(whoami *w, const char *file)
     }
     json_decref(root);
     return rc;
+}
+
+/* --import FILE: whoami text as copied from a console. */
+static int import_text(whoami *w, const char *file)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int rc;
+    if (!strcmp(file, "-")) {
+        tl__buf b = TL__BUF_INIT;
+        char chunk[65536];
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0 && b.len <= TL_WHOAMI_MAX_TEXT)
+            tl__buf_putn(&b, chunk, n);
+        len = b.len;
+        if ((rc = tl__buf_detach(&b, &text)) != TL_OK)
+            return rc;
+        if (!text && !(text = tl__strdup("")))
+            return tl__oom();
+    } else {
+        struct stat st;
+        if (stat(file, &st) != 0)
+            return tl__error(TL_EIO, "%s: cannot open it", file);
+        if (S_ISDIR(st.st_mode))
+            return tl__error(TL_EIO, "%s: is a directory, not a file", file);
+        if (!S_ISREG(st.st_mode))
+            return tl__error(TL_EIO, "%s: not a regular file (a FIFO, socket or device)", file);
+        if ((rc = tl__read_file(&text, &len, file, TL_WHOAMI_MAX_TEXT)) != TL_OK)
+            return rc;
+    }
+    char *notes = NULL;
+    rc = tl_token_from_whoami_text(&w->process, text, len, &notes);
+    tl__free(text);
+    if (rc) {
+        tl__error_prefix("%s", file);
+        return rc;
+    }
+    if (notes) {
+        for (char *p = notes; *p;) {
+            char *e = strchr(p, '\n');
+            if (e)
+                *e = 0;
+            fprintf(stderr, "tokenlens whoami: note: %s: %s\n", file, p);
+            if (!e)
+                break;
+            p = e + 1;
+        }
+    }
+    tl_free(notes);
+    return TL_OK;
 }
 
 static json_t *token_or_null(const tl_token *t) { return t ? tl__token_json(t) : json_null(); }
@@ -246,6 +301,7 @@ int cmd_whoami(int argc, char **argv)
     cli_opt opts[] = {{"json", 'j', 0, 0, 0, NULL, NULL, 0},
                       {"snapshot", 0, 1, 0, 0, NULL, NULL, 0},
                       {"save", 0, 1, 0, 0, NULL, NULL, 0},
+                      {"import", 0, 1, 0, 0, NULL, NULL, 0},
                       {NULL, 0, 0, 0, 0, NULL, NULL, 0}};
     const char *pos[1];
     int npos = 0, want_help = 0;
@@ -261,11 +317,19 @@ int cmd_whoami(int argc, char **argv)
     }
     const char *snapshot = cli_find(opts, "snapshot")->value;
     const char *save = cli_find(opts, "save")->value;
+    const char *import = cli_find(opts, "import")->value;
     int json = cli_find(opts, "json")->seen;
     cli_opts_free(opts);
 
     whoami w = {NULL, NULL, NULL};
-    if (snapshot) {
+    if (snapshot && import)
+        return cli_usage(CMD, "--snapshot and --import both name the token: give one");
+    if (import) {
+        if ((rc = import_text(&w, import)) != TL_OK) {
+            whoami_free(&w);
+            return cli_fail(CMD, rc, NULL);
+        }
+    } else if (snapshot) {
         if ((rc = load_snapshot(&w, snapshot)) != TL_OK) {
             whoami_free(&w);
             return cli_fail(CMD, rc, snapshot);

@@ -19,4 +19,5 @@
 #include "tokenlens/access.h"
 #include "tokenlens/hop.h"
 #include "tokenlens/webconfig.h"
+#include "tokenlens/whoami.h"
 #endif
