@@ -110,3 +110,8 @@ if hasattr(_native, "tl_iis_audit_load"):
 
     __all__ += ["IisAudit", "IisSite", "IisApplication", "IisPool", "IisIdentity", "IisAuth",
                 "IisSharedIdentity", "IisFinding", "IisIsolation", "IisIsolationCheck"]
+
+if hasattr(_native, "tl_swig_webconfig_load"):  # issue 14: reading a real server
+    from ._webconfig import webconfig, whoami_notes  # noqa: F401
+
+    __all__ += ["webconfig", "whoami_notes"]
