@@ -25,7 +25,10 @@ extern "C" {
 #endif
 
 /** Safety bounds of the reader (a hostile file gets TL_ELIMIT with line and column). */
-#define TL_IIS_MAX_BYTES (64u * 1024u * 1024u) /**< whole file */
+#define TL_IIS_MAX_BYTES (64u * 1024u * 1024u) /**< the 0.1 whole-file limit (kept for callers) */
+/** Default whole-file limit when tl_iis_options::max_bytes is 0: admits a 50,000-site
+ *  hosting server (about 105 MiB); memory follows sites, not bytes. */
+#define TL_IIS_DEFAULT_MAX_BYTES (1024u * 1024u * 1024u)
 #define TL_IIS_MAX_DEPTH 64                    /**< element nesting */
 #define TL_IIS_MAX_TOKEN (1024u * 1024u)       /**< bytes without a markup event (one tag) */
 
@@ -139,6 +142,11 @@ typedef struct tl_iis_options {
      *  %IIS_SITES_HOME%, %IIS_USER_HOME%, %IIS_BIN%). Unknown variables are left as written. */
     const char *const *variables;
     size_t variable_count;
+    /** Largest file read (each configSource file too); 0: TL_IIS_DEFAULT_MAX_BYTES. */
+    size_t max_bytes;
+    /** Folder that configSource= files are relative to. tl_iis_audit_load() uses the file's
+     *  own folder when NULL; with tl_iis_audit_parse() and NULL, a configSource is an error. */
+    const char *config_dir;
 } tl_iis_options;
 
 /** The audit of one configuration file (opaque). */
@@ -174,6 +182,11 @@ TL_EXTERN const tl_iis_pool *tl_iis_pool_at(const tl_iis_audit *audit, size_t in
 /** Anonymous identities shared by two or more sites. */
 TL_EXTERN size_t tl_iis_shared_count(const tl_iis_audit *audit);
 TL_EXTERN const tl_iis_shared_identity *tl_iis_shared_at(const tl_iis_audit *audit, size_t index);
+
+/** Warnings about the input itself (a fragment instead of a whole file, configSource files
+ *  read), in the order met. Borrowed strings. */
+TL_EXTERN size_t tl_iis_warning_count(const tl_iis_audit *audit);
+TL_EXTERN const char *tl_iis_warning_at(const tl_iis_audit *audit, size_t index);
 
 /** Findings, most severe first. */
 TL_EXTERN size_t tl_iis_finding_count(const tl_iis_audit *audit);

@@ -10,6 +10,8 @@
  */
 #include "iis_internal.h"
 #include <expat.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -275,6 +277,12 @@ typedef struct reader {
     smap loc_map;
     const char *global_default_pool; /* sites/applicationDefaults/@applicationPool */
     size_t cur_loc;                  /* location whose sections are being read */
+    const char **warnings;
+    size_t nwarnings, cap_warnings;
+    int including;       /* depth of the element whose configSource is being read, 0: none */
+    const char *file;    /* the file being read, for messages (NULL: the main text) */
+    const char *include_name; /* the element the included file replaces */
+    const char *err_file;     /* the configSource file an error is in, or NULL */
     bool cur_deny; /* that <location> has overrideMode="Deny" / allowOverride="false" */
 } reader;
 
@@ -316,6 +324,25 @@ static const char *keep(reader *r, const char *s)
     if (!p)
         oom(r);
     return p;
+}
+
+static void warn(reader *r, const char *fmt, ...) TL__PRINTF(2, 3);
+static void warn(reader *r, const char *fmt, ...)
+{
+    char text[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    char *full = tl__asprintf("%s: line %lu: %s", r->file ? r->file : "applicationHost.config",
+                              (unsigned long)XML_GetCurrentLineNumber(r->parser), text);
+    const char *kept = full ? keep(r, full) : NULL;
+    tl__free(full);
+    if (!kept || grow(&r->warnings, &r->cap_warnings, r->nwarnings + 1, sizeof *r->warnings)) {
+        oom(r);
+        return;
+    }
+    r->warnings[r->nwarnings++] = kept;
 }
 
 static int parse_bool(reader *r, const char *name, const char *v, bool *out)
@@ -497,6 +524,18 @@ static ctx child_ctx(reader *r, ctx parent, const char *name, const XML_Char **a
 {
     switch (parent) {
     case CTX_ROOT:
+        /* admins paste fragments: accept the two sections the audit reads, and say so */
+        if (strcmp(name, "system.applicationHost") == 0 || strcmp(name, "system.webServer") == 0) {
+            warn(r, "the root element is <%s>, not <configuration>: read as a fragment of "
+                    "applicationHost.config (sections outside it are unknown)",
+                 name);
+            if (name[7] == 'w') {
+                r->cur_loc = 0;
+                r->cur_deny = false;
+                return CTX_SWS;
+            }
+            return CTX_SAH;
+        }
         if (strcmp(name, "configuration") != 0) {
             fail(r, TL_EPARSE, "the root element is <%.40s>, not <configuration>", name);
             return CTX_OTHER;
@@ -676,6 +715,118 @@ static ctx child_ctx(reader *r, ctx parent, const char *name, const XML_Char **a
     }
 }
 
+/* configSource="file": the section's content lives in another file whose root element is
+ * the section itself (IIS reads it relative to applicationHost.config's folder). The file is
+ * parsed by the same state machine at the same depth, then the (empty) element resumes. */
+static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **atts);
+static void XMLCALL on_end(void *ud, const XML_Char *name);
+static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
+                               const XML_Char *pubid, int has_internal);
+static void XMLCALL on_entity(void *ud, const XML_Char *name, int is_param, const XML_Char *value,
+                              int value_len, const XML_Char *base, const XML_Char *sysid,
+                              const XML_Char *pubid, const XML_Char *notation);
+static void *XMLCALL x_malloc(size_t n);
+static void *XMLCALL x_realloc(void *p, size_t n);
+static void XMLCALL x_free(void *p);
+
+static void include_section(reader *r, const char *name, const char *file)
+{
+    const tl_iis_options *o = r->options;
+    if (r->including) {
+        fail(r, TL_EPARSE, "configSource=\"%.80s\" inside a configSource file (IIS refuses it)",
+             file);
+        return;
+    }
+    if (!o || !o->config_dir) {
+        fail(r, TL_EPARSE, "<%.40s configSource=\"%.80s\">: the text was not read from a file, "
+                           "so the section's file cannot be found",
+             name, file);
+        return;
+    }
+    if (!*file || file[0] == '/' || file[0] == '\\' || strchr(file, ':') || strstr(file, "..")) {
+        fail(r, TL_EPARSE, "configSource=\"%.80s\" must be a file name relative to the "
+                           "configuration folder",
+             file);
+        return;
+    }
+    char *path = tl__asprintf("%s/%s", o->config_dir, file);
+    if (!path) {
+        oom(r);
+        return;
+    }
+    for (char *p = path + strlen(o->config_dir); *p; p++)
+        if (*p == '\\')
+            *p = '/';
+    size_t max = o->max_bytes ? o->max_bytes : TL_IIS_DEFAULT_MAX_BYTES;
+    struct stat st;
+    char *text = NULL;
+    size_t len = 0;
+    int rc = stat(path, &st) != 0   ? tl__error(TL_EIO, "cannot open it")
+             : !S_ISREG(st.st_mode) ? tl__error(TL_EIO, "not a regular file")
+                                    : tl__read_file(&text, &len, path, max);
+    if (rc) {
+        char why[160];
+        snprintf(why, sizeof why, "%s", tl_error_last()->message);
+        tl_error_clear();
+        fail(r, rc == TL_ELIMIT ? TL_ELIMIT : TL_EIO,
+             "<%.40s configSource=\"%.80s\">: %.120s cannot be read (%.140s)", name, file, path,
+             why);
+        tl__free(path);
+        return;
+    }
+    static const XML_Memory_Handling_Suite mem = {x_malloc, x_realloc, x_free};
+    XML_Parser inc = XML_ParserCreate_MM(NULL, &mem, NULL);
+    const char *kept = keep(r, path);
+    tl__free(path);
+    if (!inc || !kept) {
+        if (inc)
+            XML_ParserFree(inc);
+        tl__free(text);
+        oom(r);
+        return;
+    }
+    warn(r, "<%s> read from configSource \"%s\"", name, kept);
+    XML_SetUserData(inc, r);
+    XML_SetElementHandler(inc, on_start, on_end);
+    XML_SetStartDoctypeDeclHandler(inc, on_doctype);
+    XML_SetEntityDeclHandler(inc, on_entity);
+    XML_SetParamEntityParsing(inc, XML_PARAM_ENTITY_PARSING_NEVER);
+    XML_Parser outer = r->parser;
+    const char *outer_file = r->file;
+    int depth = r->depth;
+    unsigned long long last = r->last_event;
+    r->parser = inc;
+    r->file = kept;
+    r->include_name = name;
+    r->depth = depth - 1; /* the file's root element takes the section's place */
+    r->including = depth;
+    if (XML_Parse(inc, text, (int)(len > INT_MAX ? INT_MAX : len), 1) == XML_STATUS_ERROR &&
+        !r->rc) {
+        if (XML_GetErrorCode(inc) == XML_ERROR_NO_MEMORY) {
+            oom(r);
+        } else {
+            r->rc = TL_EPARSE;
+            snprintf(r->msg, sizeof r->msg, "%s", XML_ErrorString(XML_GetErrorCode(inc)));
+            r->line = (unsigned long)XML_GetCurrentLineNumber(inc);
+            r->column = (unsigned long)XML_GetCurrentColumnNumber(inc) + 1;
+            r->offset = TL_NO_OFFSET;
+        }
+    }
+    if (r->rc && r->rc != TL_ENOMEM && !r->err_file)
+        r->err_file = kept;
+    r->parser = outer;
+    r->file = outer_file;
+    r->including = 0;
+    r->include_name = NULL;
+    r->depth = depth;
+    r->stack[depth] = CTX_OTHER; /* the element itself holds nothing more */
+    r->last_event = last;
+    XML_ParserFree(inc);
+    tl__free(text);
+    if (r->rc)
+        XML_StopParser(outer, XML_FALSE);
+}
+
 static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
     reader *r = ud;
@@ -685,9 +836,18 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
         return;
     }
     ctx parent = r->stack[r->depth];
+    if (r->including && r->depth + 1 == r->including && r->rc == 0 &&
+        strcmp(name, r->include_name) != 0) {
+        fail(r, TL_EPARSE, "the root element is <%.40s>, but the file replaces <%.40s>", name,
+             r->include_name);
+        return;
+    }
     ctx c =
         (parent == CTX_OTHER || parent == CTX_LEAF) ? CTX_OTHER : child_ctx(r, parent, name, atts);
     r->stack[++r->depth] = c;
+    const char *cs = c != CTX_OTHER ? attr(atts, "configSource") : NULL;
+    if (cs && !r->rc)
+        include_section(r, name, cs);
 }
 
 static void XMLCALL on_end(void *ud, const XML_Char *name)
@@ -1592,6 +1752,7 @@ static void reader_free(reader *r)
     tl__free(r->apps);
     tl__free(r->locs);
     tl__free(r->ops);
+    tl__free(r->warnings);
     map_free(&r->loc_map);
 }
 
@@ -1646,7 +1807,8 @@ static int raise_reader(reader *r)
     snprintf(where, sizeof where, "line %lu, column %lu", r->line, r->column);
     if (r->rc == TL_ENOMEM)
         return tl__oom();
-    return raise_at(r->rc, r->offset, where, "applicationHost.config: %s: %s", where, r->msg);
+    return raise_at(r->rc, r->offset, where, "%s: %s: %s",
+                    r->err_file ? r->err_file : "applicationHost.config", where, r->msg);
 }
 
 static void limit(reader *r, size_t offset, const char *msg)
@@ -1663,8 +1825,13 @@ static int feed(feeder *f, const char *data, size_t n, int final)
 {
     reader *r = &f->r;
     f->fed += n;
-    if (f->fed > TL_IIS_MAX_BYTES) {
-        limit(r, TL_IIS_MAX_BYTES, "the file is larger than the 64 MiB limit");
+    size_t max = r->options && r->options->max_bytes ? r->options->max_bytes
+                                                     : TL_IIS_DEFAULT_MAX_BYTES;
+    if (f->fed > max) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "the file is larger than the %zu-byte limit (option max_bytes)",
+                 max);
+        limit(r, max, msg);
         return raise_reader(r);
     }
     if (XML_Parse(r->parser, data, (int)n, final) == XML_STATUS_ERROR) {
@@ -1696,6 +1863,14 @@ static int feed(feeder *f, const char *data, size_t n, int final)
 static int finish(feeder *f, tl_iis_audit *a, tl_iis_audit **out)
 {
     int rc = build(&f->r, a);
+    if (rc == TL_OK && f->r.nwarnings) {
+        a->warnings = tl__arena_alloc(&a->arena, f->r.nwarnings * sizeof *a->warnings);
+        if (!a->warnings)
+            rc = tl__oom();
+        else
+            memcpy(a->warnings, f->r.warnings, f->r.nwarnings * sizeof *a->warnings);
+        a->warning_count = a->warnings ? f->r.nwarnings : 0;
+    }
     reader_free(&f->r);
     if (rc != TL_OK) {
         tl_iis_audit_free(a);
@@ -1740,15 +1915,48 @@ int tl_iis_audit_load(tl_iis_audit **out, const char *path, const tl_iis_options
     if (!out || !path)
         return tl__error(TL_EINVAL, "out or path is NULL");
     *out = NULL;
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
+    struct stat st;
+    if (stat(path, &st) != 0)
         return tl__error(TL_EIO, "cannot open '%s'", path);
+    if (S_ISDIR(st.st_mode))
+        return tl__error(TL_EIO, "'%s' is a directory, not applicationHost.config", path);
+    if (!S_ISREG(st.st_mode))
+        return tl__error(TL_EIO, "'%s' is not a regular file (a FIFO, socket or device)", path);
+    /* configSource files are relative to this file's folder unless the caller says otherwise */
+    tl_iis_options local;
+    memset(&local, 0, sizeof local);
+    if (options)
+        local = *options;
+    char *dir = NULL;
+    if (!local.config_dir) {
+        dir = tl__strdup(path);
+        if (!dir)
+            return tl__oom();
+        char *sl = strrchr(dir, '/');
+#ifdef _WIN32
+        char *bs = strrchr(dir, '\\');
+        if (bs && (!sl || bs > sl))
+            sl = bs;
+#endif
+        if (sl)
+            *sl = 0;
+        else
+            strcpy(dir, ".");
+        local.config_dir = dir;
+    }
+    options = &local;
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        tl__free(dir);
+        return tl__error(TL_EIO, "cannot open '%s'", path);
+    }
     tl_iis_audit *a = tl__calloc(1, sizeof *a);
     char *chunk = tl__malloc(CHUNK);
     if (!a || !chunk) {
         fclose(fp);
         tl__free(a);
         tl__free(chunk);
+        tl__free(dir);
         return tl__oom();
     }
     feeder f;
@@ -1769,9 +1977,12 @@ int tl_iis_audit_load(tl_iis_audit **out, const char *path, const tl_iis_options
     if (rc != TL_OK) {
         reader_free(&f.r);
         tl_iis_audit_free(a);
+        tl__free(dir);
         return rc;
     }
-    return finish(&f, a, out);
+    rc = finish(&f, a, out);
+    tl__free(dir);
+    return rc;
 }
 
 void tl_iis_audit_free(tl_iis_audit *a)
@@ -1784,6 +1995,16 @@ void tl_iis_audit_free(tl_iis_audit *a)
 }
 
 /* ---- accessors ---------------------------------------------------------------------------- */
+
+size_t tl_iis_warning_count(const tl_iis_audit *a)
+{
+    return a ? a->warning_count : 0;
+}
+
+const char *tl_iis_warning_at(const tl_iis_audit *a, size_t i)
+{
+    return a && i < a->warning_count ? a->warnings[i] : NULL;
+}
 
 size_t tl_iis_site_count(const tl_iis_audit *a)
 {

@@ -36,6 +36,8 @@ struct tl_iis_audit {
     size_t shared_count;
     tl_iis_finding *findings;
     size_t finding_count;
+    const char **warnings; /* in the arena */
+    size_t warning_count;
 };
 
 #endif

@@ -147,6 +147,7 @@ int tl_iis_audit_to_json(char **out, const tl_iis_audit *a)
         push(&b, findings, o);
     }
     set(&b, root, "findings", findings);
+    set(&b, root, "warnings", strings_json(&b, a->warnings, a->warning_count));
     char *text = b.ok ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     json_decref(root);
     if (!text)
