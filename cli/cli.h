@@ -52,4 +52,5 @@ int cmd_iis(int argc, char **argv);
 int cmd_whoami(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_webconfig(int argc, char **argv);
+int cmd_diagnose(int argc, char **argv);
 #endif

@@ -4,7 +4,7 @@
 #include <string.h>
 
 static const char usage[] =
-    "usage: tokenlens iis <applicationHost.config> [--json] [--var NAME=VALUE]...\n"
+    "usage: tokenlens iis [CONFIG] [--json] [--var NAME=VALUE]... [--map WINPATH=DIR]...\n"
     "       tokenlens iis <applicationHost.config> --explain SITE [--app PATH] [--hop SPN]\n"
     "                     [--machine NAME] [--domain NAME] [--user DOMAIN\\\\USER]\n"
     "                     [--protocol ntlm|kerberos] [--scenario] [--json]\n"
@@ -20,7 +20,13 @@ static const char usage[] =
     "  --json            machine-readable output (sites, shared_anonymous_identities,\n"
     "                    application_pools, findings)\n"
     "  --var NAME=VALUE  value of a %VARIABLE% in physical paths (IIS Express:\n"
-    "                    IIS_SITES_HOME, IIS_USER_HOME)\n"
+    "                    IIS_SITES_HOME, IIS_USER_HOME); %SystemDrive%, %windir% and the\n"
+    "                    like default to their Windows values\n"
+    "  --map WINPATH=DIR read every application's web.config from a copy of the server's\n"
+    "                    disk (repeatable; e.g. --map C:\\=/mnt/web01/c): with --json each\n"
+    "                    application gains \"web_config\" and \"hops\". CONFIG follows\n"
+    "                    configSource= and redirection.config; on Windows it defaults to\n"
+    "                    %windir%\\system32\\inetsrv\\config\\applicationHost.config\n"
     "  --explain SITE    hand one site to the explain engine: which identity each hop runs as\n"
     "                    and arrives as (--scenario prints the scenario JSON instead)\n"
     "  --app PATH        the application of SITE to explain (default: the root, /)\n"
@@ -327,7 +333,7 @@ int cmd_iis(int argc, char **argv)
         {"app", 0, 1, 0},      {"hop", 0, 1, 0},     {"machine", 0, 1, 0},
         {"domain", 0, 1, 0},   {"user", 0, 1, 0},    {"protocol", 0, 1, 0},
         {"scenario", 0, 0, 0}, {"content", 0, 1, 1}, {"content-file", 0, 1, 0},
-        {NULL, 0, 0, 0},
+        {"map", 0, 1, 1},      {NULL, 0, 0, 0},
     };
     const char *pos[1];
     int npos = 0, help = 0;
@@ -341,10 +347,28 @@ int cmd_iis(int argc, char **argv)
         cli_opts_free(opts);
         return CLI_OK;
     }
+#ifdef _WIN32
+    char defconf[600];
+    if (npos == 0) {
+        const char *windir = getenv("windir");
+        snprintf(defconf, sizeof defconf, "%s\\system32\\inetsrv\\config\\applicationHost.config",
+                 windir ? windir : "C:\\Windows");
+        pos[0] = defconf;
+        npos = 1;
+    }
+#endif
     if (npos != 1) {
         cli_opts_free(opts);
         return cli_usage("iis", "expected one applicationHost.config path");
     }
+    cli_opt *maps = cli_find(opts, "map");
+    for (int i = 0; i < maps->nvalues; i++)
+        if (!strchr(maps->values[i], '=') || maps->values[i][0] == '=') {
+            st = cli_usage("iis", "--map takes WINPATH=DIR (e.g. C:\\=/mnt/web01/c), not '%s'",
+                           maps->values[i]);
+            cli_opts_free(opts);
+            return st;
+        }
     int json = cli_find(opts, "json")->seen;
     for (int i = 0; i < cli_find(opts, "var")->nvalues; i++)
         if (!strchr(cli_find(opts, "var")->values[i], '=')) {
@@ -377,8 +401,18 @@ int cmd_iis(int argc, char **argv)
     } else if (cli_find(opts, "explain")->seen) {
         st = explain_site(a, opts, json);
     } else if (json) {
+        /* the whole server: each application with its web.config and hops */
+        tl_server_options so = TL_SERVER_OPTIONS_INIT;
+        so.maps = maps->values;
+        so.map_count = (size_t)maps->nvalues;
+        so.variables = o.variables;
+        so.variable_count = o.variable_count;
+        tl_server *srv = NULL;
         char *text = NULL;
-        rc = tl_iis_audit_to_json(&text, a);
+        rc = tl_server_load(&srv, pos[0], &so);
+        if (rc == TL_OK)
+            rc = tl_server_to_json(&text, srv);
+        tl_server_free(srv);
         if (rc != TL_OK)
             st = cli_fail("iis", rc, NULL);
         else {

@@ -20,4 +20,5 @@
 #include "tokenlens/hop.h"
 #include "tokenlens/webconfig.h"
 #include "tokenlens/whoami.h"
+#include "tokenlens/server.h"
 #endif

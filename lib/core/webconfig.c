@@ -128,14 +128,22 @@ static const char *rel(reader *r)
     return !strcmp(p, "configuration") ? "" : p;
 }
 
-static void scan_unc(reader *r, const char *v)
+static void scan_unc(reader *r, const char *v, const char *where)
 {
-    if (r->w->nunc >= MAX_ITEMS) {
+    tl_webconfig *w = r->w;
+    if (w->nunc >= MAX_ITEMS) {
         fail(r, TL_ELIMIT, "more than %d UNC paths", MAX_ITEMS);
         return;
     }
-    if (tl__unc_scan(v, &r->w->unc, &r->w->nunc, &r->w->cap_unc))
+    if (tl__unc_scan(v, &w->unc, &w->nunc, &w->cap_unc)) {
         oom(r);
+        return;
+    }
+    while (w->nunc_where < w->nunc)
+        if (tl__strlist_add(&w->unc_where, &w->nunc_where, &w->cap_unc_where, where)) {
+            oom(r);
+            return;
+        }
 }
 
 static void add_conn(reader *r, const char *name, const char *where, const char *text,
@@ -293,8 +301,21 @@ static void element(reader *r, const char *name, const XML_Char **atts)
         encrypted(r, pp);
         tl__free(parent);
     }
-    for (int i = 0; atts[i]; i += 2)
-        scan_unc(r, atts[i + 1]);
+    const char *key = attr(atts, "key");
+    for (int i = 0; atts[i]; i += 2) {
+        if (!strchr(atts[i + 1], '\\'))
+            continue;
+        char *where = !strcmp(p, "appSettings/add") && key ? tl__asprintf("appSettings/%s", key)
+                      : !strcmp(p, "connectionStrings/add") && attr(atts, "name")
+                          ? tl__asprintf("connectionStrings/%s", attr(atts, "name"))
+                          : tl__asprintf("%s/@%s", p, atts[i]);
+        if (!where) {
+            oom(r);
+            return;
+        }
+        scan_unc(r, atts[i + 1], where);
+        tl__free(where);
+    }
 
     if (!strcmp(p, "system.web/identity")) {
         int b = boolean(r, "impersonate", attr(atts, "impersonate"));
@@ -759,6 +780,7 @@ void tl_webconfig_free(tl_webconfig *w)
     }
     tl__free(w->conns);
     tl__strlist_free(w->unc, w->nunc);
+    tl__strlist_free(w->unc_where, w->nunc_where);
     tl__strlist_free(w->notes, w->nnotes);
     tl__strlist_free(w->includes, w->nincludes);
     tl__strlist_free(w->encrypted, w->nencrypted);
@@ -1066,7 +1088,9 @@ json_t *tl__webconfig_json(const tl_webconfig *w)
         char *spn = tl__unc_spn(w->unc[i]);
         json_t *t = json_object();
         if (!spn || !t || json_object_set_new(t, "path", json_string(w->unc[i])) ||
-            json_object_set_new(t, "spn", json_string(spn)) || json_array_append_new(targets, t)) {
+            json_object_set_new(t, "spn", json_string(spn)) ||
+            json_object_set_new(t, "where", json_string(i < w->nunc_where ? w->unc_where[i] : "")) ||
+            json_array_append_new(targets, t)) {
             tl__free(spn);
             json_decref(t);
             bad = 1;

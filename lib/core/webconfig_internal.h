@@ -66,6 +66,8 @@ struct tl_webconfig {
     size_t nconns, cap_conns;
     char **unc;
     size_t nunc, cap_unc;
+    char **unc_where; /* parallel to unc: "appSettings/UploadFolder", "<element>/@attr" */
+    size_t nunc_where, cap_unc_where;
     char **notes;
     size_t nnotes, cap_notes;
     bool transform; /* an xdt transform file */
