@@ -1,5 +1,20 @@
-/* web.config reader, SqlClient connection strings and whoami text import (issue 14).
- * Included from tokenlens.i. */
+/* web.config reader, SqlClient connection strings, whoami text import and the whole-server
+ * reader (issue 14). Included from tokenlens.i. */
+/* Declared first: the C# %extend bodies below are emitted where their classes are declared. */
+%insert("begin") %{
+#include "tokenlens/common.h"
+#include "tokenlens/token.h"
+#include "tokenlens/webconfig.h"
+#include "tokenlens/whoami.h"
+#include "tokenlens/server.h"
+int tl_swig_server_load(tl_server **out, const char *config, const char *maps,
+                        const char *machine, const char *domain);
+%}
+#ifdef SWIGCSHARP
+%rename(WebConfig) tl_webconfig;
+%rename(SqlConnection) tl_connection;
+%rename(IisServer) tl_server;
+#endif
 #ifdef TL_SWIG_HAVE_WEBCONFIG
 %{
 #include "tokenlens/webconfig.h"
@@ -45,4 +60,94 @@ int tl_swig_whoami_notes(char **out, const char *text, size_t len)
     return 0;
 }
 %}
+#endif
+
+#ifdef TL_SWIG_HAVE_SERVER
+%{
+#include "tokenlens/server.h"
+%}
+TL_OPAQUE(tl_server, tl_server_free)
+%ignore tl_server_options;
+%ignore tl_server_load;
+%include "tokenlens/server.h"
+%inline %{
+/** tl_server_load() with `maps` as "WINPATH=DIR" lines separated by '\n' (NULL or "" for
+ *  none); machine and domain may be NULL. Ownership: tl_server_free(). */
+int tl_swig_server_load(tl_server **out, const char *config, const char *maps,
+                        const char *machine, const char *domain)
+{
+    const char *list[64];
+    char *copy = NULL;
+    size_t n = 0;
+    if (maps && *maps) {
+        copy = (char *)malloc(strlen(maps) + 1);
+        if (!copy)
+            return TL_ENOMEM;
+        strcpy(copy, maps);
+        for (char *p = copy; p && *p && n < 64;) {
+            char *e = strchr(p, '\n');
+            if (e)
+                *e = 0;
+            if (*p)
+                list[n++] = p;
+            p = e ? e + 1 : NULL;
+        }
+    }
+    tl_server_options o = TL_SERVER_OPTIONS_INIT;
+    o.maps = list;
+    o.map_count = n;
+    o.machine = machine;
+    o.domain = domain;
+    int rc = tl_server_load(out, config, &o);
+    free(copy);
+    return rc;
+}
+%}
+#endif
+
+#ifdef SWIGCSHARP
+/* C#: static factories and JSON, errors raised by csharp.i's per-call error check. */
+#ifdef TL_SWIG_HAVE_WEBCONFIG
+%newobject tl_webconfig::Load;
+%newobject tl_webconfig::ToJson;
+%extend tl_webconfig {
+    /** Read a web.config file (docs/webconfig.md). */
+    static tl_webconfig *Load(const char *path) {
+        tl_webconfig *w = NULL;
+        tl_webconfig_load(&w, path, NULL);
+        return w;
+    }
+    /** `tokenlens webconfig --json`. */
+    char *ToJson() { char *s = NULL; tl_webconfig_to_json(&s, $self); return s; }
+}
+#endif
+#if defined(TL_SWIG_HAVE_WHOAMI) && defined(TL_SWIG_HAVE_TOKEN)
+%newobject tl_token::FromWhoami;
+%extend tl_token {
+    /** A token from the text of `whoami /all` (docs/whoami-import.md). */
+    static tl_token *FromWhoami(const char *text) {
+        tl_token *t = NULL;
+        tl_token_from_whoami_text(&t, text, strlen(text), NULL);
+        return t;
+    }
+}
+#endif
+#ifdef TL_SWIG_HAVE_SERVER
+%newobject tl_server::Load;
+%newobject tl_server::ToJson;
+%newobject tl_server::DiagnoseJson;
+%extend tl_server {
+    /** Read the whole server; `maps` holds "WINPATH=DIR" lines separated by newlines. */
+    static tl_server *Load(const char *config, const char *maps = NULL, const char *machine = NULL,
+                           const char *domain = NULL) {
+        tl_server *s = NULL;
+        tl_swig_server_load(&s, config, maps, machine, domain);
+        return s;
+    }
+    /** `tokenlens iis --map ... --json`. */
+    char *ToJson() { char *s = NULL; tl_server_to_json(&s, $self); return s; }
+    /** `tokenlens diagnose --json`. */
+    char *DiagnoseJson() { char *s = NULL; tl_server_diagnose(&s, $self, TL_DIAGNOSE_JSON); return s; }
+}
+#endif
 #endif

@@ -69,3 +69,25 @@ def test_from_whoami_notes_and_errors():
     with pytest.raises(tokenlens.ParseError) as info:
         tokenlens.Token.from_whoami("contoso\\alice\n")
     assert "no user, group or privilege" in str(info.value)
+
+
+SERVER = SOURCE_DIR / "tests" / "data" / "server" / "web01" / "c"
+CONFIG = SERVER / "Windows" / "System32" / "inetsrv" / "config" / "applicationHost.config"
+
+
+@pytest.mark.parametrize("maps", [{"C:\\": str(SERVER)}, [f"C:\\={SERVER}"]])
+def test_diagnose(maps):
+    d = tokenlens.diagnose(CONFIG, maps=maps, domain="CONTOSO")
+    sites = {s["name"]: s for s in d["sites"]}
+    hop = sites["shop"]["applications"][0]["hops"][0]
+    assert hop["source"] == "connectionStrings/ShopDb"
+    assert hop["arrives_as"]["name"] == "NT AUTHORITY\\ANONYMOUS LOGON"
+    files = sites["files"]["applications"][0]["hops"][0]
+    assert files["arrives_as"]["name"] == "CONTOSO\\WEB01$"
+
+
+def test_diagnose_errors():
+    with pytest.raises(ValueError):
+        tokenlens.diagnose(CONFIG, maps=["nonsense"])
+    with pytest.raises(tokenlens.FileError):
+        tokenlens.diagnose(SERVER / "missing.config")

@@ -112,6 +112,6 @@ if hasattr(_native, "tl_iis_audit_load"):
                 "IisSharedIdentity", "IisFinding", "IisIsolation", "IisIsolationCheck"]
 
 if hasattr(_native, "tl_swig_webconfig_load"):  # issue 14: reading a real server
-    from ._webconfig import webconfig, whoami_notes  # noqa: F401
+    from ._webconfig import diagnose, webconfig, whoami_notes  # noqa: F401
 
-    __all__ += ["webconfig", "whoami_notes"]
+    __all__ += ["webconfig", "whoami_notes", "diagnose"]

@@ -9,7 +9,7 @@ from typing import Any, Dict, Union
 from . import _native
 from ._token import Token
 
-__all__ = ["webconfig", "whoami_notes"]
+__all__ = ["webconfig", "whoami_notes", "diagnose"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -37,3 +37,21 @@ def whoami_notes(text: Union[str, bytes]) -> str:
 
 # Token lives in _token.py; the importer joins it here so that module stays untouched.
 Token.from_whoami = classmethod(_from_whoami)  # type: ignore[attr-defined]
+
+
+def diagnose(config: PathLike, maps: Union[Dict[str, str], "list[str]", None] = None,
+             machine: Union[str, None] = None, domain: Union[str, None] = None) -> Dict[str, Any]:
+    """The whole server: for every site and application, every off-box target of its
+    configuration with the explain answer (``tokenlens diagnose --json``).
+
+    ``maps`` says where a copy of the server's disks is: ``{"C:\\\\": "/mnt/web01/c"}`` or
+    ``["C:\\\\=/mnt/web01/c"]``."""
+    if isinstance(maps, dict):
+        lines = [f"{k}={v}" for k, v in maps.items()]
+    else:
+        lines = list(maps or [])
+    for line in lines:
+        if "\n" in line or "=" not in line:
+            raise ValueError(f"map {line!r} is not WINPATH=DIR")
+    server = _native.tl_swig_server_load(os.fspath(config), "\n".join(lines), machine, domain)
+    return json.loads(_native.tl_server_diagnose(server, _native.TL_DIAGNOSE_JSON))
