@@ -657,90 +657,137 @@ tl_result tl_server_to_json(char **out, const tl_server *s)
 
 /* ---- diagnose ------------------------------------------------------------------------------- */
 
-/* The explain answer for one hop of one application, as the explain JSON's hop object with
- * "source" added; NULL with an error raised. */
-static json_t *explain_hop(const tl_server *s, size_t si, const tl_iis_app *app, const eff *e,
-                           const char *target, const char *source, json_t **process)
+static json_t *str_or_null(const char *v)
 {
+    return v ? json_string(v) : json_null();
+}
+
+static json_t *identity(const char *name, const char *sid)
+{
+    if (!name)
+        return json_null();
+    return json_pack("{s:s,s:o}", "name", name, "sid", str_or_null(sid));
+}
+
+/* One explained hop as `tokenlens explain --json` writes it, plus "source". */
+static json_t *hop_json(const tl_explained_hop *h, const char *source)
+{
+    json_t *steps = json_array();
+    for (size_t i = 0; steps && i < tl_explained_hop_step_count(h); i++)
+        if (json_array_append_new(steps, json_pack("{s:s,s:s}", "rule",
+                                                   tl_explained_hop_step_rule(h, i), "text",
+                                                   tl_explained_hop_step_text(h, i)))) {
+            json_decref(steps);
+            return NULL;
+        }
+    if (!steps)
+        return NULL;
+    json_t *runs = identity(tl_explained_hop_runs_as_name(h), tl_explained_hop_runs_as_sid(h));
+    if (json_is_object(runs))
+        json_object_set_new(runs, "impersonation_level",
+                            str_or_null(tl_explained_hop_runs_as_level(h)));
+    return json_pack("{s:s,s:s,s:o,s:o,s:s,s:o,s:o,s:o,s:s}", "target",
+                     tl_explained_hop_target(h), "from", tl_explained_hop_from(h), "arrives_as",
+                     identity(tl_explained_hop_arrives_as_name(h),
+                              tl_explained_hop_arrives_as_sid(h)),
+                     "protocol", str_or_null(tl_explained_hop_protocol(h)), "outcome",
+                     tl_explained_hop_outcome(h), "steps", steps, "runs_as", runs, "fix",
+                     str_or_null(tl_explained_hop_fix(h)), "source", source);
+}
+
+/* The explain answer for every hop of one application (one scenario with all its hops),
+ * appended to `out`; the process identity goes to *process. Error raised on failure. */
+static int explain_app(const tl_server *s, size_t si, const tl_iis_app *app, const eff *e,
+                       json_t *hl, json_t *out, json_t **process)
+{
+    if (!json_array_size(hl))
+        return TL_OK;
     tl_iis_scenario_options so;
     memset(&so, 0, sizeof so);
     so.machine = s->machine;
     so.domain = s->domain;
-    so.hop_target = target;
+    so.hop_target = json_string_value(json_object_get(json_array_get(hl, 0), "target"));
     so.application = app->path;
     char *text = NULL;
-    if (tl_iis_site_scenario_json(&text, s->audit, si, &so))
-        return NULL;
+    int rc = tl_iis_site_scenario_json(&text, s->audit, si, &so);
+    if (rc)
+        return rc;
     json_t *sc = json_loads(text, 0, NULL);
     tl_free(text);
     json_t *site = sc ? json_object_get(sc, "site") : NULL;
-    if (!site) {
+    json_t *hops = sc ? json_object_get(sc, "hops") : NULL;
+    json_t *hop0 = json_array_get(hops, 0);
+    if (!site || !hop0) {
         json_decref(sc);
-        tl__oom();
-        return NULL;
+        return tl__oom();
     }
     bool core = e->own && e->own->aspnetcore;
+    bool fixed_user = !core && e->impersonate && e->impersonate_user;
     /* ASP.NET impersonates only with <identity impersonate="true"/>; ASP.NET Core never does */
     json_object_set_new(site, "impersonate", json_boolean(!core && e->impersonate));
-    json_t *hop0 = json_array_get(json_object_get(sc, "hops"), 0);
+    for (size_t i = 1; i < json_array_size(hl); i++) {
+        json_t *h = json_deep_copy(hop0);
+        if (!h || json_object_set_new(h, "target", json_incref(json_object_get(
+                                                      json_array_get(hl, i), "target"))) ||
+            json_array_append_new(hops, h)) {
+            json_decref(sc);
+            return tl__oom();
+        }
+    }
     tl_scenario *scn = NULL;
-    for (int attempt = 0; attempt < 2; attempt++) {
-        json_t *try = json_deep_copy(sc);
-        if (!try)
-            break;
-        if (attempt == 0) {
-            if (core) {
-                json_t *a = json_pack("{s:s,s:s,s:b}", "framework", "aspnetcore", "hosting_model",
-                                      e->own->hosting_model, "run_impersonated", 0);
-                json_object_set_new(try, "app", a);
-            }
-            if (!core && e->impersonate && e->impersonate_user) {
-                json_t *h = json_array_get(json_object_get(try, "hops"), 0);
+    /* optional 0.2 fields first; an engine that does not know them gets the v1 scenario */
+    for (int attempt = 0; attempt < 2 && !scn; attempt++) {
+        if (attempt == 0 && core)
+            json_object_set_new(sc, "app",
+                                json_pack("{s:s,s:s,s:b}", "framework", "aspnetcore",
+                                          "hosting_model", e->own->hosting_model,
+                                          "run_impersonated", 0));
+        if (attempt == 1)
+            json_object_del(sc, "app");
+        size_t i;
+        json_t *h;
+        json_array_foreach(hops, i, h)
+        {
+            if (attempt == 0 && fixed_user) {
                 json_object_set_new(h, "from", json_string("new_credentials"));
                 json_object_set_new(h, "credentials", json_string(e->impersonate_user));
+            } else if (attempt == 1) {
+                json_object_set_new(h, "from", json_string("request_thread"));
+                json_object_del(h, "credentials");
             }
         }
-        char *t = json_dumps(try, 0);
-        json_decref(try);
+        char *t = json_dumps(sc, JSON_COMPACT);
         if (!t)
             break;
-        int rc = tl_scenario_from_json(&scn, t, strlen(t));
+        rc = tl_scenario_from_json(&scn, t, strlen(t));
         free(t);
-        if (!rc)
-            break;
-        scn = NULL;
-        if (!core && !(e->impersonate && e->impersonate_user))
-            break; /* nothing optional to drop */
+        if (rc) {
+            scn = NULL;
+            if (!core && !fixed_user)
+                break; /* nothing optional to drop */
+        }
     }
-    (void)hop0;
     json_decref(sc);
-    if (!scn) {
-        if (tl_error_last()->code == TL_OK)
-            tl__oom();
-        return NULL;
-    }
+    if (!scn)
+        return tl_error_last()->code ? tl_error_last()->code : tl__oom();
     tl_explanation *ex = NULL;
-    int rc = tl_scenario_explain(&ex, scn);
+    rc = tl_scenario_explain(&ex, scn);
     tl_scenario_free(scn);
     if (rc)
-        return NULL;
-    char *ej = NULL;
-    rc = tl_explanation_to_json(&ej, ex);
-    tl_explanation_free(ex);
-    if (rc)
-        return NULL;
-    json_t *x = json_loads(ej, 0, NULL);
-    tl_free(ej);
-    json_t *h = x ? json_incref(json_array_get(json_object_get(x, "hops"), 0)) : NULL;
-    if (h && process && !*process)
-        *process = json_incref(json_object_get(x, "process"));
-    json_decref(x);
-    if (!h) {
-        tl__oom();
-        return NULL;
+        return rc;
+    size_t n = tl_explanation_hop_count(ex);
+    for (size_t i = 0; i < n && i < json_array_size(hl); i++) {
+        json_t *x = hop_json(tl_explanation_hop_at(ex, i),
+                             json_string_value(json_object_get(json_array_get(hl, i), "source")));
+        if (!x || json_array_append_new(out, x)) {
+            tl_explanation_free(ex);
+            return tl__oom();
+        }
     }
-    json_object_set_new(h, "source", json_string(source));
-    return h;
+    if (process && !*process)
+        *process = identity(tl_explanation_process_name(ex), tl_explanation_process_sid(ex));
+    tl_explanation_free(ex);
+    return TL_OK;
 }
 
 static json_t *diagnose_json(const tl_server *s)
@@ -779,17 +826,10 @@ static json_t *diagnose_json(const tl_server *s)
                 json_decref(process);
                 goto fail;
             }
-            size_t idx;
-            json_t *h;
-            json_array_foreach(hl, idx, h)
-            {
-                json_t *x = explain_hop(s, i, app, e, json_string_value(json_object_get(h, "target")),
-                                        json_string_value(json_object_get(h, "source")), &process);
-                if (!x || json_array_append_new(out, x)) {
-                    json_decref(hl);
-                    json_decref(process);
-                    goto fail;
-                }
+            if (explain_app(s, i, app, e, hl, out, &process)) {
+                json_decref(hl);
+                json_decref(process);
+                goto fail;
             }
             json_decref(hl);
             if (process) {
