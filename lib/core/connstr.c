@@ -3,7 +3,7 @@
  * keyword synonyms (SqlConnection.ConnectionString), and the SPN SqlClient derives from the
  * Data Source (learn.microsoft.com/sql/database-engine/configure-windows/
  * register-a-service-principal-name-for-kerberos-connections). docs/webconfig.md. */
-#include "internal.h"
+#include "arena.h"
 #include "webconfig_internal.h"
 #include <ctype.h>
 #include <stdlib.h>
@@ -584,14 +584,8 @@ char *tl__unc_spn(const char *path)
 
 int tl__strlist_add(char ***list, size_t *n, size_t *cap, const char *s)
 {
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 4;
-        char **l = tl__realloc(*list, nc * sizeof *l);
-        if (!l)
-            return tl__oom();
-        *list = l;
-        *cap = nc;
-    }
+    if (tl__array_grow(list, cap, *n + 1, sizeof **list))
+        return tl__oom();
     char *c = tl__strdup(s);
     if (!c)
         return tl__oom();

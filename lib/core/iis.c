@@ -15,165 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- arena ------------------------------------------------------------------------------ */
-
-#define ARENA_BLOCK 65536
-#define ARENA_ALIGN 16
-
-void *tl__arena_alloc(tl__arena *a, size_t n)
-{
-    n = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-    size_t hdr = (sizeof(tl__arena_block) + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-    tl__arena_block *b = a->head;
-    if (!b || b->cap - b->used < n) {
-        size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
-        if (cap > SIZE_MAX - hdr)
-            return NULL;
-        tl__arena_block *nb = tl__malloc(hdr + cap);
-        if (!nb)
-            return NULL;
-        nb->used = 0;
-        nb->cap = cap;
-        a->total += hdr + cap;
-        if (b && n > ARENA_BLOCK) {
-            /* A big allocation gets its own block behind the current one, which stays open. */
-            nb->next = b->next;
-            b->next = nb;
-        } else {
-            nb->next = b;
-            a->head = nb;
-        }
-        b = nb;
-    }
-    void *p = (char *)b + hdr + b->used;
-    b->used += n;
-    return p;
-}
-
-char *tl__arena_strndup(tl__arena *a, const char *s, size_t n)
-{
-    char *p = tl__arena_alloc(a, n + 1);
-    if (p) {
-        memcpy(p, s, n);
-        p[n] = '\0';
-    }
-    return p;
-}
-
-char *tl__arena_strdup(tl__arena *a, const char *s)
-{
-    return tl__arena_strndup(a, s, strlen(s));
-}
-
-void tl__arena_free(tl__arena *a)
-{
-    tl__arena_block *b = a->head;
-    while (b) {
-        tl__arena_block *n = b->next;
-        tl__free(b);
-        b = n;
-    }
-    a->head = NULL;
-    a->total = 0;
-}
-
-/* ---- growable arrays and a case-insensitive string map ----------------------------------- */
-
-static int grow(void *pp, size_t *cap, size_t need, size_t elem)
-{
-    void **p = pp;
-    if (need <= *cap)
-        return 0;
-    size_t nc = *cap ? *cap * 2 : 16;
-    while (nc < need)
-        nc *= 2;
-    if (nc > SIZE_MAX / elem)
-        return -1;
-    void *np = tl__realloc(*p, nc * elem);
-    if (!np)
-        return -1;
-    *p = np;
-    *cap = nc;
-    return 0;
-}
-
-static char lower(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-static uint32_t hash_ci(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (uint8_t)lower(s[i]);
-        h *= 16777619u;
-    }
-    return h;
-}
-
-typedef struct map_entry {
-    const char *key; /* NULL = empty slot; the key must outlive the map */
-    size_t klen;
-    size_t value;
-} map_entry;
-
-typedef struct smap {
-    map_entry *slots;
-    size_t cap, count;
-} smap;
-
-static map_entry *map_slot(const smap *m, const char *k, size_t n)
-{
-    size_t mask = m->cap - 1;
-    for (size_t i = hash_ci(k, n) & mask;; i = (i + 1) & mask) {
-        map_entry *e = &m->slots[i];
-        if (!e->key || (e->klen == n && tl__strncasecmp(e->key, k, n) == 0))
-            return e;
-    }
-}
-
-static const size_t *map_get(const smap *m, const char *k, size_t n)
-{
-    if (!m->count)
-        return NULL;
-    map_entry *e = map_slot(m, k, n);
-    return e->key ? &e->value : NULL;
-}
-
-static int map_put(smap *m, const char *k, size_t n, size_t value)
-{
-    if ((m->count + 1) * 2 > m->cap) {
-        size_t nc = m->cap ? m->cap * 2 : 64;
-        map_entry *ns = tl__calloc(nc, sizeof *ns);
-        if (!ns)
-            return -1;
-        smap grown = {ns, nc, 0};
-        for (size_t i = 0; i < m->cap; i++)
-            if (m->slots[i].key) {
-                *map_slot(&grown, m->slots[i].key, m->slots[i].klen) = m->slots[i];
-                grown.count++;
-            }
-        tl__free(m->slots);
-        *m = grown;
-    }
-    map_entry *e = map_slot(m, k, n);
-    if (!e->key) {
-        e->key = k;
-        e->klen = n;
-        m->count++;
-    }
-    e->value = value;
-    return 0;
-}
-
-static void map_free(smap *m)
-{
-    tl__free(m->slots);
-    m->slots = NULL;
-    m->cap = m->count = 0;
-}
-
 /* ---- raw configuration, as read ------------------------------------------------------------ */
 
 enum { PM_TYPE = 1, PM_USER = 2 };
@@ -274,7 +115,7 @@ typedef struct reader {
     size_t nlocs, cap_locs;
     raw_op *ops;
     size_t nops, cap_ops;
-    smap loc_map;
+    tl__smap loc_map;
     const char *global_default_pool; /* sites/applicationDefaults/@applicationPool */
     size_t cur_loc;                  /* location whose sections are being read */
     const char **warnings;
@@ -338,7 +179,7 @@ static void warn(reader *r, const char *fmt, ...)
                               (unsigned long)XML_GetCurrentLineNumber(r->parser), text);
     const char *kept = full ? keep(r, full) : NULL;
     tl__free(full);
-    if (!kept || grow(&r->warnings, &r->cap_warnings, r->nwarnings + 1, sizeof *r->warnings)) {
+    if (!kept || tl__array_grow(&r->warnings, &r->cap_warnings, r->nwarnings + 1, sizeof *r->warnings)) {
         oom(r);
         return;
     }
@@ -405,10 +246,10 @@ static size_t loc_index(reader *r, const char *path)
         n--;
     if (n == 1 && path[0] == '.')
         n = 0;
-    const size_t *hit = map_get(&r->loc_map, n ? path : "", n);
+    const size_t *hit = tl__smap_get(&r->loc_map, n ? path : "", n);
     if (hit)
         return *hit;
-    if (grow(&r->locs, &r->cap_locs, r->nlocs + 1, sizeof *r->locs) != 0) {
+    if (tl__array_grow(&r->locs, &r->cap_locs, r->nlocs + 1, sizeof *r->locs) != 0) {
         oom(r);
         return 0;
     }
@@ -416,7 +257,7 @@ static size_t loc_index(reader *r, const char *path)
     memset(l, 0, sizeof *l);
     l->path = tl__arena_strndup(r->arena, n ? path : "", n);
     l->path_len = n;
-    if (!l->path || map_put(&r->loc_map, l->path, n, r->nlocs) != 0) {
+    if (!l->path || tl__smap_put(&r->loc_map, l->path, n, r->nlocs) != 0) {
         oom(r);
         return 0;
     }
@@ -499,7 +340,7 @@ static void add_op(reader *r, int op, const char *value)
         fail(r, TL_EPARSE, "providers/%s needs a value attribute", op == OP_ADD ? "add" : "remove");
         return;
     }
-    if (grow(&r->ops, &r->cap_ops, r->nops + 1, sizeof *r->ops) != 0) {
+    if (tl__array_grow(&r->ops, &r->cap_ops, r->nops + 1, sizeof *r->ops) != 0) {
         oom(r);
         return;
     }
@@ -578,7 +419,7 @@ static ctx child_ctx(reader *r, ctx parent, const char *name, const XML_Char **a
                 fail(r, TL_EPARSE, "applicationPools/add without a name");
                 return CTX_OTHER;
             }
-            if (grow(&r->pools, &r->cap_pools, r->npools + 1, sizeof *r->pools) != 0) {
+            if (tl__array_grow(&r->pools, &r->cap_pools, r->npools + 1, sizeof *r->pools) != 0) {
                 oom(r);
                 return CTX_OTHER;
             }
@@ -613,7 +454,7 @@ static ctx child_ctx(reader *r, ctx parent, const char *name, const XML_Char **a
                 fail(r, TL_EPARSE, "site without a name");
                 return CTX_OTHER;
             }
-            if (grow(&r->sites, &r->cap_sites, r->nsites + 1, sizeof *r->sites) != 0) {
+            if (tl__array_grow(&r->sites, &r->cap_sites, r->nsites + 1, sizeof *r->sites) != 0) {
                 oom(r);
                 return CTX_OTHER;
             }
@@ -638,7 +479,7 @@ static ctx child_ctx(reader *r, ctx parent, const char *name, const XML_Char **a
         if (strcmp(name, "bindings") == 0)
             return CTX_BINDINGS;
         if (strcmp(name, "application") == 0) {
-            if (grow(&r->apps, &r->cap_apps, r->napps + 1, sizeof *r->apps) != 0) {
+            if (tl__array_grow(&r->apps, &r->cap_apps, r->napps + 1, sizeof *r->apps) != 0) {
                 oom(r);
                 return CTX_OTHER;
             }
@@ -659,7 +500,7 @@ static ctx child_ctx(reader *r, ctx parent, const char *name, const XML_Char **a
             const char *info = attr(atts, "bindingInformation");
             size_t lp = proto ? strlen(proto) : 1, li = info ? strlen(info) : 0;
             char *b = tl__arena_alloc(r->arena, lp + li + 2);
-            if (!b || grow(&r->binds, &r->cap_binds, r->nbinds + 1, sizeof *r->binds) != 0) {
+            if (!b || tl__array_grow(&r->binds, &r->cap_binds, r->nbinds + 1, sizeof *r->binds) != 0) {
                 oom(r);
                 return CTX_OTHER;
             }
@@ -880,7 +721,7 @@ static void XMLCALL on_entity(void *ud, const XML_Char *name, int is_param, cons
 typedef struct builder {
     reader *r;
     tl_iis_audit *a;
-    smap pool_map; /* pool name -> index in a->pools */
+    tl__smap pool_map; /* pool name -> index in a->pools */
     size_t cap_pools;
     tl_iis_identity iusr;
     const char **prov; /* scratch provider list */
@@ -958,7 +799,7 @@ static int add_pool(builder *b, const char *name, const raw_pm *pm, bool declare
 {
     tl_iis_audit *a = b->a;
     const raw_pm *d = &b->r->pm_defaults;
-    if (grow(&a->pools, &b->cap_pools, a->pool_count + 1, sizeof *a->pools) != 0)
+    if (tl__array_grow(&a->pools, &b->cap_pools, a->pool_count + 1, sizeof *a->pools) != 0)
         return tl__oom();
     tl_iis_pool *p = &a->pools[a->pool_count];
     memset(p, 0, sizeof *p);
@@ -974,7 +815,7 @@ static int add_pool(builder *b, const char *name, const raw_pm *pm, bool declare
     int rc = pool_identity(b, p);
     if (rc != TL_OK)
         return rc;
-    if (map_put(&b->pool_map, name, strlen(name), a->pool_count) != 0)
+    if (tl__smap_put(&b->pool_map, name, strlen(name), a->pool_count) != 0)
         return tl__oom();
     *index = a->pool_count++;
     return TL_OK;
@@ -1030,7 +871,7 @@ static int prov_apply(builder *b, const raw_op *o)
     }
     if (i < b->nprov)
         return TL_OK;
-    if (grow(&b->prov, &b->cap_prov, b->nprov + 1, sizeof *b->prov) != 0)
+    if (tl__array_grow(&b->prov, &b->cap_prov, b->nprov + 1, sizeof *b->prov) != 0)
         return tl__oom();
     b->prov[b->nprov++] = o->value;
     return TL_OK;
@@ -1122,13 +963,13 @@ static int resolve_auth(builder *b, eff *e, const char *site, const char *app_pa
     const char *p = full.data ? full.data : "";
     size_t n = full.len, slen = strlen(site);
     int rc = TL_OK;
-    const size_t *hit = map_get(&r->loc_map, "", 0);
+    const size_t *hit = tl__smap_get(&r->loc_map, "", 0);
     if (hit && !r->locs[*hit].no_inherit)
         rc = apply_level(b, e, &r->locs[*hit]);
     for (size_t end = slen; rc == TL_OK && end <= n; end++) {
         if (end == 0 || (end < n && p[end] != '/'))
             continue;
-        hit = map_get(&r->loc_map, p, end);
+        hit = tl__smap_get(&r->loc_map, p, end);
         /* inheritInChildApplications="false": the location's settings stop at its own path and
          * do not reach the applications below it. */
         if (hit && !(r->locs[*hit].no_inherit && end < n))
@@ -1173,7 +1014,7 @@ static char *expand_vars(builder *b, const char *s)
 
 static int pool_for(builder *b, const char *name, size_t *index)
 {
-    const size_t *hit = map_get(&b->pool_map, name, strlen(name));
+    const size_t *hit = tl__smap_get(&b->pool_map, name, strlen(name));
     if (hit) {
         *index = *hit;
         return TL_OK;
@@ -1251,7 +1092,7 @@ static int add_finding(builder *b, tl_iis_finding_kind kind, tl_iis_severity sev
                        const char *fix, const char *const *sites, size_t nsites)
 {
     if (text->failed || !text->data ||
-        grow(&b->findings, &b->cap_findings, b->nfindings + 1, sizeof *b->findings) != 0) {
+        tl__array_grow(&b->findings, &b->cap_findings, b->nfindings + 1, sizeof *b->findings) != 0) {
         tl__buf_free(text);
         return tl__oom();
     }
@@ -1537,7 +1378,7 @@ typedef struct grp {
 static int group_shared(builder *b)
 {
     tl_iis_audit *a = b->a;
-    smap groups = {0};
+    tl__smap groups = {0};
     grp *gs = NULL;
     size_t ng = 0, cap = 0;
     size_t *members = NULL, nmem = 0, capm = 0; /* (group, site) pairs in site order */
@@ -1551,14 +1392,14 @@ static int group_shared(builder *b)
             const char *key = id->name;
             if (id->sid_known && tl_sid_to_string(keybuf, sizeof keybuf, &id->sid) == TL_OK)
                 key = keybuf;
-            const size_t *hit = map_get(&groups, key, strlen(key));
+            const size_t *hit = tl__smap_get(&groups, key, strlen(key));
             size_t g;
             if (hit) {
                 g = *hit;
             } else {
                 char *k2 = tl__arena_strdup(&a->arena, key);
-                if (!k2 || grow(&gs, &cap, ng + 1, sizeof *gs) != 0 ||
-                    map_put(&groups, k2, strlen(k2), ng) != 0) {
+                if (!k2 || tl__array_grow(&gs, &cap, ng + 1, sizeof *gs) != 0 ||
+                    tl__smap_put(&groups, k2, strlen(k2), ng) != 0) {
                     rc = tl__oom();
                     break;
                 }
@@ -1570,7 +1411,7 @@ static int group_shared(builder *b)
                 continue;
             gs[g].last_site = s + 1;
             gs[g].count++;
-            if (grow(&members, &capm, nmem + 2, sizeof *members) != 0) {
+            if (tl__array_grow(&members, &capm, nmem + 2, sizeof *members) != 0) {
                 rc = tl__oom();
                 break;
             }
@@ -1605,7 +1446,7 @@ static int group_shared(builder *b)
     }
     tl__free(gs);
     tl__free(members);
-    map_free(&groups);
+    tl__smap_free(&groups);
     return rc;
 }
 
@@ -1619,7 +1460,7 @@ static int build(reader *r, tl_iis_audit *a)
     identity_builtin(&b.iusr, "NT AUTHORITY\\IUSR", "S-1-5-17");
     for (size_t i = 0; i < r->npools && rc == TL_OK; i++) {
         size_t idx;
-        if (map_get(&b.pool_map, r->pools[i].name, strlen(r->pools[i].name)))
+        if (tl__smap_get(&b.pool_map, r->pools[i].name, strlen(r->pools[i].name)))
             continue; /* a duplicate name: the first definition wins */
         rc = add_pool(&b, r->pools[i].name, &r->pools[i].pm, true, &idx);
     }
@@ -1727,7 +1568,7 @@ static int build(reader *r, tl_iis_audit *a)
     }
     tl__free(b.findings);
     tl__free(b.prov);
-    map_free(&b.pool_map);
+    tl__smap_free(&b.pool_map);
     return rc;
 }
 
@@ -1753,7 +1594,7 @@ static void reader_free(reader *r)
     tl__free(r->locs);
     tl__free(r->ops);
     tl__free(r->warnings);
-    map_free(&r->loc_map);
+    tl__smap_free(&r->loc_map);
 }
 
 static void *XMLCALL x_malloc(size_t n)

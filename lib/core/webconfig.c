@@ -1,7 +1,7 @@
 /* web.config reader: expat with the IIS reader's hardening (no DOCTYPE or entities, depth,
  * size and token limits), reporting what decides who the application runs as and where it
  * goes off the box. Sources for each rule: docs/webconfig.md. */
-#include "internal.h"
+#include "arena.h"
 #include "webconfig_internal.h"
 #include <expat.h>
 #include <stdlib.h>
@@ -175,16 +175,10 @@ static void add_conn(reader *r, const char *name, const char *where, const char 
             return;
         }
     }
-    if (r->w->nconns == r->w->cap_conns) {
-        size_t nc = r->w->cap_conns ? r->w->cap_conns * 2 : 4;
-        tl__wc_conn *a = tl__realloc(r->w->conns, nc * sizeof *a);
-        if (!a) {
-            tl_connection_free(c);
-            oom(r);
-            return;
-        }
-        r->w->conns = a;
-        r->w->cap_conns = nc;
+    if (tl__array_grow(&r->w->conns, &r->w->cap_conns, r->w->nconns + 1, sizeof *r->w->conns)) {
+        tl_connection_free(c);
+        oom(r);
+        return;
     }
     tl__wc_conn *slot = &r->w->conns[r->w->nconns];
     slot->name = tl__strdup(name ? name : "");
@@ -433,17 +427,11 @@ static void push_scope(reader *r, const XML_Char **atts)
         fail(r, TL_ELIMIT, "more than %d <location> paths", MAX_ITEMS);
         return;
     }
-    if (w->nlocs == w->cap_locs) {
-        size_t nc = w->cap_locs ? w->cap_locs * 2 : 4;
-        tl__wc_scope *a = tl__realloc(w->locs, nc * sizeof *a);
-        if (!a) {
-            oom(r);
-            return;
-        }
-        w->locs = a;
-        w->cap_locs = nc;
-        r->scope = &w->root; /* re-pointed below */
+    if (tl__array_grow(&w->locs, &w->cap_locs, w->nlocs + 1, sizeof *w->locs)) {
+        oom(r);
+        return;
     }
+    r->scope = &w->root; /* the array may have moved: re-pointed below */
     tl__wc_scope *s = &w->locs[w->nlocs];
     memset(s, 0, sizeof *s);
     s->impersonate = -1;

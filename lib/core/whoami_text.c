@@ -3,7 +3,7 @@
  * PRIVILEGES / USER CLAIMS INFORMATION, each a table whose columns are underlined with '='
  * runs (/fo table), "Key: value" records (/fo list) or quoted CSV (/fo csv).
  * Rules and their sources: docs/whoami-import.md. */
-#include "internal.h"
+#include "arena.h"
 #include "tokenlens/whoami.h"
 #include <ctype.h>
 #include <stdlib.h>
@@ -122,14 +122,8 @@ static int split_lines(imp *m, char *s)
         bool sp = raw && s[raw - 1] == ' ';
         while (t && (s[t - 1] == ' '))
             s[--t] = 0;
-        if (m->n == cap) {
-            size_t nc = cap ? cap * 2 : 64;
-            line *l = tl__realloc(m->lines, nc * sizeof *l);
-            if (!l)
-                return tl__oom();
-            m->lines = l;
-            cap = nc;
-        }
+        if (tl__array_grow(&m->lines, &cap, m->n + 1, sizeof *m->lines))
+            return tl__oom();
         m->lines[m->n].s = s;
         m->lines[m->n].raw = raw;
         m->lines[m->n].space_end = sp;
