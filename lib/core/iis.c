@@ -248,199 +248,240 @@ static void add_op(reader *r, int op, const char *value)
     r->nops++;
 }
 
+/* ---- the element table ------------------------------------------------------------------
+ * Each row: under PARENT, element NAME opens context CHILD after HANDLER (may be NULL) has
+ * read its attributes. A handler returns the context to open (CTX_OTHER on failure, after
+ * fail()). Elements not in the table open CTX_OTHER: their subtree is skipped. */
+
+typedef ctx (*elem_handler)(reader *r, ctx child, const char *name, const XML_Char **atts);
+
+/* <system.webServer> outside any <location>: the server level. */
+static ctx el_server_level(reader *r, ctx child, const char *name, const XML_Char **atts)
+{
+    (void)name, (void)atts;
+    r->cur_loc = 0;
+    r->cur_deny = false;
+    return child;
+}
+
+/* Admins paste fragments: accept the two sections the audit reads, and say so. */
+static ctx el_fragment(reader *r, ctx child, const char *name, const XML_Char **atts)
+{
+    warn(r, "the root element is <%s>, not <configuration>: read as a fragment of "
+            "applicationHost.config (sections outside it are unknown)",
+         name);
+    return child == CTX_SWS ? el_server_level(r, child, name, atts) : child;
+}
+
+static ctx el_location(reader *r, ctx child, const char *name, const XML_Char **atts)
+{
+    (void)name;
+    r->cur_loc = loc_index(r, attr(atts, "path"));
+    const char *om = attr(atts, "overrideMode");
+    const char *ao = attr(atts, "allowOverride");
+    const char *ih = attr(atts, "inheritInChildApplications");
+    if (ih && tl__strcasecmp(ih, "false") == 0)
+        r->locs[r->cur_loc].no_inherit = true;
+    r->cur_deny =
+        (om && tl__strcasecmp(om, "Deny") == 0) || (ao && tl__strcasecmp(ao, "false") == 0);
+    return child;
+}
+
+static ctx el_pool(reader *r, ctx child, const char *name, const XML_Char **atts)
+{
+    (void)name;
+    const char *pn = attr(atts, "name");
+    if (!pn || !*pn) {
+        fail(r, TL_EPARSE, "applicationPools/add without a name");
+        return CTX_OTHER;
+    }
+    if (tl__array_grow(&r->pools, &r->cap_pools, r->npools + 1, sizeof *r->pools) != 0) {
+        oom(r);
+        return CTX_OTHER;
+    }
+    raw_pool *p = &r->pools[r->npools++];
+    memset(p, 0, sizeof *p);
+    p->name = keep(r, pn);
+    return child;
+}
+
+static ctx el_pool_defaults_pm(reader *r, ctx child, const char *name, const XML_Char **atts)
+{
+    (void)name;
+    read_pm(r, &r->pm_defaults, atts);
+    return child;
+}
+
+static ctx el_pool_pm(reader *r, ctx child, const char *name, const XML_Char **atts)
+{
+    (void)name;
+    read_pm(r, &r->pools[r->npools - 1].pm, atts);
+    return child;
+}
+
+static ctx el_sites_defaults(reader *r, ctx child, const char *name, const XML_Char **atts)
+{
+    (void)name;
+    const char *p = attr(atts, "applicationPool");
+    if (p)
+        r->global_default_pool = keep(r, p);
+    return child;
+}
+
+static ctx el_site(reader *r, ctx child, const char *name, const XML_Char **atts)
+{
+    (void)name;
+    const char *sn = attr(atts, "name");
+    if (!sn || !*sn) {
+        fail(r, TL_EPARSE, "site without a name");
+        return CTX_OTHER;
+    }
+    if (tl__array_grow(&r->sites, &r->cap_sites, r->nsites + 1, sizeof *r->sites) != 0) {
+        oom(r);
+        return CTX_OTHER;
+    }
+    raw_site *s = &r->sites[r->nsites++];
+    memset(s, 0, sizeof *s);
+    s->name = keep(r, sn);
+    const char *id = attr(atts, "id");
+    s->id = id ? strtoull(id, NULL, 10) : 0;
+    s->bind_first = r->nbinds;
+    s->app_first = r->napps;
+    return child;
+}
+
+static ctx el_site_defaults(reader *r, ctx child, const char *name, const XML_Char **atts)
+{
+    (void)name;
+    const char *p = attr(atts, "applicationPool");
+    if (p)
+        r->sites[r->nsites - 1].default_pool = keep(r, p);
+    return child;
+}
+
+static ctx el_app(reader *r, ctx child, const char *name, const XML_Char **atts)
+{
+    (void)name;
+    if (tl__array_grow(&r->apps, &r->cap_apps, r->napps + 1, sizeof *r->apps) != 0) {
+        oom(r);
+        return CTX_OTHER;
+    }
+    raw_app *a = &r->apps[r->napps++];
+    memset(a, 0, sizeof *a);
+    const char *p = attr(atts, "path");
+    a->path = keep(r, p && *p ? p : "/");
+    const char *pool = attr(atts, "applicationPool");
+    a->pool = pool ? keep(r, pool) : NULL;
+    r->sites[r->nsites - 1].app_count++;
+    return child;
+}
+
+static ctx el_binding(reader *r, ctx child, const char *name, const XML_Char **atts)
+{
+    (void)name;
+    const char *proto = attr(atts, "protocol");
+    const char *info = attr(atts, "bindingInformation");
+    size_t lp = proto ? strlen(proto) : 1, li = info ? strlen(info) : 0;
+    char *b = tl__arena_alloc(r->arena, lp + li + 2);
+    if (!b || tl__array_grow(&r->binds, &r->cap_binds, r->nbinds + 1, sizeof *r->binds) != 0) {
+        oom(r);
+        return CTX_OTHER;
+    }
+    memcpy(b, proto ? proto : "?", lp);
+    b[lp] = ' ';
+    memcpy(b + lp + 1, info ? info : "", li);
+    b[lp + 1 + li] = '\0';
+    r->binds[r->nbinds++] = b;
+    r->sites[r->nsites - 1].bind_count++;
+    return child;
+}
+
+static ctx el_vdir(reader *r, ctx child, const char *name, const XML_Char **atts)
+{
+    (void)name;
+    const char *p = attr(atts, "path");
+    const char *pp = attr(atts, "physicalPath");
+    const char *cu = attr(atts, "userName");
+    if (p && strcmp(p, "/") == 0) {
+        if (pp)
+            r->apps[r->napps - 1].physical = keep(r, pp);
+        if (cu && *cu)
+            r->apps[r->napps - 1].content_user = keep(r, cu);
+    }
+    return child;
+}
+
+static ctx el_anon(reader *r, ctx child, const char *name, const XML_Char **atts)
+{
+    (void)name;
+    read_anon(r, atts);
+    return child;
+}
+
+static ctx el_win(reader *r, ctx child, const char *name, const XML_Char **atts)
+{
+    (void)name;
+    read_win(r, atts);
+    return child;
+}
+
+/* providers/add, remove, clear (anything else under <providers> is a leaf too) */
+static ctx el_provider(reader *r, ctx child, const char *name, const XML_Char **atts)
+{
+    if (strcmp(name, "add") == 0)
+        add_op(r, OP_ADD, attr(atts, "value"));
+    else if (strcmp(name, "remove") == 0)
+        add_op(r, OP_REMOVE, attr(atts, "value"));
+    else if (strcmp(name, "clear") == 0)
+        add_op(r, OP_CLEAR, NULL);
+    return child;
+}
+
+static const struct element {
+    ctx parent;
+    const char *name; /* NULL: any element (after the named rows of the same parent) */
+    ctx child;
+    elem_handler handler;
+} elements[] = {
+    {CTX_ROOT, "configuration", CTX_CONFIGURATION, NULL},
+    {CTX_ROOT, "system.applicationHost", CTX_SAH, el_fragment},
+    {CTX_ROOT, "system.webServer", CTX_SWS, el_fragment},
+    {CTX_CONFIGURATION, "system.applicationHost", CTX_SAH, NULL},
+    {CTX_CONFIGURATION, "system.webServer", CTX_SWS, el_server_level},
+    {CTX_CONFIGURATION, "location", CTX_LOCATION, el_location},
+    {CTX_LOCATION, "system.webServer", CTX_SWS, NULL},
+    {CTX_SAH, "applicationPools", CTX_POOLS, NULL},
+    {CTX_SAH, "sites", CTX_SITES, NULL},
+    {CTX_POOLS, "applicationPoolDefaults", CTX_POOL_DEFAULTS, NULL},
+    {CTX_POOLS, "add", CTX_POOL, el_pool},
+    {CTX_POOL_DEFAULTS, "processModel", CTX_LEAF, el_pool_defaults_pm},
+    {CTX_POOL, "processModel", CTX_LEAF, el_pool_pm},
+    {CTX_SITES, "applicationDefaults", CTX_LEAF, el_sites_defaults},
+    {CTX_SITES, "site", CTX_SITE, el_site},
+    {CTX_SITE, "applicationDefaults", CTX_LEAF, el_site_defaults},
+    {CTX_SITE, "bindings", CTX_BINDINGS, NULL},
+    {CTX_SITE, "application", CTX_APP, el_app},
+    {CTX_BINDINGS, "binding", CTX_LEAF, el_binding},
+    {CTX_APP, "virtualDirectory", CTX_LEAF, el_vdir},
+    {CTX_SWS, "security", CTX_SECURITY, NULL},
+    {CTX_SECURITY, "authentication", CTX_AUTHN, NULL},
+    {CTX_AUTHN, "anonymousAuthentication", CTX_LEAF, el_anon},
+    {CTX_AUTHN, "windowsAuthentication", CTX_WIN, el_win},
+    {CTX_WIN, "providers", CTX_PROVIDERS, NULL},
+    {CTX_PROVIDERS, NULL, CTX_LEAF, el_provider},
+};
+
 static ctx child_ctx(reader *r, ctx parent, const char *name, const XML_Char **atts)
 {
-    switch (parent) {
-    case CTX_ROOT:
-        /* admins paste fragments: accept the two sections the audit reads, and say so */
-        if (strcmp(name, "system.applicationHost") == 0 || strcmp(name, "system.webServer") == 0) {
-            warn(r, "the root element is <%s>, not <configuration>: read as a fragment of "
-                    "applicationHost.config (sections outside it are unknown)",
-                 name);
-            if (name[7] == 'w') {
-                r->cur_loc = 0;
-                r->cur_deny = false;
-                return CTX_SWS;
-            }
-            return CTX_SAH;
-        }
-        if (strcmp(name, "configuration") != 0) {
-            fail(r, TL_EPARSE, "the root element is <%.40s>, not <configuration>", name);
-            return CTX_OTHER;
-        }
-        return CTX_CONFIGURATION;
-    case CTX_CONFIGURATION:
-        if (strcmp(name, "system.applicationHost") == 0)
-            return CTX_SAH;
-        if (strcmp(name, "system.webServer") == 0) {
-            r->cur_loc = 0;
-            r->cur_deny = false;
-            return CTX_SWS;
-        }
-        if (strcmp(name, "location") == 0) {
-            r->cur_loc = loc_index(r, attr(atts, "path"));
-            const char *om = attr(atts, "overrideMode");
-            const char *ao = attr(atts, "allowOverride");
-            const char *ih = attr(atts, "inheritInChildApplications");
-            if (ih && tl__strcasecmp(ih, "false") == 0)
-                r->locs[r->cur_loc].no_inherit = true;
-            r->cur_deny =
-                (om && tl__strcasecmp(om, "Deny") == 0) || (ao && tl__strcasecmp(ao, "false") == 0);
-            return CTX_LOCATION;
-        }
-        return CTX_OTHER;
-    case CTX_LOCATION:
-        return strcmp(name, "system.webServer") == 0 ? CTX_SWS : CTX_OTHER;
-    case CTX_SAH:
-        if (strcmp(name, "applicationPools") == 0)
-            return CTX_POOLS;
-        if (strcmp(name, "sites") == 0)
-            return CTX_SITES;
-        return CTX_OTHER;
-    case CTX_POOLS:
-        if (strcmp(name, "applicationPoolDefaults") == 0)
-            return CTX_POOL_DEFAULTS;
-        if (strcmp(name, "add") == 0) {
-            const char *pn = attr(atts, "name");
-            if (!pn || !*pn) {
-                fail(r, TL_EPARSE, "applicationPools/add without a name");
-                return CTX_OTHER;
-            }
-            if (tl__array_grow(&r->pools, &r->cap_pools, r->npools + 1, sizeof *r->pools) != 0) {
-                oom(r);
-                return CTX_OTHER;
-            }
-            raw_pool *p = &r->pools[r->npools++];
-            memset(p, 0, sizeof *p);
-            p->name = keep(r, pn);
-            return CTX_POOL;
-        }
-        return CTX_OTHER;
-    case CTX_POOL_DEFAULTS:
-        if (strcmp(name, "processModel") == 0) {
-            read_pm(r, &r->pm_defaults, atts);
-            return CTX_LEAF;
-        }
-        return CTX_OTHER;
-    case CTX_POOL:
-        if (strcmp(name, "processModel") == 0) {
-            read_pm(r, &r->pools[r->npools - 1].pm, atts);
-            return CTX_LEAF;
-        }
-        return CTX_OTHER;
-    case CTX_SITES:
-        if (strcmp(name, "applicationDefaults") == 0) {
-            const char *p = attr(atts, "applicationPool");
-            if (p)
-                r->global_default_pool = keep(r, p);
-            return CTX_LEAF;
-        }
-        if (strcmp(name, "site") == 0) {
-            const char *sn = attr(atts, "name");
-            if (!sn || !*sn) {
-                fail(r, TL_EPARSE, "site without a name");
-                return CTX_OTHER;
-            }
-            if (tl__array_grow(&r->sites, &r->cap_sites, r->nsites + 1, sizeof *r->sites) != 0) {
-                oom(r);
-                return CTX_OTHER;
-            }
-            raw_site *s = &r->sites[r->nsites++];
-            memset(s, 0, sizeof *s);
-            s->name = keep(r, sn);
-            const char *id = attr(atts, "id");
-            s->id = id ? strtoull(id, NULL, 10) : 0;
-            s->bind_first = r->nbinds;
-            s->app_first = r->napps;
-            return CTX_SITE;
-        }
-        return CTX_OTHER;
-    case CTX_SITE: {
-        raw_site *s = &r->sites[r->nsites - 1];
-        if (strcmp(name, "applicationDefaults") == 0) {
-            const char *p = attr(atts, "applicationPool");
-            if (p)
-                s->default_pool = keep(r, p);
-            return CTX_LEAF;
-        }
-        if (strcmp(name, "bindings") == 0)
-            return CTX_BINDINGS;
-        if (strcmp(name, "application") == 0) {
-            if (tl__array_grow(&r->apps, &r->cap_apps, r->napps + 1, sizeof *r->apps) != 0) {
-                oom(r);
-                return CTX_OTHER;
-            }
-            raw_app *a = &r->apps[r->napps++];
-            memset(a, 0, sizeof *a);
-            const char *p = attr(atts, "path");
-            a->path = keep(r, p && *p ? p : "/");
-            const char *pool = attr(atts, "applicationPool");
-            a->pool = pool ? keep(r, pool) : NULL;
-            s->app_count++;
-            return CTX_APP;
-        }
-        return CTX_OTHER;
+    for (size_t i = 0; i < sizeof elements / sizeof elements[0]; i++) {
+        const struct element *e = &elements[i];
+        if (e->parent != parent || (e->name && strcmp(e->name, name) != 0))
+            continue;
+        return e->handler ? e->handler(r, e->child, name, atts) : e->child;
     }
-    case CTX_BINDINGS:
-        if (strcmp(name, "binding") == 0) {
-            const char *proto = attr(atts, "protocol");
-            const char *info = attr(atts, "bindingInformation");
-            size_t lp = proto ? strlen(proto) : 1, li = info ? strlen(info) : 0;
-            char *b = tl__arena_alloc(r->arena, lp + li + 2);
-            if (!b || tl__array_grow(&r->binds, &r->cap_binds, r->nbinds + 1, sizeof *r->binds) != 0) {
-                oom(r);
-                return CTX_OTHER;
-            }
-            memcpy(b, proto ? proto : "?", lp);
-            b[lp] = ' ';
-            memcpy(b + lp + 1, info ? info : "", li);
-            b[lp + 1 + li] = '\0';
-            r->binds[r->nbinds++] = b;
-            r->sites[r->nsites - 1].bind_count++;
-            return CTX_LEAF;
-        }
-        return CTX_OTHER;
-    case CTX_APP:
-        if (strcmp(name, "virtualDirectory") == 0) {
-            const char *p = attr(atts, "path");
-            const char *pp = attr(atts, "physicalPath");
-            const char *cu = attr(atts, "userName");
-            if (p && strcmp(p, "/") == 0) {
-                if (pp)
-                    r->apps[r->napps - 1].physical = keep(r, pp);
-                if (cu && *cu)
-                    r->apps[r->napps - 1].content_user = keep(r, cu);
-            }
-            return CTX_LEAF;
-        }
-        return CTX_OTHER;
-    case CTX_SWS:
-        return strcmp(name, "security") == 0 ? CTX_SECURITY : CTX_OTHER;
-    case CTX_SECURITY:
-        return strcmp(name, "authentication") == 0 ? CTX_AUTHN : CTX_OTHER;
-    case CTX_AUTHN:
-        if (strcmp(name, "anonymousAuthentication") == 0) {
-            read_anon(r, atts);
-            return CTX_LEAF;
-        }
-        if (strcmp(name, "windowsAuthentication") == 0) {
-            read_win(r, atts);
-            return CTX_WIN;
-        }
-        return CTX_OTHER;
-    case CTX_WIN:
-        return strcmp(name, "providers") == 0 ? CTX_PROVIDERS : CTX_OTHER;
-    case CTX_PROVIDERS:
-        if (strcmp(name, "add") == 0)
-            add_op(r, OP_ADD, attr(atts, "value"));
-        else if (strcmp(name, "remove") == 0)
-            add_op(r, OP_REMOVE, attr(atts, "value"));
-        else if (strcmp(name, "clear") == 0)
-            add_op(r, OP_CLEAR, NULL);
-        return CTX_LEAF;
-    default:
-        return CTX_OTHER;
-    }
+    if (parent == CTX_ROOT)
+        fail(r, TL_EPARSE, "the root element is <%.40s>, not <configuration>", name);
+    return CTX_OTHER;
 }
 
 /* configSource="file": the section's content lives in another file whose root element is
