@@ -790,6 +790,7 @@ static int finish(feeder *f, tl_iis_audit *a, tl_iis_audit **out)
         return rc;
     }
     *out = a;
+    tl_error_clear(); /* a successful call leaves no error behind */
     return TL_OK;
 }
 
@@ -798,7 +799,6 @@ int tl_iis_audit_parse(tl_iis_audit **out, const char *xml, size_t len,
 {
     if (!out)
         return tl__error(TL_EINVAL, "out is NULL");
-    *out = NULL;
     if (!xml && len)
         return tl__error(TL_EINVAL, "xml is NULL");
     tl_iis_audit *a = tl__calloc(1, sizeof *a);
@@ -827,7 +827,6 @@ int tl_iis_audit_load(tl_iis_audit **out, const char *path, const tl_iis_options
 {
     if (!out || !path)
         return tl__error(TL_EINVAL, "out or path is NULL");
-    *out = NULL;
     struct stat st;
     if (stat(path, &st) != 0)
         return tl__error(TL_EIO, "cannot open '%s'", path);

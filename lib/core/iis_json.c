@@ -87,7 +87,6 @@ int tl_iis_audit_to_json(char **out, const tl_iis_audit *a)
 {
     if (!out || !a)
         return tl__error(TL_EINVAL, "NULL argument");
-    *out = NULL;
     jb b = {1};
     json_t *root = chk(&b, json_object());
     json_t *sites = chk(&b, json_array());
@@ -152,9 +151,13 @@ int tl_iis_audit_to_json(char **out, const tl_iis_audit *a)
     json_decref(root);
     if (!text)
         return tl__oom();
-    *out = tl__strdup(text);
+    char *copy = tl__strdup(text);
     free(text);
-    return *out ? TL_OK : tl__oom();
+    if (!copy)
+        return tl__oom();
+    *out = copy; /* untouched on failure */
+    tl_error_clear();
+    return TL_OK;
 }
 
 int tl_iis_site_scenario_json(char **out, const tl_iis_audit *a, size_t site,
@@ -162,7 +165,6 @@ int tl_iis_site_scenario_json(char **out, const tl_iis_audit *a, size_t site,
 {
     if (!out || !a)
         return tl__error(TL_EINVAL, "NULL argument");
-    *out = NULL;
     if (site >= a->site_count)
         return tl__error(TL_ERANGE, "site index %zu out of range (%zu sites)", site, a->site_count);
     tl_iis_scenario_options none;
@@ -246,7 +248,11 @@ int tl_iis_site_scenario_json(char **out, const tl_iis_audit *a, size_t site,
     json_decref(root);
     if (!text)
         return tl__oom();
-    *out = tl__strdup(text);
+    char *copy = tl__strdup(text);
     free(text);
-    return *out ? TL_OK : tl__oom();
+    if (!copy)
+        return tl__oom();
+    *out = copy; /* untouched on failure */
+    tl_error_clear();
+    return TL_OK;
 }

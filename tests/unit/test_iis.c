@@ -403,7 +403,7 @@ static void test_hostile_files(void **state)
         tl_iis_audit *a = (tl_iis_audit *)1;
         int rc = tl_iis_audit_load(&a, tl_test_data(bad_rows[i].file), NULL);
         const tl_error *e = tl_error_last();
-        if (rc != bad_rows[i].code || a != NULL ||
+        if (rc != bad_rows[i].code || a != (tl_iis_audit *)1 || /* untouched on failure */
             strncmp(e->path, bad_rows[i].where, strlen(bad_rows[i].where)) != 0 ||
             !strstr(e->message, "line ")) {
             print_error("%s: rc=%s path='%s' message='%s'\n", bad_rows[i].file, tl_error_name(rc),
@@ -461,6 +461,27 @@ static void test_too_large(void **state)
     assert_int_equal(tl_iis_site_count(a), 0);
     tl_iis_audit_free(a);
     free(xml);
+}
+
+/* A failing call leaves its output as it was (API rule), and a success clears the error. */
+static void test_outputs_untouched(void **state)
+{
+    (void)state;
+    static int sentinel;
+    tl_iis_audit *a = (tl_iis_audit *)(void *)&sentinel;
+    const char *bad = "<configuration><system.applicationHost><sites><site/></sites>";
+    assert_tl_error(tl_iis_audit_parse(&a, bad, strlen(bad), NULL), TL_EPARSE);
+    assert_ptr_equal(a, (void *)&sentinel);
+    assert_tl_error(tl_iis_audit_load(&a, "/nonexistent/applicationHost.config", NULL), TL_EIO);
+    assert_ptr_equal(a, (void *)&sentinel);
+    const char *good = "<configuration/>";
+    tl_iis_audit *ok = NULL;
+    assert_tl_ok(tl_iis_audit_parse(&ok, good, strlen(good), NULL));
+    assert_int_equal(tl_error_last()->code, TL_OK);
+    char *text = (char *)(void *)&sentinel;
+    assert_tl_error(tl_iis_site_scenario_json(&text, ok, 5, NULL), TL_ERANGE);
+    assert_ptr_equal(text, (void *)&sentinel);
+    tl_iis_audit_free(ok);
 }
 
 /* UTF-16LE with a BOM (Notepad's "Unicode") reads the same as UTF-8. */
@@ -601,7 +622,8 @@ int main(void)
         cmocka_unit_test(test_findings),       cmocka_unit_test(test_coke_pepsi_words),
         cmocka_unit_test(test_json_contract),  cmocka_unit_test(test_scenario),
         cmocka_unit_test(test_hostile_files),  cmocka_unit_test(test_huge_attribute),
-        cmocka_unit_test(test_too_large),      cmocka_unit_test(test_utf16),
+        cmocka_unit_test(test_too_large),
+        cmocka_unit_test(test_outputs_untouched),      cmocka_unit_test(test_utf16),
         cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_isolation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
