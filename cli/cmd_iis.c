@@ -145,8 +145,7 @@ static int explain_site(const tl_iis_audit *a, cli_opt *opts, int json)
     int rc = tl_iis_site_find(&site, a, cli_find(opts, "explain")->value);
     if (rc != TL_OK)
         return cli_fail("iis", rc, NULL);
-    tl_iis_scenario_options so;
-    memset(&so, 0, sizeof so);
+    tl_iis_scenario_options so = TL_IIS_SCENARIO_OPTIONS_INIT;
     so.machine = cli_find(opts, "machine")->value;
     so.domain = cli_find(opts, "domain")->value;
     so.request_user = cli_find(opts, "user")->value;
@@ -377,8 +376,7 @@ int cmd_iis(int argc, char **argv)
             cli_opts_free(opts);
             return st;
         }
-    tl_iis_options o;
-    memset(&o, 0, sizeof o);
+    tl_iis_options o = TL_IIS_OPTIONS_INIT;
     o.variables = cli_find(opts, "var")->values;
     o.variable_count = (size_t)cli_find(opts, "var")->nvalues;
     tl_iis_audit *a = NULL;

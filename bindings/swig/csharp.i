@@ -707,8 +707,7 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
         return NULL;
 #else
         char *s = NULL;
-        tl_iis_scenario_options o;
-        memset(&o, 0, sizeof o);
+        tl_iis_scenario_options o = TL_IIS_SCENARIO_OPTIONS_INIT;
         o.machine = machine;
         o.domain = domain;
         o.request_user = request_user;

@@ -317,8 +317,7 @@ int tl_swig_iis_site_scenario_json(char **out, const tl_iis_audit *audit, size_t
     *out = NULL;
     return TL_ENOTSUP;
 #else
-    tl_iis_scenario_options o;
-    memset(&o, 0, sizeof o);
+    tl_iis_scenario_options o = TL_IIS_SCENARIO_OPTIONS_INIT;
     o.machine = machine;
     o.domain = domain;
     o.request_user = request_user;

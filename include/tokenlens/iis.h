@@ -136,8 +136,11 @@ TL_EXTERN const char *tl_iis_finding_kind_name(tl_iis_finding_kind kind);
 /** "info", "warning" or "critical". Static string. */
 TL_EXTERN const char *tl_iis_severity_name(tl_iis_severity severity);
 
-/** Reader options. Zero-initialise; all fields optional. */
+#define TL_IIS_OPTIONS_VERSION 1
+/** Reader options (versioned): start from TL_IIS_OPTIONS_INIT; a version the library does not
+ *  know is TL_EINVAL. */
 typedef struct tl_iis_options {
+    unsigned int version; /**< TL_IIS_OPTIONS_VERSION */
     /** Values for %VARIABLES% in physical paths, as "NAME=value" strings (IIS Express uses
      *  %IIS_SITES_HOME%, %IIS_USER_HOME%, %IIS_BIN%). Unknown variables are left as written. */
     const char *const *variables;
@@ -148,6 +151,7 @@ typedef struct tl_iis_options {
      *  own folder when NULL; with tl_iis_audit_parse() and NULL, a configSource is an error. */
     const char *config_dir;
 } tl_iis_options;
+#define TL_IIS_OPTIONS_INIT {TL_IIS_OPTIONS_VERSION, NULL, 0, 0, NULL}
 
 /** The audit of one configuration file (opaque). */
 typedef struct tl_iis_audit tl_iis_audit;
@@ -199,8 +203,11 @@ TL_EXTERN const tl_iis_finding *tl_iis_finding_at(const tl_iis_audit *audit, siz
  */
 TL_EXTERN int tl_iis_audit_to_json(char **out, const tl_iis_audit *audit);
 
-/** Inputs of tl_iis_site_scenario_json() that the configuration cannot know. */
+#define TL_IIS_SCENARIO_OPTIONS_VERSION 1
+/** Inputs of tl_iis_site_scenario_json() that the configuration cannot know (versioned:
+ *  start from TL_IIS_SCENARIO_OPTIONS_INIT). */
 typedef struct tl_iis_scenario_options {
+    unsigned int version;     /**< TL_IIS_SCENARIO_OPTIONS_VERSION */
     const char *machine;      /**< computer name; NULL -> "WEB01" */
     const char *domain;       /**< NetBIOS domain; NULL -> a workgroup machine */
     const char *request_user; /**< NULL -> an anonymous request when the site allows one,
@@ -209,6 +216,7 @@ typedef struct tl_iis_scenario_options {
     const char *hop_target;   /**< SPN of the off-box call, or "local"; NULL -> no hop */
     const char *application;  /**< application path ("/api"); NULL -> the root application */
 } tl_iis_scenario_options;
+#define TL_IIS_SCENARIO_OPTIONS_INIT {TL_IIS_SCENARIO_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL}
 
 /**
  * Describe one site as an explain-engine scenario (format v1 of PRODUCT.md), so the explain

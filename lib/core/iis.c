@@ -794,9 +794,19 @@ static int finish(feeder *f, tl_iis_audit *a, tl_iis_audit **out)
     return TL_OK;
 }
 
+static int check_options(const tl_iis_options *o)
+{
+    if (o && o->version != TL_IIS_OPTIONS_VERSION)
+        return tl__error(TL_EINVAL, "tl_iis_options.version is %u, expected %u (use TL_IIS_OPTIONS_INIT)",
+                         o->version, TL_IIS_OPTIONS_VERSION);
+    return TL_OK;
+}
+
 int tl_iis_audit_parse(tl_iis_audit **out, const char *xml, size_t len,
                        const tl_iis_options *options)
 {
+    if (check_options(options))
+        return TL_EINVAL;
     if (!out)
         return tl__error(TL_EINVAL, "out is NULL");
     if (!xml && len)
@@ -825,6 +835,8 @@ int tl_iis_audit_parse(tl_iis_audit **out, const char *xml, size_t len,
 
 int tl_iis_audit_load(tl_iis_audit **out, const char *path, const tl_iis_options *options)
 {
+    if (check_options(options))
+        return TL_EINVAL;
     if (!out || !path)
         return tl__error(TL_EINVAL, "out or path is NULL");
     struct stat st;
@@ -835,8 +847,7 @@ int tl_iis_audit_load(tl_iis_audit **out, const char *path, const tl_iis_options
     if (!S_ISREG(st.st_mode))
         return tl__error(TL_EIO, "'%s' is not a regular file (a FIFO, socket or device)", path);
     /* configSource files are relative to this file's folder unless the caller says otherwise */
-    tl_iis_options local;
-    memset(&local, 0, sizeof local);
+    tl_iis_options local = TL_IIS_OPTIONS_INIT;
     if (options)
         local = *options;
     char *dir = NULL;

@@ -167,10 +167,14 @@ int tl_iis_site_scenario_json(char **out, const tl_iis_audit *a, size_t site,
         return tl__error(TL_EINVAL, "NULL argument");
     if (site >= a->site_count)
         return tl__error(TL_ERANGE, "site index %zu out of range (%zu sites)", site, a->site_count);
-    tl_iis_scenario_options none;
-    memset(&none, 0, sizeof none);
+    tl_iis_scenario_options none = TL_IIS_SCENARIO_OPTIONS_INIT;
     if (!opt)
         opt = &none;
+    if (opt->version != TL_IIS_SCENARIO_OPTIONS_VERSION)
+        return tl__error(TL_EINVAL,
+                         "tl_iis_scenario_options.version is %u, expected %u (use "
+                         "TL_IIS_SCENARIO_OPTIONS_INIT)",
+                         opt->version, TL_IIS_SCENARIO_OPTIONS_VERSION);
     const tl_iis_site *s = &a->sites[site];
     const tl_iis_app *app = &s->apps[0];
     if (opt->application) {

@@ -321,8 +321,7 @@ tl_result tl_server_load(tl_server **out, const char *config, const tl_server_op
     if (!rc) {
         s->config = real;
         real = NULL;
-        tl_iis_options io;
-        memset(&io, 0, sizeof io);
+        tl_iis_options io = TL_IIS_OPTIONS_INIT;
         io.variables = o->variables;
         io.variable_count = o->variable_count;
         io.max_bytes = o->max_bytes;
@@ -702,8 +701,7 @@ static int explain_app(const tl_server *s, size_t si, const tl_iis_app *app, con
 {
     if (!json_array_size(hl))
         return TL_OK;
-    tl_iis_scenario_options so;
-    memset(&so, 0, sizeof so);
+    tl_iis_scenario_options so = TL_IIS_SCENARIO_OPTIONS_INIT;
     so.machine = s->machine;
     so.domain = s->domain;
     so.hop_target = json_string_value(json_object_get(json_array_get(hl, 0), "target"));

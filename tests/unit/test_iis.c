@@ -13,7 +13,9 @@ static tl_iis_audit *load(const char *file)
 {
     tl_iis_audit *a = NULL;
     static const char *const vars[] = {"IIS_SITES_HOME=C:\\Users\\me\\Documents\\My Web Sites"};
-    tl_iis_options o = {vars, 1};
+    tl_iis_options o = TL_IIS_OPTIONS_INIT;
+    o.variables = vars;
+    o.variable_count = 1;
     assert_tl_ok(tl_iis_audit_load(&a, tl_test_data(file), &o));
     return a;
 }
@@ -350,8 +352,10 @@ static void test_scenario(void **state)
 {
     (void)state;
     tl_iis_audit *a = load("iis/coke-pepsi-isolated.config");
-    tl_iis_scenario_options o = {"WEB01", "CONTOSO", NULL, NULL, "MSSQLSvc/db01.contoso.com:1433",
-                                 NULL};
+    tl_iis_scenario_options o = TL_IIS_SCENARIO_OPTIONS_INIT;
+    o.machine = "WEB01";
+    o.domain = "CONTOSO";
+    o.hop_target = "MSSQLSvc/db01.contoso.com:1433";
     char *text = NULL;
     assert_tl_ok(tl_iis_site_scenario_json(&text, a, 1, &o));
     json_error_t err;
@@ -372,9 +376,16 @@ static void test_scenario(void **state)
     tl_scenario_free(sc);
     tl_free(text);
     assert_tl_error(tl_iis_site_scenario_json(&text, a, 9, NULL), TL_ERANGE);
-    tl_iis_scenario_options bad = {0};
+    tl_iis_scenario_options bad = TL_IIS_SCENARIO_OPTIONS_INIT;
     bad.application = "/nope";
     assert_tl_error(tl_iis_site_scenario_json(&text, a, 0, &bad), TL_ENOTFOUND);
+    tl_iis_scenario_options old = {0}; /* an unversioned struct is refused, not misread */
+    assert_tl_error(tl_iis_site_scenario_json(&text, a, 0, &old), TL_EINVAL);
+    tl_iis_options oldo;
+    memset(&oldo, 0, sizeof oldo);
+    tl_iis_audit *none = NULL;
+    assert_tl_error(tl_iis_audit_parse(&none, "<configuration/>", 16, &oldo), TL_EINVAL);
+    assert_null(none);
     tl_iis_audit_free(a);
 }
 
@@ -450,8 +461,7 @@ static void test_too_large(void **state)
         memcpy(xml + i, "<a/>", 4);
     size_t len = i;
     tl_iis_audit *a = NULL;
-    tl_iis_options o;
-    memset(&o, 0, sizeof o);
+    tl_iis_options o = TL_IIS_OPTIONS_INIT;
     o.max_bytes = 1u << 20;
     assert_tl_error(tl_iis_audit_parse(&a, xml, len, &o), TL_ELIMIT);
     assert_null(a);
