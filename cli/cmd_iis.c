@@ -68,7 +68,7 @@ static void print_auth(const tl_iis_auth *au)
     }
     printf("on [");
     for (size_t i = 0; i < au->provider_count; i++)
-        printf("%s%s", i ? ", " : "", au->providers[i]);
+        printf("%s%s", i ? ", " : "", tl_iis_auth_provider(au, i));
     printf("] kernel mode %s, app pool credentials %s", au->use_kernel_mode ? "on" : "off",
            au->use_app_pool_credentials ? "on" : "off");
 }
@@ -82,9 +82,9 @@ static void print_text(const tl_iis_audit *a)
         const tl_iis_site *s = tl_iis_site_at(a, i);
         printf("\nsite %s (id %llu)\n", s->name, (unsigned long long)s->id);
         for (size_t k = 0; k < s->binding_count; k++)
-            printf("  binding     %s\n", s->bindings[k]);
+            printf("  binding     %s\n", tl_iis_site_binding(s, k));
         for (size_t k = 0; k < s->app_count; k++) {
-            const tl_iis_app *app = &s->apps[k];
+            const tl_iis_app *app = tl_iis_site_app(s, k);
             const char *ind = k ? "    " : "  ";
             if (k)
                 printf("  application %s\n", app->path);
@@ -114,7 +114,7 @@ static void print_text(const tl_iis_audit *a)
         const tl_iis_shared_identity *g = tl_iis_shared_at(a, i);
         printf("  %s:", g->identity.name);
         for (size_t k = 0; k < g->site_count; k++)
-            printf(" %s", g->sites[k]);
+            printf(" %s", tl_iis_shared_site(g, k));
         printf("\n");
     }
     size_t nf = tl_iis_finding_count(a);

@@ -68,8 +68,7 @@ typedef struct tl_iis_auth {
     const char
         *anonymous_user; /**< userName as configured: "IUSR", "" (= pool identity), account */
     bool windows_enabled;
-    size_t provider_count;
-    const char *const *providers;  /**< "Negotiate", "NTLM", ... in order */
+    size_t provider_count;         /**< providers: tl_iis_auth_provider() */
     bool use_kernel_mode;          /**< windowsAuthentication/@useKernelMode (default true) */
     bool use_app_pool_credentials; /**< windowsAuthentication/@useAppPoolCredentials (default false)
                                     */
@@ -86,24 +85,30 @@ typedef struct tl_iis_app {
     tl_iis_auth auth;
     const tl_iis_identity *anonymous; /**< NULL when anonymous authentication is off */
     const char *config_error;         /**< non-NULL: IIS refuses this path (HTTP 500.19), why */
+#ifdef TL_BUILDING /* library-private tail: views are only handed out by pointer */
+    const char *const *auth_providers;
+#endif
 } tl_iis_app;
 
 /** A site. Its application 0 is the root application "/". */
 typedef struct tl_iis_site {
     const char *name;
     uint64_t id;
-    size_t binding_count;
-    const char *const
-        *bindings; /**< "http *:80:coke.example" (protocol, space, bindingInformation) */
-    size_t app_count;
+    size_t binding_count; /**< bindings: tl_iis_site_binding() */
+    size_t app_count;     /**< applications: tl_iis_site_app() */
+#ifdef TL_BUILDING
+    const char *const *bindings;
     const tl_iis_app *apps;
+#endif
 } tl_iis_site;
 
 /** Sites whose anonymous requests run as the same account. */
 typedef struct tl_iis_shared_identity {
     tl_iis_identity identity;
-    size_t site_count;
-    const char *const *sites; /**< site names, in file order */
+    size_t site_count; /**< site names, in file order: tl_iis_shared_site() */
+#ifdef TL_BUILDING
+    const char *const *sites;
+#endif
 } tl_iis_shared_identity;
 
 /** What a finding is about (stable values). */
@@ -127,8 +132,10 @@ typedef struct tl_iis_finding {
     tl_iis_severity severity;
     const char *text; /**< "sites coke and pepsi both serve anonymous requests as ..." */
     const char *fix;  /**< what to change */
-    size_t site_count;
-    const char *const *sites; /**< the sites concerned */
+    size_t site_count; /**< the sites concerned: tl_iis_finding_site() */
+#ifdef TL_BUILDING
+    const char *const *sites;
+#endif
 } tl_iis_finding;
 
 /** Short name of a finding kind ("shared_anonymous_identity"). Static string. */
@@ -178,6 +185,18 @@ TL_EXTERN size_t tl_iis_site_count(const tl_iis_audit *audit);
 TL_EXTERN const tl_iis_site *tl_iis_site_at(const tl_iis_audit *audit, size_t index);
 /** Index of the site named `name` (case-insensitive), or TL_ENOTFOUND. */
 TL_EXTERN int tl_iis_site_find(size_t *out, const tl_iis_audit *audit, const char *name);
+
+/** Binding `i` of a site ("http *:80:coke.example": protocol, space, bindingInformation), or
+ *  NULL past the end. Borrowed from the audit. */
+TL_EXTERN const char *tl_iis_site_binding(const tl_iis_site *site, size_t i);
+/** Application `i` of a site (0 is the root "/"), or NULL past the end. Borrowed. */
+TL_EXTERN const tl_iis_app *tl_iis_site_app(const tl_iis_site *site, size_t i);
+/** Windows authentication provider `i` ("Negotiate", "NTLM", ... in order), or NULL. */
+TL_EXTERN const char *tl_iis_auth_provider(const tl_iis_auth *auth, size_t i);
+/** Site name `i` of a shared anonymous identity, or NULL. */
+TL_EXTERN const char *tl_iis_shared_site(const tl_iis_shared_identity *shared, size_t i);
+/** Site name `i` a finding is about, or NULL. */
+TL_EXTERN const char *tl_iis_finding_site(const tl_iis_finding *finding, size_t i);
 
 /** Application pools: declared ones in file order, then undeclared ones referenced by sites. */
 TL_EXTERN size_t tl_iis_pool_count(const tl_iis_audit *audit);

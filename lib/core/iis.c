@@ -951,6 +951,36 @@ int tl_iis_site_find(size_t *out, const tl_iis_audit *a, const char *name)
     return tl__error(TL_ENOTFOUND, "no site named '%s'", name);
 }
 
+const char *tl_iis_site_binding(const tl_iis_site *site, size_t i)
+{
+    return site && i < site->binding_count ? site->bindings[i] : NULL;
+}
+
+const tl_iis_app *tl_iis_site_app(const tl_iis_site *site, size_t i)
+{
+    return site && i < site->app_count ? &site->apps[i] : NULL;
+}
+
+const char *tl_iis_auth_provider(const tl_iis_auth *auth, size_t i)
+{
+    if (!auth || i >= auth->provider_count)
+        return NULL;
+    /* every tl_iis_auth handed out is the `auth` member of an application */
+    const tl_iis_app *app =
+        (const tl_iis_app *)(const void *)((const char *)auth - offsetof(tl_iis_app, auth));
+    return app->auth_providers[i];
+}
+
+const char *tl_iis_shared_site(const tl_iis_shared_identity *shared, size_t i)
+{
+    return shared && i < shared->site_count ? shared->sites[i] : NULL;
+}
+
+const char *tl_iis_finding_site(const tl_iis_finding *finding, size_t i)
+{
+    return finding && i < finding->site_count ? finding->sites[i] : NULL;
+}
+
 size_t tl_iis_pool_count(const tl_iis_audit *a)
 {
     return a ? a->pool_count : 0;

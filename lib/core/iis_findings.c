@@ -246,7 +246,7 @@ static int kerberos_findings(builder *b)
             const tl_iis_app *app = &a->sites[s].apps[k];
             bool negotiate = false;
             for (size_t i = 0; i < app->auth.provider_count; i++)
-                if (tl__strncasecmp(app->auth.providers[i], "Negotiate", 9) == 0)
+                if (tl__strncasecmp(app->auth_providers[i], "Negotiate", 9) == 0)
                     negotiate = true;
             if (!app->auth.windows_enabled || !negotiate || !app->auth.use_kernel_mode ||
                 app->auth.use_app_pool_credentials ||

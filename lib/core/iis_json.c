@@ -60,7 +60,10 @@ static json_t *windows_json(jb *b, const tl_iis_auth *au)
 {
     json_t *w = chk(b, json_object());
     set(b, w, "enabled", chk(b, json_boolean(au->windows_enabled)));
-    set(b, w, "providers", strings_json(b, au->providers, au->provider_count));
+    json_t *pv = chk(b, json_array());
+    for (size_t i = 0; pv && i < au->provider_count; i++)
+        push(b, pv, chk(b, json_string(tl_iis_auth_provider(au, i))));
+    set(b, w, "providers", pv);
     set(b, w, "use_kernel_mode", chk(b, json_boolean(au->use_kernel_mode)));
     set(b, w, "use_app_pool_credentials", chk(b, json_boolean(au->use_app_pool_credentials)));
     return w;
@@ -213,7 +216,7 @@ int tl_iis_site_scenario_json(char **out, const tl_iis_audit *a, size_t site,
     set(&b, js, "anonymous", anon);
     json_t *win = chk(&b, json_object());
     set(&b, win, "enabled", chk(&b, json_boolean(app->auth.windows_enabled)));
-    set(&b, win, "providers", strings_json(&b, app->auth.providers, app->auth.provider_count));
+    set(&b, win, "providers", strings_json(&b, app->auth_providers, app->auth.provider_count));
     set(&b, win, "use_app_pool_credentials",
         chk(&b, json_boolean(app->auth.use_app_pool_credentials)));
     set(&b, win, "kernel_mode", chk(&b, json_boolean(app->auth.use_kernel_mode)));

@@ -334,7 +334,7 @@ static int build_app(builder *b, tl_iis_app *out, tl_iis_identity *anon, const r
         if (!pv)
             return tl__oom();
         memcpy(pv, b->prov, b->nprov * sizeof *pv);
-        out->auth.providers = pv;
+        out->auth_providers = pv;
     }
     out->config_error = e.error;
     out->content_user = ra ? ra->content_user : NULL;

@@ -27,8 +27,8 @@ static const tl_iis_app *find_app(const tl_iis_audit *a, const char *site, const
         return NULL;
     const tl_iis_site *s = tl_iis_site_at(a, i);
     for (size_t k = 0; k < s->app_count; k++)
-        if (strcmp(s->apps[k].path, path) == 0)
-            return &s->apps[k];
+        if (strcmp(tl_iis_site_app(s, k)->path, path) == 0)
+            return tl_iis_site_app(s, k);
     return NULL;
 }
 
@@ -157,7 +157,7 @@ static void test_app_rows(void **state)
         for (size_t k = 0; k < app->auth.provider_count; k++) {
             if (k)
                 strcat(prov, ",");
-            strncat(prov, app->auth.providers[k], sizeof prov - strlen(prov) - 1);
+            strncat(prov, tl_iis_auth_provider(&app->auth, k), sizeof prov - strlen(prov) - 1);
         }
         const char *psid = sid_text(&app->pool->identity, b1);
         const char *asid = sid_text(app->anonymous, b2);
@@ -226,7 +226,7 @@ static void test_shared_rows(void **state)
             for (size_t k = 0; k < s->site_count; k++) {
                 if (k)
                     strcat(got, ",");
-                strncat(got, s->sites[k], sizeof got - strlen(got) - 1);
+                strncat(got, tl_iis_shared_site(s, k), sizeof got - strlen(got) - 1);
             }
         }
         if (strcmp(got, shared_rows[i].groups) != 0) {
@@ -515,7 +515,7 @@ static void test_utf16(void **state)
     tl_iis_audit *a = NULL;
     assert_tl_ok(tl_iis_audit_parse(&a, w, 2 * n + 2, NULL));
     assert_int_equal(tl_iis_site_count(a), 1);
-    assert_string_equal(tl_iis_site_at(a, 0)->apps[0].pool->identity.name, "IIS APPPOOL\\P");
+    assert_string_equal(tl_iis_site_app(tl_iis_site_at(a, 0), 0)->pool->identity.name, "IIS APPPOOL\\P");
     tl_iis_audit_free(a);
     free(w);
 }
