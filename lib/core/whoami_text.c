@@ -283,7 +283,11 @@ static int add_group(imp *m, size_t ln, const tl_sid *sid, const char *attrs, si
             rc = tl_token_add_group(m->t, sid,
                                     bits | TL_GROUP_INTEGRITY | TL_GROUP_INTEGRITY_ENABLED);
     } else {
-        rc = tl_token_add_group(m->t, sid, bits);
+        /* a logon SID (S-1-5-5-X-Y) is always SE_GROUP_LOGON_ID in TokenGroups (winnt.h);
+         * whoami does not print that bit */
+        bool logon = sid->authority[5] == 5 && sid->sub_authority_count == 3 &&
+                     sid->sub_authority[0] == 5;
+        rc = tl_token_add_group(m->t, sid, bits | (logon ? TL_GROUP_LOGON_ID : 0u));
     }
     if (!rc)
         m->found++;

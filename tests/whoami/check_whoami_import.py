@@ -106,6 +106,17 @@ def case_formats():
     check(t.get("user") is None and groups(t) == {}, "priv only: no user, no groups")
     check(privs(t) == {"SeShutdownPrivilege": False, "SeChangeNotifyPrivilege": True,
                        "SeUndockPrivilege": False}, "priv only")
+    # a logon SID carries SE_GROUP_LOGON_ID, which whoami does not print (winnt.h)
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+        f.write("GROUP INFORMATION\n-----------------\n\n"
+                "Group Name                            Type     SID               Attributes\n"
+                "===================================== ======== ================= "
+                "==================================================\n"
+                "NT AUTHORITY\\LogonSessionId_0_123456 Logon ID S-1-5-5-0-123456  "
+                "Mandatory group, Enabled by default, Enabled group\n")
+    d, _ = imp(f.name)
+    os.unlink(f.name)
+    check(groups(d.get("process", {})).get("S-1-5-5-0-123456") == 0xC0000007, "logon SID bits")
     # UTF-16LE with a BOM (Windows PowerShell's `whoami /all > file`)
     with tempfile.NamedTemporaryFile("wb", suffix=".txt", delete=False) as f:
         f.write(open(os.path.join(DATA, "csv.txt")).read().encode("utf-16"))
