@@ -1,16 +1,21 @@
 /* tokenlens diagnose: the whole IIS server at once. For every site and application, every
  * off-box target its configuration names (connection strings with Windows credentials, UNC
  * shares), the explain engine's answer. docs/diagnose.md. */
+#define _POSIX_C_SOURCE 200809L /* popen */
 #include "cli.h"
 #include <stdlib.h>
 #include <string.h>
+#ifdef _WIN32
+#  define popen _popen
+#  define pclose _pclose
+#endif
 
 #define CMD "diagnose"
 
 static void help(void)
 {
     printf("Usage: tokenlens diagnose [CONFIG] [--map WINPATH=DIR]... [--var NAME=VALUE]...\n"
-           "                          [--machine NAME] [--domain NAME] [--json | --dot]\n\n"
+           "                          [--machine NAME] [--domain NAME] [--json | --dot | --svg]\n\n"
            "Read applicationHost.config (following configSource= and redirection.config) and,\n"
            "through the maps, every application's web.config (inheriting its parents' as\n"
            "ASP.NET does). For every site and application, and every off-box target found in\n"
@@ -28,7 +33,9 @@ static void help(void)
            "  --json             {\"sites\": [{\"name\", \"applications\": [{\"path\", \"hops\":\n"
            "                     [HOP + \"source\"]}]}]} with HOP as in 'tokenlens explain --json'\n"
            "  --dot              Graphviz: sites, pools, identities and an arrow to every remote\n"
-           "                     resource, coloured by outcome (render with: dot -Tsvg)\n\n"
+           "                     resource, coloured by outcome (render with: dot -Tsvg)\n"
+           "  --svg              the same drawing as SVG (runs Graphviz's dot, which must be\n"
+           "                     on PATH)\n\n"
            "On Windows CONFIG defaults to\n"
            "%%windir%%\\system32\\inetsrv\\config\\applicationHost.config.\n");
 }
@@ -44,6 +51,7 @@ static int check_pairs(cli_opt *o, const char *what)
 int cmd_diagnose(int argc, char **argv)
 {
     cli_opt opts[] = {{"json", 'j', 0, 0, 0, NULL, NULL, 0},  {"dot", 0, 0, 0, 0, NULL, NULL, 0},
+                      {"svg", 0, 0, 0, 0, NULL, NULL, 0},
                       {"map", 0, 1, 1, 0, NULL, NULL, 0},     {"var", 0, 1, 1, 0, NULL, NULL, 0},
                       {"machine", 0, 1, 0, 0, NULL, NULL, 0}, {"domain", 0, 1, 0, 0, NULL, NULL, 0},
                       {NULL, 0, 0, 0, 0, NULL, NULL, 0}};
@@ -71,8 +79,10 @@ int cmd_diagnose(int argc, char **argv)
 #endif
     if (npos != 1)
         st = cli_usage(CMD, "expected one applicationHost.config path");
-    else if (cli_find(opts, "json")->seen && cli_find(opts, "dot")->seen)
-        st = cli_usage(CMD, "--json and --dot are two outputs: give one");
+    else if (cli_find(opts, "json")->seen + cli_find(opts, "dot")->seen +
+                 cli_find(opts, "svg")->seen >
+             1)
+        st = cli_usage(CMD, "--json, --dot and --svg are different outputs: give one");
     if (st == CLI_OK)
         st = check_pairs(cli_find(opts, "map"), "WINPATH=DIR (e.g. C:\\=/mnt/web01/c)");
     if (st == CLI_OK)
@@ -88,15 +98,26 @@ int cmd_diagnose(int argc, char **argv)
     so.variable_count = (size_t)cli_find(opts, "var")->nvalues;
     so.machine = cli_find(opts, "machine")->value;
     so.domain = cli_find(opts, "domain")->value;
-    tl_diagnose_format fmt = cli_find(opts, "json")->seen  ? TL_DIAGNOSE_JSON
-                             : cli_find(opts, "dot")->seen ? TL_DIAGNOSE_DOT
-                                                           : TL_DIAGNOSE_TEXT;
+    int svg = cli_find(opts, "svg")->seen;
+    tl_diagnose_format fmt = cli_find(opts, "json")->seen          ? TL_DIAGNOSE_JSON
+                             : cli_find(opts, "dot")->seen || svg ? TL_DIAGNOSE_DOT
+                                                                   : TL_DIAGNOSE_TEXT;
     tl_server *srv = NULL;
     char *text = NULL;
     int rc = tl_server_load(&srv, pos[0], &so);
     if (rc == TL_OK)
         rc = tl_server_diagnose(&text, srv, fmt);
-    if (rc == TL_OK) {
+    if (rc == TL_OK && svg) {
+        fflush(stdout);
+        FILE *p = popen("dot -Tsvg", "w");
+        int ok = p && fputs(text, p) >= 0;
+        int pst = p ? pclose(p) : -1;
+        if (!ok || pst != 0) {
+            fprintf(stderr, "tokenlens diagnose: --svg needs Graphviz's dot on PATH (it failed "
+                            "or is missing); --dot prints the drawing's source\n");
+            st = CLI_UNSUPPORTED;
+        }
+    } else if (rc == TL_OK) {
         fputs(text, stdout);
         if (fmt == TL_DIAGNOSE_JSON)
             fputc('\n', stdout);

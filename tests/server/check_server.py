@@ -88,6 +88,12 @@ def case_diagnose():
     dot = run("diagnose", config, "--map", m, "--domain", "CONTOSO", "--dot").stdout
     check(dot.startswith("digraph") and "color=orange" in dot and "color=darkgreen" in dot,
           "dot colours by outcome")
+    if shutil.which("dot"):
+        svg = run("diagnose", config, "--map", m, "--svg").stdout
+        check("<svg" in svg and "cifs/fs01.contoso.com" in svg, "--svg renders through dot")
+    else:
+        p = run("diagnose", config, "--map", m, "--svg", exit=3)
+        check("Graphviz" in p.stderr, "--svg without dot says why")
     # workgroup: the machine account does not exist off the box
     d = json.loads(run("diagnose", config, "--map", m, "--json").stdout or "{}")
     f = d["sites"][1]["applications"][0]["hops"][0]
