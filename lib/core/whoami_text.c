@@ -336,9 +336,12 @@ static bool ignorable(const imp *m, size_t i)
         return true;
     if (i + 1 < m->n && is_dashes(m->lines[i + 1].s))
         return true; /* a section heading, in any language */
-    if (strchr(s, '>') && (s[0] == '>' || !strncmp(s, "PS ", 3) || (isalpha((unsigned char)s[0]) &&
-                                                                   s[1] == ':')))
-        return true; /* a prompt: C:\Users\alice>whoami /all, PS C:\> whoami */
+    const char *gt = strchr(s, '>');
+    if (gt && (s[0] == '>' || !strncmp(s, "PS ", 3) || strstr(s, " PS ") ||
+               (isalpha((unsigned char)s[0]) && s[1] == ':')))
+        return true; /* a prompt: C:\Users\alice>whoami /all, PS C:\> whoami, *Evil-WinRM* PS C:\> */
+    if (!tl__strncasecmp(s, "whoami", 6) && (s[6] == 0 || s[6] == ' ' || s[6] == '.'))
+        return true; /* the command echoed by a remote shell */
     if (!strncmp(s, "ERROR: Unable to get user claims information", 44) ||
         !strcmp(s, "User claims unknown.") ||
         !strncmp(s, "Kerberos support for Dynamic Access Control", 43) ||
