@@ -422,7 +422,8 @@ static bool ancestor(const char *parent, const char *child)
 }
 
 /* The web.configs that apply to application `k` of site `site`, root first (at most 64). */
-static size_t chain(const tl_server *s, const tl_iis_site *site, size_t k, const tl_webconfig **out)
+static size_t chain(const tl_server *s, const tl_iis_site *site, size_t k, const tl_webconfig **out,
+                    const char **owner)
 {
     size_t n = 0;
     const char *path = site->apps[k].path;
@@ -441,8 +442,10 @@ static size_t chain(const tl_server *s, const tl_iis_site *site, size_t k, const
         }
     for (size_t a = 0; a < no; a++) {
         const tl_webconfig *w = s->wc[app_index(s, &site->apps[order[a]])];
-        if (w)
+        if (w) {
+            owner[n] = site->apps[order[a]].path;
             out[n++] = w;
+        }
     }
     return n;
 }
@@ -458,13 +461,34 @@ typedef struct eff {
     const char *unc_where[256];
     size_t nunc;
     const tl_webconfig *files[64];
+    const char *owners[64]; /* the application path each file belongs to */
     size_t nfiles;
 } eff;
+
+/* Does <location path="loc"> in the web.config of application `owner` cover application
+ * `path`? (loc is relative to the owner: "api" covers /api and /api/v2 under "/".) */
+static bool location_covers(const char *owner, const char *loc, const char *path)
+{
+    size_t on = strlen(owner);
+    while (on && owner[on - 1] == '/')
+        on--;
+    if (tl__strncasecmp(owner, path, on) != 0)
+        return false;
+    const char *rest = path + on;
+    while (*rest == '/')
+        rest++;
+    while (*loc == '/')
+        loc++;
+    size_t ln = strlen(loc);
+    while (ln && loc[ln - 1] == '/')
+        ln--;
+    return ln && !tl__strncasecmp(rest, loc, ln) && (rest[ln] == 0 || rest[ln] == '/');
+}
 
 static void effective(const tl_server *s, const tl_iis_site *site, size_t k, eff *e)
 {
     memset(e, 0, sizeof *e);
-    e->nfiles = chain(s, site, k, e->files);
+    e->nfiles = chain(s, site, k, e->files, e->owners);
     e->own = s->wc[app_index(s, &site->apps[k])];
     for (size_t f = 0; f < e->nfiles; f++) {
         const tl_webconfig *w = e->files[f];
@@ -474,6 +498,18 @@ static void effective(const tl_server *s, const tl_iis_site *site, size_t k, eff
         }
         if (w->root.authentication_mode)
             e->auth_mode = w->root.authentication_mode;
+        /* a parent's <location path="child"> applies to the child application too */
+        for (size_t l = 0; l < w->nlocs; l++) {
+            const tl__wc_scope *sc = &w->locs[l];
+            if (!location_covers(e->owners[f], sc->path, site->apps[k].path))
+                continue;
+            if (sc->impersonate >= 0) {
+                e->impersonate = sc->impersonate == 1;
+                e->impersonate_user = sc->impersonate_user;
+            }
+            if (sc->authentication_mode)
+                e->auth_mode = sc->authentication_mode;
+        }
         for (size_t c = 0; c < w->nconns; c++) {
             size_t slot = e->nconns;
             for (size_t q = 0; q < e->nconns; q++)

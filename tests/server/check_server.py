@@ -60,6 +60,22 @@ def case_iis_map():
         for a in s["applications"]:
             check(a["web_config"] is None and a["hops"] == [], "no map: null/[]")
     run("iis", config, "--map", "nonsense", exit=2)
+    # a parent's <location path="api"> reaches the child application /api
+    with tempfile.TemporaryDirectory() as tmp:
+        dst = os.path.join(tmp, "c")
+        shutil.copytree(os.path.join(DATA, "web01", "c"), dst)
+        wc = os.path.join(dst, "inetpub", "shop", "web.config")
+        with open(wc) as f:
+            text = f.read()
+        with open(wc, "w") as f:
+            f.write(text.replace("</configuration>", '<location path="api"><system.web>'
+                                 '<identity impersonate="false" /></system.web></location>'
+                                 "</configuration>"))
+        cfg = os.path.join(dst, "Windows", "System32", "inetsrv", "config", "applicationHost.config")
+        d = json.loads(run("iis", cfg, "--map", "C:\\=" + dst, "--json").stdout or "{}")
+        apps = {a["path"]: a for a in d["sites"][0]["applications"]}
+        check(apps["/"]["web_config"]["impersonate"] is True, "root keeps impersonation")
+        check(apps["/api"]["web_config"]["impersonate"] is False, "location path=api applies to /api")
 
 
 def case_diagnose():
