@@ -85,8 +85,11 @@ typedef struct tl_iis_app {
     tl_iis_auth auth;
     const tl_iis_identity *anonymous; /**< NULL when anonymous authentication is off */
     const char *config_error;         /**< non-NULL: IIS refuses this path (HTTP 500.19), why */
+    size_t vdir_count; /**< virtual directories other than "/": tl_iis_app_vdir_path() */
 #ifdef TL_BUILDING /* library-private tail: views are only handed out by pointer */
     const char *const *auth_providers;
+    const char *const *vdir_paths;
+    const char *const *vdir_physical;
 #endif
 } tl_iis_app;
 
@@ -191,6 +194,11 @@ TL_EXTERN int tl_iis_site_find(size_t *out, const tl_iis_audit *audit, const cha
 TL_EXTERN const char *tl_iis_site_binding(const tl_iis_site *site, size_t i);
 /** Application `i` of a site (0 is the root "/"), or NULL past the end. Borrowed. */
 TL_EXTERN const tl_iis_app *tl_iis_site_app(const tl_iis_site *site, size_t i);
+/** Virtual directory `i` of an application other than its root: its path inside the
+ *  application ("/images"), or NULL past the end. Borrowed. */
+TL_EXTERN const char *tl_iis_app_vdir_path(const tl_iis_app *app, size_t i);
+/** Its physicalPath (variables expanded), or NULL when it has none / past the end. */
+TL_EXTERN const char *tl_iis_app_vdir_physical_path(const tl_iis_app *app, size_t i);
 /** Windows authentication provider `i` ("Negotiate", "NTLM", ... in order), or NULL. */
 TL_EXTERN const char *tl_iis_auth_provider(const tl_iis_auth *auth, size_t i);
 /** Site name `i` of a shared anonymous identity, or NULL. */

@@ -402,11 +402,25 @@ static ctx el_vdir(reader *r, ctx child, const char *name, const XML_Char **atts
     const char *p = attr(atts, "path");
     const char *pp = attr(atts, "physicalPath");
     const char *cu = attr(atts, "userName");
+    raw_app *app = &r->apps[r->napps - 1];
     if (p && strcmp(p, "/") == 0) {
         if (pp)
-            r->apps[r->napps - 1].physical = keep(r, pp);
+            app->physical = keep(r, pp);
         if (cu && *cu)
-            r->apps[r->napps - 1].content_user = keep(r, cu);
+            app->content_user = keep(r, cu);
+    } else if (p && *p) {
+        if (tl__array_grow(&r->vdirs, &r->cap_vdirs, r->nvdirs + 1, sizeof *r->vdirs) != 0) {
+            oom(r);
+            return CTX_OTHER;
+        }
+        if (!app->vdir_count)
+            app->vdir_first = r->nvdirs;
+        if (app->vdir_first + app->vdir_count == r->nvdirs) { /* contiguous per application */
+            raw_vdir *v = &r->vdirs[r->nvdirs++];
+            v->path = keep(r, p);
+            v->physical = pp ? keep(r, pp) : NULL;
+            app->vdir_count++;
+        }
     }
     return child;
 }
@@ -662,6 +676,7 @@ static void reader_free(reader *r)
     tl__free(r->pools);
     tl__free(r->sites);
     tl__free(r->binds);
+    tl__free(r->vdirs);
     tl__free(r->apps);
     tl__free(r->locs);
     tl__free(r->ops);
@@ -959,6 +974,16 @@ const char *tl_iis_site_binding(const tl_iis_site *site, size_t i)
 const tl_iis_app *tl_iis_site_app(const tl_iis_site *site, size_t i)
 {
     return site && i < site->app_count ? &site->apps[i] : NULL;
+}
+
+const char *tl_iis_app_vdir_path(const tl_iis_app *app, size_t i)
+{
+    return app && i < app->vdir_count ? app->vdir_paths[i] : NULL;
+}
+
+const char *tl_iis_app_vdir_physical_path(const tl_iis_app *app, size_t i)
+{
+    return app && i < app->vdir_count ? app->vdir_physical[i] : NULL;
 }
 
 const char *tl_iis_auth_provider(const tl_iis_auth *auth, size_t i)

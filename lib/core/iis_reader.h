@@ -26,7 +26,13 @@ typedef struct raw_app {
     const char *pool;         /* NULL: from applicationDefaults */
     const char *physical;     /* root virtual directory's physicalPath */
     const char *content_user; /* its userName ("connect as"); the password is never read */
+    size_t vdir_first, vdir_count; /* other virtual directories, in reader.vdirs */
 } raw_app;
+
+typedef struct raw_vdir {
+    const char *path;
+    const char *physical; /* may be NULL */
+} raw_vdir;
 
 typedef struct raw_site {
     const char *name;
@@ -101,6 +107,8 @@ typedef struct reader {
     size_t nsites, cap_sites;
     const char **binds;
     size_t nbinds, cap_binds;
+    raw_vdir *vdirs;
+    size_t nvdirs, cap_vdirs;
     raw_app *apps;
     size_t napps, cap_apps;
     raw_loc *locs;

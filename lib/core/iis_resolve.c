@@ -338,6 +338,22 @@ static int build_app(builder *b, tl_iis_app *out, tl_iis_identity *anon, const r
     }
     out->config_error = e.error;
     out->content_user = ra ? ra->content_user : NULL;
+    if (ra && ra->vdir_count) {
+        const char **vp = tl__arena_alloc(&a->arena, ra->vdir_count * sizeof *vp);
+        const char **vf = tl__arena_alloc(&a->arena, ra->vdir_count * sizeof *vf);
+        if (!vp || !vf)
+            return tl__oom();
+        for (size_t v = 0; v < ra->vdir_count; v++) {
+            const raw_vdir *rv = &b->r->vdirs[ra->vdir_first + v];
+            vp[v] = rv->path;
+            vf[v] = NULL;
+            if (rv->physical && !(vf[v] = expand_vars(b, rv->physical)))
+                return tl__oom();
+        }
+        out->vdir_paths = vp;
+        out->vdir_physical = vf;
+        out->vdir_count = ra->vdir_count;
+    }
     memset(anon, 0, sizeof *anon);
     if (e.anon_en) {
         /* userName="" means the application pool identity (filled in once pools are final). */

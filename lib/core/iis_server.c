@@ -13,10 +13,18 @@
 #include <string.h>
 #include <sys/stat.h>
 
+typedef struct vdir_wc {
+    size_t app;   /* index in audit->apps */
+    size_t vdir;  /* index of the virtual directory in that application */
+    tl_webconfig *wc;
+} vdir_wc;
+
 struct tl_server {
     tl_iis_audit *audit;
     tl_webconfig **wc; /* per application, indexed like audit->apps */
     size_t napps;
+    vdir_wc *vwc; /* web.config files of non-root virtual directories */
+    size_t nvwc, cap_vwc;
     char **notes;
     size_t nnotes, cap_notes;
     char *machine, *domain;
@@ -35,6 +43,9 @@ void tl_server_free(tl_server *s)
     for (size_t i = 0; i < s->napps; i++)
         tl_webconfig_free(s->wc[i]);
     tl__free(s->wc);
+    for (size_t i = 0; i < s->nvwc; i++)
+        tl_webconfig_free(s->vwc[i].wc);
+    tl__free(s->vwc);
     tl__strlist_free(s->notes, s->nnotes);
     tl__free(s->machine);
     tl__free(s->domain);
@@ -268,6 +279,49 @@ static char *expand_defaults(const char *s)
     return tl__buf_detach(&out, &r) == TL_OK ? r : NULL;
 }
 
+/* The web.config in the folder `physical` (a Windows path) of application `app`'s virtual
+ * directory `vpath`, through the maps: *out stays NULL when there is none. */
+static int read_webconfig(tl_server *s, const tl_server_options *o, const tl_iis_app *app,
+                          const char *vpath, const char *physical, tl_webconfig **out,
+                          size_t *unmapped)
+{
+    bool oom = false;
+    char *winpath = expand_defaults(physical);
+    char *local = winpath ? map_path(o, winpath, &oom) : NULL;
+#ifdef _WIN32
+    if (winpath && !local && !oom && !o->map_count)
+        local = tl__strdup(winpath);
+#endif
+    if (!winpath || oom) {
+        tl__free(winpath);
+        return tl__oom();
+    }
+    if (!local) {
+        (*unmapped)++;
+        int rc = o->map_count ? add_note(s, "%s: not under any --map: its web.config is not read",
+                                         winpath)
+                              : TL_OK;
+        tl__free(winpath);
+        return rc;
+    }
+    tl__free(winpath);
+    char *file = tl__asprintf("%s/web.config", local);
+    tl__free(local);
+    if (!file)
+        return tl__oom();
+    struct stat st;
+    int rc = TL_OK;
+    if (stat(file, &st) == 0) {
+        rc = tl_webconfig_load(out, file, NULL);
+        if (rc)
+            tl__error_prefix("application %s%s%s (%s)", app->path,
+                             strcmp(vpath, "/") ? ", virtual directory " : "",
+                             strcmp(vpath, "/") ? vpath : "", physical);
+    }
+    tl__free(file);
+    return rc;
+}
+
 tl_result tl_server_load(tl_server **out, const char *config, const tl_server_options *options)
 {
     if (!out || !config)
@@ -338,42 +392,25 @@ tl_result tl_server_load(tl_server **out, const char *config, const tl_server_op
     size_t unmapped = 0;
     for (size_t i = 0; !rc && i < s->napps; i++) {
         const tl_iis_app *app = &s->audit->apps[i];
-        if (!app->physical_path)
-            continue;
-        bool oom = false;
-        char *winpath = expand_defaults(app->physical_path);
-        char *local = winpath ? map_path(o, winpath, &oom) : NULL;
-#ifdef _WIN32
-        if (winpath && !local && !oom && !o->map_count)
-            local = tl__strdup(winpath);
-#endif
-        tl__free(winpath);
-        if (!winpath)
-            oom = true;
-        if (oom) {
-            rc = tl__oom();
-            break;
+        if (app->physical_path)
+            rc = read_webconfig(s, o, app, "/", app->physical_path, &s->wc[i], &unmapped);
+        for (size_t v = 0; !rc && v < app->vdir_count; v++) {
+            const char *phys = tl_iis_app_vdir_physical_path(app, v);
+            tl_webconfig *w = NULL;
+            if (phys)
+                rc = read_webconfig(s, o, app, tl_iis_app_vdir_path(app, v), phys, &w, &unmapped);
+            if (!rc && w) {
+                if (tl__array_grow(&s->vwc, &s->cap_vwc, s->nvwc + 1, sizeof *s->vwc)) {
+                    tl_webconfig_free(w);
+                    rc = tl__oom();
+                    break;
+                }
+                s->vwc[s->nvwc].app = i;
+                s->vwc[s->nvwc].vdir = v;
+                s->vwc[s->nvwc].wc = w;
+                s->nvwc++;
+            }
         }
-        if (!local) {
-            unmapped++;
-            if (o->map_count)
-                rc = add_note(s, "%s: not under any --map: its web.config is not read",
-                              app->physical_path);
-            continue;
-        }
-        char *file = tl__asprintf("%s/web.config", local);
-        tl__free(local);
-        if (!file) {
-            rc = tl__oom();
-            break;
-        }
-        struct stat st;
-        if (stat(file, &st) == 0) {
-            rc = tl_webconfig_load(&s->wc[i], file, NULL);
-            if (rc)
-                tl__error_prefix("application %s (%s)", app->path, app->physical_path);
-        }
-        tl__free(file);
     }
     if (!rc && unmapped && !o->map_count)
         rc = add_note(s, "no --map given: the web.config of %zu application(s) is not read", unmapped);
@@ -463,6 +500,9 @@ typedef struct eff {
     const tl_webconfig *files[64];
     const char *owners[64]; /* the application path each file belongs to */
     size_t nfiles;
+    const tl_webconfig *vfiles[64]; /* non-root virtual directories' own files */
+    const char *vpaths[64];
+    size_t nv;
 } eff;
 
 /* Does <location path="loc"> in the web.config of application `owner` cover application
@@ -490,6 +530,12 @@ static void effective(const tl_server *s, const tl_iis_site *site, size_t k, eff
     memset(e, 0, sizeof *e);
     e->nfiles = chain(s, site, k, e->files, e->owners);
     e->own = s->wc[app_index(s, &site->apps[k])];
+    size_t ai = app_index(s, &site->apps[k]);
+    for (size_t v = 0; v < s->nvwc && e->nv < 64; v++)
+        if (s->vwc[v].app == ai) {
+            e->vfiles[e->nv] = s->vwc[v].wc;
+            e->vpaths[e->nv++] = tl_iis_app_vdir_path(&site->apps[k], s->vwc[v].vdir);
+        }
     for (size_t f = 0; f < e->nfiles; f++) {
         const tl_webconfig *w = e->files[f];
         if (w->root.impersonate >= 0) {
@@ -536,38 +582,67 @@ static void effective(const tl_server *s, const tl_iis_site *site, size_t k, eff
 
 /* ---- JSON ----------------------------------------------------------------------------------- */
 
+static int add_hop(json_t *a, const char *target, const char *source, const char *path)
+{
+    json_t *h = json_object();
+    if (!h || json_object_set_new(h, "target", json_string(target)) ||
+        json_object_set_new(h, "source", json_string(source)) ||
+        (path && json_object_set_new(h, "path", json_string(path))) ||
+        json_array_append_new(a, h)) {
+        json_decref(h);
+        return -1;
+    }
+    return 0;
+}
+
+/* The off-box targets of connections and UNC paths; `prefix` ("/images: ") names a virtual
+ * directory's own file. */
+static int file_hops(json_t *a, const tl__wc_conn *const *conns, size_t nconns,
+                     const tl__wc_conn *plain, size_t nplain, const char *const *unc,
+                     const char *const *unc_where, size_t nunc, const char *prefix)
+{
+    for (size_t c = 0; c < nconns + nplain; c++) {
+        const tl__wc_conn *wc = c < nconns ? conns[c] : &plain[c - nconns];
+        const tl_connection *cn = wc->conn;
+        if (!cn->spn || !cn->integrated)
+            continue;
+        char *src = tl__asprintf("%s%s/%s", prefix, wc->where, wc->name);
+        int bad = !src || add_hop(a, cn->spn, src, NULL);
+        tl__free(src);
+        if (bad)
+            return -1;
+    }
+    for (size_t u = 0; u < nunc; u++) {
+        char *spn = tl__unc_spn(unc[u]);
+        char *src = tl__asprintf("%s%s", prefix, unc_where[u] && *unc_where[u] ? unc_where[u] : unc[u]);
+        int bad = !spn || !src || add_hop(a, spn, src, unc[u]);
+        tl__free(spn);
+        tl__free(src);
+        if (bad)
+            return -1;
+    }
+    return 0;
+}
+
 static json_t *hops_json(const eff *e)
 {
     json_t *a = json_array();
-    for (size_t c = 0; a && c < e->nconns; c++) {
-        const tl_connection *cn = e->conns[c]->conn;
-        if (!cn->spn || !cn->integrated)
-            continue;
-        char *src = tl__asprintf("%s/%s", e->conns[c]->where, e->conns[c]->name);
-        json_t *h = json_object();
-        if (!src || !h || json_object_set_new(h, "target", json_string(cn->spn)) ||
-            json_object_set_new(h, "source", json_string(src)) || json_array_append_new(a, h)) {
-            tl__free(src);
-            json_decref(h);
-            json_decref(a);
-            return NULL;
-        }
-        tl__free(src);
+    if (!a || file_hops(a, e->conns, e->nconns, NULL, 0, e->unc, e->unc_where, e->nunc, "")) {
+        json_decref(a);
+        return NULL;
     }
-    for (size_t u = 0; a && u < e->nunc; u++) {
-        char *spn = tl__unc_spn(e->unc[u]);
-        json_t *h = json_object();
-        if (!spn || !h || json_object_set_new(h, "target", json_string(spn)) ||
-            json_object_set_new(h, "source", json_string(*e->unc_where[u] ? e->unc_where[u]
-                                                                          : e->unc[u])) ||
-            json_object_set_new(h, "path", json_string(e->unc[u])) ||
-            json_array_append_new(a, h)) {
-            tl__free(spn);
-            json_decref(h);
+    for (size_t v = 0; v < e->nv; v++) {
+        const tl_webconfig *w = e->vfiles[v];
+        char *prefix = tl__asprintf("%s: ", e->vpaths[v]);
+        int bad = !prefix ||
+                  file_hops(a, NULL, 0, w->conns, w->nconns, (const char *const *)w->unc,
+                            (const char *const *)w->unc_where, w->nunc < w->nunc_where ? w->nunc : w->nunc_where,
+                            prefix);
+        tl__free(prefix);
+        if (bad) {
             json_decref(a);
             return NULL;
         }
-        tl__free(spn);
     }
     return a;
 }
@@ -679,6 +754,22 @@ tl_result tl_server_to_json(char **out, const tl_server *s)
             }
             bad |= json_object_set_new(aj, "web_config", wj);
             bad |= json_object_set_new(aj, "hops", hj);
+            const tl_iis_app *app = &site->apps[k];
+            json_t *vd = json_array();
+            bad |= !vd;
+            for (size_t v = 0; vd && v < app->vdir_count && !bad; v++) {
+                const tl_webconfig *w = NULL;
+                for (size_t q = 0; q < s->nvwc; q++)
+                    if (s->vwc[q].app == app_index(s, app) && s->vwc[q].vdir == v)
+                        w = s->vwc[q].wc;
+                const char *pp = tl_iis_app_vdir_physical_path(app, v);
+                json_t *x = json_object();
+                bad |= !x || json_object_set_new(x, "path", json_string(tl_iis_app_vdir_path(app, v))) ||
+                       json_object_set_new(x, "physical_path", pp ? json_string(pp) : json_null()) ||
+                       json_object_set_new(x, "web_config", w ? tl__webconfig_json(w) : json_null()) ||
+                       json_array_append_new(vd, x);
+            }
+            bad |= json_object_set_new(aj, "virtual_directories", vd);
         }
     }
     tl__free(e);

@@ -657,6 +657,9 @@ Describe 'Reading a real server (issue 14)' {
         $shop = $hops | Where-Object { $_.Site -eq 'shop' -and $_.Application -eq '/' }
         $shop.Source | Should -Be 'connectionStrings/ShopDb'
         $shop.ArrivesAs | Should -Be 'NT AUTHORITY\ANONYMOUS LOGON'
-        ($hops | Where-Object Site -eq 'files').ArrivesAs | Should -Be 'CONTOSO\WEB01$'
+        $files = @($hops | Where-Object Site -eq 'files')
+        $files.Count | Should -Be 2
+        $files | ForEach-Object { $_.ArrivesAs | Should -Be 'CONTOSO\WEB01$' }
+        $files[1].Source | Should -Be '/reports: connectionStrings/Reports'
     }
 }

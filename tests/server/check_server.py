@@ -54,6 +54,12 @@ def case_iis_map():
     check(len(api["web_config"]["files"]) == 2, "both files named")
     files = sites["files"]["applications"][0]
     check(files["hops"][0]["target"] == "cifs/fs01.contoso.com", "UNC share hop")
+    # a virtual directory's own web.config adds its targets, named by the directory
+    check({"target": "MSSQLSvc/reports.contoso.com:RS", "source": "/reports: connectionStrings/Reports"}
+          in files["hops"], f"virtual directory hop: {files['hops']}")
+    vd = files["virtual_directories"]
+    check(len(vd) == 1 and vd[0]["path"] == "/reports" and vd[0]["web_config"] is not None,
+          f"virtual_directories {vd}")
     # without maps the contract keys are there, empty
     d = json.loads(run("iis", config, "--json").stdout or "{}")
     for s in d.get("sites", []):
@@ -93,6 +99,9 @@ def case_diagnose():
     f = sites["files"]["applications"][0]["hops"][0]
     check(f["target"] == "cifs/fs01.contoso.com" and f["arrives_as"]["name"] == "CONTOSO\\WEB01$",
           "NetworkService -> machine account")
+    r = sites["files"]["applications"][0]["hops"][1]
+    check(r["source"] == "/reports: connectionStrings/Reports" and
+          r["arrives_as"]["name"] == "CONTOSO\\WEB01$", f"virtual directory hop explained: {r}")
     for site in d["sites"]:
         for app in site["applications"]:
             for hop in app["hops"]:
