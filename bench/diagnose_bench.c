@@ -4,10 +4,11 @@
  * of every file it reads (applicationHost.config and each web.config, no handlers: the floor
  * any expat-based reader pays), the peak heap of the library (a counting allocator through
  * tl_set_allocator; jansson's JSON trees use malloc directly and are outside it) and the
- * process's peak RSS (getrusage), which includes them. The server is written into ./diagnose_bench_N/ (removed
- * afterwards): bench/iis_gen.h's applicationHost.config, and for site i a web.config with an
- * integrated connection string to db(i%40).hosting.local, a SQL login one, every 4th site a
- * UNC share and every 3rd ASP.NET impersonation. Best of 3 (1 with --quick), interleaved.
+ * process's peak RSS (getrusage), which includes them. The server is written into
+ * ./diagnose_bench_N/ (removed afterwards): bench/iis_gen.h's applicationHost.config, and for site
+ * i a web.config with an integrated connection string to db(i%40).hosting.local, a SQL login one,
+ * every 4th site a UNC share and every 3rd ASP.NET impersonation. Best of 3 (1 with --quick),
+ * interleaved.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "iis_gen.h"
@@ -131,7 +132,9 @@ static int write_server(const char *root, unsigned n)
                 "    <add key=\"Theme\" value=\"blue\" />\n",
                 i % 40, i, i, i);
         if (i % 4 == 0)
-            fprintf(f, "    <add key=\"Uploads\" value=\"\\\\fs%02u.hosting.local\\uploads\\site%05u\" />\n",
+            fprintf(f,
+                    "    <add key=\"Uploads\" "
+                    "value=\"\\\\fs%02u.hosting.local\\uploads\\site%05u\" />\n",
                     i % 8, i);
         fprintf(f, "  </appSettings>\n  <system.web>\n    <compilation targetFramework=\"4.8\" />\n"
                    "    <authentication mode=\"Windows\" />\n");
@@ -236,15 +239,16 @@ int main(int argc, char **argv)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("expat %s, tokenlens %s; best of %d runs\n\n", XML_ExpatVersion(), tl_version(), reps);
-    printf("| sites | files | MiB read | expat ms | diagnose ms | ratio | heap MiB | heap KB/site | "
-           "max RSS MiB | RSS KB/site | hops | JSON MiB |\n"
-           "|------:|------:|---------:|---------:|------------:|------:|---------:|-------------:|"
-           "------------:|------------:|-----:|---------:|\n");
-    printf("| %u | %u | %.1f | %.1f | %.1f | %.1fx | %.1f | %.1f | %.1f | %.1f | %zu | %.1f |\n",
-           n, n + 1, (double)bytes / 1048576.0, best_bare * 1e3, best_diag * 1e3,
-           best_diag / best_bare, (double)peak_bytes / 1048576.0,
-           (double)peak_bytes / 1024.0 / n, (double)ru.ru_maxrss / 1024.0,
-           (double)ru.ru_maxrss / n, hops, (double)out_len / 1048576.0);
+    printf(
+        "| sites | files | MiB read | expat ms | diagnose ms | ratio | heap MiB | heap KB/site | "
+        "max RSS MiB | RSS KB/site | hops | JSON MiB |\n"
+        "|------:|------:|---------:|---------:|------------:|------:|---------:|-------------:|"
+        "------------:|------------:|-----:|---------:|\n");
+    printf("| %u | %u | %.1f | %.1f | %.1f | %.1fx | %.1f | %.1f | %.1f | %.1f | %zu | %.1f |\n", n,
+           n + 1, (double)bytes / 1048576.0, best_bare * 1e3, best_diag * 1e3,
+           best_diag / best_bare, (double)peak_bytes / 1048576.0, (double)peak_bytes / 1024.0 / n,
+           (double)ru.ru_maxrss / 1024.0, (double)ru.ru_maxrss / n, hops,
+           (double)out_len / 1048576.0);
     remove_server(root, n);
     return 0;
 }

@@ -46,10 +46,15 @@ static void print_human(const tl_webconfig *w, const char *file)
             printf("not SQL Server (%s)\n",
                    tl_connection_provider_name(tl_connection_provider_kind(c)));
         else
-            printf("%s, %s%s\n", spn ? spn : host ? host : "(no Data Source)",
+            printf("%s, %s%s\n",
+                   spn    ? spn
+                   : host ? host
+                          : "(no Data Source)",
                    tl_connection_integrated(c) ? "Windows integrated (the caller's identity)"
                                                : "SQL login (no Windows identity)",
-                   spn ? "" : host && !strcmp(host, "local") ? ", on this machine" : "");
+                   spn                              ? ""
+                   : host && !strcmp(host, "local") ? ", on this machine"
+                                                    : "");
     }
     size_t u = tl_webconfig_unc_count(w);
     if (u) {

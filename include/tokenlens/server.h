@@ -19,18 +19,21 @@ extern "C" {
 #define TL_SERVER_OPTIONS_VERSION 1
 /** Options of tl_server_load() (versioned). */
 typedef struct tl_server_options {
-    unsigned int version;     /**< TL_SERVER_OPTIONS_VERSION */
-    const char *const *maps;  /**< "WINPATH=DIR": where a copy of the server's disk is, e.g.
-                                   "C:\\=/mnt/web01/c" (longest WINPATH wins) */
+    unsigned int version;    /**< TL_SERVER_OPTIONS_VERSION */
+    const char *const *maps; /**< "WINPATH=DIR": where a copy of the server's disk is, e.g.
+                                  "C:\\=/mnt/web01/c" (longest WINPATH wins) */
     size_t map_count;
-    const char *machine;      /**< the server's computer name; NULL: "WEB01" */
-    const char *domain;       /**< its NetBIOS domain; NULL: a workgroup machine */
-    size_t max_bytes;         /**< applicationHost.config limit; 0: TL_IIS_DEFAULT_MAX_BYTES */
+    const char *machine;          /**< the server's computer name; NULL: "WEB01" */
+    const char *domain;           /**< its NetBIOS domain; NULL: a workgroup machine */
+    size_t max_bytes;             /**< applicationHost.config limit; 0: TL_IIS_DEFAULT_MAX_BYTES */
     const char *const *variables; /**< "NAME=value" for %NAME% in physical paths, before the
                                        Windows defaults (SystemDrive=C:, windir=C:\Windows...) */
     size_t variable_count;
 } tl_server_options;
-#define TL_SERVER_OPTIONS_INIT {TL_SERVER_OPTIONS_VERSION, NULL, 0, NULL, NULL, 0, NULL, 0}
+#define TL_SERVER_OPTIONS_INIT                                                                     \
+    {                                                                                              \
+        TL_SERVER_OPTIONS_VERSION, NULL, 0, NULL, NULL, 0, NULL, 0                                 \
+    }
 
 /** A read server (opaque). */
 typedef struct tl_server tl_server;

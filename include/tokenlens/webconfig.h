@@ -82,7 +82,10 @@ typedef struct tl_webconfig_options {
     size_t max_bytes;     /**< largest file read (0: TL_WEBCONFIG_MAX_BYTES) */
     bool follow_includes; /**< read configSource= and appSettings file= files (load only) */
 } tl_webconfig_options;
-#define TL_WEBCONFIG_OPTIONS_INIT {TL_WEBCONFIG_OPTIONS_VERSION, 0, true}
+#define TL_WEBCONFIG_OPTIONS_INIT                                                                  \
+    {                                                                                              \
+        TL_WEBCONFIG_OPTIONS_VERSION, 0, true                                                      \
+    }
 /** Default size limit of a web.config and of each file it includes. */
 #define TL_WEBCONFIG_MAX_BYTES (16u * 1024u * 1024u)
 #define TL_WEBCONFIG_MAX_DEPTH 64

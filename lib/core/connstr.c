@@ -51,8 +51,8 @@ static char *canon_key(const char *k, size_t n)
 
 const char *tl_connection_provider_name(int provider)
 {
-    static const char *const names[] = {"sqlclient", "oledb", "odbc", "oracle",
-                                        "mysql", "postgresql", "other"};
+    static const char *const names[] = {"sqlclient", "oledb",      "odbc", "oracle",
+                                        "mysql",     "postgresql", "other"};
     return provider >= 0 && provider <= TL_PROVIDER_OTHER ? names[provider] : NULL;
 }
 
@@ -184,9 +184,9 @@ static int split(tl_connection *c, const char *s, size_t len)
             while (i < len && ws(s[i]))
                 i++;
             if (i < len && s[i] != ';') {
-                rc = tl__error_at(TL_EPARSE, i,
-                                  "connection string: text after the quoted value at offset %zu",
-                                  i);
+                rc =
+                    tl__error_at(TL_EPARSE, i,
+                                 "connection string: text after the quoted value at offset %zu", i);
                 break;
             }
         } else {
@@ -402,7 +402,8 @@ static int finish(tl_connection *c)
     }
     if (c->provider == TL_PROVIDER_OLEDB) {
         const char *p = tl_connection_get(c, "provider");
-        if (p && (icontains(p, "SQLOLEDB") || icontains(p, "SQLNCLI") || icontains(p, "MSOLEDBSQL")))
+        if (p &&
+            (icontains(p, "SQLOLEDB") || icontains(p, "SQLNCLI") || icontains(p, "MSOLEDBSQL")))
             set_note(c, "an OLE DB provider for SQL Server, not SqlClient: the SPN is not "
                         "derived");
     }
@@ -427,8 +428,8 @@ static int parse_into(tl_connection **out, const char *text, size_t len, const c
     int rc = split(c, text, len);
     if (!rc) {
         const char *inner = tl_connection_get(c, "provider connection string");
-        if (inner && depth == 0 && (ieq(provider, "System.Data.EntityClient") ||
-                                    tl_connection_get(c, "metadata"))) {
+        if (inner && depth == 0 &&
+            (ieq(provider, "System.Data.EntityClient") || tl_connection_get(c, "metadata"))) {
             /* Entity Framework: the real string is inside, for the provider named by
              * provider=. */
             tl_connection *in = NULL;
@@ -512,7 +513,8 @@ json_t *tl__connection_json(const tl_connection *c)
     if (!o)
         return NULL;
     int bad = 0;
-    bad |= json_object_set_new(o, "provider", json_string(tl_connection_provider_name(c->provider)));
+    bad |=
+        json_object_set_new(o, "provider", json_string(tl_connection_provider_name(c->provider)));
     bad |= json_object_set_new(o, "sql_server", json_boolean(c->provider == TL_PROVIDER_SQLCLIENT));
     bad |= json_object_set_new(o, "integrated", json_boolean(c->integrated));
     bad |= json_object_set_new(o, "server", str_or_null(c->server));
@@ -555,8 +557,8 @@ int tl__unc_scan(const char *s, char ***list, size_t *n, size_t *cap)
             continue;
         }
         const char *end = e;
-        while (*end && *end != ';' && *end != '"' && *end != '\'' && *end != ',' &&
-               *end != '<' && *end != '>' && *end != '|' && !ws(*end))
+        while (*end && *end != ';' && *end != '"' && *end != '\'' && *end != ',' && *end != '<' &&
+               *end != '>' && *end != '|' && !ws(*end))
             end++;
         char *path = tl__strndup(p, (size_t)(end - p));
         if (!path)

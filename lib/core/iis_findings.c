@@ -25,7 +25,8 @@ static int add_finding(builder *b, tl_iis_finding_kind kind, tl_iis_severity sev
                        const char *fix, const char *const *sites, size_t nsites)
 {
     if (text->failed || !text->data ||
-        tl__array_grow(&b->findings, &b->cap_findings, b->nfindings + 1, sizeof *b->findings) != 0) {
+        tl__array_grow(&b->findings, &b->cap_findings, b->nfindings + 1, sizeof *b->findings) !=
+            0) {
         tl__buf_free(text);
         return tl__oom();
     }

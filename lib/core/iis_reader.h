@@ -23,9 +23,9 @@ typedef struct raw_pool {
 
 typedef struct raw_app {
     const char *path;
-    const char *pool;         /* NULL: from applicationDefaults */
-    const char *physical;     /* root virtual directory's physicalPath */
-    const char *content_user; /* its userName ("connect as"); the password is never read */
+    const char *pool;              /* NULL: from applicationDefaults */
+    const char *physical;          /* root virtual directory's physicalPath */
+    const char *content_user;      /* its userName ("connect as"); the password is never read */
     size_t vdir_first, vdir_count; /* other virtual directories, in reader.vdirs */
 } raw_app;
 
@@ -120,13 +120,12 @@ typedef struct reader {
     size_t cur_loc;                  /* location whose sections are being read */
     const char **warnings;
     size_t nwarnings, cap_warnings;
-    int including;       /* depth of the element whose configSource is being read, 0: none */
-    const char *file;    /* the file being read, for messages (NULL: the main text) */
+    int including;            /* depth of the element whose configSource is being read, 0: none */
+    const char *file;         /* the file being read, for messages (NULL: the main text) */
     const char *include_name; /* the element the included file replaces */
     const char *err_file;     /* the configSource file an error is in, or NULL */
-    bool cur_deny; /* that <location> has overrideMode="Deny" / allowOverride="false" */
+    bool cur_deny;            /* that <location> has overrideMode="Deny" / allowOverride="false" */
 } reader;
-
 
 typedef struct builder {
     reader *r;

@@ -8,8 +8,6 @@
 
 /* ---- resolution ----------------------------------------------------------------------------- */
 
-
-
 static void identity_builtin(tl_iis_identity *id, const char *name, const char *sid)
 {
     id->name = name;

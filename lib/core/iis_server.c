@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 
 typedef struct vdir_wc {
-    size_t app;   /* index in audit->apps */
-    size_t vdir;  /* index of the virtual directory in that application */
+    size_t app;  /* index in audit->apps */
+    size_t vdir; /* index of the virtual directory in that application */
     tl_webconfig *wc;
 } vdir_wc;
 
@@ -209,12 +209,12 @@ static int read_redirection(const char *dir, char **target)
     XML_SetStartDoctypeDeclHandler(r.p, r_doctype);
     XML_SetParamEntityParsing(r.p, XML_PARAM_ENTITY_PARSING_NEVER);
     if (XML_Parse(r.p, text, (int)len, 1) == XML_STATUS_ERROR || r.rc) {
-        rc = r.rc == TL_ENOMEM ? tl__oom()
-                               : tl__error_path(r.rc ? r.rc : TL_EPARSE, "redirection.config",
-                                                "%s: line %lu: %s", file,
-                                                (unsigned long)XML_GetCurrentLineNumber(r.p),
-                                                r.rc ? "DOCTYPE or nesting not allowed"
-                                                     : XML_ErrorString(XML_GetErrorCode(r.p)));
+        rc = r.rc == TL_ENOMEM
+                 ? tl__oom()
+                 : tl__error_path(r.rc ? r.rc : TL_EPARSE, "redirection.config", "%s: line %lu: %s",
+                                  file, (unsigned long)XML_GetCurrentLineNumber(r.p),
+                                  r.rc ? "DOCTYPE or nesting not allowed"
+                                       : XML_ErrorString(XML_GetErrorCode(r.p)));
     }
     XML_ParserFree(r.p);
     tl__free(text);
@@ -298,9 +298,9 @@ static int read_webconfig(tl_server *s, const tl_server_options *o, const tl_iis
     }
     if (!local) {
         (*unmapped)++;
-        int rc = o->map_count ? add_note(s, "%s: not under any --map: its web.config is not read",
-                                         winpath)
-                              : TL_OK;
+        int rc = o->map_count
+                     ? add_note(s, "%s: not under any --map: its web.config is not read", winpath)
+                     : TL_OK;
         tl__free(winpath);
         return rc;
     }
@@ -413,7 +413,8 @@ tl_result tl_server_load(tl_server **out, const char *config, const tl_server_op
         }
     }
     if (!rc && unmapped && !o->map_count)
-        rc = add_note(s, "no --map given: the web.config of %zu application(s) is not read", unmapped);
+        rc = add_note(s, "no --map given: the web.config of %zu application(s) is not read",
+                      unmapped);
     if (rc) {
         tl_server_free(s);
         return rc;
@@ -470,8 +471,8 @@ static size_t chain(const tl_server *s, const tl_iis_site *site, size_t k, const
         if (ancestor(site->apps[j].path, path))
             order[no++] = j;
     for (size_t a = 1; a < no; a++)
-        for (size_t b = a; b > 0 && strlen(site->apps[order[b - 1]].path) >
-                                        strlen(site->apps[order[b]].path);
+        for (size_t b = a;
+             b > 0 && strlen(site->apps[order[b - 1]].path) > strlen(site->apps[order[b]].path);
              b--) {
             size_t t = order[b];
             order[b] = order[b - 1];
@@ -614,7 +615,8 @@ static int file_hops(json_t *a, const tl__wc_conn *const *conns, size_t nconns,
     }
     for (size_t u = 0; u < nunc; u++) {
         char *spn = tl__unc_spn(unc[u]);
-        char *src = tl__asprintf("%s%s", prefix, unc_where[u] && *unc_where[u] ? unc_where[u] : unc[u]);
+        char *src =
+            tl__asprintf("%s%s", prefix, unc_where[u] && *unc_where[u] ? unc_where[u] : unc[u]);
         int bad = !spn || !src || add_hop(a, spn, src, unc[u]);
         tl__free(spn);
         tl__free(src);
@@ -634,10 +636,9 @@ static json_t *hops_json(const eff *e)
     for (size_t v = 0; v < e->nv; v++) {
         const tl_webconfig *w = e->vfiles[v];
         char *prefix = tl__asprintf("%s: ", e->vpaths[v]);
-        int bad = !prefix ||
-                  file_hops(a, NULL, 0, w->conns, w->nconns, (const char *const *)w->unc,
-                            (const char *const *)w->unc_where, w->nunc < w->nunc_where ? w->nunc : w->nunc_where,
-                            prefix);
+        int bad = !prefix || file_hops(a, NULL, 0, w->conns, w->nconns, (const char *const *)w->unc,
+                                       (const char *const *)w->unc_where,
+                                       w->nunc < w->nunc_where ? w->nunc : w->nunc_where, prefix);
         tl__free(prefix);
         if (bad) {
             json_decref(a);
@@ -656,9 +657,9 @@ static json_t *webconfig_json(const eff *e)
     if (!o)
         return NULL;
     int bad = json_object_set_new(o, "impersonate", json_boolean(e->impersonate));
-    bad |= json_object_set_new(o, "impersonate_user", e->impersonate_user
-                                                          ? json_string(e->impersonate_user)
-                                                          : json_null());
+    bad |=
+        json_object_set_new(o, "impersonate_user",
+                            e->impersonate_user ? json_string(e->impersonate_user) : json_null());
     bad |= json_object_set_new(o, "authentication_mode",
                                e->auth_mode ? json_string(e->auth_mode) : json_null());
     if (!e->own)
@@ -764,10 +765,12 @@ tl_result tl_server_to_json(char **out, const tl_server *s)
                         w = s->vwc[q].wc;
                 const char *pp = tl_iis_app_vdir_physical_path(app, v);
                 json_t *x = json_object();
-                bad |= !x || json_object_set_new(x, "path", json_string(tl_iis_app_vdir_path(app, v))) ||
-                       json_object_set_new(x, "physical_path", pp ? json_string(pp) : json_null()) ||
-                       json_object_set_new(x, "web_config", w ? tl__webconfig_json(w) : json_null()) ||
-                       json_array_append_new(vd, x);
+                bad |=
+                    !x ||
+                    json_object_set_new(x, "path", json_string(tl_iis_app_vdir_path(app, v))) ||
+                    json_object_set_new(x, "physical_path", pp ? json_string(pp) : json_null()) ||
+                    json_object_set_new(x, "web_config", w ? tl__webconfig_json(w) : json_null()) ||
+                    json_array_append_new(vd, x);
             }
             bad |= json_object_set_new(aj, "virtual_directories", vd);
         }
@@ -800,9 +803,9 @@ static json_t *hop_json(const tl_explained_hop *h, const char *source)
 {
     json_t *steps = json_array();
     for (size_t i = 0; steps && i < tl_explained_hop_step_count(h); i++)
-        if (json_array_append_new(steps, json_pack("{s:s,s:s}", "rule",
-                                                   tl_explained_hop_step_rule(h, i), "text",
-                                                   tl_explained_hop_step_text(h, i)))) {
+        if (json_array_append_new(steps,
+                                  json_pack("{s:s,s:s}", "rule", tl_explained_hop_step_rule(h, i),
+                                            "text", tl_explained_hop_step_text(h, i)))) {
             json_decref(steps);
             return NULL;
         }
@@ -812,13 +815,13 @@ static json_t *hop_json(const tl_explained_hop *h, const char *source)
     if (json_is_object(runs))
         json_object_set_new(runs, "impersonation_level",
                             str_or_null(tl_explained_hop_runs_as_level(h)));
-    return json_pack("{s:s,s:s,s:o,s:o,s:s,s:o,s:o,s:o,s:s}", "target",
-                     tl_explained_hop_target(h), "from", tl_explained_hop_from(h), "arrives_as",
-                     identity(tl_explained_hop_arrives_as_name(h),
-                              tl_explained_hop_arrives_as_sid(h)),
-                     "protocol", str_or_null(tl_explained_hop_protocol(h)), "outcome",
-                     tl_explained_hop_outcome(h), "steps", steps, "runs_as", runs, "fix",
-                     str_or_null(tl_explained_hop_fix(h)), "source", source);
+    return json_pack(
+        "{s:s,s:s,s:o,s:o,s:s,s:o,s:o,s:o,s:s}", "target", tl_explained_hop_target(h), "from",
+        tl_explained_hop_from(h), "arrives_as",
+        identity(tl_explained_hop_arrives_as_name(h), tl_explained_hop_arrives_as_sid(h)),
+        "protocol", str_or_null(tl_explained_hop_protocol(h)), "outcome",
+        tl_explained_hop_outcome(h), "steps", steps, "runs_as", runs, "fix",
+        str_or_null(tl_explained_hop_fix(h)), "source", source);
 }
 
 /* The explain answer for every hop of one application (one scenario with all its hops),
@@ -852,8 +855,9 @@ static int explain_app(const tl_server *s, size_t si, const tl_iis_app *app, con
     json_object_set_new(site, "impersonate", json_boolean(!core && e->impersonate));
     for (size_t i = 1; i < json_array_size(hl); i++) {
         json_t *h = json_deep_copy(hop0);
-        if (!h || json_object_set_new(h, "target", json_incref(json_object_get(
-                                                      json_array_get(hl, i), "target"))) ||
+        if (!h ||
+            json_object_set_new(h, "target",
+                                json_incref(json_object_get(json_array_get(hl, i), "target"))) ||
             json_array_append_new(hops, h)) {
             json_decref(sc);
             return tl__oom();
@@ -1002,8 +1006,8 @@ static int render_text(char **out, const tl_server *s, json_t *d)
     json_array_foreach(json_object_get(d, "sites"), i, site)
     {
         const tl_iis_site *ts = &s->audit->sites[i];
-        tl__buf_printf(&b, "\n%s (pool %s, runs as %s)\n", jstr(site, "name"),
-                       ts->apps[0].app_pool, ts->apps[0].pool->identity.name);
+        tl__buf_printf(&b, "\n%s (pool %s, runs as %s)\n", jstr(site, "name"), ts->apps[0].app_pool,
+                       ts->apps[0].pool->identity.name);
         size_t k, nh = 0;
         json_t *app;
         json_array_foreach(json_object_get(site, "applications"), k, app)
@@ -1026,9 +1030,8 @@ static int render_text(char **out, const tl_server *s, json_t *d)
                 if (denied)
                     tl__buf_printf(&b, "never made: %s\n", last ? jstr(last, "text") : "");
                 else
-                    tl__buf_printf(&b, "arrives as %s%s%s%s because %s\n", who,
-                                   *proto ? " (" : "", proto, *proto ? ")" : "",
-                                   last ? jstr(last, "text") : "");
+                    tl__buf_printf(&b, "arrives as %s%s%s%s because %s\n", who, *proto ? " (" : "",
+                                   proto, *proto ? ")" : "", last ? jstr(last, "text") : "");
                 const char *fix = jstr(hop, "fix");
                 if (*fix && strcmp(jstr(hop, "outcome"), "ok"))
                     tl__buf_printf(&b, "    fix: %s\n", fix);
@@ -1047,7 +1050,8 @@ static int render_text(char **out, const tl_server *s, json_t *d)
 static int render_dot(char **out, const tl_server *s, json_t *d)
 {
     tl__buf b = TL__BUF_INIT;
-    tl__buf_put(&b, "digraph server {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n");
+    tl__buf_put(&b,
+                "digraph server {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n");
     size_t i;
     json_t *site;
     json_array_foreach(json_object_get(d, "sites"), i, site)

@@ -16,13 +16,13 @@
 typedef struct reader {
     XML_Parser parser;
     tl_webconfig *w;
-    const char *file;  /* for messages */
-    const char *dir;   /* folder of the file (includes), NULL when read from memory */
-    tl__buf path;      /* element path from <configuration>, '/'-separated, without <location> */
+    const char *file; /* for messages */
+    const char *dir;  /* folder of the file (includes), NULL when read from memory */
+    tl__buf path;     /* element path from <configuration>, '/'-separated, without <location> */
     size_t offs[TL_WEBCONFIG_MAX_DEPTH + 8];
     bool is_loc[TL_WEBCONFIG_MAX_DEPTH + 8];
     int depth;
-    int base_depth;    /* elements pre-pushed for an included section */
+    int base_depth; /* elements pre-pushed for an included section */
     bool root_seen;
     tl__wc_scope *scope; /* current scope */
     size_t scope_index;  /* SIZE_MAX: root */
@@ -216,8 +216,9 @@ static void encrypted(reader *r, const char *section)
     if (tl__strlist_add(&r->w->encrypted, &r->w->nencrypted, &r->w->cap_encrypted, section))
         oom(r);
     else
-        note(r, "<%s> is encrypted (configProtectionProvider): its values cannot be read "
-                "here and are not guessed",
+        note(r,
+             "<%s> is encrypted (configProtectionProvider): its values cannot be read "
+             "here and are not guessed",
              section);
 }
 
@@ -340,7 +341,8 @@ static void element(reader *r, const char *name, const XML_Char **atts)
             w->forward_windows_auth_token = b;
     } else if (!strcmp(p, "system.webServer/handlers/add")) {
         v = attr(atts, "modules");
-        if (v && (!tl__strcasecmp(v, "AspNetCoreModuleV2") || !tl__strcasecmp(v, "AspNetCoreModule")))
+        if (v &&
+            (!tl__strcasecmp(v, "AspNetCoreModuleV2") || !tl__strcasecmp(v, "AspNetCoreModule")))
             set_str(r, &w->aspnetcore_module,
                     !tl__strcasecmp(v, "AspNetCoreModuleV2") ? "AspNetCoreModuleV2"
                                                              : "AspNetCoreModule");
@@ -472,8 +474,9 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
         r->path.data[r->path.len] = 0;
         if (strcmp(name, want)) {
             r->depth++;
-            fail(r, TL_EPARSE, "the root element is <%.60s>, the section <%.60s> it replaces "
-                               "was expected",
+            fail(r, TL_EPARSE,
+                 "the root element is <%.60s>, the section <%.60s> it replaces "
+                 "was expected",
                  name, want);
             return;
         }
@@ -666,8 +669,9 @@ static int read_include(reader *r, const char *attr_name, const char *file, bool
         return TL_OK;
     }
     if (r->include_depth >= 1) {
-        note(r, "%s=\"%.120s\" inside an included file is not followed (.NET refuses nested "
-                "configSource)",
+        note(r,
+             "%s=\"%.120s\" inside an included file is not followed (.NET refuses nested "
+             "configSource)",
              attr_name, file);
         return TL_OK;
     }
@@ -678,8 +682,9 @@ static int read_include(reader *r, const char *attr_name, const char *file, bool
     /* .NET: configSource is a relative path inside the application's folder */
     if (!*file || file[0] == '/' || file[0] == '\\' || strchr(file, ':') || strstr(file, "..")) {
         if (required)
-            fail(r, TL_EPARSE, "%s=\"%.120s\" must be a relative path inside the application "
-                               "folder",
+            fail(r, TL_EPARSE,
+                 "%s=\"%.120s\" must be a relative path inside the application "
+                 "folder",
                  attr_name, file);
         else
             note(r, "%s=\"%.120s\" is outside the application folder: not followed", attr_name,
@@ -827,8 +832,8 @@ static const tl_webconfig_options *opts_or_default(const tl_webconfig_options *o
 static int check_opts(const tl_webconfig_options *o)
 {
     if (o && o->version != TL_WEBCONFIG_OPTIONS_VERSION)
-        return tl__error(TL_EINVAL, "tl_webconfig_options.version is %u, expected %u",
-                         o->version, TL_WEBCONFIG_OPTIONS_VERSION);
+        return tl__error(TL_EINVAL, "tl_webconfig_options.version is %u, expected %u", o->version,
+                         TL_WEBCONFIG_OPTIONS_VERSION);
     return TL_OK;
 }
 
@@ -992,18 +997,19 @@ static json_t *auth_json(const tl__wc_auth *a, bool windows)
     json_t *o = json_object();
     int bad = !o;
     if (o) {
-        bad |= json_object_set_new(o, "enabled", a->enabled < 0 ? json_null() : json_boolean(a->enabled));
+        bad |= json_object_set_new(o, "enabled",
+                                   a->enabled < 0 ? json_null() : json_boolean(a->enabled));
         if (windows) {
-            bad |= json_object_set_new(o, "providers", a->providers_set
-                                                           ? strlist(a->providers, a->nproviders)
-                                                           : json_null());
+            bad |= json_object_set_new(o, "providers",
+                                       a->providers_set ? strlist(a->providers, a->nproviders)
+                                                        : json_null());
             bad |= json_object_set_new(o, "useAppPoolCredentials",
                                        a->use_app_pool_credentials < 0
                                            ? json_null()
                                            : json_boolean(a->use_app_pool_credentials));
-            bad |= json_object_set_new(o, "useKernelMode", a->use_kernel_mode < 0
-                                                               ? json_null()
-                                                               : json_boolean(a->use_kernel_mode));
+            bad |= json_object_set_new(o, "useKernelMode",
+                                       a->use_kernel_mode < 0 ? json_null()
+                                                              : json_boolean(a->use_kernel_mode));
         } else {
             bad |= json_object_set_new(o, "userName", a->user_set ? jstr(a->user) : json_null());
         }
@@ -1077,7 +1083,8 @@ json_t *tl__webconfig_json(const tl_webconfig *w)
         json_t *t = json_object();
         if (!spn || !t || json_object_set_new(t, "path", json_string(w->unc[i])) ||
             json_object_set_new(t, "spn", json_string(spn)) ||
-            json_object_set_new(t, "where", json_string(i < w->nunc_where ? w->unc_where[i] : "")) ||
+            json_object_set_new(t, "where",
+                                json_string(i < w->nunc_where ? w->unc_where[i] : "")) ||
             json_array_append_new(targets, t)) {
             tl__free(spn);
             json_decref(t);
@@ -1099,9 +1106,9 @@ json_t *tl__webconfig_json(const tl_webconfig *w)
             json_object_set_new(l, "impersonate_user", jstr(s->impersonate_user)) ||
             json_object_set_new(l, "authentication_mode", jstr(s->authentication_mode)) ||
             json_object_set_new(l, "auth_overrides", overrides_json(s)) ||
-            json_object_set_new(l, "allow_override", s->allow_override < 0
-                                                         ? json_null()
-                                                         : json_boolean(s->allow_override)) ||
+            json_object_set_new(l, "allow_override",
+                                s->allow_override < 0 ? json_null()
+                                                      : json_boolean(s->allow_override)) ||
             json_array_append_new(locs, l)) {
             json_decref(l);
             bad = 1;

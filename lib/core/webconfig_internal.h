@@ -43,7 +43,7 @@ typedef struct tl__wc_auth {
 
 /* What one scope (the file itself, or one <location path=...>) sets. */
 typedef struct tl__wc_scope {
-    char *path;     /* NULL for the file's own scope ("" and "." included) */
+    char *path;      /* NULL for the file's own scope ("" and "." included) */
     int impersonate; /* -1 not written */
     char *impersonate_user;
     char *authentication_mode;
@@ -70,7 +70,7 @@ struct tl_webconfig {
     size_t nunc_where, cap_unc_where;
     char **notes;
     size_t nnotes, cap_notes;
-    bool transform; /* an xdt transform file */
+    bool transform;  /* an xdt transform file */
     char **includes; /* files followed (configSource / file=) */
     size_t nincludes, cap_includes;
     char **encrypted; /* sections protected by a configProtectionProvider */

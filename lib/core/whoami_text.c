@@ -13,8 +13,8 @@
 #define MAX_NOTES 50
 
 typedef struct line {
-    char *s;     /* trailing white space removed */
-    size_t raw;  /* length before trimming (wrap detection) */
+    char *s;        /* trailing white space removed */
+    size_t raw;     /* length before trimming (wrap detection) */
     bool space_end; /* the untrimmed line ended in a space */
 } line;
 
@@ -87,8 +87,9 @@ static int decode(tl__buf *out, const unsigned char *p, size_t len)
                 }
             }
             if (u == 0)
-                return tl__error_at(TL_EPARSE, i, "whoami text: a NUL character at byte %zu "
-                                                  "(binary data, not whoami output)",
+                return tl__error_at(TL_EPARSE, i,
+                                    "whoami text: a NUL character at byte %zu "
+                                    "(binary data, not whoami output)",
                                     i);
             put_utf8(out, u);
         }
@@ -270,8 +271,9 @@ static int add_group(imp *m, size_t ln, const tl_sid *sid, const char *attrs, si
     uint32_t bits = parse_attrs(attrs, alen, &unknown, &ok);
     bool label = sid->authority[5] == 16 && sid->authority[0] == 0 && sid->sub_authority_count == 1;
     if (!ok) {
-        note(m, ln, "group attribute '%.80s' is not understood (the group is kept with the "
-                    "attributes that are)",
+        note(m, ln,
+             "group attribute '%.80s' is not understood (the group is kept with the "
+             "attributes that are)",
              unknown ? unknown : "?");
     }
     tl__free(unknown);
@@ -285,8 +287,8 @@ static int add_group(imp *m, size_t ln, const tl_sid *sid, const char *attrs, si
     } else {
         /* a logon SID (S-1-5-5-X-Y) is always SE_GROUP_LOGON_ID in TokenGroups (winnt.h);
          * whoami does not print that bit */
-        bool logon = sid->authority[5] == 5 && sid->sub_authority_count == 3 &&
-                     sid->sub_authority[0] == 5;
+        bool logon =
+            sid->authority[5] == 5 && sid->sub_authority_count == 3 && sid->sub_authority[0] == 5;
         rc = tl_token_add_group(m->t, sid, bits | (logon ? TL_GROUP_LOGON_ID : 0u));
     }
     if (!rc)
@@ -339,7 +341,8 @@ static bool ignorable(const imp *m, size_t i)
     const char *gt = strchr(s, '>');
     if (gt && (s[0] == '>' || !strncmp(s, "PS ", 3) || strstr(s, " PS ") ||
                (isalpha((unsigned char)s[0]) && s[1] == ':')))
-        return true; /* a prompt: C:\Users\alice>whoami /all, PS C:\> whoami, *Evil-WinRM* PS C:\> */
+        return true; /* a prompt: C:\Users\alice>whoami /all, PS C:\> whoami, *Evil-WinRM* PS C:\>
+                      */
     if (!tl__strncasecmp(s, "whoami", 6) && (s[6] == 0 || s[6] == ' ' || s[6] == '.'))
         return true; /* the command echoed by a remote shell */
     if (!strncmp(s, "ERROR: Unable to get user claims information", 44) ||
@@ -480,9 +483,13 @@ static int parse_table(imp *m, size_t sep, size_t *next)
              hdr);
     } else if (strncmp(hdr, "User Name", 9) && strncmp(hdr, "Group Name", 10) &&
                strncmp(hdr, "Privilege Name", 14)) {
-        note(m, sep, "header '%.60s' is not whoami's English one: read by column position as "
-                     "the %s table",
-             hdr, k == K_USER ? "user" : k == K_GROUPS ? "group" : "privilege");
+        note(m, sep,
+             "header '%.60s' is not whoami's English one: read by column position as "
+             "the %s table",
+             hdr,
+             k == K_USER     ? "user"
+             : k == K_GROUPS ? "group"
+                             : "privilege");
     }
     tl__buf_free(&hb);
     tl__buf row = TL__BUF_INIT;
@@ -495,16 +502,17 @@ static int parse_table(imp *m, size_t sep, size_t *next)
         tl__buf_put(&row, m->lines[i].s);
         /* a narrow console wrapped the row. A physical line as wide as the console that
          * ends inside a word continues directly on the next line ... */
-        while (width && i + 1 < m->n && *m->lines[i + 1].s && m->lines[i].raw == width &&
-               !m->lines[i].space_end &&
-               !(k == K_GROUPS && group_row_complete(row.data, true) &&
-                 has_sid(m->lines[i + 1].s))) {
+        while (
+            width && i + 1 < m->n && *m->lines[i + 1].s && m->lines[i].raw == width &&
+            !m->lines[i].space_end &&
+            !(k == K_GROUPS && group_row_complete(row.data, true) && has_sid(m->lines[i + 1].s))) {
             i++;
             tl__buf_put(&row, m->lines[i].s);
         }
         /* ... and one that broke on a space continues after it, as long as the row is
          * incomplete and the next line does not start a row of its own */
-        while (width && i + 1 < m->n && *m->lines[i + 1].s && continues(k, row.data, m->lines[i + 1].s)) {
+        while (width && i + 1 < m->n && *m->lines[i + 1].s &&
+               continues(k, row.data, m->lines[i + 1].s)) {
             i++;
             tl__buf_putc(&row, ' ');
             tl__buf_put(&row, m->lines[i].s);
