@@ -56,7 +56,8 @@ int cmd_diagnose(int argc, char **argv)
     cli_opt opts[] = {{"json", 'j', 0, 0, 0, NULL, NULL, 0}, {"dot", 0, 0, 0, 0, NULL, NULL, 0},
                       {"svg", 0, 0, 0, 0, NULL, NULL, 0},    {"map", 0, 1, 1, 0, NULL, NULL, 0},
                       {"var", 0, 1, 1, 0, NULL, NULL, 0},    {"machine", 0, 1, 0, 0, NULL, NULL, 0},
-                      {"domain", 0, 1, 0, 0, NULL, NULL, 0}, {NULL, 0, 0, 0, 0, NULL, NULL, 0}};
+                      {"domain", 0, 1, 0, 0, NULL, NULL, 0}, {"ad", 0, 1, 0, 0, NULL, NULL, 0},
+                      {NULL, 0, 0, 0, 0, NULL, NULL, 0}};
     const char *pos[1];
     int npos = 0, want_help = 0;
     int st = cli_parse(CMD, argc, argv, opts, pos, 1, &npos, &want_help);
@@ -85,6 +86,11 @@ int cmd_diagnose(int argc, char **argv)
                  cli_find(opts, "svg")->seen >
              1)
         st = cli_usage(CMD, "--json, --dot and --svg are different outputs: give one");
+    if (st == CLI_OK && cli_find(opts, "ad")->seen)
+        st = cli_usage(CMD, "--ad %s: delegation, sensitivity and SPN states from Active Directory "
+                            "are not wired into diagnose in this build; give them in a scenario "
+                            "('tokenlens explain --ad') instead",
+                       cli_find(opts, "ad")->value);
     if (st == CLI_OK)
         st = check_pairs(cli_find(opts, "map"), "WINPATH=DIR (e.g. C:\\=/mnt/web01/c)");
     if (st == CLI_OK)

@@ -124,6 +124,8 @@ def case_diagnose():
     f = d["sites"][1]["applications"][0]["hops"][0]
     check(f["outcome"] == "anonymous", f"workgroup NetworkService: {f['outcome']}")
     run("diagnose", config, "--json", "--dot", exit=2)
+    p = run("diagnose", config, "--ad", "dc01.contoso.com", exit=2)
+    check("Active Directory" in p.stderr, "--ad is never ignored silently")
 
 
 def case_redirection():
