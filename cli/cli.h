@@ -84,4 +84,6 @@ int cmd_probe(int argc, char **argv);
  * CLI_OK, or the exit status after printing why. */
 int cli_icacls_sd(tl_sd **out, const char *cmd, const char *path, size_t index,
                   const tl_sid *dom);
+int cmd_webconfig(int argc, char **argv);
+int cmd_diagnose(int argc, char **argv);
 #endif

@@ -4,7 +4,7 @@
 #include <string.h>
 
 static const char usage_text[] =
-    "usage: tokenlens iis <applicationHost.config> [--json] [--var NAME=VALUE]...\n"
+    "usage: tokenlens iis [CONFIG] [--json] [--var NAME=VALUE]... [--map WINPATH=DIR]...\n"
     "       tokenlens iis <applicationHost.config> --explain SITE [--app PATH] [--hop SPN]\n"
     "                     [--machine NAME] [--domain NAME] [--user DOMAIN\\\\USER]\n"
     "                     [--protocol ntlm|kerberos] [--scenario] [--json]\n"
@@ -20,7 +20,13 @@ static const char usage_text[] =
     "  --json            machine-readable output (sites, shared_anonymous_identities,\n"
     "                    application_pools, findings)\n"
     "  --var NAME=VALUE  value of a %VARIABLE% in physical paths (IIS Express:\n"
-    "                    IIS_SITES_HOME, IIS_USER_HOME)\n"
+    "                    IIS_SITES_HOME, IIS_USER_HOME); %SystemDrive%, %windir% and the\n"
+    "                    like default to their Windows values\n"
+    "  --map WINPATH=DIR read every application's web.config from a copy of the server's\n"
+    "                    disk (repeatable; e.g. --map C:\\=/mnt/web01/c): with --json each\n"
+    "                    application gains \"web_config\" and \"hops\". CONFIG follows\n"
+    "                    configSource= and redirection.config; on Windows it defaults to\n"
+    "                    %windir%\\system32\\inetsrv\\config\\applicationHost.config\n"
     "  --explain SITE    hand one site to the explain engine: which identity each hop runs as\n"
     "                    and arrives as (--scenario prints the scenario JSON instead)\n"
     "  --app PATH        the application of SITE to explain (default: the root, /)\n"
@@ -62,7 +68,7 @@ static void print_auth(const tl_iis_auth *au)
     }
     printf("on [");
     for (size_t i = 0; i < au->provider_count; i++)
-        printf("%s%s", i ? ", " : "", au->providers[i]);
+        printf("%s%s", i ? ", " : "", tl_iis_auth_provider(au, i));
     printf("] kernel mode %s, app pool credentials %s", au->use_kernel_mode ? "on" : "off",
            au->use_app_pool_credentials ? "on" : "off");
 }
@@ -76,9 +82,9 @@ static void print_text(const tl_iis_audit *a)
         const tl_iis_site *s = tl_iis_site_at(a, i);
         printf("\nsite %s (id %llu)\n", s->name, (unsigned long long)s->id);
         for (size_t k = 0; k < s->binding_count; k++)
-            printf("  binding     %s\n", s->bindings[k]);
+            printf("  binding     %s\n", tl_iis_site_binding(s, k));
         for (size_t k = 0; k < s->app_count; k++) {
-            const tl_iis_app *app = &s->apps[k];
+            const tl_iis_app *app = tl_iis_site_app(s, k);
             const char *ind = k ? "    " : "  ";
             if (k)
                 printf("  application %s\n", app->path);
@@ -108,7 +114,7 @@ static void print_text(const tl_iis_audit *a)
         const tl_iis_shared_identity *g = tl_iis_shared_at(a, i);
         printf("  %s:", g->identity.name);
         for (size_t k = 0; k < g->site_count; k++)
-            printf(" %s", g->sites[k]);
+            printf(" %s", tl_iis_shared_site(g, k));
         printf("\n");
     }
     size_t nf = tl_iis_finding_count(a);
@@ -139,8 +145,7 @@ static int explain_site(const tl_iis_audit *a, cli_opt *opts, int json)
     int rc = tl_iis_site_find(&site, a, cli_find(opts, "explain")->value);
     if (rc != TL_OK)
         return cli_fail("iis", rc, NULL);
-    tl_iis_scenario_options so;
-    memset(&so, 0, sizeof so);
+    tl_iis_scenario_options so = TL_IIS_SCENARIO_OPTIONS_INIT;
     so.machine = cli_find(opts, "machine")->value;
     so.domain = cli_find(opts, "domain")->value;
     so.request_user = cli_find(opts, "user")->value;
@@ -251,15 +256,32 @@ static void help(void)
 static int run(cli_opt *opts, const char **pos, int npos)
 {
     int st;
+#ifdef _WIN32
+    /* On Windows the server's own configuration is the default. */
+    char defconf[600];
+    const char *config_default[1];
+    if (npos == 0) {
+        const char *windir = getenv("windir");
+        snprintf(defconf, sizeof defconf, "%s\\system32\\inetsrv\\config\\applicationHost.config",
+                 windir ? windir : "C:\\Windows");
+        config_default[0] = defconf;
+        pos = config_default;
+        npos = 1;
+    }
+#endif
     if (npos != 1)
         return cli_usage("iis", "expected one applicationHost.config path");
+    cli_opt *maps = cli_find(opts, "map");
+    for (int i = 0; i < maps->nvalues; i++)
+        if (!strchr(maps->values[i], '=') || maps->values[i][0] == '=')
+            return cli_usage("iis", "--map takes WINPATH=DIR (e.g. C:\\=/mnt/web01/c), not '%s'",
+                             maps->values[i]);
     int json = cli_find(opts, "json")->seen;
     for (int i = 0; i < cli_find(opts, "var")->nvalues; i++)
         if (!strchr(cli_find(opts, "var")->values[i], '='))
             return cli_usage("iis", "--var takes NAME=VALUE, not '%s'",
                              cli_find(opts, "var")->values[i]);
-    tl_iis_options o;
-    memset(&o, 0, sizeof o);
+    tl_iis_options o = TL_IIS_OPTIONS_INIT;
     o.variables = cli_find(opts, "var")->values;
     o.variable_count = (size_t)cli_find(opts, "var")->nvalues;
     tl_iis_audit *a = NULL;
@@ -283,8 +305,18 @@ static int run(cli_opt *opts, const char **pos, int npos)
     } else if (cli_find(opts, "explain")->seen) {
         st = explain_site(a, opts, json);
     } else if (json) {
+        /* the whole server: each application with its web.config and hops */
+        tl_server_options so = TL_SERVER_OPTIONS_INIT;
+        so.maps = maps->values;
+        so.map_count = (size_t)maps->nvalues;
+        so.variables = o.variables;
+        so.variable_count = o.variable_count;
+        tl_server *srv = NULL;
         char *text = NULL;
-        rc = tl_iis_audit_to_json(&text, a);
+        rc = tl_server_load(&srv, pos[0], &so);
+        if (rc == TL_OK)
+            rc = tl_server_to_json(&text, srv);
+        tl_server_free(srv);
         if (rc != TL_OK)
             st = cli_fail("iis", rc, NULL);
         else {
@@ -309,6 +341,6 @@ int cmd_iis(int argc, char **argv)
                       CLI_VALUE("app"),        CLI_VALUE("hop"),     CLI_VALUE("machine"),
                       CLI_VALUE("domain"),     CLI_VALUE("user"),    CLI_VALUE("protocol"),
                       CLI_FLAG("scenario", 0), CLI_REPEAT("content"), CLI_VALUE("content-file"),
-                      CLI_END};
+                      CLI_REPEAT("map"),       CLI_END};
     return cli_run(&command, opts, argc, argv);
 }

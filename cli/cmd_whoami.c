@@ -4,12 +4,13 @@
 #include "cli.h"
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define CMD "whoami"
 
 static void help(void)
 {
-    printf("Usage: tokenlens whoami [--json] [--snapshot FILE] [--save FILE]\n\n"
+    printf("Usage: tokenlens whoami [--json] [--snapshot FILE | --import FILE] [--save FILE]\n\n"
            "Show the process token, the calling thread's impersonation token and the effective\n"
            "token (the thread's when it impersonates, else the process's): user, groups with\n"
            "their flags, privileges, integrity level, elevation, logon session (LUID,\n"
@@ -18,6 +19,10 @@ static void help(void)
            "  --json           print {\"process\": T, \"thread\": T|null, \"effective\": T}\n"
            "  --snapshot FILE  show a saved snapshot instead of capturing: either a whoami\n"
            "                   file written by --save, or a single token snapshot\n"
+           "  --import FILE    read the text of 'whoami /all' (or /user, /groups, /priv, /fo list,\n"
+           "                   /fo csv) as copied from a console: the process token is the\n"
+           "                   imported one, no thread token; what is not understood is\n"
+           "                   named on stderr, never guessed ('-' reads stdin)\n"
            "  --save FILE      also write the result as whoami JSON (loads anywhere)\n\n"
            "Live capture needs Windows; elsewhere use --snapshot (exit status 3 without it).\n");
 }
@@ -126,6 +131,77 @@ static void print_human(const tl_whoami *w)
     }
 }
 
+/* --import FILE ('-' for stdin): whoami text as copied from a console, at most
+ * TL_WHOAMI_MAX_TEXT bytes (one more is read so that the library reports the limit). */
+static int read_import(char **out, size_t *len, const char *file)
+{
+    FILE *f = stdin;
+    if (strcmp(file, "-") != 0) {
+        struct stat st;
+        if (stat(file, &st) != 0) {
+            fprintf(stderr, "tokenlens whoami: %s: cannot open it\n", file);
+            return CLI_FAILED;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "tokenlens whoami: %s: is a directory, not a file\n", file);
+            return CLI_FAILED;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            fprintf(stderr, "tokenlens whoami: %s: not a regular file (a FIFO, socket or device)\n",
+                    file);
+            return CLI_FAILED;
+        }
+        if (!(f = fopen(file, "rb"))) {
+            fprintf(stderr, "tokenlens whoami: %s: cannot open it\n", file);
+            return CLI_FAILED;
+        }
+    }
+    size_t cap = (size_t)TL_WHOAMI_MAX_TEXT + 1, n = 0, got;
+    char *buf = malloc(cap);
+    if (!buf) {
+        if (f != stdin)
+            fclose(f);
+        fprintf(stderr, "tokenlens whoami: out of memory\n");
+        return CLI_FAILED;
+    }
+    while (n < cap && (got = fread(buf + n, 1, cap - n, f)) > 0)
+        n += got;
+    int bad = ferror(f);
+    if (f != stdin)
+        fclose(f);
+    if (bad) {
+        free(buf);
+        fprintf(stderr, "tokenlens whoami: %s: read error\n", file);
+        return CLI_FAILED;
+    }
+    *out = buf;
+    *len = n;
+    return CLI_OK;
+}
+
+static int import_text(tl_whoami **out, const char *file)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int rc = read_import(&text, &len, file);
+    if (rc != CLI_OK)
+        return rc;
+    char *notes = NULL;
+    rc = tl_whoami_from_text(out, text, len, &notes);
+    free(text);
+    if (rc != TL_OK)
+        return cli_fail(CMD, rc, strcmp(file, "-") ? file : "(stdin)");
+    for (char *p = notes; p && *p;) {
+        char *e = strchr(p, '\n');
+        if (e)
+            *e = 0;
+        fprintf(stderr, "tokenlens whoami: note: %s: %s\n", file, p);
+        p = e ? e + 1 : NULL;
+    }
+    tl_free(notes);
+    return CLI_OK;
+}
+
 static int run(cli_opt *opts, const char **pos, int npos)
 {
     (void)pos;
@@ -133,10 +209,16 @@ static int run(cli_opt *opts, const char **pos, int npos)
     int rc;
     const char *snapshot = cli_find(opts, "snapshot")->value;
     const char *save = cli_find(opts, "save")->value;
+    const char *import = cli_find(opts, "import")->value;
     int json = cli_find(opts, "json")->seen;
 
     tl_whoami *w = NULL;
-    if (snapshot) {
+    if (snapshot && import)
+        return cli_usage(CMD, "--snapshot and --import both name the token: give one");
+    if (import) {
+        if ((rc = import_text(&w, import)) != CLI_OK)
+            return rc;
+    } else if (snapshot) {
         if ((rc = tl_whoami_load(&w, snapshot)) != TL_OK)
             return cli_fail(CMD, rc, snapshot);
     } else if (!tl_live_supported()) {
@@ -171,6 +253,7 @@ static const cli_command command = {CMD, help, 0, run};
 
 int cmd_whoami(int argc, char **argv)
 {
-    cli_opt opts[] = {CLI_FLAG("json", 'j'), CLI_VALUE("snapshot"), CLI_VALUE("save"), CLI_END};
+    cli_opt opts[] = {CLI_FLAG("json", 'j'), CLI_VALUE("snapshot"), CLI_VALUE("save"),
+                      CLI_VALUE("import"), CLI_END};
     return cli_run(&command, opts, argc, argv);
 }

@@ -12,6 +12,8 @@ static const struct {
     {"probe", cmd_probe, "live probes on Windows: impersonate at each level, revert, show the thread"},
     {"explain", cmd_explain, "which identity each hop of an IIS scenario runs as and arrives as, and why"},
     {"iis", cmd_iis, "audit applicationHost.config: who every site runs as, who shares an identity"},
+    {"diagnose", cmd_diagnose, "the whole IIS server: every site's off-box calls and who they arrive as"},
+    {"webconfig", cmd_webconfig, "read a web.config: impersonation, ASP.NET Core hosting, SQL Server SPNs, UNC shares"},
     {"sddl", cmd_sddl, "parse SDDL and print it as Windows would (or its binary form)"},
     {"access", cmd_access, "offline access check of a token or SIDs against an SDDL descriptor"},
 };

@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         tl_free(text);
     size_t n = tl_iis_site_count(a);
     for (size_t i = 0; i < n && i < 8; i++) {
-        tl_iis_scenario_options o = {0};
+        tl_iis_scenario_options o = TL_IIS_SCENARIO_OPTIONS_INIT;
         o.hop_target = "cifs/files.contoso.com";
         if (tl_iis_site_scenario_json(&text, a, i, &o) == TL_OK)
             tl_free(text);

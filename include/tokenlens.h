@@ -20,5 +20,7 @@
 #include "tokenlens/access.h"
 #include "tokenlens/icacls.h"
 #include "tokenlens/hop.h"
+#include "tokenlens/webconfig.h"
 #include "tokenlens/whoami.h"
+#include "tokenlens/server.h"
 #endif

@@ -676,8 +676,7 @@ static const char *tlcs_wellknown_field(size_t index, int field) {
                            const char *request_user = NULL, const char *protocol = NULL,
                            const char *hop_target = NULL, const char *application = NULL) {
         char *s = NULL;
-        tl_iis_scenario_options o;
-        memset(&o, 0, sizeof o);
+        tl_iis_scenario_options o = TL_IIS_SCENARIO_OPTIONS_INIT;
         o.machine = machine;
         o.domain = domain;
         o.request_user = request_user;

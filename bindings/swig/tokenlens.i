@@ -228,12 +228,7 @@ TL_OPAQUE(tl_iis_isolation, tl_iis_isolation_free)
 #ifndef SWIGCSHARP
 %apply size_t *OUTPUT { size_t *out };
 #endif
-/* C arrays inside the views become count + indexed getters (tl_swig_iis_* below). */
-%ignore tl_iis_site::bindings;
-%ignore tl_iis_site::apps;
-%ignore tl_iis_auth::providers;
-%ignore tl_iis_shared_identity::sites;
-%ignore tl_iis_finding::sites;
+/* Arrays inside the views are count + the library's indexed getters (tl_iis_site_app, ...). */
 %ignore tl_iis_options;
 %ignore tl_iis_scenario_options;
 %ignore tl_iis_site_scenario_json;
@@ -242,39 +237,13 @@ TL_OPAQUE(tl_iis_isolation, tl_iis_isolation_free)
 %clear size_t *out;
 #endif
 %inline %{
-/** Binding `i` of a site ("http *:80:host"), NULL past the end. Borrowed from the audit. */
-const char *tl_swig_iis_site_binding(const tl_iis_site *site, size_t i)
-{
-    return site && i < site->binding_count ? site->bindings[i] : NULL;
-}
-/** Application `i` of a site (0 is "/"), NULL past the end. Borrowed from the audit. */
-const tl_iis_app *tl_swig_iis_site_app(const tl_iis_site *site, size_t i)
-{
-    return site && i < site->app_count ? &site->apps[i] : NULL;
-}
-/** Windows authentication provider `i`, NULL past the end. */
-const char *tl_swig_iis_auth_provider(const tl_iis_auth *auth, size_t i)
-{
-    return auth && i < auth->provider_count ? auth->providers[i] : NULL;
-}
-/** Site name `i` of a shared anonymous identity, NULL past the end. */
-const char *tl_swig_iis_shared_site(const tl_iis_shared_identity *shared, size_t i)
-{
-    return shared && i < shared->site_count ? shared->sites[i] : NULL;
-}
-/** Site name `i` a finding is about, NULL past the end. */
-const char *tl_swig_iis_finding_site(const tl_iis_finding *finding, size_t i)
-{
-    return finding && i < finding->site_count ? finding->sites[i] : NULL;
-}
 /** tl_iis_site_scenario_json() with its options flattened (each may be NULL). */
 tl_result tl_swig_iis_site_scenario_json(char **out, const tl_iis_audit *audit, size_t site,
                                    const char *machine, const char *domain,
                                    const char *request_user, const char *protocol,
                                    const char *hop_target, const char *application)
 {
-    tl_iis_scenario_options o;
-    memset(&o, 0, sizeof o);
+    tl_iis_scenario_options o = TL_IIS_SCENARIO_OPTIONS_INIT;
     o.machine = machine;
     o.domain = domain;
     o.request_user = request_user;
@@ -365,5 +334,7 @@ tl_result tl_swig_iis_isolation_evaluate(tl_iis_isolation **out, const tl_iis_au
 %include "whoami.i"
 %include "iis_content.i"
 %include "hop.i"
+
+%include "webconfig.i"
 
 %mutable;

@@ -7,4 +7,6 @@ TL_OPAQUE(tl_whoami, tl_whoami_free)
 #ifdef SWIGCSHARP
 %ignore tl_whoami_from_json; /* (text, len): C# reads files with tl_whoami_load */
 #endif
+/* the whoami text import is wrapped in webconfig.i without its notes argument */
+%ignore tl_token_from_whoami_text;
 %include "tokenlens/whoami.h"

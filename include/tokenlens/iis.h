@@ -25,7 +25,10 @@ extern "C" {
 #endif
 
 /** Safety bounds of the reader (a hostile file gets TL_ELIMIT with line and column). */
-#define TL_IIS_MAX_BYTES (64u * 1024u * 1024u) /**< whole file */
+#define TL_IIS_MAX_BYTES (64u * 1024u * 1024u) /**< the 0.1 whole-file limit (kept for callers) */
+/** Default whole-file limit when tl_iis_options::max_bytes is 0: admits a 50,000-site
+ *  hosting server (about 105 MiB); memory follows sites, not bytes. */
+#define TL_IIS_DEFAULT_MAX_BYTES (1024u * 1024u * 1024u)
 #define TL_IIS_MAX_DEPTH 64                    /**< element nesting */
 #define TL_IIS_MAX_TOKEN (1024u * 1024u)       /**< bytes without a markup event (one tag) */
 
@@ -65,8 +68,7 @@ typedef struct tl_iis_auth {
     const char
         *anonymous_user; /**< userName as configured: "IUSR", "" (= pool identity), account */
     bool windows_enabled;
-    size_t provider_count;
-    const char *const *providers;  /**< "Negotiate", "NTLM", ... in order */
+    size_t provider_count;         /**< providers: tl_iis_auth_provider() */
     bool use_kernel_mode;          /**< windowsAuthentication/@useKernelMode (default true) */
     bool use_app_pool_credentials; /**< windowsAuthentication/@useAppPoolCredentials (default false)
                                     */
@@ -83,24 +85,33 @@ typedef struct tl_iis_app {
     tl_iis_auth auth;
     const tl_iis_identity *anonymous; /**< NULL when anonymous authentication is off */
     const char *config_error;         /**< non-NULL: IIS refuses this path (HTTP 500.19), why */
+    size_t vdir_count; /**< virtual directories other than "/": tl_iis_app_vdir_path() */
+#ifdef TL_BUILDING /* library-private tail: views are only handed out by pointer */
+    const char *const *auth_providers;
+    const char *const *vdir_paths;
+    const char *const *vdir_physical;
+#endif
 } tl_iis_app;
 
 /** A site. Its application 0 is the root application "/". */
 typedef struct tl_iis_site {
     const char *name;
     uint64_t id;
-    size_t binding_count;
-    const char *const
-        *bindings; /**< "http *:80:coke.example" (protocol, space, bindingInformation) */
-    size_t app_count;
+    size_t binding_count; /**< bindings: tl_iis_site_binding() */
+    size_t app_count;     /**< applications: tl_iis_site_app() */
+#ifdef TL_BUILDING
+    const char *const *bindings;
     const tl_iis_app *apps;
+#endif
 } tl_iis_site;
 
 /** Sites whose anonymous requests run as the same account. */
 typedef struct tl_iis_shared_identity {
     tl_iis_identity identity;
-    size_t site_count;
-    const char *const *sites; /**< site names, in file order */
+    size_t site_count; /**< site names, in file order: tl_iis_shared_site() */
+#ifdef TL_BUILDING
+    const char *const *sites;
+#endif
 } tl_iis_shared_identity;
 
 /** What a finding is about (stable values). */
@@ -124,8 +135,10 @@ typedef struct tl_iis_finding {
     tl_iis_severity severity;
     const char *text; /**< "sites coke and pepsi both serve anonymous requests as ..." */
     const char *fix;  /**< what to change */
-    size_t site_count;
-    const char *const *sites; /**< the sites concerned */
+    size_t site_count; /**< the sites concerned: tl_iis_finding_site() */
+#ifdef TL_BUILDING
+    const char *const *sites;
+#endif
 } tl_iis_finding;
 
 /** Short name of a finding kind ("shared_anonymous_identity"). Static string. */
@@ -133,13 +146,22 @@ TL_EXTERN const char *tl_iis_finding_kind_name(tl_iis_finding_kind kind);
 /** "info", "warning" or "critical". Static string. */
 TL_EXTERN const char *tl_iis_severity_name(tl_iis_severity severity);
 
-/** Reader options. Zero-initialise; all fields optional. */
+#define TL_IIS_OPTIONS_VERSION 1
+/** Reader options (versioned): start from TL_IIS_OPTIONS_INIT; a version the library does not
+ *  know is TL_EINVAL. */
 typedef struct tl_iis_options {
+    unsigned int version; /**< TL_IIS_OPTIONS_VERSION */
     /** Values for %VARIABLES% in physical paths, as "NAME=value" strings (IIS Express uses
      *  %IIS_SITES_HOME%, %IIS_USER_HOME%, %IIS_BIN%). Unknown variables are left as written. */
     const char *const *variables;
     size_t variable_count;
+    /** Largest file read (each configSource file too); 0: TL_IIS_DEFAULT_MAX_BYTES. */
+    size_t max_bytes;
+    /** Folder that configSource= files are relative to. tl_iis_audit_load() uses the file's
+     *  own folder when NULL; with tl_iis_audit_parse() and NULL, a configSource is an error. */
+    const char *config_dir;
 } tl_iis_options;
+#define TL_IIS_OPTIONS_INIT {TL_IIS_OPTIONS_VERSION, NULL, 0, 0, NULL}
 
 /** The audit of one configuration file (opaque). */
 typedef struct tl_iis_audit tl_iis_audit;
@@ -167,6 +189,23 @@ TL_EXTERN const tl_iis_site *tl_iis_site_at(const tl_iis_audit *audit, size_t in
 /** Index of the site named `name` (case-insensitive), or TL_ENOTFOUND. */
 TL_EXTERN tl_result tl_iis_site_find(size_t *out, const tl_iis_audit *audit, const char *name);
 
+/** Binding `i` of a site ("http *:80:coke.example": protocol, space, bindingInformation), or
+ *  NULL past the end. Borrowed from the audit. */
+TL_EXTERN const char *tl_iis_site_binding(const tl_iis_site *site, size_t i);
+/** Application `i` of a site (0 is the root "/"), or NULL past the end. Borrowed. */
+TL_EXTERN const tl_iis_app *tl_iis_site_app(const tl_iis_site *site, size_t i);
+/** Virtual directory `i` of an application other than its root: its path inside the
+ *  application ("/images"), or NULL past the end. Borrowed. */
+TL_EXTERN const char *tl_iis_app_vdir_path(const tl_iis_app *app, size_t i);
+/** Its physicalPath (variables expanded), or NULL when it has none / past the end. */
+TL_EXTERN const char *tl_iis_app_vdir_physical_path(const tl_iis_app *app, size_t i);
+/** Windows authentication provider `i` ("Negotiate", "NTLM", ... in order), or NULL. */
+TL_EXTERN const char *tl_iis_auth_provider(const tl_iis_auth *auth, size_t i);
+/** Site name `i` of a shared anonymous identity, or NULL. */
+TL_EXTERN const char *tl_iis_shared_site(const tl_iis_shared_identity *shared, size_t i);
+/** Site name `i` a finding is about, or NULL. */
+TL_EXTERN const char *tl_iis_finding_site(const tl_iis_finding *finding, size_t i);
+
 /** Application pools: declared ones in file order, then undeclared ones referenced by sites. */
 TL_EXTERN size_t tl_iis_pool_count(const tl_iis_audit *audit);
 TL_EXTERN const tl_iis_pool *tl_iis_pool_at(const tl_iis_audit *audit, size_t index);
@@ -174,6 +213,11 @@ TL_EXTERN const tl_iis_pool *tl_iis_pool_at(const tl_iis_audit *audit, size_t in
 /** Anonymous identities shared by two or more sites. */
 TL_EXTERN size_t tl_iis_shared_count(const tl_iis_audit *audit);
 TL_EXTERN const tl_iis_shared_identity *tl_iis_shared_at(const tl_iis_audit *audit, size_t index);
+
+/** Warnings about the input itself (a fragment instead of a whole file, configSource files
+ *  read), in the order met. Borrowed strings. */
+TL_EXTERN size_t tl_iis_warning_count(const tl_iis_audit *audit);
+TL_EXTERN const char *tl_iis_warning_at(const tl_iis_audit *audit, size_t index);
 
 /** Findings, most severe first. */
 TL_EXTERN size_t tl_iis_finding_count(const tl_iis_audit *audit);
@@ -186,8 +230,11 @@ TL_EXTERN const tl_iis_finding *tl_iis_finding_at(const tl_iis_audit *audit, siz
  */
 TL_EXTERN tl_result tl_iis_audit_to_json(char **out, const tl_iis_audit *audit);
 
-/** Inputs of tl_iis_site_scenario_json() that the configuration cannot know. */
+#define TL_IIS_SCENARIO_OPTIONS_VERSION 1
+/** Inputs of tl_iis_site_scenario_json() that the configuration cannot know (versioned:
+ *  start from TL_IIS_SCENARIO_OPTIONS_INIT). */
 typedef struct tl_iis_scenario_options {
+    unsigned int version;     /**< TL_IIS_SCENARIO_OPTIONS_VERSION */
     const char *machine;      /**< computer name; NULL -> "WEB01" */
     const char *domain;       /**< NetBIOS domain; NULL -> a workgroup machine */
     const char *request_user; /**< NULL -> an anonymous request when the site allows one,
@@ -196,6 +243,7 @@ typedef struct tl_iis_scenario_options {
     const char *hop_target;   /**< SPN of the off-box call, or "local"; NULL -> no hop */
     const char *application;  /**< application path ("/api"); NULL -> the root application */
 } tl_iis_scenario_options;
+#define TL_IIS_SCENARIO_OPTIONS_INIT {TL_IIS_SCENARIO_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL}
 
 /**
  * Describe one site as an explain-engine scenario (format v1 of PRODUCT.md), so the explain

@@ -58,7 +58,6 @@ int tl_iis_isolation_evaluate(tl_iis_isolation **out, const tl_iis_audit *audit,
 {
     if (!out)
         return tl__error(TL_EINVAL, "out is NULL");
-    *out = NULL;
     if (!audit || (count && (!sites || !descriptors)))
         return tl__error(TL_EINVAL, "NULL argument");
     size_t *idx = tl__calloc(count ? count : 1, sizeof *idx);

@@ -60,7 +60,10 @@ static json_t *windows_json(jb *b, const tl_iis_auth *au)
 {
     json_t *w = chk(b, json_object());
     set(b, w, "enabled", chk(b, json_boolean(au->windows_enabled)));
-    set(b, w, "providers", strings_json(b, au->providers, au->provider_count));
+    json_t *pv = chk(b, json_array());
+    for (size_t i = 0; pv && i < au->provider_count; i++)
+        push(b, pv, chk(b, json_string(tl_iis_auth_provider(au, i))));
+    set(b, w, "providers", pv);
     set(b, w, "use_kernel_mode", chk(b, json_boolean(au->use_kernel_mode)));
     set(b, w, "use_app_pool_credentials", chk(b, json_boolean(au->use_app_pool_credentials)));
     return w;
@@ -87,7 +90,6 @@ int tl_iis_audit_to_json(char **out, const tl_iis_audit *a)
 {
     if (!out || !a)
         return tl__error(TL_EINVAL, "NULL argument");
-    *out = NULL;
     jb b = {1};
     json_t *root = chk(&b, json_object());
     json_t *sites = chk(&b, json_array());
@@ -147,11 +149,17 @@ int tl_iis_audit_to_json(char **out, const tl_iis_audit *a)
         push(&b, findings, o);
     }
     set(&b, root, "findings", findings);
+    set(&b, root, "warnings", strings_json(&b, a->warnings, a->warning_count));
     char *text = b.ok ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     json_decref(root);
     if (!text)
         return tl__oom();
-    *out = text; /* jansson allocates through tokenlens' allocator (util.c): tl_free() */
+    char *copy = tl__strdup(text);
+    tl__free(text); /* jansson allocates through the hook */
+    if (!copy)
+        return tl__oom();
+    *out = copy; /* untouched on failure */
+    tl_error_clear();
     return TL_OK;
 }
 
@@ -160,13 +168,16 @@ int tl_iis_site_scenario_json(char **out, const tl_iis_audit *a, size_t site,
 {
     if (!out || !a)
         return tl__error(TL_EINVAL, "NULL argument");
-    *out = NULL;
     if (site >= a->site_count)
         return tl__error(TL_ERANGE, "site index %zu out of range (%zu sites)", site, a->site_count);
-    tl_iis_scenario_options none;
-    memset(&none, 0, sizeof none);
+    tl_iis_scenario_options none = TL_IIS_SCENARIO_OPTIONS_INIT;
     if (!opt)
         opt = &none;
+    if (opt->version != TL_IIS_SCENARIO_OPTIONS_VERSION)
+        return tl__error(TL_EINVAL,
+                         "tl_iis_scenario_options.version is %u, expected %u (use "
+                         "TL_IIS_SCENARIO_OPTIONS_INIT)",
+                         opt->version, TL_IIS_SCENARIO_OPTIONS_VERSION);
     const tl_iis_site *s = &a->sites[site];
     const tl_iis_app *app = &s->apps[0];
     if (opt->application) {
@@ -205,7 +216,7 @@ int tl_iis_site_scenario_json(char **out, const tl_iis_audit *a, size_t site,
     set(&b, js, "anonymous", anon);
     json_t *win = chk(&b, json_object());
     set(&b, win, "enabled", chk(&b, json_boolean(app->auth.windows_enabled)));
-    set(&b, win, "providers", strings_json(&b, app->auth.providers, app->auth.provider_count));
+    set(&b, win, "providers", strings_json(&b, app->auth_providers, app->auth.provider_count));
     set(&b, win, "use_app_pool_credentials",
         chk(&b, json_boolean(app->auth.use_app_pool_credentials)));
     set(&b, win, "kernel_mode", chk(&b, json_boolean(app->auth.use_kernel_mode)));
@@ -244,6 +255,11 @@ int tl_iis_site_scenario_json(char **out, const tl_iis_audit *a, size_t site,
     json_decref(root);
     if (!text)
         return tl__oom();
-    *out = text; /* jansson allocates through tokenlens' allocator (util.c): tl_free() */
+    char *copy = tl__strdup(text);
+    tl__free(text); /* jansson allocates through the hook */
+    if (!copy)
+        return tl__oom();
+    *out = copy; /* untouched on failure */
+    tl_error_clear();
     return TL_OK;
 }

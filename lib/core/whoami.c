@@ -64,6 +64,22 @@ int tl_whoami_capture(tl_whoami **out)
     return TL_OK;
 }
 
+int tl_whoami_from_text(tl_whoami **out, const char *text, size_t len, char **notes)
+{
+    if (!out)
+        return tl__error(TL_EINVAL, "tl_whoami_from_text: out is NULL");
+    tl_whoami *w = tl__calloc(1, sizeof *w);
+    if (!w)
+        return tl__oom();
+    int rc = tl_token_from_whoami_text(&w->process, text, len, notes);
+    if (rc != TL_OK) {
+        tl_whoami_free(w);
+        return rc;
+    }
+    *out = w;
+    return TL_OK;
+}
+
 /* A token or null at `key` of a whoami document. */
 static int load_member(tl_token **out, json_t *root, const char *key)
 {

@@ -735,3 +735,44 @@ Describe 'Test-TLIisIsolation reads content through the library (issue 12)' {
         $err.Exception.Message | Should -BeLike '*line 3: expected SITE=SDDL*'
     }
 }
+
+Describe 'Reading a real server (issue 14)' {
+    BeforeAll {
+        $wc = Join-Path $SourceDir 'tests/data/webconfig'
+        $who = Join-Path $SourceDir 'tests/data/whoami'
+        $srv = Join-Path $SourceDir 'tests/data/server/web01/c'
+        $cfg = Join-Path $srv 'Windows/System32/inetsrv/config/applicationHost.config'
+    }
+    It 'Get-TLWebConfig reads connection strings into SPNs' {
+        $w = Get-TLWebConfig (Join-Path $wc 'classic.config')
+        $w.Impersonate | Should -BeTrue
+        ($w.Connections | Where-Object name -eq 'ShopDb').spn | Should -Be 'MSSQLSvc/db01.contoso.com:1433'
+    }
+    It 'Get-TLWebConfig names the file of a hostile web.config' {
+        { Get-TLWebConfig (Join-Path $wc 'doctype.config') } | Should -Throw '*DOCTYPE*'
+    }
+    It 'Import-TLToken -WhoamiText reads whoami /all text' {
+        $t = Import-TLToken -WhoamiText (Get-Content -Raw (Join-Path $who 'all.txt'))
+        $t.User | Should -Be 'S-1-5-21-1004336348-1177238915-682003330-1106'
+        $t.IntegrityLevel | Should -Be 'Medium'
+        $t.Role | Should -Be 'process'
+    }
+    It 'Import-TLToken takes whoami output from the pipeline, line by line' {
+        $t = Get-Content (Join-Path $who 'apppool.txt') | Import-TLToken
+        $t.User | Should -Be 'S-1-5-82-3006700770-424185619-1745488364-794895919-4004696415'
+    }
+    It 'Import-TLToken still reads piped snapshot paths' {
+        $r = @((Join-Path $SourceDir 'tests/data/token/iis-ntlm-impersonation.json') | Import-TLToken)
+        $r.Count | Should -Be 1
+    }
+    It 'Invoke-TLDiagnose gives one object per hop with site, application and source' {
+        $hops = @(Invoke-TLDiagnose $cfg -Map "C:\=$srv" -Domain CONTOSO)
+        $shop = $hops | Where-Object { $_.Site -eq 'shop' -and $_.Application -eq '/' }
+        $shop.Source | Should -Be 'connectionStrings/ShopDb'
+        $shop.ArrivesAs | Should -Be 'NT AUTHORITY\ANONYMOUS LOGON'
+        $files = @($hops | Where-Object Site -eq 'files')
+        $files.Count | Should -Be 2
+        $files | ForEach-Object { $_.ArrivesAs | Should -Be 'CONTOSO\WEB01$' }
+        $files[1].Source | Should -Be '/reports: connectionStrings/Reports'
+    }
+}

@@ -13,7 +13,9 @@ static tl_iis_audit *load(const char *file)
 {
     tl_iis_audit *a = NULL;
     static const char *const vars[] = {"IIS_SITES_HOME=C:\\Users\\me\\Documents\\My Web Sites"};
-    tl_iis_options o = {vars, 1};
+    tl_iis_options o = TL_IIS_OPTIONS_INIT;
+    o.variables = vars;
+    o.variable_count = 1;
     assert_tl_ok(tl_iis_audit_load(&a, tl_test_data(file), &o));
     return a;
 }
@@ -25,8 +27,8 @@ static const tl_iis_app *find_app(const tl_iis_audit *a, const char *site, const
         return NULL;
     const tl_iis_site *s = tl_iis_site_at(a, i);
     for (size_t k = 0; k < s->app_count; k++)
-        if (strcmp(s->apps[k].path, path) == 0)
-            return &s->apps[k];
+        if (strcmp(tl_iis_site_app(s, k)->path, path) == 0)
+            return tl_iis_site_app(s, k);
     return NULL;
 }
 
@@ -155,7 +157,7 @@ static void test_app_rows(void **state)
         for (size_t k = 0; k < app->auth.provider_count; k++) {
             if (k)
                 strcat(prov, ",");
-            strncat(prov, app->auth.providers[k], sizeof prov - strlen(prov) - 1);
+            strncat(prov, tl_iis_auth_provider(&app->auth, k), sizeof prov - strlen(prov) - 1);
         }
         const char *psid = sid_text(&app->pool->identity, b1);
         const char *asid = sid_text(app->anonymous, b2);
@@ -224,7 +226,7 @@ static void test_shared_rows(void **state)
             for (size_t k = 0; k < s->site_count; k++) {
                 if (k)
                     strcat(got, ",");
-                strncat(got, s->sites[k], sizeof got - strlen(got) - 1);
+                strncat(got, tl_iis_shared_site(s, k), sizeof got - strlen(got) - 1);
             }
         }
         if (strcmp(got, shared_rows[i].groups) != 0) {
@@ -350,8 +352,10 @@ static void test_scenario(void **state)
 {
     (void)state;
     tl_iis_audit *a = load("iis/coke-pepsi-isolated.config");
-    tl_iis_scenario_options o = {"WEB01", "CONTOSO", NULL, NULL, "MSSQLSvc/db01.contoso.com:1433",
-                                 NULL};
+    tl_iis_scenario_options o = TL_IIS_SCENARIO_OPTIONS_INIT;
+    o.machine = "WEB01";
+    o.domain = "CONTOSO";
+    o.hop_target = "MSSQLSvc/db01.contoso.com:1433";
     char *text = NULL;
     assert_tl_ok(tl_iis_site_scenario_json(&text, a, 1, &o));
     json_error_t err;
@@ -372,9 +376,16 @@ static void test_scenario(void **state)
     tl_scenario_free(sc);
     tl_free(text);
     assert_tl_error(tl_iis_site_scenario_json(&text, a, 9, NULL), TL_ERANGE);
-    tl_iis_scenario_options bad = {0};
+    tl_iis_scenario_options bad = TL_IIS_SCENARIO_OPTIONS_INIT;
     bad.application = "/nope";
     assert_tl_error(tl_iis_site_scenario_json(&text, a, 0, &bad), TL_ENOTFOUND);
+    tl_iis_scenario_options old = {0}; /* an unversioned struct is refused, not misread */
+    assert_tl_error(tl_iis_site_scenario_json(&text, a, 0, &old), TL_EINVAL);
+    tl_iis_options oldo;
+    memset(&oldo, 0, sizeof oldo);
+    tl_iis_audit *none = NULL;
+    assert_tl_error(tl_iis_audit_parse(&none, "<configuration/>", 16, &oldo), TL_EINVAL);
+    assert_null(none);
     tl_iis_audit_free(a);
 }
 
@@ -403,7 +414,7 @@ static void test_hostile_files(void **state)
         tl_iis_audit *a = (tl_iis_audit *)1;
         int rc = tl_iis_audit_load(&a, tl_test_data(bad_rows[i].file), NULL);
         const tl_error *e = tl_error_last();
-        if (rc != bad_rows[i].code || a != NULL ||
+        if (rc != bad_rows[i].code || a != (tl_iis_audit *)1 || /* untouched on failure */
             strncmp(e->path, bad_rows[i].where, strlen(bad_rows[i].where)) != 0 ||
             !strstr(e->message, "line ")) {
             print_error("%s: rc=%s path='%s' message='%s'\n", bad_rows[i].file, tl_error_name(rc),
@@ -435,20 +446,52 @@ static void test_huge_attribute(void **state)
     free(xml);
 }
 
-/* More than 64 MiB is refused even when every byte is markup. */
+/* The size limit is an option: beyond it a file is refused even when every byte is markup;
+ * the default admits files past the 0.1 limit of 64 MiB (a 50,000-site server is 105 MiB). */
 static void test_too_large(void **state)
 {
     (void)state;
     const char *head = "<configuration>";
     size_t n = (size_t)TL_IIS_MAX_BYTES + 4096;
-    char *xml = malloc(n);
+    char *xml = malloc(n + 32);
     assert_non_null(xml);
     memcpy(xml, head, strlen(head));
-    for (size_t i = strlen(head); i + 4 <= n; i += 4)
+    size_t i = strlen(head);
+    for (; i + 4 <= n; i += 4)
         memcpy(xml + i, "<a/>", 4);
+    size_t len = i;
     tl_iis_audit *a = NULL;
-    assert_tl_error(tl_iis_audit_parse(&a, xml, n - n % 4, NULL), TL_ELIMIT);
+    tl_iis_options o = TL_IIS_OPTIONS_INIT;
+    o.max_bytes = 1u << 20;
+    assert_tl_error(tl_iis_audit_parse(&a, xml, len, &o), TL_ELIMIT);
+    assert_null(a);
+    assert_non_null(strstr(tl_error_last()->message, "max_bytes"));
+    memcpy(xml + len, "</configuration>", 16);
+    assert_tl_ok(tl_iis_audit_parse(&a, xml, len + 16, NULL));
+    assert_int_equal(tl_iis_site_count(a), 0);
+    tl_iis_audit_free(a);
     free(xml);
+}
+
+/* A failing call leaves its output as it was (API rule), and a success clears the error. */
+static void test_outputs_untouched(void **state)
+{
+    (void)state;
+    static int sentinel;
+    tl_iis_audit *a = (tl_iis_audit *)(void *)&sentinel;
+    const char *bad = "<configuration><system.applicationHost><sites><site/></sites>";
+    assert_tl_error(tl_iis_audit_parse(&a, bad, strlen(bad), NULL), TL_EPARSE);
+    assert_ptr_equal(a, (void *)&sentinel);
+    assert_tl_error(tl_iis_audit_load(&a, "/nonexistent/applicationHost.config", NULL), TL_EIO);
+    assert_ptr_equal(a, (void *)&sentinel);
+    const char *good = "<configuration/>";
+    tl_iis_audit *ok = NULL;
+    assert_tl_ok(tl_iis_audit_parse(&ok, good, strlen(good), NULL));
+    assert_int_equal(tl_error_last()->code, TL_OK);
+    char *text = (char *)(void *)&sentinel;
+    assert_tl_error(tl_iis_site_scenario_json(&text, ok, 5, NULL), TL_ERANGE);
+    assert_ptr_equal(text, (void *)&sentinel);
+    tl_iis_audit_free(ok);
 }
 
 /* UTF-16LE with a BOM (Notepad's "Unicode") reads the same as UTF-8. */
@@ -472,7 +515,7 @@ static void test_utf16(void **state)
     tl_iis_audit *a = NULL;
     assert_tl_ok(tl_iis_audit_parse(&a, w, 2 * n + 2, NULL));
     assert_int_equal(tl_iis_site_count(a), 1);
-    assert_string_equal(tl_iis_site_at(a, 0)->apps[0].pool->identity.name, "IIS APPPOOL\\P");
+    assert_string_equal(tl_iis_site_app(tl_iis_site_at(a, 0), 0)->pool->identity.name, "IIS APPPOOL\\P");
     tl_iis_audit_free(a);
     free(w);
 }
@@ -589,7 +632,8 @@ int main(void)
         cmocka_unit_test(test_findings),       cmocka_unit_test(test_coke_pepsi_words),
         cmocka_unit_test(test_json_contract),  cmocka_unit_test(test_scenario),
         cmocka_unit_test(test_hostile_files),  cmocka_unit_test(test_huge_attribute),
-        cmocka_unit_test(test_too_large),      cmocka_unit_test(test_utf16),
+        cmocka_unit_test(test_too_large),
+        cmocka_unit_test(test_outputs_untouched),      cmocka_unit_test(test_utf16),
         cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_isolation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -283,6 +283,11 @@ function Import-TLToken {
     .PARAMETER Path
     Snapshot file(s). Accepts pipeline input, including FileInfo objects from Get-ChildItem.
 
+    .PARAMETER WhoamiText
+    The text of `whoami /all` (or /user, /groups, /priv, /fo list, /fo csv) as copied from a
+    console; also from the pipeline: `whoami /all | Import-TLToken`. Gives one token with Role
+    process (docs/whoami-import.md).
+
     .EXAMPLE
     Import-TLToken -Path .\web01-apppool.json | Select-Object -ExpandProperty Groups
 
@@ -292,6 +297,9 @@ function Import-TLToken {
     Get-ChildItem *.token.json | Import-TLToken | Format-Table User, ImpersonationLevel, LogonType
 
     .EXAMPLE
+    whoami /all | Import-TLToken | Select-Object -ExpandProperty Privileges
+
+    .EXAMPLE
     Import-TLToken .\web01-whoami.json | Where-Object Role -eq 'effective'
 
     The identity the thread acted as when `tokenlens whoami --save` ran on the server.
@@ -299,15 +307,59 @@ function Import-TLToken {
     .OUTPUTS
     TokenLens.Token
     #>
-    [CmdletBinding()]
+    [CmdletBinding(DefaultParameterSetName = 'Pipeline')]
     [OutputType('TokenLens.Token')]
     param(
-        [Parameter(Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
+        [Parameter(Mandatory, Position = 0, ParameterSetName = 'Path')]
         [Alias('FullName', 'PSPath')]
         [ValidateNotNullOrEmpty()]
-        [string[]] $Path
+        [string[]] $Path,
+        # The text of `whoami /all` (or /user, /groups, /priv, /fo list, /fo csv).
+        [Parameter(Mandatory, ParameterSetName = 'Whoami')]
+        [AllowEmptyString()]
+        [string[]] $WhoamiText,
+        # From the pipeline: FileInfo objects or strings naming snapshot files are loaded as
+        # before; other strings are lines of whoami text (`whoami /all | Import-TLToken`).
+        [Parameter(ValueFromPipeline, ParameterSetName = 'Pipeline')]
+        [AllowEmptyString()]
+        [AllowNull()]
+        [object] $InputObject
     )
+    begin { $tlWhoamiLines = [System.Collections.Generic.List[string]]::new() }
+    end {
+        if ($PSCmdlet.ParameterSetName -eq 'Whoami') {
+            foreach ($l in $WhoamiText) { foreach ($x in ($l -split "`r?`n")) { $tlWhoamiLines.Add($x) } }
+        }
+        if (-not ($tlWhoamiLines | Where-Object { $_ })) { return }
+        $t = $null
+        try {
+            $t = [TokenLens.Token]::FromWhoami(($tlWhoamiLines -join "`n"))
+            ConvertTo-TLTokenObject $t 'whoami' | Add-Member -NotePropertyName Role -NotePropertyValue 'process' -PassThru
+        } catch {
+            $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception 'whoami text' 'Import-TLToken'))
+        } finally {
+            if ($null -ne $t) { $t.Dispose() }
+        }
+    }
     process {
+        if ($PSCmdlet.ParameterSetName -eq 'Whoami') { return }
+        if ($PSCmdlet.ParameterSetName -eq 'Pipeline') {
+            if ($null -eq $InputObject) { return }
+            if ($InputObject -is [string]) {
+                if ($InputObject -and (Test-Path -LiteralPath $InputObject -PathType Leaf)) {
+                    $Path = @($InputObject)
+                } else {
+                    foreach ($x in ($InputObject -split "`r?`n")) { $tlWhoamiLines.Add($x) }
+                    return
+                }
+            } elseif ($InputObject.PSObject.Properties['FullName']) {
+                $Path = @([string]$InputObject.FullName)
+            } elseif ($InputObject.PSObject.Properties['PSPath']) {
+                $Path = @([string]$InputObject.PSPath)
+            } else {
+                $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord ([System.ArgumentException]::new('expected a snapshot path, a file, or whoami text')) "$InputObject" 'Import-TLToken'))
+            }
+        }
         foreach ($p in $Path) {
             $full = Resolve-TLInputPath $p $PSCmdlet
             foreach ($member in Get-TLWhoamiMembers $full) {
@@ -1122,5 +1174,139 @@ function Invoke-TLHopProbe {
     } finally {
         # the onward client borrows the server's delegated credentials: release it first
         foreach ($o in @($next, $onward, $server, $client)) { if ($null -ne $o) { $o.Dispose() } }
+    }
+}
+
+# ---- reading a real server (issue 14) ----
+function Get-TLWebConfig {
+    <#
+    .SYNOPSIS
+    Reads a web.config: impersonation, authentication, ASP.NET Core hosting, connection strings
+    with the SPN a SQL client asks for, UNC shares.
+
+    .DESCRIPTION
+    The same reader as `tokenlens webconfig --json` (docs/webconfig.md): hostile files are
+    refused with the file and line; encrypted sections and xdt transforms are reported, never
+    guessed or applied.
+
+    .PARAMETER Path
+    web.config file(s). Accepts pipeline input, including FileInfo objects.
+
+    .EXAMPLE
+    Get-TLWebConfig C:\inetpub\shop\web.config | Select-Object -ExpandProperty Connections
+
+    .OUTPUTS
+    TokenLens.WebConfig
+    #>
+    [CmdletBinding()]
+    [OutputType('TokenLens.WebConfig')]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
+        [Alias('FullName', 'PSPath')]
+        [ValidateNotNullOrEmpty()]
+        [string[]] $Path
+    )
+    process {
+        foreach ($p in $Path) {
+            $full = Resolve-TLInputPath $p $PSCmdlet
+            $w = $null
+            try {
+                $w = [TokenLens.WebConfig]::Load($full)
+                $doc = $w.ToJson() | ConvertFrom-Json
+            } catch {
+                $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $p 'Get-TLWebConfig'))
+            } finally {
+                if ($null -ne $w) { $w.Dispose() }
+            }
+            [pscustomobject]@{
+                PSTypeName         = 'TokenLens.WebConfig'
+                Path               = $full
+                Impersonate        = $doc.impersonate
+                ImpersonateUser    = $doc.impersonate_user
+                AuthenticationMode = $doc.authentication_mode
+                AspNetCore         = $doc.aspnetcore
+                Connections        = @($doc.connections)
+                UncPaths           = @($doc.unc_paths)
+                AuthOverrides      = $doc.auth_overrides
+                Notes              = @($doc.notes)
+            }
+        }
+    }
+}
+
+function Invoke-TLDiagnose {
+    <#
+    .SYNOPSIS
+    Diagnoses a whole IIS server: every site's off-box calls and the identity they arrive as.
+
+    .DESCRIPTION
+    Reads applicationHost.config (configSource, redirection.config) and, through the maps,
+    every application's web.config, then asks the explain engine about every SQL Server
+    (Windows credentials) and UNC target: one object per hop, with the site, application and
+    source (`tokenlens diagnose --json`, docs/diagnose.md).
+
+    .PARAMETER Path
+    applicationHost.config. On Windows it defaults to the server's own.
+
+    .PARAMETER Map
+    WINPATH=DIR pairs: where a copy of the server's disks is (e.g. 'C:\=/mnt/web01/c').
+
+    .EXAMPLE
+    Invoke-TLDiagnose .\applicationHost.config -Map 'C:\=D:\web01-c' -Domain CONTOSO |
+        Where-Object Outcome -ne ok
+
+    .OUTPUTS
+    TokenLens.DiagnoseHop
+    #>
+    [CmdletBinding()]
+    [OutputType('TokenLens.DiagnoseHop')]
+    param(
+        [Parameter(Position = 0)]
+        [string] $Path,
+        [string[]] $Map = @(),
+        [string] $Machine,
+        [string] $Domain
+    )
+    if (-not $Path) {
+        if (-not $env:windir) {
+            $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord ([System.ArgumentException]::new('give -Path: the default applicationHost.config exists only on Windows')) 'Path' 'Invoke-TLDiagnose'))
+        }
+        $Path = Join-Path $env:windir 'system32\inetsrv\config\applicationHost.config'
+    }
+    foreach ($m in $Map) {
+        if ($m -notmatch '^[^=]+=.') {
+            $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord ([System.ArgumentException]::new("map '$m' is not WINPATH=DIR")) $m 'Invoke-TLDiagnose'))
+        }
+    }
+    $full = Resolve-TLInputPath $Path $PSCmdlet
+    $srv = $null
+    try {
+        $m = if ($Machine) { $Machine } else { [NullString]::Value }
+        $d = if ($Domain) { $Domain } else { [NullString]::Value }
+        $srv = [TokenLens.IisServer]::Load($full, ($Map -join "`n"), $m, $d)
+        $doc = $srv.DiagnoseJson() | ConvertFrom-Json
+    } catch {
+        $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $Path 'Invoke-TLDiagnose'))
+    } finally {
+        if ($null -ne $srv) { $srv.Dispose() }
+    }
+    foreach ($site in @($doc.sites)) {
+        foreach ($app in @($site.applications)) {
+            foreach ($hop in @($app.hops)) {
+                [pscustomobject]@{
+                    PSTypeName   = 'TokenLens.DiagnoseHop'
+                    Site         = $site.name
+                    Application  = $app.path
+                    Source       = $hop.source
+                    Target       = $hop.target
+                    ArrivesAs    = if ($null -ne $hop.arrives_as) { $hop.arrives_as.name } else { $null }
+                    ArrivesAsSid = if ($null -ne $hop.arrives_as) { $hop.arrives_as.sid } else { $null }
+                    Protocol     = $hop.protocol
+                    Outcome      = $hop.outcome
+                    Fix          = $hop.fix
+                    Steps        = @($hop.steps)
+                }
+            }
+        }
     }
 }

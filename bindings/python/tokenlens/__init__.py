@@ -109,3 +109,7 @@ __all__ += ["IisAudit", "IisSite", "IisApplication", "IisPool", "IisIdentity", "
 from ._hop import HopClient, HopDelegation, HopMechanism, HopServer, exchange, hop_available  # noqa: F401,E402
 
 __all__ += ["HopClient", "HopServer", "HopMechanism", "HopDelegation", "exchange", "hop_available"]
+
+from ._webconfig import diagnose, webconfig, whoami_notes  # noqa: F401,E402
+
+__all__ += ["webconfig", "whoami_notes", "diagnose"]

@@ -164,17 +164,17 @@ class IisAudit:
             s = n.tl_iis_site_at(raw, i)
             apps = []
             for j in range(s.app_count):
-                a = n.tl_swig_iis_site_app(s, j)
+                a = n.tl_iis_site_app(s, j)
                 au = a.auth
                 auth = IisAuth(bool(au.anonymous_enabled), au.anonymous_user,
                                bool(au.windows_enabled),
-                               tuple(n.tl_swig_iis_auth_provider(au, k)
+                               tuple(n.tl_iis_auth_provider(au, k)
                                      for k in range(au.provider_count)),
                                bool(au.use_kernel_mode), bool(au.use_app_pool_credentials))
                 apps.append(IisApplication(a.path, a.app_pool, _pool(a.pool), a.physical_path,
                                            auth, _identity(a.anonymous), a.config_error))
             sites.append(IisSite(s.name, int(s.id),
-                                 tuple(n.tl_swig_iis_site_binding(s, k)
+                                 tuple(n.tl_iis_site_binding(s, k)
                                        for k in range(s.binding_count)),
                                  tuple(apps)))
         self.sites = tuple(sites)
@@ -183,14 +183,14 @@ class IisAudit:
             v = n.tl_iis_shared_at(raw, i)
             shared.append(IisSharedIdentity(
                 _identity(v.identity),  # type: ignore[arg-type]
-                tuple(n.tl_swig_iis_shared_site(v, k) for k in range(v.site_count))))
+                tuple(n.tl_iis_shared_site(v, k) for k in range(v.site_count))))
         self.shared_anonymous_identities = tuple(shared)
         findings = []
         for i in range(n.tl_iis_finding_count(raw)):
             f = n.tl_iis_finding_at(raw, i)
             findings.append(IisFinding(n.tl_iis_finding_kind_name(f.kind),
                                        n.tl_iis_severity_name(f.severity), f.text, f.fix,
-                                       tuple(n.tl_swig_iis_finding_site(f, k)
+                                       tuple(n.tl_iis_finding_site(f, k)
                                              for k in range(f.site_count))))
         self.findings = tuple(findings)
 
