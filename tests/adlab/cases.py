@@ -1,0 +1,399 @@
+#!/usr/bin/python3
+"""The AD lab's cases, run by adlab.sh once the Samba DC is up (see there for the setup).
+
+Each case establishes a fact with the real DC (MIT kvno performing S4U2Self / S4U2Proxy,
+klist flags, ldapsearch over GSSAPI) and, when the tokenlens CLI is given, checks that
+`tokenlens ad` reads the same settings and that `tokenlens explain --ad` predicts the same
+outcome. Prints "PASS name: ..." / "FAIL name: ..." and "adlab: N passed, M failed".
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--lab", required=True)
+ap.add_argument("--ns", required=True)
+ap.add_argument("--realm", required=True)
+ap.add_argument("--domain", required=True)
+ap.add_argument("--dc", required=True)
+ap.add_argument("--tokenlens")
+ap.add_argument("--bin")
+ap.add_argument("--case")
+A = ap.parse_args()
+LAB, NS, REALM, DOM, DC = A.lab, A.ns, A.realm, A.domain, A.dc
+LOWER = REALM.lower()
+DB = "MSSQLSvc/db.%s:1433" % LOWER
+PW = {"administrator": "Lab-Admin-1!", "alice": "Alice-Pw-1!", "bob": "Bob-Pw-1!",
+      "carol": "Carol-Pw-1!", "svc-web": "Web-Pw-1!", "svc-kcd": "Kcd-Pw-1!",
+      "svc-unc": "Unc-Pw-1!", "svc-plain": "Plain-Pw-1!", "svc-db": "Db-Pw-1!"}
+SID = {}
+with open(os.path.join(LAB, "sids.txt")) as f:
+    for line in f:
+        k, v = line.split()
+        SID[k] = v
+
+TL = A.tokenlens if A.tokenlens and os.access(A.tokenlens, os.X_OK) else None
+TL_AD = False
+if TL:
+    p = subprocess.run([TL, "ad", "--help"], capture_output=True, text=True)
+    TL_AD = p.returncode == 0
+LOG = open(os.path.join(LAB, "cases.log"), "w")
+
+
+def run(cmd, cc=None, stdin=None, env=None):
+    """Run cmd inside the DC's namespace with ticket cache cc; returns (rc, stdout+stderr)."""
+    e = dict(os.environ)
+    e["KRB5CCNAME"] = "FILE:" + (cc or os.path.join(LAB, "cc", "none"))
+    if env:
+        e.update(env)
+    p = subprocess.run(["ip", "netns", "exec", NS] + cmd, capture_output=True, text=True,
+                       input=stdin, env=e)
+    LOG.write("$ %s [cc=%s]\n%s%s-> %d\n" % (" ".join(cmd), cc, p.stdout, p.stderr, p.returncode))
+    return p.returncode, p.stdout + p.stderr
+
+
+CC = {}
+
+
+def kinit(user):
+    """A TGT for user (from its password) in its own cache; returns the cache path."""
+    if user not in CC:
+        cc = os.path.join(LAB, "cc", user)
+        rc, out = run(["kinit", "-f", user], cc=cc, stdin=PW[user] + "\n")
+        if rc:
+            raise RuntimeError("kinit %s failed: %s" % (user, out.strip()))
+        CC[user] = cc
+    return CC[user]
+
+
+def s4u(service, user, target=None):
+    """service asks for a ticket to itself as user (S4U2Self) and, with target, for target
+    as user (S4U2Proxy). Returns (rc, output, flags of the S4U2Self ticket)."""
+    cc = kinit(service)
+    cmd = ["kvno", "-U", user] + (["-P", target] if target else [service])
+    rc, out = run(cmd, cc=cc)
+    _, kl = run(["klist", "-f"], cc=cc)
+    flags = None
+    lines = kl.splitlines()
+    for i, line in enumerate(lines):
+        if line.rstrip().endswith(" %s@%s" % (service, REALM)) and i + 1 < len(lines) \
+                and ("for client %s@%s" % (user, REALM)) in lines[i + 1]:
+            m = re.search(r"Flags: (\S+)", lines[i + 1])
+            flags = m.group(1) if m else ""
+    return rc, out, flags
+
+
+def kdc_reason(service, user, target):
+    """The reason Samba's KDC logged for refusing service -> target as user (log level
+    kerberos:3 prints the audit line 'TGS-REQ ERR_... reason=...')."""
+    try:
+        with open(os.path.join(LAB, "log", "samba.out"), errors="replace") as f:
+            text = f.read()
+    except OSError:
+        return None
+    found = None
+    for m in re.finditer(r"TGS-REQ (\S+) \S+ %s@%s %s@%s impersonatee=%s@%s .*?reason=([^\n]*)"
+                         % (re.escape(service), REALM, re.escape(target), REALM,
+                            re.escape(user), REALM), text):
+        found = "%s: %s" % (m.group(1), m.group(2).strip())
+    return found
+
+
+def tl(args, cc=None, env=None):
+    """tokenlens ARGS in the namespace: (rc, parsed JSON or None, output)."""
+    rc, out = run([TL] + args, cc=cc, env=env)
+    js = None
+    try:
+        js = json.loads(out) if "--json" in args else None
+    except ValueError:
+        js = None
+    return rc, js, out
+
+
+def ad_account(name, cc=None):
+    rc, js, out = tl(["ad", "account", name, "--server", DC, "--json"], cc=cc or kinit("alice"))
+    if rc != 0 or js is None:
+        raise Check("tokenlens ad account %s: exit %d: %s" % (name, rc, out.strip()[:300]))
+    return js
+
+
+class Check(Exception):
+    pass
+
+
+class Skip(Exception):
+    pass
+
+
+def expect(cond, msg):
+    if not cond:
+        raise Check(msg)
+
+
+PASS = FAIL = SKIP = 0
+NOTES = []
+
+
+def case(name):
+    def deco(fn):
+        global PASS, FAIL, SKIP
+        if A.case and A.case != name:
+            return fn
+        NOTES.clear()
+        try:
+            msg = fn()
+            PASS += 1
+            print("PASS %s: %s%s" % (name, msg, "".join(" [%s]" % n for n in NOTES)))
+        except Skip as e:
+            SKIP += 1
+            print("SKIP %s: %s" % (name, e))
+        except (Check, RuntimeError) as e:
+            FAIL += 1
+            print("FAIL %s: %s" % (name, e))
+        sys.stdout.flush()
+        return fn
+    return deco
+
+
+def ad_note(fn):
+    """Run an AD read check when the CLI has `ad`; else note it was not run."""
+    if not TL_AD:
+        NOTES.append("tokenlens ad not checked: %s" % ("CLI has no 'ad' command" if TL else "no --tokenlens"))
+        return
+    NOTES.append(fn())
+
+
+# ---- the directory itself -------------------------------------------------------------------
+@case("ldap-gssapi-bind")
+def _():
+    rc, out = run(["ldapsearch", "-N", "-Y", "GSSAPI", "-Q", "-LLL", "-H", "ldap://" + DC,
+                   "-b", "", "-s", "base", "defaultNamingContext"], cc=kinit("alice"))
+    expect(rc == 0 and "defaultNamingContext: DC=ad,DC=test" in out,
+           "ldapsearch -N -Y GSSAPI as alice failed: %s" % out.strip()[:300])
+    rc2, out2 = run(["ldapsearch", "-N", "-Y", "GSSAPI", "-Q", "-LLL", "-H", "ldap://127.0.0.1",
+                     "-b", "", "-s", "base", "defaultNamingContext"], cc=kinit("alice"))
+    expect(rc2 != 0 and "Server not found in Kerberos database" in out2,
+           "binding to 127.0.0.1 without canonicalisation should ask for ldap/127.0.0.1 and fail: %s" % out2[:200])
+    return "alice binds with GSSAPI to ldap/%s; ldap://127.0.0.1 (no canonicalisation) is refused" % DC
+
+
+# ---- constrained delegation (msDS-AllowedToDelegateTo) -------------------------------------
+@case("constrained-granted")
+def _():
+    rc, out, flags = s4u("svc-web", "alice", DB)
+    expect(rc == 0, "svc-web -> %s as alice refused: %s" % (DB, out.strip()))
+
+    def ad():
+        js = ad_account("svc-web")
+        expect([s.lower() for s in js["allowed_to_delegate_to"]] == [DB.lower()],
+               "tokenlens ad: allowed_to_delegate_to %r" % js["allowed_to_delegate_to"])
+        expect(js["trusted_to_auth_for_delegation"] is True and js["trusted_for_delegation"] is False,
+               "tokenlens ad: delegation bits %r" % js)
+        return "tokenlens ad agrees: allowed_to_delegate_to [%s]" % DB
+    ad_note(ad)
+    return "the KDC issues svc-web a ticket to %s in alice's name (S4U2Proxy)" % DB
+
+
+@case("constrained-refused-by-spn")
+def _():
+    target = "HTTP/plain.%s" % LOWER
+    rc, out, flags = s4u("svc-web", "alice", target)
+    expect(rc != 0 and "can't fulfill requested option" in out,
+           "svc-web -> %s should be refused (not in its list): rc %d %s" % (target, rc, out.strip()))
+    why = kdc_reason("svc-web", "alice", target)
+    expect(why and "not allowed" in why, "the KDC's reason: %r" % why)
+    return "svc-web -> %s as alice refused (KDC: %s)" % (target, why)
+
+
+@case("protocol-transition")
+def _():
+    # svc-web has "use any authentication protocol": its S4U2Self ticket is forwardable, so a
+    # user who logged on with NTLM (or Basic) can still be carried on to db over Kerberos.
+    rc, out, flags = s4u("svc-web", "alice", DB)
+    expect(rc == 0 and flags and "F" in flags,
+           "svc-web's S4U2Self ticket for alice should be forwardable (flags %r)" % flags)
+    # svc-kcd has the same list but "Kerberos only": the S4U2Self ticket is not forwardable
+    # and S4U2Proxy is refused.
+    rc2, out2, flags2 = s4u("svc-kcd", "alice", DB)
+    expect(flags2 is not None and "F" not in flags2,
+           "svc-kcd's S4U2Self ticket for alice should not be forwardable (flags %r)" % flags2)
+    expect(rc2 != 0, "svc-kcd -> %s as alice without a Kerberos logon should be refused" % DB)
+    why = kdc_reason("svc-kcd", "alice", DB)
+
+    def ad():
+        js = ad_account("svc-kcd")
+        expect(js["trusted_to_auth_for_delegation"] is False and
+               [s.lower() for s in js["allowed_to_delegate_to"]] == [DB.lower()],
+               "tokenlens ad svc-kcd: %r" % js)
+        return "tokenlens ad: svc-web any protocol, svc-kcd Kerberos only"
+    ad_note(ad)
+    return ("svc-web (any protocol): S4U2Self flags %s, S4U2Proxy granted; svc-kcd (Kerberos only): "
+            "flags %s, refused (KDC: %s)" % (flags, flags2, why))
+
+
+# ---- the user's side -----------------------------------------------------------------------
+@case("sensitive-account")
+def _():
+    rc, out, flags = s4u("svc-web", "bob", DB)
+    expect(flags is not None and "F" not in flags,
+           "bob's S4U2Self ticket should come back without the forwardable flag (flags %r)" % flags)
+    expect(rc != 0, "svc-web -> db as bob (NOT_DELEGATED) should be refused")
+    why = kdc_reason("svc-web", "bob", DB)
+
+    def ad():
+        js = ad_account("bob")
+        expect(js["not_delegated"] is True and js["user_account_control"] & 0x100000,
+               "tokenlens ad bob: %r" % js)
+        return "tokenlens ad: not_delegated"
+    ad_note(ad)
+    return "bob's S4U2Self ticket has flags %s (no F); S4U2Proxy refused (KDC: %s)" % (flags, why)
+
+
+@case("protected-users")
+def _():
+    rc, out, flags = s4u("svc-web", "carol", DB)
+
+    def ad():
+        js = ad_account("carol")
+        expect(js["protected_users"] is True, "tokenlens ad carol: protected_users %r (nested "
+               "through Tier0: tokenGroups must count it)" % js.get("protected_users"))
+        js2 = ad_account("alice")
+        expect(js2["protected_users"] is False, "alice is not in Protected Users")
+        return "tokenlens ad: carol protected_users (through Tier0), alice not"
+    ad_note(ad)
+    # Windows refuses to delegate a Protected Users member; Samba 4.17's KDC does not enforce
+    # the group (docs/ad.md): record what this DC does so a Samba upgrade shows up here.
+    samba = "granted" if rc == 0 else "refused"
+    NOTES.append("Samba's KDC %s S4U2Proxy for carol (Windows refuses Protected Users)" % samba)
+    return "carol is in Protected Users through a nested group"
+
+
+# ---- unconstrained delegation ---------------------------------------------------------------
+@case("unconstrained")
+def _():
+    cc = kinit("alice")
+    rc, out = run(["kvno", "HTTP/unc.%s" % LOWER, "HTTP/plain.%s" % LOWER], cc=cc)
+    expect(rc == 0, "alice's tickets to HTTP/unc and HTTP/plain: %s" % out)
+    _, kl = run(["klist", "-f"], cc=cc)
+    fl = {}
+    lines = kl.splitlines()
+    for i, line in enumerate(lines):
+        for h in ("unc", "plain"):
+            if line.rstrip().endswith("HTTP/%s.%s@%s" % (h, LOWER, REALM)) and i + 1 < len(lines):
+                m = re.search(r"Flags: (\S+)", lines[i + 1])
+                fl[h] = m.group(1) if m else ""
+    expect("O" in fl.get("unc", ""), "alice's ticket to svc-unc (TRUSTED_FOR_DELEGATION) should be "
+           "ok-as-delegate (flag O): %r" % fl)
+    expect("O" not in fl.get("plain", "O"), "svc-plain's ticket must not be ok-as-delegate: %r" % fl)
+
+    def ad():
+        js = ad_account("svc-unc")
+        expect(js["trusted_for_delegation"] is True and js["user_account_control"] & 0x80000,
+               "tokenlens ad svc-unc: %r" % js)
+        return "tokenlens ad: trusted_for_delegation"
+    ad_note(ad)
+    return "alice's ticket to svc-unc carries ok-as-delegate (flags %s), to svc-plain not (%s)" % (
+        fl.get("unc"), fl.get("plain"))
+
+
+# ---- resource-based constrained delegation ---------------------------------------------------
+@case("rbcd")
+def _():
+    rc, out, flags = s4u("svc-plain", "alice", DB)
+    why = kdc_reason("svc-plain", "alice", DB)
+
+    def ad():
+        js = ad_account("svc-db")
+        acts = js["allowed_to_act"]
+        expect(any(a["sid"] == SID["svc-plain"] and (a.get("name") or "").lower() ==
+                   ("%s\\svc-plain" % DOM).lower() for a in acts),
+               "tokenlens ad svc-db: allowed_to_act %r" % acts)
+        return "tokenlens ad: svc-db allowed_to_act [%s\\svc-plain]" % DOM
+    ad_note(ad)
+    # Samba 4.17's Heimdal KDC refuses before it looks at the descriptor: the S4U2Self ticket
+    # of an account without protocol transition is not forwardable, and the Heimdal TGS code
+    # then fails S4U2Proxy ("Missing forwardable flag"); with a forwardable one it checks only
+    # msDS-AllowedToDelegateTo ("Constrained delegation not allowed"). Windows accepts both
+    # (MS-SFU 3.2.5.2.2, the RBCD bit in PA-PAC-OPTIONS). See docs/ad.md.
+    if rc == 0:
+        NOTES.append("this DC granted RBCD: update docs/ad.md")
+        return "svc-plain -> %s as alice granted through RBCD" % DB
+    expect(why and ("Missing forwardable flag" in why or "not allowed" in why),
+           "RBCD refused for an unexpected reason: %r / %s" % (why, out.strip()))
+    return "svc-plain -> %s refused by Samba's KDC (%s): Samba 4.17's Heimdal KDC has no RBCD" % (DB, why)
+
+
+# ---- SPNs -----------------------------------------------------------------------------------
+@case("missing-spn")
+def _():
+    target = "MSSQLSvc/nothere.%s:1433" % LOWER
+    rc, out = run(["kvno", target], cc=kinit("alice"))
+    expect(rc != 0 and "not found in Kerberos database" in out, "kvno %s: %s" % (target, out))
+
+    def ad():
+        rc2, js, o = tl(["ad", "spn", target, "--server", DC, "--json"], cc=kinit("alice"))
+        expect(rc2 == 0 and js and js["state"] == "missing" and js["accounts"] == [],
+               "tokenlens ad spn: exit %d %s" % (rc2, o[:300]))
+        return "tokenlens ad spn: missing"
+    ad_note(ad)
+    return "no ticket for %s (Server not found in Kerberos database)" % target
+
+
+@case("duplicate-spn")
+def _():
+    target = "HTTP/dup.%s" % LOWER
+    rc, out = run(["kvno", target], cc=kinit("alice"))
+
+    def ad():
+        rc2, js, o = tl(["ad", "spn", target, "--server", DC, "--json"], cc=kinit("alice"))
+        expect(rc2 == 0 and js and js["state"] == "duplicate" and len(js["accounts"]) == 2,
+               "tokenlens ad spn: exit %d %s" % (rc2, o[:300]))
+        return "tokenlens ad spn: duplicate (%s)" % ", ".join(a if isinstance(a, str) else a.get("name", "?") for a in js["accounts"])
+    ad_note(ad)
+    # Samba's KDC, like Windows', refuses an ambiguous name: the client gets no Kerberos
+    # ticket and Negotiate falls back to NTLM.
+    expect(rc != 0 and "not found in Kerberos database" in out, "kvno %s: %s" % (target, out))
+    return "no ticket for %s either: the KDC will not pick one of two holders" % target
+
+
+@case("registered-spn")
+def _():
+    def ad():
+        rc2, js, o = tl(["ad", "spn", DB, "--server", DC, "--json"], cc=kinit("alice"))
+        expect(rc2 == 0 and js and js["state"] == "registered" and len(js["accounts"]) == 1,
+               "tokenlens ad spn: exit %d %s" % (rc2, o[:300]))
+        return "tokenlens ad spn: registered to %s" % json.dumps(js["accounts"][0])
+    if not TL_AD:
+        raise Skip("needs tokenlens with 'ad'")
+    return ad()
+
+
+# ---- tokenlens ad: discovery and errors -----------------------------------------------------
+@case("ad-discovery-and-errors")
+def _():
+    if not TL_AD:
+        raise Skip("needs tokenlens with 'ad'")
+    cc = kinit("alice")
+    rc, js, out = tl(["ad", "account", "alice", "--json"], cc=cc)
+    expect(rc == 0 and js and js["sid"] == SID["alice"],
+           "without --server (DNS SRV _ldap._tcp.dc._msdcs.%s): exit %d %s" % (LOWER, rc, out[:300]))
+    for name in ("%s\\alice" % DOM, "alice@%s" % LOWER):
+        rc, js, out = tl(["ad", "account", name, "--server", DC, "--json"], cc=cc)
+        expect(rc == 0 and js and js["sid"] == SID["alice"], "ad account %s: exit %d %s" % (name, rc, out[:300]))
+    rc, js, out = tl(["ad", "account", "nosuchuser", "--server", DC, "--json"], cc=cc)
+    expect(rc == 1 and "nosuchuser" in out, "no such account: exit %d %s" % (rc, out[:300]))
+    rc, js, out = tl(["ad", "account", "alice", "--server", DC], cc=os.path.join(LAB, "cc", "empty"))
+    expect(rc == 1 and "credential" in out.lower(), "no credentials: exit %d %s" % (rc, out[:300]))
+    rc, js, out = tl(["ad", "account", "alice", "--server", "127.0.0.2"], cc=cc)
+    expect(rc == 1 and ("unreachable" in out.lower() or "contact" in out.lower()),
+           "unreachable DC: exit %d %s" % (rc, out[:300]))
+    rc, js, out = tl(["ad", "account", "alice", "--server", "127.0.0.1"], cc=cc)
+    expect(rc == 1 and "ldap/127.0.0.1" in out, "--server 127.0.0.1 must ask for ldap/127.0.0.1: exit %d %s" % (rc, out[:300]))
+    return "DC found through DNS SRV; NAME, DOMAIN\\NAME and UPN; no such account, no credentials, unreachable DC, ldap/127.0.0.1 all exit 1"
+
+
+print("adlab: %d passed, %d failed%s" % (PASS, FAIL, ", %d skipped" % SKIP if SKIP else ""))
+sys.exit(1 if FAIL else 0)
