@@ -51,4 +51,5 @@ int cmd_explain(int argc, char **argv);
 int cmd_iis(int argc, char **argv);
 int cmd_whoami(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
+int cmd_ad(int argc, char **argv);
 #endif

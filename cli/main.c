@@ -14,6 +14,7 @@ static const struct {
     {"iis", cmd_iis, "audit applicationHost.config: who every site runs as, who shares an identity"},
     {"sddl", cmd_sddl, "parse SDDL and print it as Windows would (or its binary form)"},
     {"access", cmd_access, "offline access check of a token or SIDs against an SDDL descriptor"},
+    {"ad", cmd_ad, "read delegation facts of an account or SPN from Active Directory (LDAP, Kerberos)"},
 };
 
 static void usage(FILE *f)

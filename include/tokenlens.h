@@ -18,4 +18,5 @@
 #include "tokenlens/sd.h"
 #include "tokenlens/access.h"
 #include "tokenlens/hop.h"
+#include "tokenlens/ad.h"
 #endif
