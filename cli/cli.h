@@ -52,4 +52,6 @@ int cmd_iis(int argc, char **argv);
 int cmd_whoami(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_ad(int argc, char **argv);
+/* explain SCENARIO --ad SERVER (cmd_explain_ad.c); server NULL: DNS discovery. */
+int cmd_explain_ad(const char *path, const char *server, int json, int dot);
 #endif

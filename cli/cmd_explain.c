@@ -5,7 +5,7 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: tokenlens explain <scenario.json> [--json | --dot]\n"
+    fprintf(f, "usage: tokenlens explain <scenario.json> [--json | --dot] [--ad SERVER]\n"
                "       tokenlens explain --rules [--json]\n"
                "\n"
                "Explain, for an IIS/ASP.NET setup and request (scenario format v1), the process\n"
@@ -15,6 +15,9 @@ static void usage(FILE *f)
                "  --json    print the explanation as JSON\n"
                "  --dot     print a Graphviz diagram (render with: dot -Tsvg)\n"
                "  --rules   list the rules the engine cites, with their sources\n"
+               "  --ad SERVER  take delegation, sensitive, Protected Users, RBCD and SPN states\n"
+               "            from Active Directory (LDAP with your Kerberos ticket; SERVER '-' finds\n"
+               "            a DC through DNS) and report where the file differs (docs/ad.md)\n"
                "\n"
                "Exit status: 0 explained, 1 the scenario did not load, 2 usage error.\n");
 }
@@ -45,6 +48,7 @@ int cmd_explain(int argc, char **argv)
     cli_opt opts[] = {{"json", 0, 0, 0, 0, NULL, NULL, 0},
                       {"dot", 0, 0, 0, 0, NULL, NULL, 0},
                       {"rules", 0, 0, 0, 0, NULL, NULL, 0},
+                      {"ad", 0, 1, 0, 0, NULL, NULL, 0},
                       {NULL, 0, 0, 0, 0, NULL, NULL, 0}};
     const char *pos[1];
     int npos = 0, help = 0;
@@ -65,6 +69,12 @@ int cmd_explain(int argc, char **argv)
     }
     if (npos != 1)
         return cli_usage("explain", "expected one scenario file");
+    if (cli_find(opts, "ad")->seen) {
+        const char *srv = cli_find(opts, "ad")->value;
+        if (!srv || !*srv)
+            return cli_usage("explain", "--ad needs a DC host name (or '-' to find one through DNS)");
+        return cmd_explain_ad(pos[0], strcmp(srv, "-") == 0 ? NULL : srv, json, dot);
+    }
 
     tl_scenario *s = NULL;
     tl_explanation *e = NULL;

@@ -136,6 +136,37 @@ TL_EXTERN const char *tl_ad_spn_account_at(const tl_ad_spn *s, size_t index);
 /** {"spn", "accounts": [DOMAIN\name...], "state"}. Ownership: *out is freed with tl_free(). */
 TL_EXTERN tl_result tl_ad_spn_to_json(char **out, const tl_ad_spn *s);
 
+/**
+ * A scenario (format v1, PRODUCT.md) with its directory facts taken from AD: `delegation`
+ * (of the account the web tier runs as: app_pool.user, or the machine account HOST$),
+ * `request.sensitive` and `request.protected_users` (of request.user), and for every hop to an
+ * SPN `hops[].spn` (registered / missing / duplicate) and `hops[].allowed_to_act` (the RBCD
+ * list of the SPN's holder). A field is written when AD's value differs from the file's, and
+ * left out when the file has none and AD's value is the format's default, so the document
+ * stays valid for engines that predate the optional fields. Each change is a difference
+ * (JSON path, the file's value, AD's value); a fact AD could not give (an account in another
+ * domain, no such account) is a note and the file's value stays.
+ */
+typedef struct tl_ad_filled tl_ad_filled;
+/**
+ * Fill the scenario JSON `text` (len bytes) from ad. TL_EPARSE (with line/path) when the
+ * text is not a JSON object; lookup failures other than "not found" fail the call.
+ * Ownership: *out is freed with tl_ad_filled_free().
+ */
+TL_EXTERN tl_result tl_ad_fill_scenario(tl_ad_filled **out, tl_ad *ad, const char *text, size_t len);
+TL_EXTERN void tl_ad_filled_free(tl_ad_filled *f);
+/** The filled scenario as JSON text. Owned by f. */
+TL_EXTERN const char *tl_ad_filled_json(const tl_ad_filled *f);
+TL_EXTERN size_t tl_ad_filled_difference_count(const tl_ad_filled *f);
+/** JSON path of a difference ("$.delegation.mode"). Owned by f. */
+TL_EXTERN const char *tl_ad_filled_difference_field(const tl_ad_filled *f, size_t index);
+/** The file's value as JSON text, or NULL when the file had none. Owned by f. */
+TL_EXTERN const char *tl_ad_filled_difference_file(const tl_ad_filled *f, size_t index);
+/** AD's value as JSON text. Owned by f. */
+TL_EXTERN const char *tl_ad_filled_difference_ad(const tl_ad_filled *f, size_t index);
+TL_EXTERN size_t tl_ad_filled_note_count(const tl_ad_filled *f);
+TL_EXTERN const char *tl_ad_filled_note_at(const tl_ad_filled *f, size_t index);
+
 #ifdef __cplusplus
 }
 #endif

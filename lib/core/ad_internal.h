@@ -73,4 +73,12 @@ extern const char *const tl__ad_account_attrs[];
 int tl__ad_spn_make(tl_ad_spn **out, const char *spn, const tl__ad_entries *holders,
                     const char *netbios);
 
+
+/* The scenario filler over lookup callbacks (tl_ad in production, fakes in tests). Each
+ * returns TL_OK with *out set, TL_ENOTFOUND (becomes a note) or another error (fails). */
+typedef int (*tl__ad_account_fn)(void *ctx, const char *name, tl_ad_account **out);
+typedef int (*tl__ad_spn_fn)(void *ctx, const char *spn, tl_ad_spn **out);
+int tl__ad_fill(tl_ad_filled **out, const char *text, size_t len, tl__ad_account_fn account,
+                tl__ad_spn_fn spn, void *ctx);
+
 #endif

@@ -15,8 +15,9 @@ The accounts (realm AD.TEST, NetBIOS domain ADLAB):
   svc-kcd     HTTP/kcd.ad.test, constrained delegation to the same SPN, Kerberos only
   svc-unc     HTTP/unc.ad.test, unconstrained delegation (UF_TRUSTED_FOR_DELEGATION)
   svc-plain   HTTP/plain.ad.test, no delegation at all
-  svc-db      MSSQLSvc/db.ad.test:1433; its msDS-AllowedToActOnBehalfOfOtherIdentity lets
-              svc-plain delegate to it (resource-based constrained delegation)
+  svc-db      MSSQLSvc/db.ad.test:1433
+  svc-files   cifs/files.ad.test; its msDS-AllowedToActOnBehalfOfOtherIdentity lets svc-plain
+              delegate to it (resource-based constrained delegation)
   HTTP/dup.ad.test is held by both svc-plain and svc-unc (a duplicate SPN).
 """
 import sys
@@ -62,13 +63,14 @@ def uac_on(name, bits):
 
 for user, pw in [("alice", "Alice-Pw-1!"), ("bob", "Bob-Pw-1!"), ("carol", "Carol-Pw-1!"),
                  ("svc-web", "Web-Pw-1!"), ("svc-kcd", "Kcd-Pw-1!"), ("svc-unc", "Unc-Pw-1!"),
-                 ("svc-plain", "Plain-Pw-1!"), ("svc-db", "Db-Pw-1!")]:
+                 ("svc-plain", "Plain-Pw-1!"), ("svc-db", "Db-Pw-1!"),
+                 ("svc-files", "Files-Pw-1!")]:
     db.newuser(user, pw)
 
 for user, spn in [("svc-web", "HTTP/web.%s" % realm), ("svc-kcd", "HTTP/kcd.%s" % realm),
                   ("svc-unc", "HTTP/unc.%s" % realm), ("svc-plain", "HTTP/plain.%s" % realm),
                   ("svc-plain", "HTTP/dup.%s" % realm),
-                  ("svc-db", "MSSQLSvc/db.%s:1433" % realm)]:
+                  ("svc-db", "MSSQLSvc/db.%s:1433" % realm), ("svc-files", "cifs/files.%s" % realm)]:
     modify(user, "servicePrincipalName", spn, ldb.FLAG_MOD_ADD)
 
 uac_on("bob", UF_NOT_DELEGATED)
@@ -82,7 +84,7 @@ for user in ("svc-web", "svc-kcd"):
 plain_sid = str(db.schema_format_value("objectSid", dn_of("svc-plain")["objectSid"][0]), "utf-8")
 sd = security.descriptor.from_sddl("O:BAD:(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;%s)" % plain_sid,
                                    domain_sid)
-modify("svc-db", "msDS-AllowedToActOnBehalfOfOtherIdentity", ndr_pack(sd))
+modify("svc-files", "msDS-AllowedToActOnBehalfOfOtherIdentity", ndr_pack(sd))
 
 # Protected Users through nesting: carol is in Tier0, Tier0 is in Protected Users.
 db.newgroup("Tier0")
@@ -110,6 +112,6 @@ raw.modify(m)
 with open(out_file, "w") as f:
     f.write("domain %s\n" % domain_sid)
     for name in ["alice", "bob", "carol", "svc-web", "svc-kcd", "svc-unc", "svc-plain",
-                 "svc-db", "Tier0"]:
+                 "svc-db", "svc-files", "Tier0"]:
         sid = str(db.schema_format_value("objectSid", dn_of(name)["objectSid"][0]), "utf-8")
         f.write("%s %s\n" % (name, sid))
