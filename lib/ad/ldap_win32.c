@@ -6,6 +6,7 @@
 
 #include <windows.h>
 #include <winldap.h>
+#include <winber.h>
 #include <windns.h>
 #include <string.h>
 
@@ -56,10 +57,10 @@ int tl__ad_conn_open(tl__ad_conn **out, const char *host, unsigned int timeout_m
                                 ldap_err2stringA(e));
     }
     ULONG v3 = LDAP_VERSION3;
-    ldap_set_optionA(c->ld, LDAP_OPT_PROTOCOL_VERSION, &v3);
-    ldap_set_optionA(c->ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
-    ldap_set_optionA(c->ld, LDAP_OPT_SIGN, LDAP_OPT_ON);
-    ldap_set_optionA(c->ld, LDAP_OPT_ENCRYPT, LDAP_OPT_ON);
+    ldap_set_option(c->ld, LDAP_OPT_PROTOCOL_VERSION, &v3);
+    ldap_set_option(c->ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
+    ldap_set_option(c->ld, LDAP_OPT_SIGN, LDAP_OPT_ON);
+    ldap_set_option(c->ld, LDAP_OPT_ENCRYPT, LDAP_OPT_ON);
     ULONG lrc = ldap_connect(c->ld, &c->tv);
     if (lrc != LDAP_SUCCESS) {
         tl__ad_conn_close(c);
