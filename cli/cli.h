@@ -54,4 +54,7 @@ int cmd_probe(int argc, char **argv);
 int cmd_ad(int argc, char **argv);
 /* explain SCENARIO --ad SERVER (cmd_explain_ad.c); server NULL: DNS discovery. */
 int cmd_explain_ad(const char *path, const char *server, int json, int dot);
+/* explain --token FILE --target SPN... (cmd_explain_ad.c) */
+int cmd_explain_token(const char *path, const char **targets, int ntargets, const char *machine,
+                      const char *domain, const char *server, int use_ad, int json, int dot);
 #endif

@@ -6,6 +6,8 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: tokenlens explain <scenario.json> [--json | --dot] [--ad SERVER]\n"
+               "       tokenlens explain --token WHOAMI.json --target SPN... [--machine NAME --domain D]\n"
+               "                         [--ad SERVER] [--json | --dot]\n"
                "       tokenlens explain --rules [--json]\n"
                "\n"
                "Explain, for an IIS/ASP.NET setup and request (scenario format v1), the process\n"
@@ -15,6 +17,11 @@ static void usage(FILE *f)
                "  --json    print the explanation as JSON\n"
                "  --dot     print a Graphviz diagram (render with: dot -Tsvg)\n"
                "  --rules   list the rules the engine cites, with their sources\n"
+               "  --token FILE  explain the next hop of a captured or imported token instead of a\n"
+               "            scenario: FILE is whoami --json output (its thread is the effective\n"
+               "            token, its process token what RevertToSelf returns to) or one snapshot\n"
+               "  --target SPN  a target of --token (repeatable): MSSQLSvc/..., cifs/..., HTTP/..., local\n"
+               "  --machine NAME, --domain D  the machine the token was captured on (--token)\n"
                "  --ad SERVER  take delegation, sensitive, Protected Users, RBCD and SPN states\n"
                "            from Active Directory (LDAP with your Kerberos ticket; SERVER '-' finds\n"
                "            a DC through DNS) and report where the file differs (docs/ad.md)\n"
@@ -49,6 +56,10 @@ int cmd_explain(int argc, char **argv)
                       {"dot", 0, 0, 0, 0, NULL, NULL, 0},
                       {"rules", 0, 0, 0, 0, NULL, NULL, 0},
                       {"ad", 0, 1, 0, 0, NULL, NULL, 0},
+                      {"token", 0, 1, 0, 0, NULL, NULL, 0},
+                      {"target", 0, 1, 1, 0, NULL, NULL, 0},
+                      {"machine", 0, 1, 0, 0, NULL, NULL, 0},
+                      {"domain", 0, 1, 0, 0, NULL, NULL, 0},
                       {NULL, 0, 0, 0, 0, NULL, NULL, 0}};
     const char *pos[1];
     int npos = 0, help = 0;
@@ -66,6 +77,27 @@ int cmd_explain(int argc, char **argv)
         if (npos || dot)
             return cli_usage("explain", "--rules takes no scenario and no --dot");
         return print_rules(json);
+    }
+    cli_opt *tok = cli_find(opts, "token"), *tgt = cli_find(opts, "target");
+    if (tok->seen || tgt->seen || cli_find(opts, "machine")->seen || cli_find(opts, "domain")->seen) {
+        const char *srv = cli_find(opts, "ad")->value;
+        rc = CLI_OK;
+        if (!tok->seen || !tok->value || !*tok->value)
+            rc = cli_usage("explain", "--target, --machine and --domain go with --token WHOAMI.json");
+        else if (npos)
+            rc = cli_usage("explain", "--token takes no scenario file");
+        else if (!tgt->seen)
+            rc = cli_usage("explain", "--token needs at least one --target SPN");
+        else if (cli_find(opts, "machine")->seen != cli_find(opts, "domain")->seen && cli_find(opts, "domain")->seen)
+            rc = cli_usage("explain", "--domain needs --machine (the machine account is MACHINE$ in D)");
+        else if (cli_find(opts, "ad")->seen && (!srv || !*srv))
+            rc = cli_usage("explain", "--ad needs a DC host name (or '-' to find one through DNS)");
+        if (rc == CLI_OK)
+            rc = cmd_explain_token(tok->value, tgt->values, tgt->nvalues, cli_find(opts, "machine")->value,
+                                   cli_find(opts, "domain")->value, srv && strcmp(srv, "-") ? srv : NULL,
+                                   cli_find(opts, "ad")->seen, json, dot);
+        cli_opts_free(opts);
+        return rc;
     }
     if (npos != 1)
         return cli_usage("explain", "expected one scenario file");

@@ -124,3 +124,95 @@ int cmd_explain_ad(const char *path, const char *server, int json, int dot)
     free(bound);
     return fflush(stdout) == 0 ? status : CLI_FAILED;
 }
+
+/* A whoami --json file ({"process", "thread", "effective"}) or a single token snapshot. */
+static int load_tokens(const char *path, tl_token **process, tl_token **thread)
+{
+    *process = *thread = NULL;
+    size_t len = 0;
+    char *text = slurp(path, &len);
+    if (!text) {
+        fprintf(stderr,
+                "tokenlens explain: error: cannot read %s (missing, unreadable or over 4 MiB)\n",
+                path);
+        return CLI_FAILED;
+    }
+    json_error_t jerr;
+    json_t *root = json_loadb(text, len, 0, &jerr);
+    int rc = TL_OK;
+    if (root && json_is_object(root) && json_object_get(root, "process")) {
+        json_t *p = json_object_get(root, "process"), *t = json_object_get(root, "thread");
+        char *pt = json_dumps(p, JSON_COMPACT);
+        rc = pt ? tl_token_from_json(process, pt, strlen(pt)) : TL_ENOMEM;
+        free(pt);
+        if (rc == TL_OK && t && !json_is_null(t)) {
+            char *tt = json_dumps(t, JSON_COMPACT);
+            rc = tt ? tl_token_from_json(thread, tt, strlen(tt)) : TL_ENOMEM;
+            free(tt);
+        }
+    } else {
+        rc = tl_token_from_json(process, text, len);
+        if (rc == TL_OK && tl_token_get_type(*process) == TL_TOKEN_IMPERSONATION) {
+            json_decref(root);
+            free(text);
+            tl_token_free(*process);
+            *process = NULL;
+            fprintf(stderr, "tokenlens explain --token: error: %s is an impersonation (thread) token alone; the hop "
+                            "also depends on the process token RevertToSelf returns to: give the whoami --json "
+                            "output, which holds both\n", path);
+            return CLI_FAILED;
+        }
+    }
+    json_decref(root);
+    free(text);
+    if (rc != TL_OK) {
+        tl_token_free(*process);
+        tl_token_free(*thread);
+        *process = *thread = NULL;
+        return cli_fail("explain --token", rc, path);
+    }
+    return CLI_OK;
+}
+
+int cmd_explain_token(const char *path, const char **targets, int ntargets, const char *machine,
+                      const char *domain, const char *server, int use_ad, int json, int dot)
+{
+    tl_token *process = NULL, *thread = NULL;
+    int st = load_tokens(path, &process, &thread);
+    if (st != CLI_OK)
+        return st;
+    tl_next_hop_options o = TL_NEXT_HOP_OPTIONS_INIT;
+    o.machine = machine;
+    o.domain = domain;
+    tl_ad *ad = NULL;
+    int rc = TL_OK;
+    if (use_ad) {
+        tl_ad_options ao = TL_AD_OPTIONS_INIT;
+        ao.server = server;
+        if ((rc = tl_ad_connect(&ad, &ao)) != TL_OK) {
+            tl_token_free(process);
+            tl_token_free(thread);
+            return cli_fail("explain --token", rc, NULL);
+        }
+        o.ad = ad;
+    }
+    tl_explanation *e = NULL;
+    rc = tl_token_next_hop(&e, thread, process, targets, (size_t)ntargets, &o);
+    tl_ad_free(ad);
+    tl_token_free(process);
+    tl_token_free(thread);
+    if (rc != TL_OK)
+        return cli_fail("explain --token", rc, path);
+    char *out = NULL;
+    rc = json  ? tl_explanation_to_json(&out, e)
+         : dot ? tl_explanation_to_dot(&out, e)
+               : tl_explanation_to_text(&out, e);
+    tl_explanation_free(e);
+    if (rc != TL_OK)
+        return cli_fail("explain --token", rc, path);
+    fputs(out, stdout);
+    if (json)
+        fputc('\n', stdout);
+    tl_free(out);
+    return fflush(stdout) == 0 ? CLI_OK : CLI_FAILED;
+}

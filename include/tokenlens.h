@@ -19,4 +19,5 @@
 #include "tokenlens/access.h"
 #include "tokenlens/hop.h"
 #include "tokenlens/ad.h"
+#include "tokenlens/nexthop.h"
 #endif
