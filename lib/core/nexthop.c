@@ -119,7 +119,9 @@ static int build(json_t **out, const tl_token *eff, const tl_token *proc,
     json_array_append_new(prov, json_string("NTLM"));
     json_object_set_new(w, "enabled", json_boolean(!anon));
     json_object_set_new(w, "providers", prov);
-    json_object_set_new(w, "use_app_pool_credentials", json_false());
+    /* the token exists, so IIS did decrypt the ticket: with a specific pool account that is
+     * useAppPoolCredentials (kernel mode otherwise uses the machine key) */
+    json_object_set_new(w, "use_app_pool_credentials", json_boolean(strcmp(ident, "SpecificUser") == 0));
     json_object_set_new(w, "kernel_mode", json_true());
     json_object_set_new(site, "windows", w);
     json_object_set_new(site, "impersonate", json_boolean(imp));
