@@ -415,4 +415,6 @@ int tl_swig_iis_isolation_evaluate(tl_iis_isolation **out, const tl_iis_audit *a
 #endif
 #endif
 
+%include "ad.i"
+
 %mutable;

@@ -110,3 +110,8 @@ if hasattr(_native, "tl_iis_audit_load"):
 
     __all__ += ["IisAudit", "IisSite", "IisApplication", "IisPool", "IisIdentity", "IisAuth",
                 "IisSharedIdentity", "IisFinding", "IisIsolation", "IisIsolationCheck"]
+
+if hasattr(_native, "tl_swig_ad_connect"):  # issue 15: Active Directory, Token.next_hop
+    from ._ad import ActiveDirectory, AdAccount, AdSpn, next_hop  # noqa: F401
+
+    __all__ += ["ActiveDirectory", "AdAccount", "AdSpn", "next_hop"]
