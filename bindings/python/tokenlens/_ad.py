@@ -61,6 +61,7 @@ class AdSpn:
         self.accounts: Tuple[str, ...] = tuple(d["accounts"])
 
     def to_dict(self) -> Any:
+        """What ``tokenlens ad spn --json`` prints."""
         return {"spn": self.spn, "accounts": list(self.accounts), "state": self.state}
 
     def __repr__(self) -> str:
@@ -80,18 +81,22 @@ class ActiveDirectory:
 
     @property
     def server(self) -> str:
+        """The DC's host name, as bound (ldap/<server> is the Kerberos service)."""
         return _native.tl_ad_server(self._raw)
 
     @property
     def base_dn(self) -> str:
+        """The domain's DN (the rootDSE's defaultNamingContext)."""
         return _native.tl_ad_base_dn(self._raw)
 
     @property
     def netbios_domain(self) -> str:
+        """The domain's NetBIOS name (CONTOSO), the prefix of account names."""
         return _native.tl_ad_netbios_domain(self._raw)
 
     @property
     def dns_domain(self) -> str:
+        """The domain's DNS name (contoso.com)."""
         return _native.tl_ad_dns_domain(self._raw)
 
     def account(self, name: str) -> AdAccount:
@@ -100,6 +105,7 @@ class ActiveDirectory:
         return AdAccount(_native.tl_ad_account_lookup(self._raw, name))
 
     def spn(self, spn: str) -> AdSpn:
+        """Every account holding ``spn`` in the domain (as ``setspn -Q``)."""
         return AdSpn(_native.tl_ad_spn_lookup(self._raw, spn))
 
     def fill_scenario(self, text: str) -> Tuple[str, Tuple[Tuple[str, Optional[str], str], ...]]:
