@@ -84,7 +84,8 @@ samba-tool domain provision --configfile="$LAB/etc/empty.conf" --targetdir="$LAB
     >"$LAB/log/provision.log" 2>&1 || {
     echo "adlab: samba-tool domain provision failed" >&2; tail -20 "$LAB/log/provision.log" >&2; exit 1; }
 CONF="$LAB/etc/smb.conf"
-/usr/bin/python3 "$HERE/setup.py" "$CONF" "$LAB/private/sam.ldb" "$LAB/sids.txt" \
+mkdir -p "$LAB/keytabs"
+/usr/bin/python3 "$HERE/setup.py" "$CONF" "$LAB/private/sam.ldb" "$LAB/sids.txt" "$LAB/keytabs" \
     >"$LAB/log/setup.log" 2>&1 || {
     echo "adlab: setup.py failed" >&2; cat "$LAB/log/setup.log" >&2; exit 1; }
 T1=$(date +%s.%N)

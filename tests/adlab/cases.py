@@ -502,5 +502,79 @@ def _():
     return "DC found through DNS SRV; NAME, DOMAIN\\NAME and UPN; no such account, no credentials, unreachable DC, ldap/127.0.0.1 all exit 1"
 
 
+# ---- the three-tier probes (examples/probes: client -> web -> db) against this DC ------------
+def start(name, cmd, env):
+    pf = os.path.join(LAB, "%s.port" % name)
+    if os.path.exists(pf):
+        os.remove(pf)
+    e = dict(os.environ)
+    e.update(env)
+    out = open(os.path.join(LAB, "%s.out" % name), "w")
+    p = subprocess.Popen(["ip", "netns", "exec", NS] + cmd + ["--port-file", pf, "--timeout", "20"],
+                         stdout=out, stderr=subprocess.STDOUT, env=e)
+    for _ in range(250):
+        if os.path.exists(pf) and os.path.getsize(pf):
+            return p, open(pf).read().strip()
+        if p.poll() is not None:
+            break
+        import time
+        time.sleep(0.02)
+    p.kill()
+    p.wait()
+    raise Check("%s did not start: %s" % (name, open(os.path.join(LAB, "%s.out" % name)).read()[:300]))
+
+
+def three_tier(user, web, web_spn, impersonate="if-delegated"):
+    """alice (or user) -> web (svc account with web_spn's keytab) -> db; the client's output."""
+    if not A.bin or not os.access(os.path.join(A.bin, "client"), os.X_OK):
+        raise Skip("needs --bin with the probes (client, web, db)")
+    kt = os.path.join(LAB, "keytabs")
+    procs = []
+    try:
+        db, dbport = start("db", [os.path.join(A.bin, "db"), "--keytab", os.path.join(kt, "svc-db.keytab"),
+                                  "--mech", "kerberos"], {"KRB5CCNAME": "FILE:" + os.path.join(LAB, "cc", "db-own")})
+        procs.append(db)
+        w, wport = start("web", [os.path.join(A.bin, "web"), "--keytab", os.path.join(kt, "%s.keytab" % web),
+                                 "--principal", "%s@%s" % (web, REALM), "--db", "127.0.0.1:" + dbport, "--db-spn", DB,
+                                 "--impersonate", impersonate],
+                         {"KRB5CCNAME": "FILE:" + os.path.join(LAB, "cc", "web-own")})
+        procs.append(w)
+        rc, out = run([os.path.join(A.bin, "client"), "--connect", "127.0.0.1:" + wport, "--spn", web_spn,
+                       "--mech", "kerberos", "--delegate", "policy"], cc=kinit(user))
+        return out.replace("\r", "")
+    finally:
+        for p in procs:
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+
+
+@case("three-tier-unconstrained")
+def _():
+    out = three_tier("alice", "svc-unc", "HTTP/unc.%s" % LOWER)
+    expect("db sees alice@%s (Kerberos, delegated)" % REALM in out and "client: delegation granted" in out,
+           "alice -> svc-unc (TRUSTED_FOR_DELEGATION) -> db: %s" % out.strip())
+    return "alice's forwarded TGT reaches db through svc-unc: db sees alice@%s (Kerberos, delegated)" % REALM
+
+
+@case("three-tier-not-trusted")
+def _():
+    out = three_tier("alice", "svc-plain", "HTTP/plain.%s" % LOWER)
+    expect("not delegated (not_ok_as_delegate" in out and "db sees svc-plain@%s (Kerberos" % REALM in out,
+           "alice -> svc-plain (no delegation) -> db: %s" % out.strip())
+    return ("svc-plain's ticket is not ok-as-delegate: the client keeps its TGT and db sees svc-plain@%s, "
+            "web's own account" % REALM)
+
+
+@case("three-tier-sensitive")
+def _():
+    out = three_tier("bob", "svc-unc", "HTTP/unc.%s" % LOWER)
+    expect("db sees bob" not in out, "bob (NOT_DELEGATED) must not reach db as himself: %s" % out.strip())
+    m = re.search(r"client: not delegated \(([^)]*)\)", out)
+    return "bob (sensitive) is not delegated even to svc-unc (%s)" % (m.group(1) if m else out.strip().splitlines()[-1])
+
+
 print("adlab: %d passed, %d failed%s" % (PASS, FAIL, ", %d skipped" % SKIP if SKIP else ""))
 sys.exit(1 if FAIL else 0)

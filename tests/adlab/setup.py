@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Fill a freshly provisioned (and not yet started) Samba AD DC with the lab's accounts.
 
-    setup.py SMB_CONF SAM_LDB OUT_FILE
+    setup.py SMB_CONF SAM_LDB OUT_FILE [KEYTAB_DIR]
 
 Writes every account directly into SAM_LDB through Samba's own SamDB (one Python start instead
 of one samba-tool run per setting), then prints "name sid" lines to OUT_FILE for the checks.
@@ -108,6 +108,21 @@ m.dn = dn_of("svc-unc").dn
 m["servicePrincipalName"] = ldb.MessageElement("HTTP/dup.%s" % realm, ldb.FLAG_MOD_ADD,
                                                "servicePrincipalName")
 raw.modify(m)
+
+# Keytabs for the three-tier probes (examples/probes: web and db accept with them), as
+# samba-tool domain exportkeytab writes them.
+if len(sys.argv) > 4:
+    import samba.dckeytab  # noqa: F401  (adds Net.export_keytab)
+    from samba.credentials import Credentials
+    from samba.net import Net
+    net = Net(Credentials(), lp)
+    for user, spn in [("svc-unc", "HTTP/unc"), ("svc-plain", "HTTP/plain"), ("svc-web", "HTTP/web"),
+                      ("svc-db", "MSSQLSvc/db")]:
+        full = "%s.%s" % (spn, realm) + (":1433" if spn.startswith("MSSQLSvc") else "")
+        # the SPN to accept with, the account name to act as itself (AD issues TGTs to
+        # sAMAccountName/UPN only: a client principal HTTP/... is "not found")
+        net.export_keytab(keytab="%s/%s.keytab" % (sys.argv[4], user), principal=full)
+        net.export_keytab(keytab="%s/%s.keytab" % (sys.argv[4], user), principal=user)
 
 with open(out_file, "w") as f:
     f.write("domain %s\n" % domain_sid)
