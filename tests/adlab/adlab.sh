@@ -5,6 +5,9 @@
 # ldapsearch and `tokenlens ad` over GSSAPI, `tokenlens explain` fed from AD).
 #
 #   adlab.sh [--tokenlens PATH] [--bin PROBES_DIR] [--keep] [--case NAME]
+#   adlab.sh ... --wine-client client.exe --wine-tokenlens tokenlens.exe
+#                       also run the Windows builds under Wine against the DC: the SSPI probe
+#                       client (Kerberos through Wine's SSP) and the wldap32 reader
 #   adlab.sh --hold     provision and start the DC, print how to use it, keep it until Ctrl-C
 #
 # Isolation: everything lives in one mktemp folder (smb.conf, sam.ldb, pid/lock/state/cache/
@@ -19,15 +22,17 @@ set -u
 set -o pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-TOKENLENS= BIN= KEEP=0 HOLD=0 ONLY=
+TOKENLENS= BIN= KEEP=0 HOLD=0 ONLY= WINE_CLIENT= WINE_TL=
 while [ $# -gt 0 ]; do
     case "$1" in
     --tokenlens) TOKENLENS=$2; shift 2 ;;
     --bin) BIN=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
+    --wine-client) WINE_CLIENT=$2; shift 2 ;;
+    --wine-tokenlens) WINE_TL=$2; shift 2 ;;
     --hold) HOLD=1; shift ;;
     --case) ONLY=$2; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "adlab: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -153,6 +158,8 @@ args=(--lab "$LAB" --ns "$NS" --realm $REALM --domain $DOMAIN --dc "$DC.ad.test"
 [ -n "$TOKENLENS" ] && args+=(--tokenlens "$TOKENLENS")
 [ -n "$BIN" ] && args+=(--bin "$BIN")
 [ -n "$ONLY" ] && args+=(--case "$ONLY")
+[ -n "$WINE_CLIENT" ] && args+=(--wine-client "$WINE_CLIENT")
+[ -n "$WINE_TL" ] && args+=(--wine-tokenlens "$WINE_TL")
 /usr/bin/python3 "$HERE/cases.py" "${args[@]}"
 rc=$?
 echo "adlab: $(secs "$T0" "$(date +%s.%N)") s in all"
