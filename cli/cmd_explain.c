@@ -88,8 +88,6 @@ int cmd_explain(int argc, char **argv)
             rc = cli_usage("explain", "--token takes no scenario file");
         else if (!tgt->seen)
             rc = cli_usage("explain", "--token needs at least one --target SPN");
-        else if (cli_find(opts, "machine")->seen != cli_find(opts, "domain")->seen && cli_find(opts, "domain")->seen)
-            rc = cli_usage("explain", "--domain needs --machine (the machine account is MACHINE$ in D)");
         else if (cli_find(opts, "ad")->seen && (!srv || !*srv))
             rc = cli_usage("explain", "--ad needs a DC host name (or '-' to find one through DNS)");
         if (rc == CLI_OK)
