@@ -31,7 +31,7 @@ DB = "MSSQLSvc/db.%s:1433" % LOWER
 PW = {"administrator": "Lab-Admin-1!", "alice": "Alice-Pw-1!", "bob": "Bob-Pw-1!",
       "carol": "Carol-Pw-1!", "svc-web": "Web-Pw-1!", "svc-kcd": "Kcd-Pw-1!",
       "svc-unc": "Unc-Pw-1!", "svc-plain": "Plain-Pw-1!", "svc-db": "Db-Pw-1!",
-      "svc-files": "Files-Pw-1!"}
+      "svc-files": "Files-Pw-1!", "WEB01$": "web01"}
 FILES = "cifs/files.%s" % LOWER
 SID = {}
 with open(os.path.join(LAB, "sids.txt")) as f:
@@ -171,7 +171,21 @@ def ad_note(fn):
 
 
 def scenario(web, user, protocol, target, name):
-    """A scenario whose directory facts are deliberately left at 'none'/absent: --ad fills them."""
+    """A scenario whose directory facts are deliberately left at 'none'/absent: --ad fills them.
+    web "WEB01$": ApplicationPoolIdentity on machine WEB01 (the machine account goes out)."""
+    if web.endswith("$"):
+        return {
+            "tokenlens_scenario": 1, "name": name,
+            "machine": {"name": web[:-1], "domain": DOM},
+            "app_pool": {"name": "DefaultAppPool", "identity": "ApplicationPoolIdentity"},
+            "site": {"name": "web", "anonymous": {"enabled": False, "user": "IUSR"},
+                     "windows": {"enabled": True, "providers": ["Negotiate", "NTLM"],
+                                 "use_app_pool_credentials": False, "kernel_mode": True},
+                     "impersonate": True},
+            "delegation": {"mode": "none", "to": []},
+            "request": {"user": "%s\\%s" % (DOM, user), "protocol": protocol},
+            "hops": [{"target": target, "from": "request_thread"}],
+        }
     return {
         "tokenlens_scenario": 1, "name": name,
         "machine": {"name": "WEB", "domain": DOM},
@@ -192,7 +206,7 @@ def explain_note(web, user, protocol, target, lab_user_arrives, want_diff=None):
     if not TL_AD:
         NOTES.append("explain --ad not checked: %s" % ("CLI has no 'ad' command" if TL else "no --tokenlens"))
         return
-    name = "%s-%s-%s" % (web, user, re.sub(r"[^A-Za-z0-9]", "_", target))
+    name = "%s-%s-%s" % (web.strip("$"), user, re.sub(r"[^A-Za-z0-9]", "_", target))
     path = os.path.join(LAB, "scen-%s.json" % name)
     with open(path, "w") as f:
         json.dump(scenario(web, user, protocol, target, name), f, indent=2)
@@ -224,14 +238,21 @@ TEMPLATE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data"
 
 
 def whoami(web, user, package, level):
-    """A whoami --json document: process = web (a service account logged on as a service),
-    thread = user's network logon through package at level."""
+    """A whoami --json document: process = web (a service account logged on as a service; for
+    "WEB01$" the IIS APPPOOL\\DefaultAppPool identity), thread = user's network logon through
+    package at level."""
     import copy
     base = json.load(open(TEMPLATE))
     proc = copy.deepcopy(base)
     proc.update({"type": "primary", "impersonation_level": None})
-    proc["user"] = {"sid": SID[web], "name": "%s\\%s" % (DOM, web), "attributes": 0}
-    proc["logon"] = {"luid": "0x3e4", "package": "Negotiate", "type": "Service", "domain": DOM, "user": web}
+    if web.endswith("$"):
+        proc["user"] = {"sid": "S-1-5-82-3006700770-424185619-1745488364-794895919-4004696415",
+                        "name": "IIS APPPOOL\\DefaultAppPool", "attributes": 0}
+        proc["logon"] = {"luid": "0x3e4", "package": "Negotiate", "type": "Service", "domain": "IIS APPPOOL",
+                         "user": "DefaultAppPool"}
+    else:
+        proc["user"] = {"sid": SID[web], "name": "%s\\%s" % (DOM, web), "attributes": 0}
+        proc["logon"] = {"luid": "0x3e4", "package": "Negotiate", "type": "Service", "domain": DOM, "user": web}
     th = copy.deepcopy(base)
     th["impersonation_level"] = level
     th["user"] = {"sid": SID[user], "name": "%s\\%s" % (DOM, user), "attributes": 0}
@@ -243,10 +264,11 @@ def token_note(web, user, package, level, target, lab_user_arrives):
     """tokenlens explain --token (whoami of web impersonating user) --ad: same verdict as the DC?"""
     if not TL_AD:
         return
-    path = os.path.join(LAB, "whoami-%s-%s-%s.json" % (web, user, package))
+    path = os.path.join(LAB, "whoami-%s-%s-%s.json" % (web.strip("$"), user, package))
     with open(path, "w") as f:
         json.dump(whoami(web, user, package, level), f)
-    rc, js, out = tl(["explain", "--token", path, "--target", target, "--machine", "WEB", "--domain", DOM,
+    rc, js, out = tl(["explain", "--token", path, "--target", target, "--machine",
+                      web[:-1] if web.endswith("$") else "WEB", "--domain", DOM,
                       "--ad", DC, "--json"], cc=kinit("alice"))
     if rc != 0 or js is None:
         if "unknown key" in out and "$." in out:
@@ -335,6 +357,24 @@ def _():
     token_note("svc-kcd", "alice", "NTLM", "Impersonation", DB, False)
     return ("svc-web (any protocol): S4U2Self flags %s, S4U2Proxy granted; svc-kcd (Kerberos only): "
             "flags %s, refused (KDC: %s)" % (flags, flags2, why))
+
+
+@case("machine-account")
+def _():
+    # The usual IIS setup: ApplicationPoolIdentity goes out as the machine account, so the
+    # delegation settings that count are WEB01$'s (constrained, any protocol, to db).
+    rc, out, flags = s4u("WEB01$", "alice", DB)
+    expect(rc == 0 and flags and "F" in flags, "WEB01$ -> %s as alice (S4U2Self flags %r): %s" % (DB, flags, out.strip()))
+
+    def ad():
+        js = ad_account("WEB01$")
+        expect(js["name"].lower() == ("%s\\web01$" % DOM).lower() and js["trusted_to_auth_for_delegation"]
+               and js["user_account_control"] & 0x1000, "tokenlens ad WEB01$: %r" % js)
+        return "tokenlens ad: WEB01$ (a workstation trust account) constrained_any_protocol"
+    ad_note(ad)
+    explain_note("WEB01$", "alice", "ntlm", DB, True, "$.delegation.mode")
+    token_note("WEB01$", "alice", "NTLM", "Impersonation", DB, True)
+    return "WEB01$ (protocol transition, constrained to db) gets db as alice"
 
 
 # ---- the user's side -----------------------------------------------------------------------

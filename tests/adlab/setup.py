@@ -18,6 +18,9 @@ The accounts (realm AD.TEST, NetBIOS domain ADLAB):
   svc-db      MSSQLSvc/db.ad.test:1433
   svc-files   cifs/files.ad.test; its msDS-AllowedToActOnBehalfOfOtherIdentity lets svc-plain
               delegate to it (resource-based constrained delegation)
+  WEB01$      a computer (the usual IIS case: ApplicationPoolIdentity goes out as WEB01$),
+              HTTP/web01.ad.test, constrained delegation to MSSQLSvc/db.ad.test:1433 with
+              protocol transition; password "web01" (an old-style join)
   HTTP/dup.ad.test is held by both svc-plain and svc-unc (a duplicate SPN).
 """
 import sys
@@ -73,6 +76,10 @@ for user, spn in [("svc-web", "HTTP/web.%s" % realm), ("svc-kcd", "HTTP/kcd.%s" 
                   ("svc-db", "MSSQLSvc/db.%s:1433" % realm), ("svc-files", "cifs/files.%s" % realm)]:
     modify(user, "servicePrincipalName", spn, ldb.FLAG_MOD_ADD)
 
+db.newcomputer("WEB01", prepare_oldjoin=True,
+               service_principal_name_list=["HOST/web01.%s" % realm, "HTTP/web01.%s" % realm])
+uac_on("WEB01$", UF_TRUSTED_TO_AUTH)
+modify("WEB01$", "msDS-AllowedToDelegateTo", "MSSQLSvc/db.%s:1433" % realm)
 uac_on("bob", UF_NOT_DELEGATED)
 uac_on("svc-web", UF_TRUSTED_TO_AUTH)
 uac_on("svc-unc", UF_TRUSTED_FOR_DELEGATION)
@@ -127,6 +134,6 @@ if len(sys.argv) > 4:
 with open(out_file, "w") as f:
     f.write("domain %s\n" % domain_sid)
     for name in ["alice", "bob", "carol", "svc-web", "svc-kcd", "svc-unc", "svc-plain",
-                 "svc-db", "svc-files", "Tier0"]:
+                 "svc-db", "svc-files", "Tier0", "WEB01$"]:
         sid = str(db.schema_format_value("objectSid", dn_of(name)["objectSid"][0]), "utf-8")
         f.write("%s %s\n" % (name, sid))
