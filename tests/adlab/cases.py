@@ -529,6 +529,16 @@ def _():
     rc, js, out = tl(["ad", "account", "alice", "--json"], cc=cc)
     expect(rc == 0 and js and js["sid"] == SID["alice"],
            "without --server (DNS SRV _ldap._tcp.dc._msdcs.%s): exit %d %s" % (LOWER, rc, out[:300]))
+    rc, js, out = tl(["ad", "account", "alice", "--realm", LOWER, "--json"], cc=cc)
+    expect(rc == 0 and js and js["sid"] == SID["alice"], "--realm %s: exit %d %s" % (LOWER, rc, out[:300]))
+    rc, js, out = tl(["ad", "account", "alice", "--realm", "nosuch.test"], cc=cc)
+    expect(rc == 1 and "no domain controller found" in out, "--realm nosuch.test: exit %d %s" % (rc, out[:300]))
+    rc, js, out = tl(["ad", "account", "WEB01$", "--server", DC, "--json"], cc=cc)
+    expect(rc == 0 and js and js["sid"] == SID["WEB01$"], "ad account WEB01$ exit %d %s" % (rc, out[:300]))
+    rc, js, out = tl(["ad", "account", SID["bob"], "--server", DC, "--json"], cc=cc)
+    expect(rc == 0 and js and js["name"].lower() == ("%s\\bob" % DOM).lower(), "ad account by SID: exit %d %s" % (rc, out[:300]))
+    rc, js, out = tl(["ad", "account", "OTHER\\alice", "--server", DC], cc=cc)
+    expect(rc == 1 and "is in domain" in out, "an account of another domain: exit %d %s" % (rc, out[:300]))
     for name in ("%s\\alice" % DOM, "alice@%s" % LOWER):
         rc, js, out = tl(["ad", "account", name, "--server", DC, "--json"], cc=cc)
         expect(rc == 0 and js and js["sid"] == SID["alice"], "ad account %s: exit %d %s" % (name, rc, out[:300]))
@@ -541,7 +551,8 @@ def _():
            "unreachable DC: exit %d %s" % (rc, out[:300]))
     rc, js, out = tl(["ad", "account", "alice", "--server", "127.0.0.1"], cc=cc)
     expect(rc == 1 and "ldap/127.0.0.1" in out, "--server 127.0.0.1 must ask for ldap/127.0.0.1: exit %d %s" % (rc, out[:300]))
-    return "DC found through DNS SRV; NAME, DOMAIN\\NAME and UPN; no such account, no credentials, unreachable DC, ldap/127.0.0.1 all exit 1"
+    return ("DC found through DNS SRV (own realm and --realm); NAME, DOMAIN\\NAME, UPN, MACHINE$ and SID; no DC in "
+            "DNS, another domain, no such account, no credentials, unreachable DC, ldap/127.0.0.1 all exit 1")
 
 
 # ---- the three-tier probes (examples/probes: client -> web -> db) against this DC ------------
