@@ -5,6 +5,8 @@
 #include "internal.h"
 
 #include <windows.h>
+#include <rpc.h>
+#include <stdbool.h>
 #include <winldap.h>
 #include <winber.h>
 #include <windns.h>
@@ -68,7 +70,15 @@ int tl__ad_conn_open(tl__ad_conn **out, const char *host, unsigned int timeout_m
                                 "the DC is unreachable: cannot contact ldap://%s (%s)", host,
                                 ldap_err2stringA(lrc));
     }
-    lrc = ldap_bind_sA(c->ld, NULL, NULL, LDAP_AUTH_NEGOTIATE);
+    /* NULL credentials: the logged-on user (Windows). Wine 8's wldap32 dereferences the
+     * identity structure in its SASL callback, so under Wine pass one whose members are all
+     * NULL (again: the logged-on user's credentials). docs/ad.md. */
+    SEC_WINNT_AUTH_IDENTITY_A none;
+    memset(&none, 0, sizeof none);
+    none.Flags = SEC_WINNT_AUTH_IDENTITY_ANSI;
+    HMODULE ntdll = GetModuleHandleA("ntdll.dll");
+    bool wine = ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
+    lrc = ldap_bind_sA(c->ld, NULL, wine ? (PCHAR)&none : NULL, LDAP_AUTH_NEGOTIATE);
     if (lrc != LDAP_SUCCESS) {
         int code = lrc == LDAP_SERVER_DOWN ? TL_EOS : TL_EAUTH;
         tl__ad_conn_close(c);
