@@ -52,6 +52,8 @@ int cmd_iis(int argc, char **argv);
 int cmd_whoami(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_ad(int argc, char **argv);
+/* A --server/--ad value as a DC host name in buf, or NULL after a usage error (cmd_ad.c). */
+const char *cli_ad_server(const char *cmd, const char *in, char *buf, size_t size);
 /* explain SCENARIO --ad SERVER (cmd_explain_ad.c); server NULL: DNS discovery. */
 int cmd_explain_ad(const char *path, const char *server, int json, int dot);
 /* explain --token FILE --target SPN... (cmd_explain_ad.c) */

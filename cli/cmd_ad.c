@@ -78,6 +78,27 @@ static void print_account(const tl_ad_account *a)
         printf("    %s\n", tl_ad_account_spn_at(a, i));
 }
 
+/* --server HOST[:PORT] (an ldap:// prefix and a trailing '/' are dropped); NULL on a value
+ * that is no host name, after printing the usage error. */
+const char *cli_ad_server(const char *cmd, const char *in, char *buf, size_t size)
+{
+    if (!in)
+        return NULL;
+    if (strncmp(in, "ldap://", 7) == 0)
+        in += 7;
+    size_t n = strlen(in);
+    if (n && in[n - 1] == '/')
+        n--;
+    if (n == 0 || n >= size ||
+        strspn(in, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:") < n) {
+        cli_usage(cmd, "'%s' is not a DC host name (HOST or HOST:PORT, e.g. dc01.contoso.com)", in);
+        return NULL;
+    }
+    memcpy(buf, in, n);
+    buf[n] = 0;
+    return buf;
+}
+
 int cmd_ad(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -113,6 +134,9 @@ int cmd_ad(int argc, char **argv)
     if (server && realm)
         return cli_usage(cmd,
                          "--realm only finds a DC when --server is not given; give one of them");
+    char host[256];
+    if (server && !(server = cli_ad_server(cmd, server, host, sizeof host)))
+        return CLI_USAGE;
     int json = cli_find(opts, "json")->seen;
     tl_ad_options o = TL_AD_OPTIONS_INIT;
     o.server = server;

@@ -90,10 +90,13 @@ int cmd_explain(int argc, char **argv)
             rc = cli_usage("explain", "--token needs at least one --target SPN");
         else if (cli_find(opts, "ad")->seen && (!srv || !*srv))
             rc = cli_usage("explain", "--ad needs a DC host name (or '-' to find one through DNS)");
+        char host[256];
+        const char *dc = NULL;
+        if (rc == CLI_OK && srv && strcmp(srv, "-") && !(dc = cli_ad_server("explain", srv, host, sizeof host)))
+            rc = CLI_USAGE;
         if (rc == CLI_OK)
             rc = cmd_explain_token(tok->value, tgt->values, tgt->nvalues, cli_find(opts, "machine")->value,
-                                   cli_find(opts, "domain")->value, srv && strcmp(srv, "-") ? srv : NULL,
-                                   cli_find(opts, "ad")->seen, json, dot);
+                                   cli_find(opts, "domain")->value, dc, cli_find(opts, "ad")->seen, json, dot);
         cli_opts_free(opts);
         return rc;
     }
@@ -103,7 +106,11 @@ int cmd_explain(int argc, char **argv)
         const char *srv = cli_find(opts, "ad")->value;
         if (!srv || !*srv)
             return cli_usage("explain", "--ad needs a DC host name (or '-' to find one through DNS)");
-        return cmd_explain_ad(pos[0], strcmp(srv, "-") == 0 ? NULL : srv, json, dot);
+        char host[256];
+        const char *dc = NULL;
+        if (strcmp(srv, "-") && !(dc = cli_ad_server("explain", srv, host, sizeof host)))
+            return CLI_USAGE;
+        return cmd_explain_ad(pos[0], dc, json, dot);
     }
 
     tl_scenario *s = NULL;
