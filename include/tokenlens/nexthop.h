@@ -35,7 +35,8 @@ typedef struct tl_next_hop_options {
     unsigned int version;
     const char *machine; /**< this machine's name (its account MACHINE$ is who a service
                               identity arrives as); NULL: "THISHOST" */
-    const char *domain;  /**< its domain (NetBIOS or DNS); NULL: a workgroup machine */
+    const char *domain;  /**< its domain (NetBIOS or DNS); NULL: the domain of `ad`, or a
+                              workgroup machine without `ad` */
     tl_ad *ad;           /**< directory facts; NULL: none (the token alone decides) */
 } tl_next_hop_options;
 #define TL_NEXT_HOP_OPTIONS_VERSION 1

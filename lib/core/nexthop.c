@@ -212,6 +212,11 @@ static int make_doc(char **out, const tl_token *eff, const tl_token *proc,
             return tl__error(TL_EINVAL, "target %zu is empty or longer than 1024 bytes", i);
     if (eff && !tl_token_user(eff))
         return tl__error(TL_EINVAL, "tl_token_next_hop: the effective token has no user");
+    /* with a directory but no --domain, the machine is taken to be in the DC's domain */
+    tl_next_hop_options o2 = *opts;
+    if (o2.ad && (!o2.domain || !*o2.domain))
+        o2.domain = tl_ad_netbios_domain(o2.ad);
+    opts = &o2;
     json_t *root;
     int rc = build(&root, eff, proc, targets, count, opts);
     if (rc != TL_OK)

@@ -1048,7 +1048,7 @@ function Test-TLHop {
     account, the user's "sensitive" flag and Protected Users membership, the SPN's state and
     RBCD come from Active Directory (LDAP bound with your Kerberos ticket or logon). Writes
     TokenLens.Hop objects, like Invoke-TLExplain. Same answers as
-    `tokenlens explain --token FILE --target SPN --json`.
+    `tokenlens explain --token FILE --target SPN --json`. Without -Domain, -Ad takes the DC's domain.
 
     .PARAMETER Target
     SPNs the code calls (MSSQLSvc/db01.contoso.com:1433, cifs/files, HTTP/api) or 'local'.
