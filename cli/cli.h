@@ -86,4 +86,12 @@ int cli_icacls_sd(tl_sd **out, const char *cmd, const char *path, size_t index,
                   const tl_sid *dom);
 int cmd_webconfig(int argc, char **argv);
 int cmd_diagnose(int argc, char **argv);
+int cmd_ad(int argc, char **argv);
+/* A --server/--ad value as a DC host name in buf, or NULL after a usage error (cmd_ad.c). */
+const char *cli_ad_server(const char *cmd, const char *in, char *buf, size_t size);
+/* explain SCENARIO --ad SERVER (cmd_explain_ad.c); server NULL: DNS discovery. */
+int cmd_explain_ad(const char *path, const char *server, int json, int dot);
+/* explain --token FILE --target SPN... (cmd_explain_ad.c) */
+int cmd_explain_token(const char *path, const char **targets, int ntargets, const char *machine,
+                      const char *domain, const char *server, int use_ad, int json, int dot);
 #endif

@@ -16,6 +16,7 @@ static const struct {
     {"webconfig", cmd_webconfig, "read a web.config: impersonation, ASP.NET Core hosting, SQL Server SPNs, UNC shares"},
     {"sddl", cmd_sddl, "parse SDDL and print it as Windows would (or its binary form)"},
     {"access", cmd_access, "offline access check of a token or SIDs against an SDDL descriptor"},
+    {"ad", cmd_ad, "read delegation facts of an account or SPN from Active Directory (LDAP, Kerberos)"},
 };
 
 static void usage(FILE *f)

@@ -23,4 +23,6 @@
 #include "tokenlens/webconfig.h"
 #include "tokenlens/whoami.h"
 #include "tokenlens/server.h"
+#include "tokenlens/ad.h"
+#include "tokenlens/nexthop.h"
 #endif

@@ -28,6 +28,9 @@ native_pkgs=(
   swig python3-dev python3-pytest python3-pip python3-venv python3-setuptools python3-wheel
   clang-14 libclang-rt-14-dev libfuzzer-14-dev valgrind graphviz
   python3-samba  # bench/sddl_bench.py: Samba's SDDL and access check, side by side
+  # tokenlens ad (OpenLDAP + SASL GSSAPI) and the AD lab (tests/adlab: a Samba AD DC in a netns)
+  libldap-dev libsasl2-modules-gssapi-mit ldap-utils dnsutils iproute2
+  samba samba-ad-dc samba-ad-provision winbind
 )
 cross_pkgs=(
   gcc-mingw-w64-x86-64 mingw-w64-tools wine wine64 dpkg-dev

@@ -119,6 +119,7 @@ if has native; then
     run_ctest python pytest build/default '^python$'
     run_ctest powershell plain build/default '^powershell$'
     run_ctest hoplab plain build/default '^hoplab$'
+    run_ctest adlab plain build/default '^adlab$'
   fi
 fi
 

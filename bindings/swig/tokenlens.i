@@ -337,4 +337,6 @@ tl_result tl_swig_iis_isolation_evaluate(tl_iis_isolation **out, const tl_iis_au
 
 %include "webconfig.i"
 
+%include "ad.i"
+
 %mutable;

@@ -776,3 +776,32 @@ Describe 'Reading a real server (issue 14)' {
         $files[1].Source | Should -Be '/reports: connectionStrings/Reports'
     }
 }
+
+Describe 'Test-TLHop' {
+    BeforeAll {
+        $nh = Join-Path $SourceDir 'tests/data/nexthop'
+        $db = 'MSSQLSvc/db01.contoso.com:1433'
+    }
+    It 'answers <file> as <arrives> (<outcome>), as tokenlens explain --token does' -TestCases @(
+        @{ file = 'whoami-apppool-ntlm.json'; arrives = 'NT AUTHORITY\ANONYMOUS LOGON'; outcome = 'anonymous' }
+        @{ file = 'whoami-apppool-kerberos.json'; arrives = 'NT AUTHORITY\ANONYMOUS LOGON'; outcome = 'anonymous' }
+        @{ file = 'whoami-apppool-kerberos-delegation.json'; arrives = 'CONTOSO\alice'; outcome = 'ok' }
+        @{ file = 'whoami-apppool-no-impersonation.json'; arrives = 'CONTOSO\WEB01$'; outcome = 'ok' }
+    ) {
+        param($file, $arrives, $outcome)
+        $h = Test-TLHop -Token (Join-Path $nh $file) -Target $db -Machine WEB01 -Domain CONTOSO
+        $h.PSObject.TypeNames | Should -Contain 'TokenLens.Hop'
+        $h.ArrivesAs | Should -Be $arrives
+        $h.Outcome | Should -Be $outcome
+        $h.Steps.Count | Should -BeGreaterThan 0
+    }
+    It 'explains one hop per target from the pipeline' {
+        $hops = $db, 'local' | Test-TLHop -Token (Join-Path $nh 'whoami-apppool-ntlm.json') -Machine WEB01 -Domain CONTOSO
+        $hops.Count | Should -Be 2
+        $hops[1].Target | Should -Be 'local'
+    }
+    It 'fails with a terminating error for an unreachable DC' {
+        { Test-TLHop -Token (Join-Path $nh 'whoami-apppool-ntlm.json') -Target $db -Ad -Server '127.0.0.1:9' } |
+            Should -Throw '*unreachable*'
+    }
+}

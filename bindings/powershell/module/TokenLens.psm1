@@ -1310,3 +1310,125 @@ function Invoke-TLDiagnose {
         }
     }
 }
+
+# ---- next hop of a token, Active Directory (issue 15) ----------------------------------------
+
+function Test-TLHop {
+    <#
+    .SYNOPSIS
+    Who arrives at each target SPN when code running with a token makes the call.
+
+    .DESCRIPTION
+    Takes the effective token (the request thread's impersonation token) and the process token
+    (what RevertToSelf returns to) - from a saved `tokenlens whoami --json` file with -Token, or
+    captured live on Windows - and explains one hop per -Target with the same engine as
+    Invoke-TLExplain: the logon session's package and type and the token's impersonation level
+    decide whether the user can leave the box. With -Ad the delegation settings of the process
+    account, the user's "sensitive" flag and Protected Users membership, the SPN's state and
+    RBCD come from Active Directory (LDAP bound with your Kerberos ticket or logon). Writes
+    TokenLens.Hop objects, like Invoke-TLExplain. Same answers as
+    `tokenlens explain --token FILE --target SPN --json`. Without -Domain, -Ad takes the DC's domain.
+
+    .PARAMETER Target
+    SPNs the code calls (MSSQLSvc/db01.contoso.com:1433, cifs/files, HTTP/api) or 'local'.
+
+    .PARAMETER Token
+    A whoami --json file ({"process", "thread", "effective"}). Without it, the live tokens of
+    this PowerShell thread (Windows only).
+
+    .PARAMETER Machine
+    The machine the token belongs to (a service identity arrives as MACHINE$).
+
+    .PARAMETER Domain
+    Its domain; omit for a workgroup machine.
+
+    .PARAMETER Ad
+    Read the directory facts from Active Directory.
+
+    .PARAMETER Server
+    The DC to ask with -Ad (default: one found through DNS for your realm).
+
+    .EXAMPLE
+    Test-TLHop -Token .\w3wp-whoami.json -Target MSSQLSvc/db01.contoso.com:1433 -Machine WEB01 -Domain CONTOSO -Ad
+
+    Does the SQL call arrive as the user, as WEB01$ or as ANONYMOUS LOGON, and why?
+
+    .OUTPUTS
+    TokenLens.Hop
+    #>
+    [CmdletBinding()]
+    [OutputType('TokenLens.Hop')]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipeline)]
+        [ValidateNotNullOrEmpty()]
+        [string[]] $Target,
+        [string] $Token,
+        [string] $Machine,
+        [string] $Domain,
+        [switch] $Ad,
+        [string] $Server
+    )
+    begin {
+        $process = $null; $thread = $null; $dc = $null
+        try {
+            if ($Token) {
+                $full = Resolve-TLInputPath $Token $PSCmdlet
+                $members = Get-TLWhoamiMembers $full
+                if ($null -eq $members[0].Role) {
+                    $process = [TokenLens.Token]::Load($full)
+                } else {
+                    foreach ($m in $members) {
+                        if ($m.Role -eq 'process') { $process = [TokenLens.Token]::FromJson($m.Json) }
+                        elseif ($m.Role -eq 'thread') { $thread = [TokenLens.Token]::FromJson($m.Json) }
+                    }
+                }
+                if ($null -eq $process) { throw [System.ArgumentException]::new("$Token holds no process token") }
+            } else {
+                $process = [TokenLens.Token]::CaptureProcess()
+                try { $thread = [TokenLens.Token]::CaptureThread() } catch { $thread = $null }
+            }
+            if ($Ad) { $dc = [TokenLens.ActiveDirectory]::Connect($(if ($Server) { $Server } else { $null })) }
+        } catch {
+            $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $(if ($Token) { $Token } else { 'live token' }) 'Test-TLHop'))
+        }
+    }
+    process {
+        foreach ($t in $Target) {
+            $e = $null
+            try {
+                $m = if ($Machine) { $Machine } else { $null }
+                $d = if ($Domain) { $Domain } else { $null }
+                $e = [TokenLens.ActiveDirectory]::NextHop($thread, $process, $t, $m, $d, $dc)
+                $steps = [System.Collections.Generic.List[object]]::new()
+                for ($k = 0; $k -lt $e.HopStepCount(0); $k++) {
+                    $steps.Add([pscustomobject]@{ PSTypeName = 'TokenLens.Step'; Rule = $e.HopStepRule(0, $k); Text = $e.HopStepText(0, $k) })
+                }
+                [pscustomobject]@{
+                    PSTypeName    = 'TokenLens.Hop'
+                    Scenario      = $e.ScenarioName()
+                    Target        = $e.HopTarget(0)
+                    From          = $e.HopFrom(0)
+                    RunsAs        = $e.HopRunsAsName(0)
+                    RunsAsSid     = $e.HopRunsAsSid(0)
+                    RunsAsLevel   = $e.HopRunsAsLevel(0)
+                    ArrivesAs     = $e.HopArrivesAsName(0)
+                    ArrivesAsSid  = $e.HopArrivesAsSid(0)
+                    Protocol      = $e.HopProtocol(0)
+                    Outcome       = $e.HopOutcome(0)
+                    Fix           = $e.HopFix(0)
+                    Steps         = $steps.ToArray()
+                    Process       = [pscustomobject]@{ PSTypeName = 'TokenLens.Identity'; Name = $e.ProcessName(); Sid = $e.ProcessSid() }
+                    RequestThread = [pscustomobject]@{ PSTypeName = 'TokenLens.Identity'; Name = $e.ThreadName(); Sid = $e.ThreadSid(); ImpersonationLevel = $e.ThreadLevel(); LogonPackage = $e.ThreadLogonPackage(); LogonType = $e.ThreadLogonType() }
+                    Path          = $Token
+                }
+            } catch {
+                $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $t 'Test-TLHop'))
+            } finally {
+                if ($null -ne $e) { $e.Dispose() }
+            }
+        }
+    }
+    end {
+        foreach ($h in @($thread, $process, $dc)) { if ($null -ne $h) { $h.Dispose() } }
+    }
+}

@@ -113,3 +113,7 @@ __all__ += ["HopClient", "HopServer", "HopMechanism", "HopDelegation", "exchange
 from ._webconfig import diagnose, webconfig, whoami_notes  # noqa: F401,E402
 
 __all__ += ["webconfig", "whoami_notes", "diagnose"]
+
+from ._ad import ActiveDirectory, AdAccount, AdSpn, next_hop  # noqa: F401,E402
+
+__all__ += ["ActiveDirectory", "AdAccount", "AdSpn", "next_hop"]
