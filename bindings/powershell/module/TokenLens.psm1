@@ -4,6 +4,12 @@
 # errors whose category follows the error code (parse error, not found, not supported...).
 Set-StrictMode -Version 3.0
 
+# ---- native library for this OS (issue 16) ----
+# The published module holds runtimes/win-x64/native and runtimes/linux-x64/native; load the one
+# for the running OS before the first call into it (see src/NativeLoader.cs).
+$script:TLNativeLibrary = [TokenLens.NativeLoader]::Preload($PSScriptRoot)
+# ---- end native library (issue 16) ----
+
 # ---- helpers (not exported) ----------------------------------------------------------------
 
 # The TokenLensException behind a PowerShell error (method calls wrap it).
