@@ -30,6 +30,8 @@ BeforeAll {
     $script:scenarioCount = @(Get-ChildItem (Join-Path $SourceDir 'examples/scenarios') -Filter *.json -File).Count
     $script:exportedNames = $exportedNames = @((Test-ModuleManifest (Join-Path $ModulePath 'TokenLens.psd1')).ExportedFunctions.Keys)
 
+    # The Windows build of PowerShell under Wine (tests/winps/run.sh): Wine has this key.
+    $script:underWine = [bool]($IsWindows -and (Test-Path 'HKLM:\Software\Wine'))
     # The TokenLensException behind an ErrorRecord (method calls wrap exceptions).
     function Get-Inner($err) {
         $e = $err.Exception
@@ -241,7 +243,10 @@ Describe 'C# layer' {
 
 Describe 'Ownership' {
     It 'every cmdlet releases what the library allocated, on success and on error' {
-        [GC]::Collect(); [GC]::WaitForPendingFinalizers()
+        # Under Wine the CLR dies finalizing DynamicMethod resolvers on a forced full collection
+        # (Internal CLR error 0x80131506 in DynamicResolver+DestroyScout.Finalize); the count
+        # below starts after it and does not depend on it.
+        if (-not $script:underWine) { [GC]::Collect(); [GC]::WaitForPendingFinalizers() }
         $token = Join-Path $SourceDir 'tests/data/token/iis-ntlm-impersonation.json'
         $scenario = Join-Path $SourceDir 'examples/scenarios/ntlm-double-hop.json'
         $out = Join-Path $TestDrive 'own.json'
@@ -250,7 +255,10 @@ Describe 'Ownership' {
         Invoke-TLExplain $scenario | Out-Null
         [TokenLens.TokenLensNative]::TlSwigAllocCounting($true)
         try {
-            for ($i = 0; $i -lt 25; $i++) {
+            # Under Wine, fewer rounds: each round's garbage brings the collection that Wine's
+            # CLR cannot finalize through (above); three rounds still count every cmdlet.
+            $rounds = if ($script:underWine) { 3 } else { 25 }
+            for ($i = 0; $i -lt $rounds; $i++) {
                 Get-TLSid 'IIS APPPOOL\DefaultAppPool', 'S-1-5-20', 'BA' | Out-Null
                 Import-TLToken $token | Export-TLToken -Path $out
                 Invoke-TLExplain $scenario | Out-Null

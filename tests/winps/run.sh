@@ -30,11 +30,28 @@ rm -rf "$work/zip" && mkdir -p "$work/zip"
 /usr/bin/python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$zip" "$work/zip"
 top=$(ls "$work/zip")
 w() { winepath -w "$1" 2>/dev/null; }
+# One process per Describe block. Wine's CLR (coreclr 10.0.12 under Wine 8) stops with
+# "Internal CLR error 0x80131506" in DynamicResolver+DestroyScout.Finalize once a collection
+# frees PowerShell's compiled script blocks (code freed through W^X double mapping); a large gen0
+# budget (DOTNET_GCgen0size) postpones collections enough for one block, not for the whole suite.
 start=$(date +%s)
-wine "$host" -NoProfile -NonInteractive -File "$(w "$root/tests/powershell/run-pester.ps1")" \
-  -ModulePath "$(w "$work/zip/$top/Modules/TokenLens")" -PesterPath "$(w "$pester")" \
-  -SourceDir "$(w "$root")" -Pwsh "$(w "$host")" -Cli "$(w "$work/zip/$top/tokenlens.exe")" 2>&1 |
-  grep -av 'FS volume label and serial are not available'
-rc=${PIPESTATUS[0]}
-echo "winps: Windows PowerShell suite took $(( $(date +%s) - start )) s (exit $rc)"
+blocks=$(sed -nE "s/^Describe '([^']+)'.*/\1/p" "$root/tests/powershell/TokenLens.Tests.ps1")
+tp=0 tf=0 ts=0 rc=0
+while IFS= read -r block; do
+  out=$(wine "$host" -NoProfile -NonInteractive -File "$(w "$root/tests/winps/run-block.ps1")" -Block "$block" \
+    -ModulePath "$(w "$work/zip/$top/Modules/TokenLens")" -PesterPath "$(w "$pester")" \
+    -SourceDir "$(w "$root")" -Pwsh "$(w "$host")" -Cli "$(w "$work/zip/$top/tokenlens.exe")" 2>&1 |
+    grep -av "FS volume label and serial are not available"; exit "${PIPESTATUS[0]}")
+  brc=$?
+  echo "$out" | grep -av -E '^[0-9]+ passed, [0-9]+ failed'
+  counts=$(echo "$out" | grep -aoE '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped' | tail -1)
+  if [ -z "$counts" ]; then
+    echo "[!] block '$block': no result line (the process died)"; tf=$((tf + 1)); rc=1; continue
+  fi
+  read -r p _ f _ k _ <<<"$(echo "$counts" | tr ',' ' ')"
+  tp=$((tp + p)) tf=$((tf + f)) ts=$((ts + k))
+  [ "$f" -eq 0 ] || rc=1
+done <<<"$blocks"
+echo "winps: Windows PowerShell suite took $(( $(date +%s) - start )) s"
+echo "$tp passed, $tf failed, $ts skipped"
 exit "$rc"
