@@ -8,7 +8,12 @@ param(
     [Parameter(Mandatory)][string] $PesterPath,
     [string] $Cli,
     [string] $Pwsh,
-    [Parameter(Mandatory)][string] $SourceDir
+    [Parameter(Mandatory)][string] $SourceDir,
+    # Only the It on this line of the test file (all its -ForEach cases).
+    [int] $Line = 0,
+
+    # Print the line of each It in the block and run nothing.
+    [switch] $ListLines
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -Force
@@ -16,9 +21,16 @@ $data = @{ ModulePath = $ModulePath; Cli = $Cli; SourceDir = $SourceDir; Pwsh = 
 $config = New-PesterConfiguration
 $config.Run.Container = New-PesterContainer -Path (Join-Path $SourceDir 'tests/powershell/TokenLens.Tests.ps1') -Data $data
 $config.Run.PassThru = $true
-$config.Filter.FullName = "$Block.*"
+$testFile = Join-Path $SourceDir 'tests/powershell/TokenLens.Tests.ps1'
+if ($Line -gt 0) { $config.Filter.Line = "${testFile}:$Line" } else { $config.Filter.FullName = "$Block.*" }
+if ($ListLines) { $config.Run.SkipRun = $true }
 $config.Output.Verbosity = 'None'
 $result = Invoke-Pester -Configuration $config
+if ($ListLines) {
+    $result.Tests | Where-Object { $_.Block.Path[0] -eq $Block } | ForEach-Object { $_.StartLine } | Sort-Object -Unique | ForEach-Object { "line $_" }
+
+    exit 0
+}
 foreach ($c in $result.Containers | Where-Object Result -EQ 'Failed') {
     foreach ($e in $c.ErrorRecord) { "[!] container $($c.Item): $e" }
 }
