@@ -43,8 +43,10 @@ BeforeAll {
     # Run a block that must fail with a terminating error; return the ErrorRecord.
     function Get-TerminatingError([scriptblock] $Block) {
         # Per-item errors are non-terminating (issue 16): -ErrorAction Stop makes them throw.
-        $ErrorActionPreference = 'Stop'
-        try { & $Block | Out-Null } catch { return $_ }
+        # Set globally: a script module's functions do not see the caller's preference variables.
+        $saved = $global:ErrorActionPreference
+        $global:ErrorActionPreference = 'Stop'
+        try { & $Block | Out-Null } catch { return $_ } finally { $global:ErrorActionPreference = $saved }
         throw 'expected a terminating error, got none'
     }
 }

@@ -70,6 +70,28 @@ while IFS= read -r block; do
     done
   done
 done <<<"$blocks"
+# tokenlens.exe with non-ASCII input (issue 16: the UTF-8 code page manifest): a pool name and
+# a file path with non-ASCII letters must arrive intact. The pool SID is the one the Linux build
+# computes for 'IIS APPPOOL\Café' (the same SHA-1 rule; tests/unit covers the rule itself).
+exe="$work/zip/$top/tokenlens.exe"
+xp=0 xf=0
+got=$(wine "$exe" sid 'IIS APPPOOL\Café' --json 2>&1 | grep -av 'FS volume label')
+if echo "$got" | grep -q '"S-1-5-82-931561518-1235326930-2758237957-1761900291-1140912221"' &&
+   echo "$got" | grep -q 'IIS APPPOOL\\\\Café'; then
+  xp=$((xp + 1)); echo "[+] exe: non-ASCII pool name 'IIS APPPOOL\\Café' arrives intact"
+else
+  xf=$((xf + 1)); echo "[-] exe: non-ASCII pool name: $got"
+fi
+ndir="$work/Ünïcødé dir"; mkdir -p "$ndir"
+cp "$root/tests/data/iis/coke-pepsi.config" "$ndir/applicationHost-é.config"
+got=$(wine "$exe" iis "$(w "$ndir/applicationHost-é.config")" --json 2>&1 | grep -av 'FS volume label')
+if echo "$got" | grep -q '"name": "coke"'; then
+  xp=$((xp + 1)); echo "[+] exe: reads a config file under a non-ASCII path"
+else
+  xf=$((xf + 1)); echo "[-] exe: non-ASCII path: $got"
+fi
+[ "$xf" -eq 0 ] || rc=1
+tp=$((tp + xp)) tf=$((tf + xf))
 echo "winps: Windows PowerShell suite took $(( $(date +%s) - start )) s"
 echo "$tp passed, $tf failed, $ts skipped"
 exit "$rc"
