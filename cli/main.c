@@ -1,6 +1,25 @@
 /* tokenlens: inspect and explain Windows access tokens. Dispatches to cmd_*.c. */
 #include "cli.h"
 #include <string.h>
+#ifdef _WIN32
+#include <windows.h>
+
+/* With the UTF-8 code page from tokenlens.manifest, the text printed is UTF-8: show it so on
+ * the console too, and give the console back its code page on the way out (issue 16). */
+static UINT console_cp;
+static void restore_console_cp(void)
+{
+    SetConsoleOutputCP(console_cp);
+}
+static void utf8_console(void)
+{
+    if (GetACP() != CP_UTF8)
+        return;
+    console_cp = GetConsoleOutputCP();
+    if (console_cp != 0 && console_cp != CP_UTF8 && SetConsoleOutputCP(CP_UTF8))
+        atexit(restore_console_cp);
+}
+#endif
 
 static const struct {
     const char *name;
@@ -34,6 +53,9 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+#ifdef _WIN32
+    utf8_console();
+#endif
     if (argc < 2) {
         usage(stderr);
         return CLI_USAGE;

@@ -29,7 +29,7 @@ native_pkgs=(
   clang-14 libclang-rt-14-dev libfuzzer-14-dev valgrind graphviz
   python3-samba  # bench/sddl_bench.py: Samba's SDDL and access check, side by side
   # tokenlens ad (OpenLDAP + SASL GSSAPI) and the AD lab (tests/adlab: a Samba AD DC in a netns)
-  libldap-dev libsasl2-modules-gssapi-mit ldap-utils dnsutils iproute2
+  libldap-dev libsasl2-dev libsasl2-modules-gssapi-mit ldap-utils dnsutils iproute2
   samba samba-ad-dc samba-ad-provision winbind
 )
 cross_pkgs=(

@@ -4,6 +4,12 @@
 # errors whose category follows the error code (parse error, not found, not supported...).
 Set-StrictMode -Version 3.0
 
+# ---- native library for this OS (issue 16) ----
+# The published module holds runtimes/win-x64/native and runtimes/linux-x64/native; load the one
+# for the running OS before the first call into it (see src/NativeLoader.cs).
+$script:TLNativeLibrary = [TokenLens.NativeLoader]::Preload($PSScriptRoot)
+# ---- end native library (issue 16) ----
+
 # ---- helpers (not exported) ----------------------------------------------------------------
 
 # The TokenLensException behind a PowerShell error (method calls wrap it).
@@ -254,7 +260,7 @@ function Get-TLSid {
                      else { [TokenLens.Sid]::Resolve($item, $domain) }
                 ConvertTo-TLSidInfo $s $(if ($PSCmdlet.ParameterSetName -eq 'Sid') { $null } else { $item }) $domain
             } catch {
-                $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $item 'Get-TLSid'))
+                $PSCmdlet.WriteError((New-TLErrorRecord $_.Exception $item 'Get-TLSid'))
             } finally {
                 if ($null -ne $s) { $s.Dispose() }
             }
@@ -369,7 +375,7 @@ function Import-TLToken {
                     ConvertTo-TLTokenObject $t $full | Add-Member -NotePropertyName Role -NotePropertyValue $member.Role -PassThru
                 } catch {
                     $what = if ($member.Role) { "$p ($($member.Role) token)" } else { $p }
-                    $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $what 'Import-TLToken'))
+                    $PSCmdlet.WriteError((New-TLErrorRecord $_.Exception $what 'Import-TLToken'))
                 } finally {
                     if ($null -ne $t) { $t.Dispose() }
                 }
@@ -418,7 +424,7 @@ function Export-TLToken {
         [switch] $PassThru
     )
     process {
-        if ($InputObject.PSObject.TypeNames -notcontains 'TokenLens.Token' -or
+        if (-not (Test-TLObjectType $InputObject 'Token') -or
             $null -eq $InputObject.PSObject.Properties['Snapshot']) {
             $ex = [System.ArgumentException]::new('Export-TLToken expects a TokenLens.Token object (from Get-TLToken or Import-TLToken).')
             $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new(
@@ -616,7 +622,7 @@ function Invoke-TLExplain {
                 }
             } catch {
                 $target = if ($null -ne $p) { $p } else { 'scenario JSON' }
-                $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $target 'Invoke-TLExplain'))
+                $PSCmdlet.WriteError((New-TLErrorRecord $_.Exception $target 'Invoke-TLExplain'))
             } finally {
                 if ($null -ne $e) { $e.Dispose() }
                 if ($null -ne $scenario) { $scenario.Dispose() }
@@ -686,7 +692,7 @@ function ConvertFrom-TLSddl {
                     Input      = $text
                 }
             } catch {
-                $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $text 'ConvertFrom-TLSddl'))
+                $PSCmdlet.WriteError((New-TLErrorRecord $_.Exception $text 'ConvertFrom-TLSddl'))
             } finally {
                 if ($null -ne $sd) { $sd.Dispose() }
             }
@@ -788,7 +794,7 @@ function Test-TLAccess {
         try {
             $sd = [TokenLens.SecurityDescriptor]::FromSddl($Sddl, $null)
             if ($PSCmdlet.ParameterSetName -eq 'Token') {
-                if ($Token.PSObject.TypeNames -notcontains 'TokenLens.Token') {
+                if (-not (Test-TLObjectType $Token 'Token')) {
                     throw [System.ArgumentException]::new('-Token expects a TokenLens.Token object (from Get-TLToken or Import-TLToken).')
                 }
                 $t = [TokenLens.Token]::FromJson([string]$Token.Snapshot)
@@ -840,10 +846,21 @@ function Get-TLIisAudit {
     can therefore read each other's content. Passwords are never read.
 
     .PARAMETER Path
-    applicationHost.config file(s). Accepts pipeline input.
+    applicationHost.config file(s); wildcards allowed. Accepts pipeline input. On Windows the
+    default is this server's own %windir%\system32\inetsrv\config\applicationHost.config.
+
+    .PARAMETER LiteralPath
+    applicationHost.config file(s), taken exactly as typed (no wildcards).
 
     .EXAMPLE
-    Get-TLIisAudit -Path C:\Windows\System32\inetsrv\config\applicationHost.config
+    Get-TLIisAudit
+
+    On an IIS server: audits its own configuration.
+
+    .EXAMPLE
+    (Get-TLIisAudit .\applicationHost.config)[0].Findings | Format-List Severity, Text, Fix
+
+    Each site carries the audit's findings that name it, and its application pool (Pool).
 
     .EXAMPLE
     Get-TLIisAudit .\applicationHost.config | Where-Object SharedAnonymousWith
@@ -853,23 +870,29 @@ function Get-TLIisAudit {
     .OUTPUTS
     TokenLens.IisSite
     #>
-    [CmdletBinding()]
+    [CmdletBinding(DefaultParameterSetName = 'Path')]
     [OutputType('TokenLens.IisSite')]
     param(
-        [Parameter(Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
-        [Alias('FullName', 'PSPath')]
+        [Parameter(Position = 0, ParameterSetName = 'Path', ValueFromPipeline, ValueFromPipelineByPropertyName)]
+        [Alias('FullName')]
         [ValidateNotNullOrEmpty()]
-        [string[]] $Path
+        [string[]] $Path,
+
+        [Parameter(Mandatory, ParameterSetName = 'LiteralPath', ValueFromPipelineByPropertyName)]
+        [Alias('PSPath')]
+        [ValidateNotNullOrEmpty()]
+        [string[]] $LiteralPath
     )
     process {
-        foreach ($p in $Path) {
-            $full = Resolve-TLInputPath $p $PSCmdlet
+        $files = Resolve-TLPathList $PSCmdlet $Path $LiteralPath 'Get-TLIisAudit'
+        foreach ($full in $files) {
+            $p = $full
             $audit = $null
             try {
                 $audit = [TokenLens.IisAudit]::Load($full)
                 $doc = $audit.ToJson() | ConvertFrom-Json
             } catch {
-                $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord $_.Exception $p 'Get-TLIisAudit'))
+                $PSCmdlet.WriteError((New-TLErrorRecord $_.Exception $p 'Get-TLIisAudit')); continue
             } finally {
                 if ($null -ne $audit) { $audit.Dispose() }
             }
@@ -891,6 +914,8 @@ function Get-TLIisAudit {
                     AnonymousSid        = if ($null -ne $anon) { $anon.sid } else { $null }
                     SharedAnonymousWith = $shared
                     Applications        = $site.applications
+                    Pool                = @($doc.application_pools | Where-Object { $_.name -eq $site.app_pool }) | Select-Object -First 1
+                    Findings            = @($doc.findings | Where-Object { $null -ne $_.PSObject.Properties['sites'] -and @($_.sites) -contains $site.name })
                     ConfigPath          = $full
                 }
             }
@@ -1432,3 +1457,155 @@ function Test-TLHop {
         foreach ($h in @($thread, $process, $dc)) { if ($null -ne $h) { $h.Dispose() } }
     }
 }
+
+# ---- admin use: paths, deserialized objects, fleet audits (issue 16) ----
+
+# The files a -Path (wildcards, relative to the PowerShell location) / -LiteralPath pair names.
+# A -Path that matches nothing is a non-terminating ObjectNotFound error. With neither, on
+# Windows: this server's applicationHost.config (the default of `tokenlens iis` too).
+function Resolve-TLPathList {
+    param([System.Management.Automation.PSCmdlet] $Cmdlet, [string[]] $Path, [string[]] $LiteralPath, [string] $Activity)
+    if ($LiteralPath) {
+        foreach ($lp in $LiteralPath) { Resolve-TLInputPath $lp $Cmdlet }
+        return
+    }
+    if (-not $Path) {
+        if ([System.Environment]::OSVersion.Platform -ne [System.PlatformID]::Win32NT) {
+            $ex = [System.ArgumentException]::new("$Activity needs -Path off Windows (the default is the server's own applicationHost.config)")
+            $Cmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new(
+                    $ex, 'TokenLens.PathRequired', [System.Management.Automation.ErrorCategory]::InvalidArgument, $null))
+        }
+        $Path = @(Join-Path $env:windir 'system32\inetsrv\config\applicationHost.config')
+    }
+    foreach ($p in $Path) {
+        $resolved = @()
+        try {
+            $resolved = @($Cmdlet.SessionState.Path.GetResolvedProviderPathFromPSPath($p, [ref]$null))
+        } catch {
+            $ex = [System.Management.Automation.ItemNotFoundException]::new("Cannot find file '$p' because it does not exist.")
+            $Cmdlet.WriteError([System.Management.Automation.ErrorRecord]::new(
+                    $ex, 'TokenLens.FileNotFound', [System.Management.Automation.ErrorCategory]::ObjectNotFound, $p))
+            continue
+        }
+        foreach ($r in $resolved) { if (Test-Path -LiteralPath $r -PathType Leaf) { $r } }
+    }
+}
+
+# True when $InputObject is a TokenLens.<Kind> object, live or as it comes back from
+# Invoke-Command / Import-Clixml (PowerShell remoting prefixes the type names with
+# "Deserialized."; the note properties, all plain data, survive the trip).
+function Test-TLObjectType([psobject] $InputObject, [string] $Kind) {
+    if ($null -eq $InputObject) { return $false }
+    $names = $InputObject.PSObject.TypeNames
+    ($names -contains "TokenLens.$Kind") -or ($names -contains "Deserialized.TokenLens.$Kind")
+}
+
+function Invoke-TLFleetAudit {
+    <#
+    .SYNOPSIS
+    Audits the IIS configuration of many servers over PowerShell remoting and merges the results.
+
+    .DESCRIPTION
+    Runs Get-TLIisAudit on every server of -Session (or -ComputerName) through Invoke-Command,
+    each against its own applicationHost.config (or -Path on the server), with the TokenLens
+    module that is installed there. Writes one TokenLens.FleetSite per (server, site) with
+    Server set, and with -Merge one TokenLens.FleetIdentity per identity that serves anonymous
+    requests or runs a pool on more than one server: the same IUSR or pool account on several
+    servers is one identity to protect, and what one site can read, the others can.
+    Servers that fail are non-terminating errors naming the server; the others still report.
+
+    .PARAMETER Session
+    PSSessions to the servers (New-PSSession, over WinRM or SSH).
+
+    .PARAMETER ComputerName
+    Server names, for Invoke-Command -ComputerName.
+
+    .PARAMETER Path
+    applicationHost.config path on the servers; default each server's own.
+
+    .PARAMETER Merge
+    Write the merged TokenLens.FleetIdentity objects instead of the per-site rows.
+
+    .EXAMPLE
+    $s = New-PSSession -ComputerName web01, web02, web03
+    Invoke-TLFleetAudit -Session $s -Merge | Where-Object ServerCount -gt 1
+
+    Identities shared across servers.
+
+    .OUTPUTS
+    TokenLens.FleetSite, or TokenLens.FleetIdentity with -Merge
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'Session')]
+    [OutputType('TokenLens.FleetSite', 'TokenLens.FleetIdentity')]
+    param(
+        [Parameter(Mandatory, ParameterSetName = 'Session', Position = 0)]
+        [System.Management.Automation.Runspaces.PSSession[]] $Session,
+        [Parameter(Mandatory, ParameterSetName = 'ComputerName')]
+        [string[]] $ComputerName,
+        [string] $Path,
+        [switch] $Merge
+    )
+    $remote = {
+        param($ConfigPath)
+        $ErrorActionPreference = 'Stop'
+        Import-Module TokenLens
+        if ($ConfigPath) { Get-TLIisAudit -LiteralPath $ConfigPath } else { Get-TLIisAudit }
+    }
+    $icm = @{ ScriptBlock = $remote; ArgumentList = @($Path); ErrorAction = 'SilentlyContinue'; ErrorVariable = 'remoteErrors' }
+    if ($PSCmdlet.ParameterSetName -eq 'Session') { $icm.Session = $Session } else { $icm.ComputerName = $ComputerName }
+    $remoteErrors = $null
+    $rows = @(Invoke-Command @icm)
+    foreach ($e in @($remoteErrors)) {
+        if ($null -eq $e) { continue }
+        $server = if ($e.PSObject.Properties['OriginInfo'] -and $e.OriginInfo) { $e.OriginInfo.PSComputerName } else { $e.TargetObject }
+        $ex = [System.Exception]::new("Invoke-TLFleetAudit: ${server}: $($e.Exception.Message)", $e.Exception)
+        $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new(
+                $ex, 'TokenLens.FleetServerFailed', [System.Management.Automation.ErrorCategory]::ConnectionError, $server))
+    }
+    $sites = foreach ($r in $rows) {
+        if (-not (Test-TLObjectType $r 'IisSite')) { continue }
+        [pscustomobject]@{
+            PSTypeName        = 'TokenLens.FleetSite'
+            Server            = $r.PSComputerName
+            Name              = $r.Name
+            AppPool           = $r.AppPool
+            ProcessIdentity   = $r.ProcessIdentity
+            ProcessSid        = $r.ProcessSid
+            AnonymousIdentity = $r.AnonymousIdentity
+            AnonymousSid      = $r.AnonymousSid
+            Findings          = @($r.Findings)
+            ConfigPath        = $r.ConfigPath
+        }
+    }
+    if (-not $Merge) { return $sites }
+    # One row per identity (by SID) that serves anonymous requests or runs a pool.
+    $byIdentity = [ordered]@{}
+    foreach ($s in @($sites)) {
+        foreach ($use in @(@('anonymous', $s.AnonymousSid, $s.AnonymousIdentity), @('process', $s.ProcessSid, $s.ProcessIdentity))) {
+            $role, $sid, $name = $use
+            if (-not $sid) { continue }
+            # Virtual and well-known accounts (IUSR, IIS APPPOOL\X) have the same SID on every
+            # server; a local account's SID differs per machine, so it keys on server too.
+            $key = if ($sid -match '^S-1-5-21-' -and $name -notmatch '\\') { "$($s.Server)|$sid" } else { $sid }
+            if (-not $byIdentity.Contains($key)) {
+                $byIdentity[$key] = [pscustomobject]@{
+                    PSTypeName  = 'TokenLens.FleetIdentity'
+                    Identity    = $name
+                    Sid         = $sid
+                    Servers     = [System.Collections.Generic.List[string]]::new()
+                    Sites       = [System.Collections.Generic.List[string]]::new()
+                    Roles       = [System.Collections.Generic.List[string]]::new()
+                    ServerCount = 0
+                }
+            }
+            $row = $byIdentity[$key]
+            if (-not $row.Servers.Contains([string]$s.Server)) { $row.Servers.Add([string]$s.Server) }
+            $row.Sites.Add(('{0}:{1}' -f $s.Server, $s.Name))
+            if (-not $row.Roles.Contains($role)) { $row.Roles.Add($role) }
+            $row.ServerCount = $row.Servers.Count
+        }
+    }
+    $byIdentity.Values
+}
+# ---- end admin use (issue 16) ----
+

@@ -240,6 +240,8 @@ static int capture(HANDLE h, tl_token **out)
             goto done;
     } else if (!(rc == TL_EOS && not_implemented((DWORD)tl_error_last()->native))) {
         goto done;
+    } else {
+        tl_error_clear(); /* tolerated: a successful capture leaves no error behind */
     }
     rc = TL_OK;
     tl__free(buf);
