@@ -76,7 +76,9 @@ int main(int argc, char **argv)
     char *slash = strrchr(def, '/');
     snprintf(slash ? slash + 1 : def, sizeof def - (size_t)(slash ? slash + 1 - def : 0),
              "sddl_inputs.txt");
-    const char *path = looping ? (argc > 4 ? argv[4] : def) : argc > 1 + quick ? argv[1 + quick] : def;
+    const char *path = looping            ? (argc > 4 ? argv[4] : def)
+                       : argc > 1 + quick ? argv[1 + quick]
+                                          : def;
     char *text;
     size_t len;
     if (tl__read_file(&text, &len, path, 1u << 20) != TL_OK) {

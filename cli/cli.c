@@ -27,8 +27,8 @@ static int record(const char *cmd, cli_opt *o, const char *value)
     return CLI_OK;
 }
 
-int cli_parse(const char *cmd, int argc, char **argv, cli_opt *opts, const char **pos,
-              int max_pos, int *npos, int *help)
+int cli_parse(const char *cmd, int argc, char **argv, cli_opt *opts, const char **pos, int max_pos,
+              int *npos, int *help)
 {
     *npos = 0;
     *help = 0;

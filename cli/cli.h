@@ -11,31 +11,43 @@ enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2, CLI_UNSUPPORTED = 3 };
 /* One option of a subcommand. `value` options take an argument (--name VALUE or
  * --name=VALUE); `repeat` collects every occurrence. */
 typedef struct cli_opt {
-    const char *name;  /* long name without dashes, e.g. "json" */
-    char short_name;   /* 0 for none */
+    const char *name; /* long name without dashes, e.g. "json" */
+    char short_name;  /* 0 for none */
     int takes_value;
     int repeat;
     /* filled by cli_parse: */
     int seen;
-    const char *value;       /* last value */
-    const char **values;     /* all values when repeat (malloc'd, free with cli_opts_free) */
+    const char *value;   /* last value */
+    const char **values; /* all values when repeat (malloc'd, free with cli_opts_free) */
     int nvalues;
 } cli_opt;
 
 /* Parse argv[1..] of a subcommand. Positional arguments go to pos[] (at most max_pos; more is
  * a usage error). Returns CLI_OK, or CLI_USAGE after printing what is wrong. --help/-h sets
  * *help (and is not an error). */
-int cli_parse(const char *cmd, int argc, char **argv, cli_opt *opts, const char **pos,
-              int max_pos, int *npos, int *help);
+int cli_parse(const char *cmd, int argc, char **argv, cli_opt *opts, const char **pos, int max_pos,
+              int *npos, int *help);
 void cli_opts_free(cli_opt *opts);
 cli_opt *cli_find(cli_opt *opts, const char *name);
 
 /* Initialisers for an options array: a flag, an option with a value, a repeatable option
  * with a value, and the terminator. */
-#define CLI_FLAG(name, short_name) {(name), (short_name), 0, 0, 0, NULL, NULL, 0}
-#define CLI_VALUE(name) {(name), 0, 1, 0, 0, NULL, NULL, 0}
-#define CLI_REPEAT(name) {(name), 0, 1, 1, 0, NULL, NULL, 0}
-#define CLI_END {NULL, 0, 0, 0, 0, NULL, NULL, 0}
+#define CLI_FLAG(name, short_name)                                                                 \
+    {                                                                                              \
+        (name), (short_name), 0, 0, 0, NULL, NULL, 0                                               \
+    }
+#define CLI_VALUE(name)                                                                            \
+    {                                                                                              \
+        (name), 0, 1, 0, 0, NULL, NULL, 0                                                          \
+    }
+#define CLI_REPEAT(name)                                                                           \
+    {                                                                                              \
+        (name), 0, 1, 1, 0, NULL, NULL, 0                                                          \
+    }
+#define CLI_END                                                                                    \
+    {                                                                                              \
+        NULL, 0, 0, 0, 0, NULL, NULL, 0                                                            \
+    }
 
 /* Room for an account name in messages and output ("DOMAIN\\user", a typed name quoted). */
 #define CLI_NAME_MAX 512
@@ -49,9 +61,9 @@ cli_opt *cli_find(cli_opt *opts, const char *name);
  * on --help/-h, free the options afterwards) lives in cli_run; `run` sees parsed options and
  * the positional arguments only. */
 typedef struct cli_command {
-    const char *name; /* as typed: "sid" */
+    const char *name;   /* as typed: "sid" */
     void (*help)(void); /* prints the --help text to stdout */
-    int max_pos;      /* positional arguments allowed (<= CLI_MAX_POS) */
+    int max_pos;        /* positional arguments allowed (<= CLI_MAX_POS) */
     int (*run)(cli_opt *opts, const char **pos, int npos);
 } cli_command;
 
@@ -82,8 +94,7 @@ int cmd_whoami(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 /* Entry `index` (0-based) of an icacls output or /save file as a descriptor (cli_icacls.c).
  * CLI_OK, or the exit status after printing why. */
-int cli_icacls_sd(tl_sd **out, const char *cmd, const char *path, size_t index,
-                  const tl_sid *dom);
+int cli_icacls_sd(tl_sd **out, const char *cmd, const char *path, size_t index, const tl_sid *dom);
 int cmd_webconfig(int argc, char **argv);
 int cmd_diagnose(int argc, char **argv);
 int cmd_ad(int argc, char **argv);

@@ -10,8 +10,10 @@ static int domain_option(const char *cmd, const char *value, tl_sid *out)
         return cli_usage(cmd, "--domain-sid '%s' is not a SID (%s)", value,
                          tl_error_last()->message);
     if (out->sub_authority_count >= TL_SID_MAX_SUB_AUTHORITIES)
-        return cli_usage(cmd, "--domain-sid '%s' already has %d sub-authorities: no room for the "
-                              "relative ID of DU, DA, ...", value, TL_SID_MAX_SUB_AUTHORITIES);
+        return cli_usage(cmd,
+                         "--domain-sid '%s' already has %d sub-authorities: no room for the "
+                         "relative ID of DU, DA, ...",
+                         value, TL_SID_MAX_SUB_AUTHORITIES);
     return CLI_OK;
 }
 
@@ -181,10 +183,18 @@ static const cli_command command = {"access", help, 0, run};
 
 int cmd_access(int argc, char **argv)
 {
-    cli_opt opts[] = {CLI_VALUE("sddl"),         CLI_VALUE("token"),      CLI_REPEAT("sid"),
-                      CLI_VALUE("desired"),      CLI_VALUE("object"),     CLI_FLAG("backup", 0),
-                      CLI_FLAG("no-privileges", 0), CLI_FLAG("no-integrity", 0),
-                      CLI_VALUE("domain-sid"),   CLI_FLAG("json", 0),     CLI_VALUE("path"),
-                      CLI_VALUE("icacls"),       CLI_END};
+    cli_opt opts[] = {CLI_VALUE("sddl"),
+                      CLI_VALUE("token"),
+                      CLI_REPEAT("sid"),
+                      CLI_VALUE("desired"),
+                      CLI_VALUE("object"),
+                      CLI_FLAG("backup", 0),
+                      CLI_FLAG("no-privileges", 0),
+                      CLI_FLAG("no-integrity", 0),
+                      CLI_VALUE("domain-sid"),
+                      CLI_FLAG("json", 0),
+                      CLI_VALUE("path"),
+                      CLI_VALUE("icacls"),
+                      CLI_END};
     return cli_run(&command, opts, argc, argv);
 }

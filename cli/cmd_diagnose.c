@@ -87,9 +87,10 @@ int cmd_diagnose(int argc, char **argv)
              1)
         st = cli_usage(CMD, "--json, --dot and --svg are different outputs: give one");
     if (st == CLI_OK && cli_find(opts, "ad")->seen)
-        st = cli_usage(CMD, "--ad %s: delegation, sensitivity and SPN states from Active Directory "
-                            "are not wired into diagnose in this build; give them in a scenario "
-                            "('tokenlens explain --ad') instead",
+        st = cli_usage(CMD,
+                       "--ad %s: delegation, sensitivity and SPN states from Active Directory "
+                       "are not wired into diagnose in this build; give them in a scenario "
+                       "('tokenlens explain --ad') instead",
                        cli_find(opts, "ad")->value);
     if (st == CLI_OK)
         st = check_pairs(cli_find(opts, "map"), "WINPATH=DIR (e.g. C:\\=/mnt/web01/c)");

@@ -5,30 +5,32 @@
 
 static void help(void)
 {
-    printf("usage: tokenlens explain <scenario.json> [--json | --dot] [--ad SERVER]\n"
-               "       tokenlens explain --token WHOAMI.json --target SPN... [--machine NAME --domain D]\n"
-               "                         [--ad SERVER] [--json | --dot]\n"
-               "       tokenlens explain --rules [--json]\n"
-               "\n"
-               "Explain, for an IIS/ASP.NET setup and request (scenario format v1), the process\n"
-               "identity, the request thread's identity and impersonation level, and for each hop\n"
-               "the identity it runs as and arrives as, with every step citing a rule. A rule that\n"
-               "no source settles is marked \"(unsettled)\" in the story and the diagram, and\n"
-               "\"unsettled\": true in the JSON. Scenario fields: docs/explain.md.\n"
-               "\n"
-               "  --json    print the explanation as JSON\n"
-               "  --dot     print a Graphviz diagram (render with: dot -Tsvg)\n"
-               "  --rules   list the rules the engine cites, with their sources\n"
-               "  --token FILE  explain the next hop of a captured or imported token instead of a\n"
-               "            scenario: FILE is whoami --json output (its thread is the effective\n"
-               "            token, its process token what RevertToSelf returns to) or one snapshot\n"
-               "  --target SPN  a target of --token (repeatable): MSSQLSvc/..., cifs/..., HTTP/..., local\n"
-               "  --machine NAME, --domain D  the machine the token was captured on (--token)\n"
-               "  --ad SERVER  take delegation, sensitive, Protected Users, RBCD and SPN states\n"
-               "            from Active Directory (LDAP with your Kerberos ticket; SERVER '-' finds\n"
-               "            a DC through DNS) and report where the file differs (docs/ad.md)\n"
-               "\n"
-               "Exit status: 0 explained, 1 the scenario did not load, 2 usage error.\n");
+    printf(
+        "usage: tokenlens explain <scenario.json> [--json | --dot] [--ad SERVER]\n"
+        "       tokenlens explain --token WHOAMI.json --target SPN... [--machine NAME --domain D]\n"
+        "                         [--ad SERVER] [--json | --dot]\n"
+        "       tokenlens explain --rules [--json]\n"
+        "\n"
+        "Explain, for an IIS/ASP.NET setup and request (scenario format v1), the process\n"
+        "identity, the request thread's identity and impersonation level, and for each hop\n"
+        "the identity it runs as and arrives as, with every step citing a rule. A rule that\n"
+        "no source settles is marked \"(unsettled)\" in the story and the diagram, and\n"
+        "\"unsettled\": true in the JSON. Scenario fields: docs/explain.md.\n"
+        "\n"
+        "  --json    print the explanation as JSON\n"
+        "  --dot     print a Graphviz diagram (render with: dot -Tsvg)\n"
+        "  --rules   list the rules the engine cites, with their sources\n"
+        "  --token FILE  explain the next hop of a captured or imported token instead of a\n"
+        "            scenario: FILE is whoami --json output (its thread is the effective\n"
+        "            token, its process token what RevertToSelf returns to) or one snapshot\n"
+        "  --target SPN  a target of --token (repeatable): MSSQLSvc/..., cifs/..., HTTP/..., "
+        "local\n"
+        "  --machine NAME, --domain D  the machine the token was captured on (--token)\n"
+        "  --ad SERVER  take delegation, sensitive, Protected Users, RBCD and SPN states\n"
+        "            from Active Directory (LDAP with your Kerberos ticket; SERVER '-' finds\n"
+        "            a DC through DNS) and report where the file differs (docs/ad.md)\n"
+        "\n"
+        "Exit status: 0 explained, 1 the scenario did not load, 2 usage error.\n");
 }
 
 static int print_rules(bool json)
@@ -64,16 +66,19 @@ static int run(cli_opt *opts, const char **pos, int npos)
         return print_rules(json);
     }
     cli_opt *tok = cli_find(opts, "token"), *tgt = cli_find(opts, "target");
-    if (tok->seen || tgt->seen || cli_find(opts, "machine")->seen || cli_find(opts, "domain")->seen) {
+    if (tok->seen || tgt->seen || cli_find(opts, "machine")->seen ||
+        cli_find(opts, "domain")->seen) {
         const char *srv = cli_find(opts, "ad")->value;
         if (!tok->seen || !tok->value || !*tok->value)
-            return cli_usage("explain", "--target, --machine and --domain go with --token WHOAMI.json");
+            return cli_usage("explain",
+                             "--target, --machine and --domain go with --token WHOAMI.json");
         if (npos)
             return cli_usage("explain", "--token takes no scenario file");
         if (!tgt->seen)
             return cli_usage("explain", "--token needs at least one --target SPN");
         if (cli_find(opts, "ad")->seen && (!srv || !*srv))
-            return cli_usage("explain", "--ad needs a DC host name (or '-' to find one through DNS)");
+            return cli_usage("explain",
+                             "--ad needs a DC host name (or '-' to find one through DNS)");
         char host[256];
         const char *dc = NULL;
         if (srv && strcmp(srv, "-") && !(dc = cli_ad_server("explain", srv, host, sizeof host)))
@@ -87,7 +92,8 @@ static int run(cli_opt *opts, const char **pos, int npos)
     if (cli_find(opts, "ad")->seen) {
         const char *srv = cli_find(opts, "ad")->value;
         if (!srv || !*srv)
-            return cli_usage("explain", "--ad needs a DC host name (or '-' to find one through DNS)");
+            return cli_usage("explain",
+                             "--ad needs a DC host name (or '-' to find one through DNS)");
         char host[256];
         const char *dc = NULL;
         if (strcmp(srv, "-") && !(dc = cli_ad_server("explain", srv, host, sizeof host)))
@@ -121,8 +127,8 @@ static const cli_command command = {"explain", help, 1, run};
 
 int cmd_explain(int argc, char **argv)
 {
-    cli_opt opts[] = {CLI_FLAG("json", 0),   CLI_FLAG("dot", 0),    CLI_FLAG("rules", 0),
-                      CLI_VALUE("ad"),       CLI_VALUE("token"),    CLI_REPEAT("target"),
-                      CLI_VALUE("machine"),  CLI_VALUE("domain"),   CLI_END};
+    cli_opt opts[] = {CLI_FLAG("json", 0),  CLI_FLAG("dot", 0),  CLI_FLAG("rules", 0),
+                      CLI_VALUE("ad"),      CLI_VALUE("token"),  CLI_REPEAT("target"),
+                      CLI_VALUE("machine"), CLI_VALUE("domain"), CLI_END};
     return cli_run(&command, opts, argc, argv);
 }

@@ -157,9 +157,13 @@ static int load_tokens(const char *path, tl_token **process, tl_token **thread)
             free(text);
             tl_token_free(*process);
             *process = NULL;
-            fprintf(stderr, "tokenlens explain --token: error: %s is an impersonation (thread) token alone; the hop "
-                            "also depends on the process token RevertToSelf returns to: give the whoami --json "
-                            "output, which holds both\n", path);
+            fprintf(
+                stderr,
+                "tokenlens explain --token: error: %s is an impersonation (thread) token alone; "
+                "the hop "
+                "also depends on the process token RevertToSelf returns to: give the whoami --json "
+                "output, which holds both\n",
+                path);
             return CLI_FAILED;
         }
     }

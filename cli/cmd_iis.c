@@ -337,10 +337,12 @@ static const cli_command command = {"iis", help, 1, run};
 
 int cmd_iis(int argc, char **argv)
 {
-    cli_opt opts[] = {CLI_FLAG("json", 0),     CLI_REPEAT("var"),    CLI_VALUE("explain"),
-                      CLI_VALUE("app"),        CLI_VALUE("hop"),     CLI_VALUE("machine"),
-                      CLI_VALUE("domain"),     CLI_VALUE("user"),    CLI_VALUE("protocol"),
-                      CLI_FLAG("scenario", 0), CLI_REPEAT("content"), CLI_VALUE("content-file"),
-                      CLI_REPEAT("map"),       CLI_END};
+    cli_opt opts[] = {CLI_FLAG("json", 0),   CLI_REPEAT("var"),
+                      CLI_VALUE("explain"),  CLI_VALUE("app"),
+                      CLI_VALUE("hop"),      CLI_VALUE("machine"),
+                      CLI_VALUE("domain"),   CLI_VALUE("user"),
+                      CLI_VALUE("protocol"), CLI_FLAG("scenario", 0),
+                      CLI_REPEAT("content"), CLI_VALUE("content-file"),
+                      CLI_REPEAT("map"),     CLI_END};
     return cli_run(&command, opts, argc, argv);
 }

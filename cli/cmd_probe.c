@@ -48,8 +48,8 @@ static json_t *probe_json(const tl_probe *p)
         json_object_set_new(l, "ok", json_boolean(s->rc == TL_OK));
         const char *rb = tl_impersonation_level_name(s->observed_level);
         json_object_set_new(l, "read_back", rb ? json_string(rb) : json_null());
-        json_object_set_new(l, "matches", json_boolean(s->rc == TL_OK &&
-                                                       s->observed_level == s->level));
+        json_object_set_new(l, "matches",
+                            json_boolean(s->rc == TL_OK && s->observed_level == s->level));
         const char *type = tl_token_type_name(s->observed_type);
         json_object_set_new(l, "token_type", type ? json_string(type) : json_null());
         json_object_set_new(l, "opened_as_self", json_boolean(s->opened_as_self));
@@ -79,8 +79,8 @@ static void print_probe(const tl_probe *p)
     for (size_t i = 0; i < tl_probe_step_count(p); i++) {
         const tl_probe_step *s = tl_probe_step_at(p, i);
         const char *rb = tl_impersonation_level_name(s->observed_level);
-        printf("%-15s %-15s %-9s %-8s %s\n", tl_impersonation_level_name(s->level),
-               rb ? rb : "-", s->opened_as_self ? "yes" : "no", s->reverted ? "yes" : "NO",
+        printf("%-15s %-15s %-9s %-8s %s\n", tl_impersonation_level_name(s->level), rb ? rb : "-",
+               s->opened_as_self ? "yes" : "no", s->reverted ? "yes" : "NO",
                s->rc == TL_OK ? (s->observed_level == s->level ? "ok" : "level differs")
                               : s->message);
     }

@@ -11,33 +11,36 @@ static int domain_option(const char *cmd, const char *value, tl_sid *out)
         return cli_usage(cmd, "--domain-sid '%s' is not a SID (%s)", value,
                          tl_error_last()->message);
     if (out->sub_authority_count >= TL_SID_MAX_SUB_AUTHORITIES)
-        return cli_usage(cmd, "--domain-sid '%s' already has %d sub-authorities: no room for the "
-                              "relative ID of DU, DA, ...", value, TL_SID_MAX_SUB_AUTHORITIES);
+        return cli_usage(cmd,
+                         "--domain-sid '%s' already has %d sub-authorities: no room for the "
+                         "relative ID of DU, DA, ...",
+                         value, TL_SID_MAX_SUB_AUTHORITIES);
     return CLI_OK;
 }
 
 static void help(void)
 {
-    printf("Usage: tokenlens sddl <SDDL> [--domain-sid SID] [--json | --binary]\n"
-           "       tokenlens sddl --from-binary HEX [--domain-sid SID] [--json]\n"
-           "       tokenlens sddl --path FILE [--domain-sid SID] [--json | --binary]\n"
-           "       tokenlens sddl --from-icacls FILE [--entry N] [--domain-sid SID] [...]\n\n"
-           "Parse a security descriptor in SDDL and print, on the first line, the canonical\n"
-           "SDDL Windows would print for it (ConvertSecurityDescriptorToStringSecurityDescriptor).\n"
-           "Domain-relative aliases (DA, DU, ...) are resolved against --domain-sid.\n\n"
-           "Options:\n"
-           "  --domain-sid SID   domain SID for DA, DU, DC, ... aliases (any SID, usually\n"
-           "                     S-1-5-21-a-b-c)\n"
-           "  --binary           print the self-relative binary descriptor as lowercase hex\n"
-           "  --from-binary HEX  read a self-relative binary descriptor (hex) instead of SDDL\n"
-           "  --from-icacls FILE read `icacls PATH` output or an `icacls /save` file (UTF-16\n"
-           "                     or UTF-8); --entry N picks the Nth file in it (default 1)\n"
-           "  --icacls           print the DACL the way icacls does, NAME:(OI)(CI)(RX) lines\n"
-           "  --path FILE        read FILE's descriptor (owner, group, DACL, label) on Windows\n"
-           "                     (GetNamedSecurityInfo); exit status 3 elsewhere\n"
-           "  --json             print the parsed structure as JSON\n"
-           "Exit status: 0 ok, 1 the input did not parse (the message names the byte offset),\n"
-           "2 usage error, 3 --path off Windows.\n");
+    printf(
+        "Usage: tokenlens sddl <SDDL> [--domain-sid SID] [--json | --binary]\n"
+        "       tokenlens sddl --from-binary HEX [--domain-sid SID] [--json]\n"
+        "       tokenlens sddl --path FILE [--domain-sid SID] [--json | --binary]\n"
+        "       tokenlens sddl --from-icacls FILE [--entry N] [--domain-sid SID] [...]\n\n"
+        "Parse a security descriptor in SDDL and print, on the first line, the canonical\n"
+        "SDDL Windows would print for it (ConvertSecurityDescriptorToStringSecurityDescriptor).\n"
+        "Domain-relative aliases (DA, DU, ...) are resolved against --domain-sid.\n\n"
+        "Options:\n"
+        "  --domain-sid SID   domain SID for DA, DU, DC, ... aliases (any SID, usually\n"
+        "                     S-1-5-21-a-b-c)\n"
+        "  --binary           print the self-relative binary descriptor as lowercase hex\n"
+        "  --from-binary HEX  read a self-relative binary descriptor (hex) instead of SDDL\n"
+        "  --from-icacls FILE read `icacls PATH` output or an `icacls /save` file (UTF-16\n"
+        "                     or UTF-8); --entry N picks the Nth file in it (default 1)\n"
+        "  --icacls           print the DACL the way icacls does, NAME:(OI)(CI)(RX) lines\n"
+        "  --path FILE        read FILE's descriptor (owner, group, DACL, label) on Windows\n"
+        "                     (GetNamedSecurityInfo); exit status 3 elsewhere\n"
+        "  --json             print the parsed structure as JSON\n"
+        "Exit status: 0 ok, 1 the input did not parse (the message names the byte offset),\n"
+        "2 usage error, 3 --path off Windows.\n");
 }
 
 /* Longest input shown with a caret under the fault (longer lines would wrap unreadably). */
@@ -100,10 +103,12 @@ static json_t *json_acl(const tl_sd *sd, tl_acl_kind which, const tl_sid *domain
     bool d = which == TL_ACL_DACL;
     json_object_set_new(o, "protected",
                         json_boolean(c & (d ? TL_SD_DACL_PROTECTED : TL_SD_SACL_PROTECTED)));
-    json_object_set_new(o, "auto_inherit_req", json_boolean(c & (d ? TL_SD_DACL_AUTO_INHERIT_REQ
-                                                                  : TL_SD_SACL_AUTO_INHERIT_REQ)));
-    json_object_set_new(o, "auto_inherited", json_boolean(c & (d ? TL_SD_DACL_AUTO_INHERITED
-                                                                : TL_SD_SACL_AUTO_INHERITED)));
+    json_object_set_new(
+        o, "auto_inherit_req",
+        json_boolean(c & (d ? TL_SD_DACL_AUTO_INHERIT_REQ : TL_SD_SACL_AUTO_INHERIT_REQ)));
+    json_object_set_new(
+        o, "auto_inherited",
+        json_boolean(c & (d ? TL_SD_DACL_AUTO_INHERITED : TL_SD_SACL_AUTO_INHERITED)));
     json_t *aces = json_array();
     for (size_t i = 0; i < tl_sd_ace_count(sd, which); i++) {
         const tl_ace *a = tl_sd_ace_at(sd, which, i);
@@ -113,11 +118,16 @@ static json_t *json_acl(const tl_sd *sd, tl_acl_kind which, const tl_sid *domain
         json_object_set_new(j, "type", t ? json_string(t) : json_null());
         json_object_set_new(j, "type_code", json_integer(a->type));
         json_object_set_new(j, "flags", json_integer(a->flags));
-        static const struct { uint8_t bit; const char *name; } fl[] = {
-            {TL_ACE_OBJECT_INHERIT, "OI"}, {TL_ACE_CONTAINER_INHERIT, "CI"},
-            {TL_ACE_NO_PROPAGATE_INHERIT, "NP"}, {TL_ACE_INHERIT_ONLY, "IO"},
-            {TL_ACE_INHERITED, "ID"}, {TL_ACE_SUCCESSFUL_ACCESS, "SA"},
-            {TL_ACE_FAILED_ACCESS, "FA"}};
+        static const struct {
+            uint8_t bit;
+            const char *name;
+        } fl[] = {{TL_ACE_OBJECT_INHERIT, "OI"},
+                  {TL_ACE_CONTAINER_INHERIT, "CI"},
+                  {TL_ACE_NO_PROPAGATE_INHERIT, "NP"},
+                  {TL_ACE_INHERIT_ONLY, "IO"},
+                  {TL_ACE_INHERITED, "ID"},
+                  {TL_ACE_SUCCESSFUL_ACCESS, "SA"},
+                  {TL_ACE_FAILED_ACCESS, "FA"}};
         json_t *fa = json_array();
         for (size_t k = 0; k < sizeof fl / sizeof fl[0]; k++)
             if (a->flags & fl[k].bit)
@@ -260,8 +270,8 @@ static const cli_command command = {"sddl", help, 1, run};
 
 int cmd_sddl(int argc, char **argv)
 {
-    cli_opt opts[] = {CLI_VALUE("domain-sid"), CLI_FLAG("json", 0), CLI_FLAG("binary", 0),
-                      CLI_VALUE("from-binary"), CLI_VALUE("path"), CLI_VALUE("from-icacls"),
-                      CLI_VALUE("entry"), CLI_FLAG("icacls", 0), CLI_END};
+    cli_opt opts[] = {CLI_VALUE("domain-sid"),  CLI_FLAG("json", 0),   CLI_FLAG("binary", 0),
+                      CLI_VALUE("from-binary"), CLI_VALUE("path"),     CLI_VALUE("from-icacls"),
+                      CLI_VALUE("entry"),       CLI_FLAG("icacls", 0), CLI_END};
     return cli_run(&command, opts, argc, argv);
 }

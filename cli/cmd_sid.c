@@ -4,22 +4,23 @@
 
 static void help(void)
 {
-    printf("Usage: tokenlens sid <NAME|SID> [--domain-sid SID] [--json]\n\n"
-           "Resolve an account name or SID offline and print the canonical SID on the first line.\n\n"
-           "NAME can be:\n"
-           "  IIS APPPOOL\\<pool>     application pool identity (S-1-5-82-<SHA-1 of the name>)\n"
-           "  NT SERVICE\\<service>   service SID (S-1-5-80-<SHA-1 of the name>)\n"
-           "  NT AUTHORITY\\IUSR, BUILTIN\\IIS_IUSRS, Everyone, NETWORK SERVICE, ...\n"
-           "  an SDDL alias (BA, NS, SY, AN, IS ...; DU, DA ... need --domain-sid)\n"
-           "  a string SID (S-1-5-17), which is printed in canonical form\n\n"
-           "Options:\n"
-           "  --domain-sid SID  domain SID for domain-relative names and aliases\n"
-           "  --json            print {\"sid\", \"name\", \"kind\", \"sddl_alias\", \"binary\"}\n"
-           "  -h, --help        show this help\n\n"
-           "Examples:\n"
-           "  tokenlens sid 'IIS APPPOOL\\DefaultAppPool'\n"
-           "  tokenlens sid 'NT SERVICE\\TrustedInstaller' --json\n"
-           "  tokenlens sid DU --domain-sid S-1-5-21-1004336348-1177238915-682003330\n");
+    printf(
+        "Usage: tokenlens sid <NAME|SID> [--domain-sid SID] [--json]\n\n"
+        "Resolve an account name or SID offline and print the canonical SID on the first line.\n\n"
+        "NAME can be:\n"
+        "  IIS APPPOOL\\<pool>     application pool identity (S-1-5-82-<SHA-1 of the name>)\n"
+        "  NT SERVICE\\<service>   service SID (S-1-5-80-<SHA-1 of the name>)\n"
+        "  NT AUTHORITY\\IUSR, BUILTIN\\IIS_IUSRS, Everyone, NETWORK SERVICE, ...\n"
+        "  an SDDL alias (BA, NS, SY, AN, IS ...; DU, DA ... need --domain-sid)\n"
+        "  a string SID (S-1-5-17), which is printed in canonical form\n\n"
+        "Options:\n"
+        "  --domain-sid SID  domain SID for domain-relative names and aliases\n"
+        "  --json            print {\"sid\", \"name\", \"kind\", \"sddl_alias\", \"binary\"}\n"
+        "  -h, --help        show this help\n\n"
+        "Examples:\n"
+        "  tokenlens sid 'IIS APPPOOL\\DefaultAppPool'\n"
+        "  tokenlens sid 'NT SERVICE\\TrustedInstaller' --json\n"
+        "  tokenlens sid DU --domain-sid S-1-5-21-1004336348-1177238915-682003330\n");
 }
 
 static int run(cli_opt *opts, const char **pos, int npos)

@@ -10,21 +10,22 @@
 
 static void help(void)
 {
-    printf("Usage: tokenlens whoami [--json] [--snapshot FILE | --import FILE] [--save FILE]\n\n"
-           "Show the process token, the calling thread's impersonation token and the effective\n"
-           "token (the thread's when it impersonates, else the process's): user, groups with\n"
-           "their flags, privileges, integrity level, elevation, logon session (LUID,\n"
-           "authentication package, logon type).\n\n"
-           "Options:\n"
-           "  --json           print {\"process\": T, \"thread\": T|null, \"effective\": T}\n"
-           "  --snapshot FILE  show a saved snapshot instead of capturing: either a whoami\n"
-           "                   file written by --save, or a single token snapshot\n"
-           "  --import FILE    read the text of 'whoami /all' (or /user, /groups, /priv, /fo list,\n"
-           "                   /fo csv) as copied from a console: the process token is the\n"
-           "                   imported one, no thread token; what is not understood is\n"
-           "                   named on stderr, never guessed ('-' reads stdin)\n"
-           "  --save FILE      also write the result as whoami JSON (loads anywhere)\n\n"
-           "Live capture needs Windows; elsewhere use --snapshot (exit status 3 without it).\n");
+    printf(
+        "Usage: tokenlens whoami [--json] [--snapshot FILE | --import FILE] [--save FILE]\n\n"
+        "Show the process token, the calling thread's impersonation token and the effective\n"
+        "token (the thread's when it impersonates, else the process's): user, groups with\n"
+        "their flags, privileges, integrity level, elevation, logon session (LUID,\n"
+        "authentication package, logon type).\n\n"
+        "Options:\n"
+        "  --json           print {\"process\": T, \"thread\": T|null, \"effective\": T}\n"
+        "  --snapshot FILE  show a saved snapshot instead of capturing: either a whoami\n"
+        "                   file written by --save, or a single token snapshot\n"
+        "  --import FILE    read the text of 'whoami /all' (or /user, /groups, /priv, /fo list,\n"
+        "                   /fo csv) as copied from a console: the process token is the\n"
+        "                   imported one, no thread token; what is not understood is\n"
+        "                   named on stderr, never guessed ('-' reads stdin)\n"
+        "  --save FILE      also write the result as whoami JSON (loads anywhere)\n\n"
+        "Live capture needs Windows; elsewhere use --snapshot (exit status 3 without it).\n");
 }
 
 /* ---- human output ------------------------------------------------------------------------- */
@@ -77,13 +78,13 @@ static void print_token(const char *title, const tl_token *t)
     const tl_sid *user = tl_token_user(t);
     print_sid_line("User:", user, tl_token_user_name(t));
     if (tl_token_logon_domain(t) || tl_token_logon_user(t))
-        printf("  %-16s %s\\%s\n", "Logon name:",
-               tl_token_logon_domain(t) ? tl_token_logon_domain(t) : "",
+        printf("  %-16s %s\\%s\n",
+               "Logon name:", tl_token_logon_domain(t) ? tl_token_logon_domain(t) : "",
                tl_token_logon_user(t) ? tl_token_logon_user(t) : "");
     if (tl_token_has_logon_id(t)) {
         const char *lt = tl_logon_type_name(tl_token_logon_type(t));
-        printf("  %-16s LUID 0x%llx, package %s, logon type %s\n", "Logon session:",
-               (unsigned long long)tl_token_logon_id(t),
+        printf("  %-16s LUID 0x%llx, package %s, logon type %s\n",
+               "Logon session:", (unsigned long long)tl_token_logon_id(t),
                tl_token_logon_package(t) ? tl_token_logon_package(t) : "(unknown)",
                lt ? lt : "(unknown)");
     }
@@ -94,7 +95,9 @@ static void print_token(const char *title, const tl_token *t)
     }
     const char *et = tl_elevation_type_name(tl_token_elevation_type(t));
     printf("  %-16s %s%s%s%s\n", "Elevated:",
-           !tl_token_has_elevation(t) ? "unknown" : tl_token_elevated(t) ? "yes" : "no",
+           !tl_token_has_elevation(t) ? "unknown"
+           : tl_token_elevated(t)     ? "yes"
+                                      : "no",
            et ? " (elevation type " : "", et ? et : "", et ? ")" : "");
     printf("  %-16s %u\n", "Session:", (unsigned)tl_token_session_id(t));
     const tl_sid *owner = tl_token_owner(t);
@@ -103,15 +106,13 @@ static void print_token(const char *title, const tl_token *t)
     print_sid_line("Primary group:", tl_token_primary_group(t), NULL);
     print_sid_list("Groups", t, tl_token_group_count(t), tl_token_group_at);
     if (tl_token_restricted_count(t))
-        print_sid_list("Restricted SIDs", t, tl_token_restricted_count(t),
-                       tl_token_restricted_at);
+        print_sid_list("Restricted SIDs", t, tl_token_restricted_count(t), tl_token_restricted_at);
     printf("  Privileges (%u):\n", (unsigned)tl_token_privilege_count(t));
     for (size_t i = 0; i < tl_token_privilege_count(t); i++) {
         const tl_privilege *p = tl_token_privilege_at(t, i);
         char flags[CLI_FLAGS_MAX];
         tl_privilege_attributes_string(flags, sizeof flags, p->attributes);
-        printf("    %-42s %s\n", p->name[0] ? p->name : "(unknown)",
-               flags[0] ? flags : "disabled");
+        printf("    %-42s %s\n", p->name[0] ? p->name : "(unknown)", flags[0] ? flags : "disabled");
     }
 }
 

@@ -28,14 +28,20 @@ static const struct {
 } commands[] = {
     {"sid", cmd_sid, "resolve a name or SID: IIS APPPOOL\\pool, NT SERVICE\\svc, BA, S-1-5-17"},
     {"whoami", cmd_whoami, "show the process, thread and effective token (or a saved snapshot)"},
-    {"probe", cmd_probe, "live probes on Windows: impersonate at each level, revert, show the thread"},
-    {"explain", cmd_explain, "which identity each hop of an IIS scenario runs as and arrives as, and why"},
-    {"iis", cmd_iis, "audit applicationHost.config: who every site runs as, who shares an identity"},
-    {"diagnose", cmd_diagnose, "the whole IIS server: every site's off-box calls and who they arrive as"},
-    {"webconfig", cmd_webconfig, "read a web.config: impersonation, ASP.NET Core hosting, SQL Server SPNs, UNC shares"},
+    {"probe", cmd_probe,
+     "live probes on Windows: impersonate at each level, revert, show the thread"},
+    {"explain", cmd_explain,
+     "which identity each hop of an IIS scenario runs as and arrives as, and why"},
+    {"iis", cmd_iis,
+     "audit applicationHost.config: who every site runs as, who shares an identity"},
+    {"diagnose", cmd_diagnose,
+     "the whole IIS server: every site's off-box calls and who they arrive as"},
+    {"webconfig", cmd_webconfig,
+     "read a web.config: impersonation, ASP.NET Core hosting, SQL Server SPNs, UNC shares"},
     {"sddl", cmd_sddl, "parse SDDL and print it as Windows would (or its binary form)"},
     {"access", cmd_access, "offline access check of a token or SIDs against an SDDL descriptor"},
-    {"ad", cmd_ad, "read delegation facts of an account or SPN from Active Directory (LDAP, Kerberos)"},
+    {"ad", cmd_ad,
+     "read delegation facts of an account or SPN from Active Directory (LDAP, Kerberos)"},
 };
 
 static void usage(FILE *f)

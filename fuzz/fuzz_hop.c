@@ -30,12 +30,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     tl_hop_mech m;
     rc = tl_hop_mech_from_string(&m, s);
-    if (rc == TL_OK ? (m < TL_HOP_MECH_NEGOTIATE || m > TL_HOP_MECH_NTLM) : (rc != TL_EINVAL || m != TL_HOP_MECH_UNKNOWN))
+    if (rc == TL_OK ? (m < TL_HOP_MECH_NEGOTIATE || m > TL_HOP_MECH_NTLM)
+                    : (rc != TL_EINVAL || m != TL_HOP_MECH_UNKNOWN))
         abort();
     (void)tl_hop_mech_name(m);
 
     if (size >= 4) {
-        uint32_t flags = (uint32_t)data[0] << 24 | (uint32_t)data[1] << 16 | (uint32_t)data[2] << 8 | data[3];
+        uint32_t flags =
+            (uint32_t)data[0] << 24 | (uint32_t)data[1] << 16 | (uint32_t)data[2] << 8 | data[3];
         char *text = NULL;
         if (tl_hop_ticket_flags_format(&text, flags) == TL_OK) {
             if (!text || (flags == 0) != (text[0] == '\0'))
@@ -43,8 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             tl_free(text);
         }
         (void)tl_hop_deleg_reason_text((tl_hop_deleg_reason)(data[0] % 8));
-        tl__hop_outcome o = {(tl_hop_mech)(data[1] % 4), (tl_hop_delegation)(data[2] % 3), (data[3] & 1) != 0,
-                             (data[3] & 2) != 0, flags};
+        tl__hop_outcome o = {(tl_hop_mech)(data[1] % 4), (tl_hop_delegation)(data[2] % 3),
+                             (data[3] & 1) != 0, (data[3] & 2) != 0, flags};
         if ((unsigned)tl__hop_deleg_reason(&o) > TL_HOP_DELEG_REFUSED)
             abort();
     }

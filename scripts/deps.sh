@@ -24,6 +24,7 @@ export DEBIAN_FRONTEND=noninteractive
 native_pkgs=(
   build-essential cmake ninja-build pkg-config git
   libcmocka-dev libjansson-dev libexpat1-dev libssl-dev libmd-dev
+  clang-format  # tests/format: the format check
   libkrb5-dev krb5-kdc krb5-admin-server krb5-user gss-ntlmssp gss-ntlmssp-dev
   swig python3-dev python3-pytest python3-pip python3-venv python3-setuptools python3-wheel
   clang-14 libclang-rt-14-dev libfuzzer-14-dev valgrind graphviz

@@ -7,10 +7,12 @@
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: client --connect 127.0.0.1:PORT --spn HTTP/web.lab.test\n"
-                    "              [--mech negotiate|kerberos|ntlm] [--delegate none|policy|always]\n"
-                    "              [--user NAME]\n"
-                    "--delegate policy (default) delegates only to ok-as-delegate targets, as Windows does.\n");
+    fprintf(
+        stderr,
+        "usage: client --connect 127.0.0.1:PORT --spn HTTP/web.lab.test\n"
+        "              [--mech negotiate|kerberos|ntlm] [--delegate none|policy|always]\n"
+        "              [--user NAME]\n"
+        "--delegate policy (default) delegates only to ok-as-delegate targets, as Windows does.\n");
     return 2;
 }
 
@@ -28,17 +30,24 @@ int main(int argc, char **argv)
         }
         if (!v)
             return usage();
-        if (!strcmp(a, "--connect")) addr = v;
-        else if (!strcmp(a, "--spn")) spn = v;
-        else if (!strcmp(a, "--user")) o.principal = v;
+        if (!strcmp(a, "--connect"))
+            addr = v;
+        else if (!strcmp(a, "--spn"))
+            spn = v;
+        else if (!strcmp(a, "--user"))
+            o.principal = v;
         else if (!strcmp(a, "--mech")) {
             if (tl_hop_mech_from_string(&o.mech, v) != TL_OK)
                 return usage();
         } else if (!strcmp(a, "--delegate")) {
-            if (!strcmp(v, "none")) o.delegation = TL_HOP_DELEGATE_NONE;
-            else if (!strcmp(v, "policy")) o.delegation = TL_HOP_DELEGATE_POLICY;
-            else if (!strcmp(v, "always")) o.delegation = TL_HOP_DELEGATE_ALWAYS;
-            else return usage();
+            if (!strcmp(v, "none"))
+                o.delegation = TL_HOP_DELEGATE_NONE;
+            else if (!strcmp(v, "policy"))
+                o.delegation = TL_HOP_DELEGATE_POLICY;
+            else if (!strcmp(v, "always"))
+                o.delegation = TL_HOP_DELEGATE_ALWAYS;
+            else
+                return usage();
         } else
             return usage();
         i++;
@@ -58,12 +67,14 @@ int main(int argc, char **argv)
         return 1;
     }
     const char *me = tl_hop_client_name(c);
-    printf("client: %s -> %s over %s\n", me ? me : "?", spn, tl_hop_mech_name(tl_hop_client_mech(c)));
+    printf("client: %s -> %s over %s\n", me ? me : "?", spn,
+           tl_hop_mech_name(tl_hop_client_mech(c)));
     tl_hop_deleg_reason r = tl_hop_client_deleg_reason(c);
     if (tl_hop_client_delegated(c))
         printf("client: delegation granted\n");
     else
-        printf("client: not delegated (%s): %s\n", tl_hop_deleg_reason_name(r), tl_hop_deleg_reason_text(r));
+        printf("client: not delegated (%s): %s\n", tl_hop_deleg_reason_name(r),
+               tl_hop_deleg_reason_text(r));
     uint32_t flags;
     if (tl_hop_client_ticket_flags(&flags, c) == TL_OK) {
         char *names = NULL;

@@ -32,11 +32,16 @@ int main(int argc, char **argv)
         }
         if (!v)
             return usage();
-        if (!strcmp(a, "--keytab")) o.keytab = v;
-        else if (!strcmp(a, "--principal")) o.principal = v;
-        else if (!strcmp(a, "--port")) port = atoi(v);
-        else if (!strcmp(a, "--port-file")) port_file = v;
-        else if (!strcmp(a, "--timeout")) timeout = atoi(v);
+        if (!strcmp(a, "--keytab"))
+            o.keytab = v;
+        else if (!strcmp(a, "--principal"))
+            o.principal = v;
+        else if (!strcmp(a, "--port"))
+            port = atoi(v);
+        else if (!strcmp(a, "--port-file"))
+            port_file = v;
+        else if (!strcmp(a, "--timeout"))
+            timeout = atoi(v);
         else if (!strcmp(a, "--mech")) {
             if (tl_hop_mech_from_string(&o.mech, v) != TL_OK)
                 return usage();
@@ -58,7 +63,8 @@ int main(int argc, char **argv)
                       : have_flags                                 ? "own credentials"
                                                                    : "user";
     char line[1024];
-    snprintf(line, sizeof line, "db sees %s (%s, %s)", who ? who : "?", tl_hop_mech_name(tl_hop_server_mech(s)), how);
+    snprintf(line, sizeof line, "db sees %s (%s, %s)", who ? who : "?",
+             tl_hop_mech_name(tl_hop_server_mech(s)), how);
     printf("%s\n", line);
     if (have_flags) {
         char *names = NULL;

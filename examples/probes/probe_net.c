@@ -224,8 +224,10 @@ static int read_all(int fd, void *p, size_t n)
 
 int probe_send(int fd, char type, const void *data, size_t len)
 {
-    uint8_t hdr[5] = {(uint8_t)type, (uint8_t)(len >> 24), (uint8_t)(len >> 16), (uint8_t)(len >> 8), (uint8_t)len};
-    if (len > PROBE_FRAME_MAX || write_all(fd, hdr, 5) != 0 || (len && write_all(fd, data, len) != 0)) {
+    uint8_t hdr[5] = {(uint8_t)type, (uint8_t)(len >> 24), (uint8_t)(len >> 16),
+                      (uint8_t)(len >> 8), (uint8_t)len};
+    if (len > PROBE_FRAME_MAX || write_all(fd, hdr, 5) != 0 ||
+        (len && write_all(fd, data, len) != 0)) {
         fprintf(stderr, "send failed\n");
         return -1;
     }
@@ -259,8 +261,8 @@ int probe_recv(int fd, char *type, uint8_t **data, size_t *len)
     return 0;
 }
 
-int probe_serve_one(const char *who, const tl_hop_options *options, int port,
-                    const char *port_file, int timeout_s, tl_hop_server **server, int *fd)
+int probe_serve_one(const char *who, const tl_hop_options *options, int port, const char *port_file,
+                    int timeout_s, tl_hop_server **server, int *fd)
 {
     *server = NULL;
     *fd = -1;

@@ -41,8 +41,8 @@ int probe_server_exchange(int fd, tl_hop_server *s);
  * *server holds the established context and *fd the client's socket (the caller frees and
  * closes both); on failure everything is released, the reason is on stderr and -1 returned.
  * `who` names the tier in messages ("db", "web"). */
-int probe_serve_one(const char *who, const tl_hop_options *options, int port,
-                    const char *port_file, int timeout_s, tl_hop_server **server, int *fd);
+int probe_serve_one(const char *who, const tl_hop_options *options, int port, const char *port_file,
+                    int timeout_s, tl_hop_server **server, int *fd);
 
 /* "what: TL_EAUTH: message (native 0x...)" on stderr. */
 void probe_print_error(const char *what);

@@ -17,13 +17,14 @@
 
 static int usage(void)
 {
-    fprintf(stderr,
-            "usage: web --db ADDR --db-spn SPN [--keytab FILE --principal SPN]\n"
-            "           [--mech kerberos|ntlm|negotiate] [--impersonate never|if-delegated|always]\n"
-            "           [--port N] [--port-file FILE] [--timeout SECONDS]\n"
-            "Accepts one client on 127.0.0.1, then connects to db as the client or as itself.\n"
-            "Itself = --principal from --keytab (POSIX), else the process's own credentials\n"
-            "(Windows: the service's logon, e.g. the machine account for NetworkService).\n");
+    fprintf(
+        stderr,
+        "usage: web --db ADDR --db-spn SPN [--keytab FILE --principal SPN]\n"
+        "           [--mech kerberos|ntlm|negotiate] [--impersonate never|if-delegated|always]\n"
+        "           [--port N] [--port-file FILE] [--timeout SECONDS]\n"
+        "Accepts one client on 127.0.0.1, then connects to db as the client or as itself.\n"
+        "Itself = --principal from --keytab (POSIX), else the process's own credentials\n"
+        "(Windows: the service's logon, e.g. the machine account for NetworkService).\n");
     return 2;
 }
 
@@ -48,14 +49,22 @@ int main(int argc, char **argv)
         }
         if (!v)
             return usage();
-        if (!strcmp(a, "--keytab")) in.keytab = v;
-        else if (!strcmp(a, "--principal")) in.principal = v;
-        else if (!strcmp(a, "--port")) port = atoi(v);
-        else if (!strcmp(a, "--port-file")) port_file = v;
-        else if (!strcmp(a, "--timeout")) timeout = atoi(v);
-        else if (!strcmp(a, "--db")) db = v;
-        else if (!strcmp(a, "--db-spn")) db_spn = v;
-        else if (!strcmp(a, "--impersonate")) imp = v;
+        if (!strcmp(a, "--keytab"))
+            in.keytab = v;
+        else if (!strcmp(a, "--principal"))
+            in.principal = v;
+        else if (!strcmp(a, "--port"))
+            port = atoi(v);
+        else if (!strcmp(a, "--port-file"))
+            port_file = v;
+        else if (!strcmp(a, "--timeout"))
+            timeout = atoi(v);
+        else if (!strcmp(a, "--db"))
+            db = v;
+        else if (!strcmp(a, "--db-spn"))
+            db_spn = v;
+        else if (!strcmp(a, "--impersonate"))
+            imp = v;
         else if (!strcmp(a, "--mech")) {
             if (tl_hop_mech_from_string(&in.mech, v) != TL_OK)
                 return usage();
@@ -104,8 +113,9 @@ int main(int argc, char **argv)
     if (rc != TL_OK) {
         const tl_error *e = tl_error_last();
         probe_print_error("web -> db");
-        snprintf(report + n, sizeof report - (size_t)n, "web -> db as %s: %s\ndb sees nobody (the hop failed)",
-                 who ? who : "?", e->message);
+        snprintf(report + n, sizeof report - (size_t)n,
+                 "web -> db as %s: %s\ndb sees nobody (the hop failed)", who ? who : "?",
+                 e->message);
         printf("%s\n", report);
         relay(cfd, 'R', report);
         probe_close(cfd);
@@ -114,7 +124,8 @@ int main(int argc, char **argv)
     }
     int dfd = probe_connect(db);
     if (dfd < 0 || probe_client_exchange(dfd, c) != 0) {
-        snprintf(report + n, sizeof report - (size_t)n, "web -> db failed (see web's stderr)\ndb sees nobody (the hop failed)");
+        snprintf(report + n, sizeof report - (size_t)n,
+                 "web -> db failed (see web's stderr)\ndb sees nobody (the hop failed)");
         printf("%s\n", report);
         relay(cfd, 'R', report);
         if (dfd >= 0)
@@ -125,7 +136,8 @@ int main(int argc, char **argv)
         return 1;
     }
     n += snprintf(report + n, sizeof report - (size_t)n, "web -> db as %s (%s, %s)\n",
-                  tl_hop_client_name(c) ? tl_hop_client_name(c) : "?", tl_hop_mech_name(tl_hop_client_mech(c)), as);
+                  tl_hop_client_name(c) ? tl_hop_client_name(c) : "?",
+                  tl_hop_mech_name(tl_hop_client_mech(c)), as);
     char type;
     uint8_t *line;
     size_t len;

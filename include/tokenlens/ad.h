@@ -153,7 +153,8 @@ typedef struct tl_ad_filled tl_ad_filled;
  * text is not a JSON object; lookup failures other than "not found" fail the call.
  * Ownership: *out is freed with tl_ad_filled_free().
  */
-TL_EXTERN tl_result tl_ad_fill_scenario(tl_ad_filled **out, tl_ad *ad, const char *text, size_t len);
+TL_EXTERN tl_result tl_ad_fill_scenario(tl_ad_filled **out, tl_ad *ad, const char *text,
+                                        size_t len);
 TL_EXTERN void tl_ad_filled_free(tl_ad_filled *f);
 /** The filled scenario as JSON text. Owned by f. */
 TL_EXTERN const char *tl_ad_filled_json(const tl_ad_filled *f);

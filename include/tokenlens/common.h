@@ -4,8 +4,8 @@
  *
  * Every function that can fail returns `tl_result`: 0 (TL_OK) on success or a negative TL_E*
  * code. On failure, handle and string outputs (`**out`) are set to NULL, value outputs (a
- * `tl_sid *out`, a `size_t *consumed`) are left untouched, and tl_error_last() describes what went wrong,
- * where (byte offset, JSON path, line) and, for OS failures, the native code.
+ * `tl_sid *out`, a `size_t *consumed`) are left untouched, and tl_error_last() describes what went
+ * wrong, where (byte offset, JSON path, line) and, for OS failures, the native code.
  */
 #ifndef TOKENLENS_COMMON_H
 #define TOKENLENS_COMMON_H
@@ -15,15 +15,15 @@
 #include <stdbool.h>
 
 #if defined(_WIN32) && !defined(TL_STATIC)
-#  if defined(TL_BUILDING)
-#    define TL_EXTERN __declspec(dllexport)
-#  else
-#    define TL_EXTERN __declspec(dllimport)
-#  endif
-#elif defined(TL_BUILDING) && defined(__GNUC__)
-#  define TL_EXTERN __attribute__((visibility("default")))
+#if defined(TL_BUILDING)
+#define TL_EXTERN __declspec(dllexport)
 #else
-#  define TL_EXTERN
+#define TL_EXTERN __declspec(dllimport)
+#endif
+#elif defined(TL_BUILDING) && defined(__GNUC__)
+#define TL_EXTERN __attribute__((visibility("default")))
+#else
+#define TL_EXTERN
 #endif
 
 #ifdef __cplusplus
@@ -35,18 +35,18 @@ extern "C" {
 /** Error codes. Always negative; TL_OK is zero. Stable: never renumbered. */
 typedef enum tl_error_code {
     TL_OK = 0,
-    TL_ERROR = -1,      /**< unspecified failure */
-    TL_ENOMEM = -2,     /**< allocation failed */
-    TL_EINVAL = -3,     /**< invalid argument (NULL where not allowed, bad flag) */
-    TL_EPARSE = -4,     /**< input text or bytes did not parse; see offset/path */
-    TL_ERANGE = -5,     /**< index or value out of range; buffer too small */
-    TL_ENOTFOUND = -6,  /**< name, SID or item not known */
-    TL_ENOTSUP = -7,    /**< not supported on this platform (e.g. live capture off Windows) */
-    TL_EOS = -8,        /**< an operating-system call failed; see native code */
-    TL_EIO = -9,        /**< reading or writing a file failed */
-    TL_ELIMIT = -10,    /**< input exceeds a safety bound (size, depth, count) */
-    TL_EAUTH = -11,     /**< an authentication exchange failed (hop probes) */
-    TL_ESTATE = -12     /**< operation not valid in the current state */
+    TL_ERROR = -1,     /**< unspecified failure */
+    TL_ENOMEM = -2,    /**< allocation failed */
+    TL_EINVAL = -3,    /**< invalid argument (NULL where not allowed, bad flag) */
+    TL_EPARSE = -4,    /**< input text or bytes did not parse; see offset/path */
+    TL_ERANGE = -5,    /**< index or value out of range; buffer too small */
+    TL_ENOTFOUND = -6, /**< name, SID or item not known */
+    TL_ENOTSUP = -7,   /**< not supported on this platform (e.g. live capture off Windows) */
+    TL_EOS = -8,       /**< an operating-system call failed; see native code */
+    TL_EIO = -9,       /**< reading or writing a file failed */
+    TL_ELIMIT = -10,   /**< input exceeds a safety bound (size, depth, count) */
+    TL_EAUTH = -11,    /**< an authentication exchange failed (hop probes) */
+    TL_ESTATE = -12    /**< operation not valid in the current state */
 } tl_error_code;
 
 /**
@@ -76,12 +76,12 @@ TL_EXTERN const char *tl_native_kind_name(tl_native_kind kind);
 
 /** What went wrong in the last failing call on this thread. */
 typedef struct tl_error {
-    int code;            /**< a tl_error_code, TL_OK if nothing failed */
-    const char *message; /**< human-readable, never NULL ("" when no error) */
-    size_t offset;       /**< byte offset into the input, or TL_NO_OFFSET */
-    const char *path;    /**< location inside structured input (JSON path "$.groups[3].sid",
-                              XML "line 12"), never NULL, "" when none */
-    long native;         /**< native status: Win32 error, NTSTATUS, GSS major; 0 if none */
+    int code;                   /**< a tl_error_code, TL_OK if nothing failed */
+    const char *message;        /**< human-readable, never NULL ("" when no error) */
+    size_t offset;              /**< byte offset into the input, or TL_NO_OFFSET */
+    const char *path;           /**< location inside structured input (JSON path "$.groups[3].sid",
+                                     XML "line 12"), never NULL, "" when none */
+    long native;                /**< native status: Win32 error, NTSTATUS, GSS major; 0 if none */
     tl_native_kind native_kind; /**< what `native` is (TL_NATIVE_NONE when 0) */
 } tl_error;
 

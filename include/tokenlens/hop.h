@@ -42,26 +42,27 @@ typedef enum tl_hop_mech {
 
 /** What the client asks for. Stable values. */
 typedef enum tl_hop_delegation {
-    TL_HOP_DELEGATE_NONE = 0,   /**< never delegate */
-    TL_HOP_DELEGATE_POLICY = 1, /**< delegate only to targets whose ticket says ok-as-delegate
-                                     (what Windows does: ISC_REQ_DELEGATE; GSS_C_DELEG_POLICY_FLAG) */
-    TL_HOP_DELEGATE_ALWAYS = 2  /**< delegate whenever the ticket is forwardable, ignoring
-                                     ok-as-delegate (GSS_C_DELEG_FLAG; not possible with SSPI,
-                                     which then behaves as POLICY) */
+    TL_HOP_DELEGATE_NONE = 0, /**< never delegate */
+    TL_HOP_DELEGATE_POLICY =
+        1,                     /**< delegate only to targets whose ticket says ok-as-delegate
+                                    (what Windows does: ISC_REQ_DELEGATE; GSS_C_DELEG_POLICY_FLAG) */
+    TL_HOP_DELEGATE_ALWAYS = 2 /**< delegate whenever the ticket is forwardable, ignoring
+                                    ok-as-delegate (GSS_C_DELEG_FLAG; not possible with SSPI,
+                                    which then behaves as POLICY) */
 } tl_hop_delegation;
 
 /** Why credentials were or were not delegated. Stable values. */
 typedef enum tl_hop_deleg_reason {
-    TL_HOP_DELEG_GRANTED = 0,         /**< delegated: the next hop can act as the user */
-    TL_HOP_DELEG_NOT_REQUESTED = 1,   /**< the client did not ask */
-    TL_HOP_DELEG_NOT_FORWARDABLE = 2, /**< the user's ticket is not forwardable (AD: "account is
-                                           sensitive and cannot be delegated", Protected Users;
-                                           MIT: -allow_forwardable) */
+    TL_HOP_DELEG_GRANTED = 0,            /**< delegated: the next hop can act as the user */
+    TL_HOP_DELEG_NOT_REQUESTED = 1,      /**< the client did not ask */
+    TL_HOP_DELEG_NOT_FORWARDABLE = 2,    /**< the user's ticket is not forwardable (AD: "account is
+                                              sensitive and cannot be delegated", Protected Users;
+                                              MIT: -allow_forwardable) */
     TL_HOP_DELEG_NOT_OK_AS_DELEGATE = 3, /**< the target's ticket lacks ok-as-delegate (AD: the
                                            service account is not TRUSTED_FOR_DELEGATION) */
-    TL_HOP_DELEG_MECH_CANNOT = 4,     /**< the mechanism cannot delegate (NTLM) */
-    TL_HOP_DELEG_REFUSED = 5          /**< asked, allowed by the visible flags, yet not granted
-                                           (e.g. the KDC refused the forwarded TGT) */
+    TL_HOP_DELEG_MECH_CANNOT = 4,        /**< the mechanism cannot delegate (NTLM) */
+    TL_HOP_DELEG_REFUSED = 5             /**< asked, allowed by the visible flags, yet not granted
+                                              (e.g. the KDC refused the forwarded TGT) */
 } tl_hop_deleg_reason;
 
 /** Kerberos ticket flags (RFC 4120 5.3 bit order; same values as MIT TKT_FLG_* and Windows
@@ -104,7 +105,10 @@ typedef struct tl_hop_options {
 } tl_hop_options;
 
 /** Static initialiser: `tl_hop_options o = TL_HOP_OPTIONS_INIT;` */
-#define TL_HOP_OPTIONS_INIT {TL_HOP_OPTIONS_VERSION, TL_HOP_MECH_UNKNOWN, TL_HOP_DELEGATE_NONE, NULL, NULL}
+#define TL_HOP_OPTIONS_INIT                                                                        \
+    {                                                                                              \
+        TL_HOP_OPTIONS_VERSION, TL_HOP_MECH_UNKNOWN, TL_HOP_DELEGATE_NONE, NULL, NULL              \
+    }
 
 /** Opaque client side of one exchange. */
 typedef struct tl_hop_client tl_hop_client;
@@ -120,7 +124,8 @@ TL_EXTERN bool tl_hop_available(void);
  * Fails with TL_EINVAL (bad arguments), TL_EAUTH (no usable credentials), TL_ENOTSUP (no hop
  * support in this build). Ownership: the caller frees *out with tl_hop_client_free().
  */
-TL_EXTERN tl_result tl_hop_client_new(tl_hop_client **out, const char *target, const tl_hop_options *opts);
+TL_EXTERN tl_result tl_hop_client_new(tl_hop_client **out, const char *target,
+                                      const tl_hop_options *opts);
 
 /**
  * Start a client exchange to `target` with the credentials that arrived at `from` (the middle
@@ -133,7 +138,7 @@ TL_EXTERN tl_result tl_hop_client_new(tl_hop_client **out, const char *target, c
  * Ownership: the client borrows the delegated credentials: free it before `from`.
  */
 TL_EXTERN tl_result tl_hop_client_new_delegated(tl_hop_client **out, const tl_hop_server *from,
-                                          const char *target, const tl_hop_options *opts);
+                                                const char *target, const tl_hop_options *opts);
 
 /**
  * Feed the peer's token (`in`, NULL/0 on the first call) and produce the next token to send.
@@ -141,7 +146,7 @@ TL_EXTERN tl_result tl_hop_client_new_delegated(tl_hop_client **out, const tl_ho
  * TL_ESTATE after completion; TL_EAUTH when the mechanism rejects the exchange.
  */
 TL_EXTERN tl_result tl_hop_client_step(tl_hop_client *c, const uint8_t *in, size_t in_len,
-                                 uint8_t **out_token, size_t *out_len);
+                                       uint8_t **out_token, size_t *out_len);
 
 /** True once the client side is established. */
 TL_EXTERN bool tl_hop_client_done(const tl_hop_client *c);
@@ -175,7 +180,7 @@ TL_EXTERN tl_result tl_hop_server_new(tl_hop_server **out, const tl_hop_options 
 
 /** Like tl_hop_client_step() for the server side. */
 TL_EXTERN tl_result tl_hop_server_step(tl_hop_server *s, const uint8_t *in, size_t in_len,
-                                 uint8_t **out_token, size_t *out_len);
+                                       uint8_t **out_token, size_t *out_len);
 
 /** True once the server side is established. */
 TL_EXTERN bool tl_hop_server_done(const tl_hop_server *s);

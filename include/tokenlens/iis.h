@@ -29,8 +29,8 @@ extern "C" {
 /** Default whole-file limit when tl_iis_options::max_bytes is 0: admits a 50,000-site
  *  hosting server (about 105 MiB); memory follows sites, not bytes. */
 #define TL_IIS_DEFAULT_MAX_BYTES (1024u * 1024u * 1024u)
-#define TL_IIS_MAX_DEPTH 64                    /**< element nesting */
-#define TL_IIS_MAX_TOKEN (1024u * 1024u)       /**< bytes without a markup event (one tag) */
+#define TL_IIS_MAX_DEPTH 64              /**< element nesting */
+#define TL_IIS_MAX_TOKEN (1024u * 1024u) /**< bytes without a markup event (one tag) */
 
 /** applicationPools/add/processModel/@identityType. */
 typedef enum tl_iis_identity_type {
@@ -86,7 +86,7 @@ typedef struct tl_iis_app {
     const tl_iis_identity *anonymous; /**< NULL when anonymous authentication is off */
     const char *config_error;         /**< non-NULL: IIS refuses this path (HTTP 500.19), why */
     size_t vdir_count; /**< virtual directories other than "/": tl_iis_app_vdir_path() */
-#ifdef TL_BUILDING /* library-private tail: views are only handed out by pointer */
+#ifdef TL_BUILDING     /* library-private tail: views are only handed out by pointer */
     const char *const *auth_providers;
     const char *const *vdir_paths;
     const char *const *vdir_physical;
@@ -133,8 +133,8 @@ typedef enum tl_iis_severity { TL_IIS_INFO = 0, TL_IIS_WARNING, TL_IIS_CRITICAL 
 typedef struct tl_iis_finding {
     tl_iis_finding_kind kind;
     tl_iis_severity severity;
-    const char *text; /**< "sites coke and pepsi both serve anonymous requests as ..." */
-    const char *fix;  /**< what to change */
+    const char *text;  /**< "sites coke and pepsi both serve anonymous requests as ..." */
+    const char *fix;   /**< what to change */
     size_t site_count; /**< the sites concerned: tl_iis_finding_site() */
 #ifdef TL_BUILDING
     const char *const *sites;
@@ -161,7 +161,10 @@ typedef struct tl_iis_options {
      *  own folder when NULL; with tl_iis_audit_parse() and NULL, a configSource is an error. */
     const char *config_dir;
 } tl_iis_options;
-#define TL_IIS_OPTIONS_INIT {TL_IIS_OPTIONS_VERSION, NULL, 0, 0, NULL}
+#define TL_IIS_OPTIONS_INIT                                                                        \
+    {                                                                                              \
+        TL_IIS_OPTIONS_VERSION, NULL, 0, 0, NULL                                                   \
+    }
 
 /** The audit of one configuration file (opaque). */
 typedef struct tl_iis_audit tl_iis_audit;
@@ -174,11 +177,11 @@ typedef struct tl_iis_audit tl_iis_audit;
  * Ownership: *out is freed with tl_iis_audit_free().
  */
 TL_EXTERN tl_result tl_iis_audit_parse(tl_iis_audit **out, const char *xml, size_t len,
-                                 const tl_iis_options *options);
+                                       const tl_iis_options *options);
 
 /** Like tl_iis_audit_parse() but streams the file at `path` (TL_EIO when unreadable). */
 TL_EXTERN tl_result tl_iis_audit_load(tl_iis_audit **out, const char *path,
-                                const tl_iis_options *options);
+                                      const tl_iis_options *options);
 
 /** Free an audit and every view obtained from it. NULL is ignored. */
 TL_EXTERN void tl_iis_audit_free(tl_iis_audit *audit);
@@ -243,7 +246,10 @@ typedef struct tl_iis_scenario_options {
     const char *hop_target;   /**< SPN of the off-box call, or "local"; NULL -> no hop */
     const char *application;  /**< application path ("/api"); NULL -> the root application */
 } tl_iis_scenario_options;
-#define TL_IIS_SCENARIO_OPTIONS_INIT {TL_IIS_SCENARIO_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL}
+#define TL_IIS_SCENARIO_OPTIONS_INIT                                                               \
+    {                                                                                              \
+        TL_IIS_SCENARIO_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL                        \
+    }
 
 /**
  * Describe one site as an explain-engine scenario (format v1 of PRODUCT.md), so the explain
@@ -251,7 +257,7 @@ typedef struct tl_iis_scenario_options {
  * Ownership: *out is freed with tl_free().
  */
 TL_EXTERN tl_result tl_iis_site_scenario_json(char **out, const tl_iis_audit *audit, size_t site,
-                                        const tl_iis_scenario_options *options);
+                                              const tl_iis_scenario_options *options);
 
 /* ---- isolation verdict (needs the security-descriptor module) ---------------------------- */
 
@@ -279,8 +285,8 @@ typedef struct tl_iis_isolation tl_iis_isolation;
  * outlive it. The descriptors are not kept.
  */
 TL_EXTERN tl_result tl_iis_isolation_evaluate(tl_iis_isolation **out, const tl_iis_audit *audit,
-                                        const char *const *sites, const tl_sd *const *descriptors,
-                                        size_t count);
+                                              const char *const *sites,
+                                              const tl_sd *const *descriptors, size_t count);
 TL_EXTERN void tl_iis_isolation_free(tl_iis_isolation *iso);
 /** Checks, reader-major in the order given. */
 TL_EXTERN size_t tl_iis_isolation_count(const tl_iis_isolation *iso);

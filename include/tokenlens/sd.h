@@ -36,21 +36,21 @@ extern "C" {
 #define TL_SD_SELF_RELATIVE 0x8000u
 
 /* ---- ACE types (winnt.h *_ACE_TYPE) and their SDDL strings ----------------------------- */
-#define TL_ACE_ACCESS_ALLOWED 0x00u          /**< A  */
-#define TL_ACE_ACCESS_DENIED 0x01u           /**< D  */
-#define TL_ACE_SYSTEM_AUDIT 0x02u            /**< AU */
-#define TL_ACE_SYSTEM_ALARM 0x03u            /**< AL */
-#define TL_ACE_ACCESS_ALLOWED_OBJECT 0x05u   /**< OA */
-#define TL_ACE_ACCESS_DENIED_OBJECT 0x06u    /**< OD */
-#define TL_ACE_SYSTEM_AUDIT_OBJECT 0x07u     /**< OU */
-#define TL_ACE_SYSTEM_ALARM_OBJECT 0x08u     /**< OL */
-#define TL_ACE_ACCESS_ALLOWED_CALLBACK 0x09u /**< XA (conditional) */
-#define TL_ACE_ACCESS_DENIED_CALLBACK 0x0Au  /**< XD (conditional) */
+#define TL_ACE_ACCESS_ALLOWED 0x00u                 /**< A  */
+#define TL_ACE_ACCESS_DENIED 0x01u                  /**< D  */
+#define TL_ACE_SYSTEM_AUDIT 0x02u                   /**< AU */
+#define TL_ACE_SYSTEM_ALARM 0x03u                   /**< AL */
+#define TL_ACE_ACCESS_ALLOWED_OBJECT 0x05u          /**< OA */
+#define TL_ACE_ACCESS_DENIED_OBJECT 0x06u           /**< OD */
+#define TL_ACE_SYSTEM_AUDIT_OBJECT 0x07u            /**< OU */
+#define TL_ACE_SYSTEM_ALARM_OBJECT 0x08u            /**< OL */
+#define TL_ACE_ACCESS_ALLOWED_CALLBACK 0x09u        /**< XA (conditional) */
+#define TL_ACE_ACCESS_DENIED_CALLBACK 0x0Au         /**< XD (conditional) */
 #define TL_ACE_ACCESS_ALLOWED_CALLBACK_OBJECT 0x0Bu /**< ZA (conditional object) */
-#define TL_ACE_SYSTEM_AUDIT_CALLBACK 0x0Du   /**< XU (conditional audit) */
-#define TL_ACE_SYSTEM_MANDATORY_LABEL 0x11u  /**< ML */
-#define TL_ACE_SYSTEM_SCOPED_POLICY_ID 0x13u /**< SP */
-#define TL_ACE_SYSTEM_PROCESS_TRUST_LABEL 0x14u /**< TL */
+#define TL_ACE_SYSTEM_AUDIT_CALLBACK 0x0Du          /**< XU (conditional audit) */
+#define TL_ACE_SYSTEM_MANDATORY_LABEL 0x11u         /**< ML */
+#define TL_ACE_SYSTEM_SCOPED_POLICY_ID 0x13u        /**< SP */
+#define TL_ACE_SYSTEM_PROCESS_TRUST_LABEL 0x14u     /**< TL */
 
 /* ---- ACE flags (winnt.h) ------------------------------------------------------------- */
 #define TL_ACE_OBJECT_INHERIT 0x01u       /**< OI */
@@ -77,16 +77,16 @@ extern "C" {
 #define TL_GENERIC_EXECUTE 0x20000000u
 #define TL_GENERIC_WRITE 0x40000000u
 #define TL_GENERIC_READ 0x80000000u
-#define TL_FILE_ALL_ACCESS 0x001F01FFu     /**< FA */
-#define TL_FILE_GENERIC_READ 0x00120089u   /**< FR */
-#define TL_FILE_GENERIC_WRITE 0x00120116u  /**< FW */
+#define TL_FILE_ALL_ACCESS 0x001F01FFu      /**< FA */
+#define TL_FILE_GENERIC_READ 0x00120089u    /**< FR */
+#define TL_FILE_GENERIC_WRITE 0x00120116u   /**< FW */
 #define TL_FILE_GENERIC_EXECUTE 0x001200A0u /**< FX */
-#define TL_KEY_ALL_ACCESS 0x000F003Fu      /**< KA */
-#define TL_KEY_READ 0x00020019u            /**< KR (KX is the same value) */
-#define TL_KEY_WRITE 0x00020006u           /**< KW */
+#define TL_KEY_ALL_ACCESS 0x000F003Fu       /**< KA */
+#define TL_KEY_READ 0x00020019u             /**< KR (KX is the same value) */
+#define TL_KEY_WRITE 0x00020006u            /**< KW */
 /* Mandatory label policy bits (in the mask of an ML ACE). */
-#define TL_MANDATORY_NO_WRITE_UP 0x1u  /**< NW */
-#define TL_MANDATORY_NO_READ_UP 0x2u   /**< NR */
+#define TL_MANDATORY_NO_WRITE_UP 0x1u   /**< NW */
+#define TL_MANDATORY_NO_READ_UP 0x2u    /**< NR */
 #define TL_MANDATORY_NO_EXECUTE_UP 0x4u /**< NX */
 
 /** Safety bounds. An ACL's size is a 16-bit field, so 65532 bytes is Windows' own limit. */
@@ -171,7 +171,8 @@ TL_EXTERN tl_result tl_sd_from_binary(tl_sd **out, const void *data, size_t len)
 #define TL_SD_PART_DACL 0x4u
 #define TL_SD_PART_SACL 0x8u   /**< needs SeSecurityPrivilege enabled */
 #define TL_SD_PART_LABEL 0x10u /**< the mandatory label (an ML ACE in the SACL) */
-#define TL_SD_PART_DEFAULT (TL_SD_PART_OWNER | TL_SD_PART_GROUP | TL_SD_PART_DACL | TL_SD_PART_LABEL)
+#define TL_SD_PART_DEFAULT                                                                         \
+    (TL_SD_PART_OWNER | TL_SD_PART_GROUP | TL_SD_PART_DACL | TL_SD_PART_LABEL)
 
 /**
  * Read the security descriptor of a file or directory (GetNamedSecurityInfoW, SE_FILE_OBJECT),
@@ -225,7 +226,8 @@ TL_EXTERN const char *tl_ace_type_sddl(uint8_t type);
  * An access mask as Windows prints it in an ACE of type `ace_type` (mandatory label ACEs
  * use NW/NR/NX). Writes at most out_size bytes; TL_ERANGE if too small (80 always suffices).
  */
-TL_EXTERN tl_result tl_sddl_rights_string(char *out, size_t out_size, uint32_t mask, uint8_t ace_type);
+TL_EXTERN tl_result tl_sddl_rights_string(char *out, size_t out_size, uint32_t mask,
+                                          uint8_t ace_type);
 /**
  * Parse an SDDL rights field ("FR", "RPWP", "0x1200a9", "-99") with the same rules as inside
  * an ACE. TL_EPARSE with the offset of the fault.

@@ -58,7 +58,8 @@ TL_EXTERN tl_result tl_sid_from_binary(tl_sid *out, const void *data, size_t len
 TL_EXTERN size_t tl_sid_binary_size(const tl_sid *sid);
 
 /** Write the binary form; TL_ERANGE if out_size is too small. `written` may be NULL. */
-TL_EXTERN tl_result tl_sid_to_binary(void *out, size_t out_size, const tl_sid *sid, size_t *written);
+TL_EXTERN tl_result tl_sid_to_binary(void *out, size_t out_size, const tl_sid *sid,
+                                     size_t *written);
 
 /** Total order (authority, then count, then sub-authorities); 0 when equal. */
 TL_EXTERN int tl_sid_compare(const tl_sid *a, const tl_sid *b);
@@ -70,7 +71,8 @@ TL_EXTERN uint32_t tl_sid_hash(const tl_sid *sid);
 TL_EXTERN bool tl_sid_is_valid(const tl_sid *sid);
 
 /** Build a SID from a 48-bit authority and sub-authorities (count <= 15). */
-TL_EXTERN tl_result tl_sid_init(tl_sid *out, uint64_t authority, const uint32_t *subs, size_t count);
+TL_EXTERN tl_result tl_sid_init(tl_sid *out, uint64_t authority, const uint32_t *subs,
+                                size_t count);
 /** The 48-bit identifier authority as an integer. */
 TL_EXTERN uint64_t tl_sid_authority(const tl_sid *sid);
 /** Append a relative identifier (domain SID + RID); TL_ERANGE when already 15. */
@@ -83,15 +85,15 @@ TL_EXTERN tl_result tl_sid_split_rid(tl_sid *domain, uint32_t *rid, const tl_sid
 /** Kinds of accounts tokenlens knows about. */
 typedef enum tl_sid_kind {
     TL_SID_KIND_UNKNOWN = 0,
-    TL_SID_KIND_WELL_KNOWN,     /**< fixed SID, same on every machine (S-1-5-17 IUSR) */
-    TL_SID_KIND_BUILTIN,        /**< BUILTIN alias (S-1-5-32-x) */
-    TL_SID_KIND_DOMAIN_RELATIVE,/**< domain SID + well-known RID (Domain Admins, 512) */
-    TL_SID_KIND_IIS_APPPOOL,    /**< S-1-5-82-hash: IIS APPPOOL\\pool */
-    TL_SID_KIND_SERVICE,        /**< S-1-5-80-hash: NT SERVICE\\service */
-    TL_SID_KIND_LOGON_SESSION,  /**< S-1-5-5-x-y */
-    TL_SID_KIND_INTEGRITY,      /**< S-1-16-x mandatory label */
-    TL_SID_KIND_CAPABILITY,     /**< S-1-15-3-... */
-    TL_SID_KIND_ACCOUNT         /**< S-1-5-21-...: a local or domain account */
+    TL_SID_KIND_WELL_KNOWN,      /**< fixed SID, same on every machine (S-1-5-17 IUSR) */
+    TL_SID_KIND_BUILTIN,         /**< BUILTIN alias (S-1-5-32-x) */
+    TL_SID_KIND_DOMAIN_RELATIVE, /**< domain SID + well-known RID (Domain Admins, 512) */
+    TL_SID_KIND_IIS_APPPOOL,     /**< S-1-5-82-hash: IIS APPPOOL\\pool */
+    TL_SID_KIND_SERVICE,         /**< S-1-5-80-hash: NT SERVICE\\service */
+    TL_SID_KIND_LOGON_SESSION,   /**< S-1-5-5-x-y */
+    TL_SID_KIND_INTEGRITY,       /**< S-1-16-x mandatory label */
+    TL_SID_KIND_CAPABILITY,      /**< S-1-15-3-... */
+    TL_SID_KIND_ACCOUNT          /**< S-1-5-21-...: a local or domain account */
 } tl_sid_kind;
 
 /** Classify a SID. */

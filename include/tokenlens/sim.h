@@ -35,7 +35,7 @@ typedef struct tl_explained_hop tl_explained_hop;
 
 /** What happens at a hop: the JSON words are tl_explain_outcome_name()'s. */
 typedef enum tl_explain_outcome {
-    TL_EXPLAIN_OUTCOME_OK = 0,        /**< "ok": the intended identity arrives (or local access works) */
+    TL_EXPLAIN_OUTCOME_OK = 0, /**< "ok": the intended identity arrives (or local access works) */
     TL_EXPLAIN_OUTCOME_ANONYMOUS = 1, /**< "anonymous": NT AUTHORITY\ANONYMOUS LOGON arrives */
     TL_EXPLAIN_OUTCOME_DENIED = 2     /**< "denied": the call fails or never happens */
 } tl_explain_outcome;
@@ -50,7 +50,7 @@ typedef enum tl_explain_protocol {
 /** Where a hop's code runs (scenario `hops[].from`). */
 typedef enum tl_explain_from {
     TL_EXPLAIN_FROM_REQUEST_THREAD = 0, /**< "request_thread" */
-    TL_EXPLAIN_FROM_THREAD_POOL = 1,    /**< "thread_pool": a continuation without the impersonation */
+    TL_EXPLAIN_FROM_THREAD_POOL = 1, /**< "thread_pool": a continuation without the impersonation */
     TL_EXPLAIN_FROM_AFTER_REVERT = 2,   /**< "after_revert": after RevertToSelf */
     TL_EXPLAIN_FROM_NEW_CREDENTIALS = 3 /**< "new_credentials": LogonUser NEW_CREDENTIALS */
 } tl_explain_from;

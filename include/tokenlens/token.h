@@ -195,7 +195,7 @@ TL_EXTERN tl_result tl_token_add_restricted(tl_token *t, const tl_sid *sid, uint
 TL_EXTERN tl_result tl_token_set_restricted_known(tl_token *t, bool known);
 /** Append a privilege; `name` may be NULL or "" to use the well-known name of `luid`. */
 TL_EXTERN tl_result tl_token_add_privilege(tl_token *t, const char *name, uint64_t luid,
-                                     uint32_t attributes);
+                                           uint32_t attributes);
 /** NULL unsets. */
 TL_EXTERN tl_result tl_token_set_owner(tl_token *t, const tl_sid *sid);
 TL_EXTERN tl_result tl_token_set_primary_group(tl_token *t, const tl_sid *sid);
@@ -211,9 +211,8 @@ TL_EXTERN tl_result tl_token_set_session_id(tl_token *t, uint32_t session_id);
 /** Set (known true) or clear the logon LUID. */
 TL_EXTERN tl_result tl_token_set_logon_id(tl_token *t, bool known, uint64_t luid);
 /** Logon session details; strings (UTF-8, may be NULL) are copied. */
-TL_EXTERN tl_result tl_token_set_logon_session(tl_token *t, const char *package,
-                                         tl_logon_type type, const char *domain,
-                                         const char *user);
+TL_EXTERN tl_result tl_token_set_logon_session(tl_token *t, const char *package, tl_logon_type type,
+                                               const char *domain, const char *user);
 
 /* ---- names --------------------------------------------------------------------------- */
 

@@ -19,15 +19,11 @@
 #include <string.h>
 
 /* Who matched an ACE: the words used in the reason text. */
-enum {
-    WHO_NONE,
-    WHO_USER,
-    WHO_GROUP,
-    WHO_DENY_ONLY,
-    WHO_RESTRICTED,
-    WHO_OWNER_RIGHTS
-};
-static const char *const who_words[] = {"", "the user", "group", "deny-only group",
+enum { WHO_NONE, WHO_USER, WHO_GROUP, WHO_DENY_ONLY, WHO_RESTRICTED, WHO_OWNER_RIGHTS };
+static const char *const who_words[] = {"",
+                                        "the user",
+                                        "group",
+                                        "deny-only group",
                                         "restricted SID",
                                         "OWNER RIGHTS (the subject owns the object)"};
 
@@ -59,9 +55,9 @@ struct tl_access_result {
 
 const char *tl_access_reason_kind_name(tl_access_reason_kind kind)
 {
-    static const char *const names[] = {"allow_ace",   "deny_ace",     "owner",
-                                        "owner_rights", "null_dacl",    "no_dacl_match",
-                                        "privilege",    "integrity",    "restricted",
+    static const char *const names[] = {"allow_ace",    "deny_ace",          "owner",
+                                        "owner_rights", "null_dacl",         "no_dacl_match",
+                                        "privilege",    "integrity",         "restricted",
                                         "skipped_ace",  "privilege_required"};
     return (unsigned)kind < sizeof names / sizeof names[0] ? names[kind] : "unknown";
 }
@@ -106,9 +102,8 @@ uint32_t tl_access_map_generic(uint32_t mask, tl_object_kind object)
 
 /* ---- result recording ---------------------------------------------------------------- */
 
-static reason_rec *add_reason(tl_access_result *r, tl_access_reason_kind kind, int pass,
-                              long index, uint32_t mask, const tl_ace *ace, uint8_t who,
-                              uint8_t detail)
+static reason_rec *add_reason(tl_access_result *r, tl_access_reason_kind kind, int pass, long index,
+                              uint32_t mask, const tl_ace *ace, uint8_t who, uint8_t detail)
 {
     if (r->failed || r->quiet)
         return NULL;
@@ -185,11 +180,26 @@ void tl_access_result_free(tl_access_result *r)
         tl__free(r);
 }
 
-bool tl_access_result_allowed(const tl_access_result *r) { return r && r->allowed; }
-uint32_t tl_access_result_granted(const tl_access_result *r) { return r ? r->granted : 0; }
-uint32_t tl_access_result_grantable(const tl_access_result *r) { return r ? r->grantable : 0; }
-uint32_t tl_access_result_desired(const tl_access_result *r) { return r ? r->desired : 0; }
-size_t tl_access_result_reason_count(const tl_access_result *r) { return r ? r->count : 0; }
+bool tl_access_result_allowed(const tl_access_result *r)
+{
+    return r && r->allowed;
+}
+uint32_t tl_access_result_granted(const tl_access_result *r)
+{
+    return r ? r->granted : 0;
+}
+uint32_t tl_access_result_grantable(const tl_access_result *r)
+{
+    return r ? r->grantable : 0;
+}
+uint32_t tl_access_result_desired(const tl_access_result *r)
+{
+    return r ? r->desired : 0;
+}
+size_t tl_access_result_reason_count(const tl_access_result *r)
+{
+    return r ? r->count : 0;
+}
 
 /* "WD Everyone": the SDDL form and, for SIDs with a fixed name, the name. */
 static void describe_sid(tl__buf *b, const tl_sid *sid)
@@ -231,8 +241,10 @@ static void reason_text(tl__buf *b, const reason_rec *x)
                                         : "");
         break;
     case TL_REASON_SKIPPED_ACE:
-        tl__buf_printf(b, "DACL[%ld] is a conditional allow ACE whose condition is %s, so it "
-                          "grants nothing", i, tri_name(x->detail));
+        tl__buf_printf(b,
+                       "DACL[%ld] is a conditional allow ACE whose condition is %s, so it "
+                       "grants nothing",
+                       i, tri_name(x->detail));
         break;
     case TL_REASON_OWNER_RIGHTS:
         tl__buf_put(b, "the subject owns the object, but an OWNER RIGHTS (S-1-3-4) ACE replaces "
@@ -261,8 +273,10 @@ static void reason_text(tl__buf *b, const reason_rec *x)
         tl__buf_put(b, "ACCESS_SYSTEM_SECURITY needs SeSecurityPrivilege, which is not enabled");
         break;
     case TL_REASON_RESTRICTED:
-        tl__buf_printf(b, "restricted token: the restricted SIDs do not get 0x%x, so it is not "
-                          "granted", m);
+        tl__buf_printf(b,
+                       "restricted token: the restricted SIDs do not get 0x%x, so it is not "
+                       "granted",
+                       m);
         break;
     case TL_REASON_INTEGRITY:
         tl__buf_printf(b, "%s integrity 0x%x is below the object's 0x%x%s: policy removes 0x%x",
@@ -298,8 +312,7 @@ const tl_access_reason *tl_access_result_reason_at(const tl_access_result *r, si
             x->text = NULL;
             x->pub.text = oom_text;
         }
-        if (x->has_ace && !x->ace_text &&
-            tl_ace_to_sddl(&x->ace_text, &x->ace, NULL) != TL_OK) {
+        if (x->has_ace && !x->ace_text && tl_ace_to_sddl(&x->ace_text, &x->ace, NULL) != TL_OK) {
             x->ace_text = NULL; /* an ACE without SDDL form: the text still names its index */
             tl_error_clear();   /* reading a reason is not a failure */
         }
@@ -390,7 +403,7 @@ static bool privilege_enabled(const tl_token *t, const char *name)
 
 /* One scalar value: from a literal token or a claim. */
 typedef struct sval {
-    int type;           /* 'i' integer, 's' string (UTF-16LE), 'd' SID bytes, 'x' octets */
+    int type; /* 'i' integer, 's' string (UTF-16LE), 'd' SID bytes, 'x' octets */
     int64_t i;
     const uint8_t *p;
     size_t len;
@@ -401,9 +414,9 @@ typedef struct sval {
 
 /* An operand on the evaluation stack. */
 typedef struct cval {
-    int kind;        /* 0 truth value, 1 value list, 2 unknown (attribute without a value) */
-    int tri;         /* kind 0 */
-    size_t off, len; /* kind 1 from a literal: its token bytes (for Member_of) */
+    int kind;         /* 0 truth value, 1 value list, 2 unknown (attribute without a value) */
+    int tri;          /* kind 0 */
+    size_t off, len;  /* kind 1 from a literal: its token bytes (for Member_of) */
     const tl_ace *ra; /* kind 1 from a resource attribute */
     bool from_literal;
 } cval;
@@ -478,8 +491,8 @@ static size_t values_of(const cval *v, const uint8_t *d, sval *out)
         switch (d[p]) {
         case TL_COND_INT64:
             s->type = 'i';
-            s->i = (int64_t)((uint64_t)tl__cond_u32(d + p + 1) |
-                             (uint64_t)tl__cond_u32(d + p + 5) << 32);
+            s->i = (int64_t)((uint64_t)tl__cond_u32(d + p + 1) | (uint64_t)tl__cond_u32(d + p + 5)
+                                                                     << 32);
             break;
         case TL_COND_STRING:
             s->type = 's';
@@ -564,8 +577,10 @@ static int relational(uint8_t op, const cval *l, const cval *r, const uint8_t *d
         int c = scmp(&a[0], &b[0]);
         if (c == -2)
             return C_UNKNOWN;
-        bool t = op == TL_COND_LT ? c < 0 : op == TL_COND_LE ? c <= 0 : op == TL_COND_GT ? c > 0
-                                                                                      : c >= 0;
+        bool t = op == TL_COND_LT   ? c < 0
+                 : op == TL_COND_LE ? c <= 0
+                 : op == TL_COND_GT ? c > 0
+                                    : c >= 0;
         return t ? C_TRUE : C_FALSE;
     }
     case TL_COND_CONTAINS:
@@ -596,8 +611,7 @@ static bool sid_token_held(const subject *s, const uint8_t *d, size_t len, bool 
 
 /* Member_of (all) or Member_of_any (any) over a SID / composite token; C_UNKNOWN when the
  * operand holds something other than SIDs. */
-static int member(const subject *s, const uint8_t *d, size_t off, size_t len, bool any,
-                  bool deny)
+static int member(const subject *s, const uint8_t *d, size_t off, size_t len, bool any, bool deny)
 {
     if (d[off] == TL_COND_SID)
         return sid_token_held(s, d + off + 5, len - 5, deny) ? C_TRUE : C_FALSE;
@@ -665,13 +679,15 @@ static int eval_condition(const subject *s, const tl_ace *a, bool deny)
             case TL_COND_AND: {
                 int l = truth(&y, d), r = truth(&x, d);
                 v.tri = (l == C_FALSE || r == C_FALSE) ? C_FALSE
-                        : (l == C_TRUE && r == C_TRUE) ? C_TRUE : C_UNKNOWN;
+                        : (l == C_TRUE && r == C_TRUE) ? C_TRUE
+                                                       : C_UNKNOWN;
                 break;
             }
             case TL_COND_OR: {
                 int l = truth(&y, d), r = truth(&x, d);
-                v.tri = (l == C_TRUE || r == C_TRUE) ? C_TRUE
-                        : (l == C_FALSE && r == C_FALSE) ? C_FALSE : C_UNKNOWN;
+                v.tri = (l == C_TRUE || r == C_TRUE)     ? C_TRUE
+                        : (l == C_FALSE && r == C_FALSE) ? C_FALSE
+                                                         : C_UNKNOWN;
                 break;
             }
             case TL_COND_NOT: {
@@ -733,8 +749,8 @@ static uint32_t dacl_pass(tl_access_result *r, const tl_sd *sd, const subject *s
         } else {
             granted |= implicit;
             if ((implicit & want) || maximum)
-                add_reason(r, TL_REASON_OWNER, s->pass, -1, implicit & (maximum ? ~0u : want),
-                           NULL, (uint8_t)owner_who, 0);
+                add_reason(r, TL_REASON_OWNER, s->pass, -1, implicit & (maximum ? ~0u : want), NULL,
+                           (uint8_t)owner_who, 0);
         }
     }
     if (!dacl->present || dacl->null_acl) {
@@ -875,8 +891,8 @@ static uint32_t integrity_denied(tl_access_result *r, const tl_sd *sd, const tl_
     if (policy & TL_MANDATORY_NO_EXECUTE_UP)
         deny |= (m.execute | TL_GENERIC_EXECUTE) & ~(m.read | m.write);
     if (deny) {
-        reason_rec *x = add_reason(r, TL_REASON_INTEGRITY, 0, idx, deny, label, WHO_NONE,
-                                   assumed ? 1 : 0);
+        reason_rec *x =
+            add_reason(r, TL_REASON_INTEGRITY, 0, idx, deny, label, WHO_NONE, assumed ? 1 : 0);
         if (x) {
             x->n1 = tok;
             x->n2 = obj;
@@ -897,8 +913,9 @@ int tl_access_check(tl_access_result **out, const tl_sd *sd, const tl_token *tok
     if (opts) {
         /* 0 is what a zeroed struct holds: the first version's meaning. */
         if (opts->version != TL_ACCESS_OPTIONS_VERSION && opts->version != 0)
-            return tl__error(TL_EINVAL, "tl_access_check: options version %u is not %u "
-                                        "(initialise with TL_ACCESS_OPTIONS_INIT)",
+            return tl__error(TL_EINVAL,
+                             "tl_access_check: options version %u is not %u "
+                             "(initialise with TL_ACCESS_OPTIONS_INIT)",
                              opts->version, TL_ACCESS_OPTIONS_VERSION);
         o = *opts;
     }
@@ -934,8 +951,7 @@ int tl_access_check(tl_access_result **out, const tl_sd *sd, const tl_token *tok
     if (want & TL_ACCESS_SYSTEM_SECURITY) {
         if (privs && privilege_enabled(token, "SeSecurityPrivilege")) {
             priv |= TL_ACCESS_SYSTEM_SECURITY;
-            add_reason(r, TL_REASON_PRIVILEGE, 0, -1, TL_ACCESS_SYSTEM_SECURITY, NULL, WHO_NONE,
-                       0);
+            add_reason(r, TL_REASON_PRIVILEGE, 0, -1, TL_ACCESS_SYSTEM_SECURITY, NULL, WHO_NONE, 0);
         } else {
             add_reason(r, TL_REASON_PRIVILEGE_REQUIRED, 0, -1, TL_ACCESS_SYSTEM_SECURITY, NULL,
                        WHO_NONE, 0);
@@ -961,7 +977,8 @@ int tl_access_check(tl_access_result **out, const tl_sd *sd, const tl_token *tok
             /* "WRITE_DAC, WRITE_OWNER, ACCESS_SYSTEM_SECURITY, FILE_GENERIC_WRITE,
              * FILE_ADD_FILE, FILE_ADD_SUBDIRECTORY, DELETE" (same sources). */
             uint32_t b = (m.write | TL_WRITE_DAC | TL_WRITE_OWNER | TL_ACCESS_SYSTEM_SECURITY |
-                          TL_DELETE | 0x2u | 0x4u) & (maximum ? ~0u : want);
+                          TL_DELETE | 0x2u | 0x4u) &
+                         (maximum ? ~0u : want);
             priv |= b;
             if (b)
                 add_reason(r, TL_REASON_PRIVILEGE, 0, -1, b, NULL, WHO_NONE, 3);
@@ -1028,9 +1045,9 @@ int tl_access_token_from_sids(tl_token **out, const tl_sid *sids, size_t count)
         return rc;
     for (size_t i = 0; i < count && !rc; i++)
         rc = i == 0 ? tl_token_set_user(t, &sids[0], 0)
-                    : tl_token_add_group(t, &sids[i], TL_GROUP_MANDATORY |
-                                                          TL_GROUP_ENABLED_BY_DEFAULT |
-                                                          TL_GROUP_ENABLED);
+                    : tl_token_add_group(t, &sids[i],
+                                         TL_GROUP_MANDATORY | TL_GROUP_ENABLED_BY_DEFAULT |
+                                             TL_GROUP_ENABLED);
     if (rc) {
         tl_token_free(t);
         return rc;
@@ -1039,8 +1056,8 @@ int tl_access_token_from_sids(tl_token **out, const tl_sid *sids, size_t count)
     return TL_OK;
 }
 
-int tl_access_check_sids(tl_access_result **out, const tl_sd *sd, const tl_sid *sids,
-                         size_t count, uint32_t desired, const tl_access_options *opts)
+int tl_access_check_sids(tl_access_result **out, const tl_sd *sd, const tl_sid *sids, size_t count,
+                         uint32_t desired, const tl_access_options *opts)
 {
     if (!out)
         return tl__error(TL_EINVAL, "tl_access_check_sids: out is NULL");

@@ -73,7 +73,6 @@ extern const char *const tl__ad_account_attrs[];
 int tl__ad_spn_make(tl_ad_spn **out, const char *spn, const tl__ad_entries *holders,
                     const char *netbios);
 
-
 /* The scenario filler over lookup callbacks (tl_ad in production, fakes in tests). Each
  * returns TL_OK with *out set, TL_ENOTFOUND (becomes a note) or another error (fails). */
 typedef int (*tl__ad_account_fn)(void *ctx, const char *name, tl_ad_account **out);

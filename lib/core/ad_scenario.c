@@ -186,7 +186,8 @@ int tl__ad_fill(tl_ad_filled **out, const char *text, size_t len, tl__ad_account
     json_error_t jerr;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root)
-        return tl__error_at(TL_EPARSE, (size_t)jerr.position, "scenario line %d: %s", jerr.line, jerr.text);
+        return tl__error_at(TL_EPARSE, (size_t)jerr.position, "scenario line %d: %s", jerr.line,
+                            jerr.text);
     if (!json_is_object(root)) {
         json_decref(root);
         return tl__error_path(TL_EPARSE, "$", "a scenario is a JSON object");

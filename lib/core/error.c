@@ -13,7 +13,8 @@ typedef struct tl__error_slot {
     char path[TL__PATH_MAX];
 } tl__error_slot;
 
-static _Thread_local tl__error_slot slot = {{TL_OK, "", TL_NO_OFFSET, "", 0, TL_NATIVE_NONE}, "", ""};
+static _Thread_local tl__error_slot slot = {
+    {TL_OK, "", TL_NO_OFFSET, "", 0, TL_NATIVE_NONE}, "", ""};
 
 static void publish(void)
 {
@@ -41,20 +42,34 @@ void tl_error_clear(void)
 const char *tl_error_name(int code)
 {
     switch (code) {
-    case TL_OK: return "TL_OK";
-    case TL_ERROR: return "TL_ERROR";
-    case TL_ENOMEM: return "TL_ENOMEM";
-    case TL_EINVAL: return "TL_EINVAL";
-    case TL_EPARSE: return "TL_EPARSE";
-    case TL_ERANGE: return "TL_ERANGE";
-    case TL_ENOTFOUND: return "TL_ENOTFOUND";
-    case TL_ENOTSUP: return "TL_ENOTSUP";
-    case TL_EOS: return "TL_EOS";
-    case TL_EIO: return "TL_EIO";
-    case TL_ELIMIT: return "TL_ELIMIT";
-    case TL_EAUTH: return "TL_EAUTH";
-    case TL_ESTATE: return "TL_ESTATE";
-    default: return "TL_E?";
+    case TL_OK:
+        return "TL_OK";
+    case TL_ERROR:
+        return "TL_ERROR";
+    case TL_ENOMEM:
+        return "TL_ENOMEM";
+    case TL_EINVAL:
+        return "TL_EINVAL";
+    case TL_EPARSE:
+        return "TL_EPARSE";
+    case TL_ERANGE:
+        return "TL_ERANGE";
+    case TL_ENOTFOUND:
+        return "TL_ENOTFOUND";
+    case TL_ENOTSUP:
+        return "TL_ENOTSUP";
+    case TL_EOS:
+        return "TL_EOS";
+    case TL_EIO:
+        return "TL_EIO";
+    case TL_ELIMIT:
+        return "TL_ELIMIT";
+    case TL_EAUTH:
+        return "TL_EAUTH";
+    case TL_ESTATE:
+        return "TL_ESTATE";
+    default:
+        return "TL_E?";
     }
 }
 
@@ -120,13 +135,20 @@ int tl__error_native_kind(int code, tl_native_kind kind, long native, const char
 const char *tl_native_kind_name(tl_native_kind kind)
 {
     switch (kind) {
-    case TL_NATIVE_NONE: return "none";
-    case TL_NATIVE_OTHER: return "other";
-    case TL_NATIVE_WIN32: return "win32";
-    case TL_NATIVE_NTSTATUS: return "ntstatus";
-    case TL_NATIVE_SECURITY_STATUS: return "security-status";
-    case TL_NATIVE_GSS_MAJOR: return "gss-major";
-    case TL_NATIVE_ERRNO: return "errno";
+    case TL_NATIVE_NONE:
+        return "none";
+    case TL_NATIVE_OTHER:
+        return "other";
+    case TL_NATIVE_WIN32:
+        return "win32";
+    case TL_NATIVE_NTSTATUS:
+        return "ntstatus";
+    case TL_NATIVE_SECURITY_STATUS:
+        return "security-status";
+    case TL_NATIVE_GSS_MAJOR:
+        return "gss-major";
+    case TL_NATIVE_ERRNO:
+        return "errno";
     }
     return "unknown";
 }

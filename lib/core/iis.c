@@ -66,7 +66,8 @@ static void warn(reader *r, const char *fmt, ...)
                               (unsigned long)XML_GetCurrentLineNumber(r->parser), text);
     const char *kept = full ? keep(r, full) : NULL;
     tl__free(full);
-    if (!kept || tl__array_grow(&r->warnings, &r->cap_warnings, r->nwarnings + 1, sizeof *r->warnings)) {
+    if (!kept ||
+        tl__array_grow(&r->warnings, &r->cap_warnings, r->nwarnings + 1, sizeof *r->warnings)) {
         oom(r);
         return;
     }
@@ -267,8 +268,9 @@ static ctx el_server_level(reader *r, ctx child, const char *name, const XML_Cha
 /* Admins paste fragments: accept the two sections the audit reads, and say so. */
 static ctx el_fragment(reader *r, ctx child, const char *name, const XML_Char **atts)
 {
-    warn(r, "the root element is <%s>, not <configuration>: read as a fragment of "
-            "applicationHost.config (sections outside it are unknown)",
+    warn(r,
+         "the root element is <%s>, not <configuration>: read as a fragment of "
+         "applicationHost.config (sections outside it are unknown)",
          name);
     return child == CTX_SWS ? el_server_level(r, child, name, atts) : child;
 }
@@ -521,14 +523,16 @@ static void include_section(reader *r, const char *name, const char *file)
         return;
     }
     if (!o || !o->config_dir) {
-        fail(r, TL_EPARSE, "<%.40s configSource=\"%.80s\">: the text was not read from a file, "
-                           "so the section's file cannot be found",
+        fail(r, TL_EPARSE,
+             "<%.40s configSource=\"%.80s\">: the text was not read from a file, "
+             "so the section's file cannot be found",
              name, file);
         return;
     }
     if (!*file || file[0] == '/' || file[0] == '\\' || strchr(file, ':') || strstr(file, "..")) {
-        fail(r, TL_EPARSE, "configSource=\"%.80s\" must be a file name relative to the "
-                           "configuration folder",
+        fail(r, TL_EPARSE,
+             "configSource=\"%.80s\" must be a file name relative to the "
+             "configuration folder",
              file);
         return;
     }
@@ -753,8 +757,8 @@ static int feed(feeder *f, const char *data, size_t n, int final)
 {
     reader *r = &f->r;
     f->fed += n;
-    size_t max = r->options && r->options->max_bytes ? r->options->max_bytes
-                                                     : TL_IIS_DEFAULT_MAX_BYTES;
+    size_t max =
+        r->options && r->options->max_bytes ? r->options->max_bytes : TL_IIS_DEFAULT_MAX_BYTES;
     if (f->fed > max) {
         char msg[96];
         snprintf(msg, sizeof msg, "the file is larger than the %zu-byte limit (option max_bytes)",
@@ -812,7 +816,8 @@ static int finish(feeder *f, tl_iis_audit *a, tl_iis_audit **out)
 static int check_options(const tl_iis_options *o)
 {
     if (o && o->version != TL_IIS_OPTIONS_VERSION)
-        return tl__error(TL_EINVAL, "tl_iis_options.version is %u, expected %u (use TL_IIS_OPTIONS_INIT)",
+        return tl__error(TL_EINVAL,
+                         "tl_iis_options.version is %u, expected %u (use TL_IIS_OPTIONS_INIT)",
                          o->version, TL_IIS_OPTIONS_VERSION);
     return TL_OK;
 }

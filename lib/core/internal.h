@@ -12,14 +12,14 @@
 
 #if defined(__MINGW32__)
 /* Built with __USE_MINGW_ANSI_STDIO=1, so the C99 formats (%zu, %lld) are available. */
-#  define TL__PRINTF(a, b) __attribute__((format(gnu_printf, a, b)))
-#  define TL__VPRINTF(a) __attribute__((format(gnu_printf, a, 0)))
+#define TL__PRINTF(a, b) __attribute__((format(gnu_printf, a, b)))
+#define TL__VPRINTF(a) __attribute__((format(gnu_printf, a, 0)))
 #elif defined(__GNUC__)
-#  define TL__PRINTF(a, b) __attribute__((format(printf, a, b)))
-#  define TL__VPRINTF(a) __attribute__((format(printf, a, 0)))
+#define TL__PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define TL__VPRINTF(a) __attribute__((format(printf, a, 0)))
 #else
-#  define TL__PRINTF(a, b)
-#  define TL__VPRINTF(a)
+#define TL__PRINTF(a, b)
+#define TL__VPRINTF(a)
 #endif
 
 /* ---- errors ---------------------------------------------------------------------------- */
@@ -47,8 +47,8 @@ struct json_error_t;
 struct json_t;
 /* Parse JSON text with jansson through the hook. NULL with *oom set: an allocation failed
  * (report TL_ENOMEM; no partial tree is returned); NULL with *oom clear: err says why. */
-struct json_t *tl__json_loadb(const char *text, size_t len, size_t flags,
-                              struct json_error_t *err, int *oom);
+struct json_t *tl__json_loadb(const char *text, size_t len, size_t flags, struct json_error_t *err,
+                              int *oom);
 void tl__json_oom_reset(void);
 int tl__json_oom(const struct json_error_t *err);
 
@@ -71,7 +71,10 @@ typedef struct tl__buf {
     size_t cap;
     int failed; /* sticky: set once an allocation failed */
 } tl__buf;
-#define TL__BUF_INIT {NULL, 0, 0, 0}
+#define TL__BUF_INIT                                                                               \
+    {                                                                                              \
+        NULL, 0, 0, 0                                                                              \
+    }
 void tl__buf_put(tl__buf *b, const char *s);
 void tl__buf_putn(tl__buf *b, const char *s, size_t n);
 void tl__buf_putc(tl__buf *b, char c);

@@ -121,7 +121,8 @@ static int build(json_t **out, const tl_token *eff, const tl_token *proc,
     json_object_set_new(w, "providers", prov);
     /* the token exists, so IIS did decrypt the ticket: with a specific pool account that is
      * useAppPoolCredentials (kernel mode otherwise uses the machine key) */
-    json_object_set_new(w, "use_app_pool_credentials", json_boolean(strcmp(ident, "SpecificUser") == 0));
+    json_object_set_new(w, "use_app_pool_credentials",
+                        json_boolean(strcmp(ident, "SpecificUser") == 0));
     json_object_set_new(w, "kernel_mode", json_true());
     json_object_set_new(site, "windows", w);
     json_object_set_new(site, "impersonate", json_boolean(imp));

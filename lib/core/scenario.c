@@ -257,10 +257,11 @@ static const char *const spn_states[] = {"registered", "missing", "duplicate", N
 
 static int load_site(tl_scenario *s, const json_t *root)
 {
-    static const char *const keys[] = {"name", "anonymous", "windows", "basic", "impersonate", NULL};
+    static const char *const keys[] = {"name",  "anonymous",   "windows",
+                                       "basic", "impersonate", NULL};
     static const char *const akeys[] = {"enabled", "user", "logon_method", NULL};
-    static const char *const wkeys[] = {"enabled", "providers", "use_app_pool_credentials",
-                                        "kernel_mode", "spn", NULL};
+    static const char *const wkeys[] = {"enabled",     "providers", "use_app_pool_credentials",
+                                        "kernel_mode", "spn",       NULL};
     static const char *const bkeys[] = {"enabled", "logon_method", NULL};
     json_t *site, *a, *w, *b;
     int v = 0;
@@ -483,7 +484,7 @@ static int load_request(tl_scenario *s, const json_t *root)
 
 static int load_hops(tl_scenario *s, const json_t *root)
 {
-    static const char *const keys[] = {"target", "from",           "spn",         "allowed_to_act",
+    static const char *const keys[] = {"target", "from",        "spn", "allowed_to_act",
                                        "domain", "credentials", NULL};
     static const char *const froms[] = {"request_thread", "thread_pool", "after_revert",
                                         "new_credentials", NULL};
@@ -583,8 +584,8 @@ void tl_scenario_free(tl_scenario *s)
 static int load_root(tl_scenario *s, const json_t *root)
 {
     static const char *const keys[] = {
-        "tokenlens_scenario", "name",    "description", "machine", "app_pool", "site",
-        "app",                "delegation", "request", "hops",     NULL};
+        "tokenlens_scenario", "name",    "description", "machine", "app_pool", "site", "app",
+        "delegation",         "request", "hops",        NULL};
     int rc;
     if (!json_is_object(root))
         return tl__error_path(TL_EPARSE, "$", "expected an object, got %s", type_name(root));
@@ -602,8 +603,8 @@ static int load_root(tl_scenario *s, const json_t *root)
         return rc;
     tl__free(desc); /* documentation only */
     if ((rc = load_machine(s, root)) || (rc = load_pool(s, root)) || (rc = load_site(s, root)) ||
-        (rc = load_app(s, root)) || (rc = load_delegation(s, root)) || (rc = load_request(s, root)) ||
-        (rc = load_hops(s, root)))
+        (rc = load_app(s, root)) || (rc = load_delegation(s, root)) ||
+        (rc = load_request(s, root)) || (rc = load_hops(s, root)))
         return rc;
     return TL_OK;
 }
@@ -695,8 +696,8 @@ static json_t *jstrings(char *const *v, size_t n, int *bad)
 
 tl_result tl_scenario_to_json(char **out, const tl_scenario *s)
 {
-    static const char *const pools[] = {"ApplicationPoolIdentity", "NetworkService",
-                                        "LocalService", "LocalSystem", "SpecificUser"};
+    static const char *const pools[] = {"ApplicationPoolIdentity", "NetworkService", "LocalService",
+                                        "LocalSystem", "SpecificUser"};
     static const char *const modes[] = {"none", "unconstrained", "constrained",
                                         "constrained_any_protocol"};
     static const char *const protos[] = {"ntlm", "kerberos", "basic"};
@@ -789,8 +790,8 @@ tl_result tl_scenario_to_json(char **out, const tl_scenario *s)
         jset(o, "from", json_string(tl_explain_from_name((tl_explain_from)h->from)), &bad);
         if (!local) {
             jset(o, "spn", json_string(spn_states[h->spn]), &bad);
-            jset(o, "allowed_to_act",
-                 jstrings(h->allowed_to_act, h->allowed_to_act_count, &bad), &bad);
+            jset(o, "allowed_to_act", jstrings(h->allowed_to_act, h->allowed_to_act_count, &bad),
+                 &bad);
             if (h->domain)
                 jset(o, "domain", json_string(h->domain), &bad);
         }
@@ -800,7 +801,8 @@ tl_result tl_scenario_to_json(char **out, const tl_scenario *s)
             bad = 1;
     }
     jset(root, "hops", hops, &bad);
-    char *text = bad ? NULL : json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+    char *text =
+        bad ? NULL : json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
     json_decref(root);
     if (!text)
         return tl__oom();

@@ -146,7 +146,8 @@ int tl_sd_set_control(tl_sd *sd, uint16_t control)
 {
     if (!sd)
         return tl__error(TL_EINVAL, "tl_sd_set_control: sd is NULL");
-    sd->control = control & (uint16_t) ~(TL_SD_DACL_PRESENT | TL_SD_SACL_PRESENT | TL_SD_SELF_RELATIVE);
+    sd->control =
+        control & (uint16_t) ~(TL_SD_DACL_PRESENT | TL_SD_SACL_PRESENT | TL_SD_SELF_RELATIVE);
     return TL_OK;
 }
 
@@ -353,8 +354,7 @@ static int read_acl(tl__acl *acl, const uint8_t *d, size_t len, size_t off, cons
         ace.flags = d[p + 1];
         size_t asize = rd16(d + p + 2);
         if (asize < 8 || asize > end - p)
-            return tl__error_at(TL_EPARSE, p + 2, "%s ACE %zu size %zu is invalid", name, i,
-                                asize);
+            return tl__error_at(TL_EPARSE, p + 2, "%s ACE %zu size %zu is invalid", name, i, asize);
         if (!known_type(ace.type))
             return tl__error_at(TL_EPARSE, p, "%s ACE %zu has unsupported type 0x%02x", name, i,
                                 ace.type);
@@ -422,16 +422,18 @@ int tl_sd_from_binary(tl_sd **out, const void *data, size_t len)
         return tl__error_at(TL_EPARSE, 0, "descriptor revision %u (expected 1)", d[0]);
     uint16_t control = rd16(d + 2);
     if (!(control & TL_SD_SELF_RELATIVE))
-        return tl__error_at(TL_EPARSE, 2, "not a self-relative descriptor (SE_SELF_RELATIVE "
-                                          "missing in control 0x%04x)", control);
+        return tl__error_at(TL_EPARSE, 2,
+                            "not a self-relative descriptor (SE_SELF_RELATIVE "
+                            "missing in control 0x%04x)",
+                            control);
     uint32_t o_owner = rd32(d + 4), o_group = rd32(d + 8), o_sacl = rd32(d + 12),
              o_dacl = rd32(d + 16);
     tl_sd *sd;
     int rc = tl_sd_new(&sd);
     if (rc)
         return rc;
-    sd->control = control & (uint16_t) ~(TL_SD_DACL_PRESENT | TL_SD_SACL_PRESENT |
-                                          TL_SD_SELF_RELATIVE);
+    sd->control =
+        control & (uint16_t) ~(TL_SD_DACL_PRESENT | TL_SD_SACL_PRESENT | TL_SD_SELF_RELATIVE);
     /* An offset pointing outside the buffer is reported at the header field holding it. */
     static const char *const part[4] = {"owner", "group", "SACL", "DACL"};
     const uint32_t offs[4] = {o_owner, o_group, o_sacl, o_dacl};
@@ -439,8 +441,10 @@ int tl_sd_from_binary(tl_sd **out, const void *data, size_t len)
         if (offs[i] && (offs[i] < 20 || offs[i] >= len) &&
             (i < 2 || (control & (i == 2 ? TL_SD_SACL_PRESENT : TL_SD_DACL_PRESENT)))) {
             tl_sd_free(sd);
-            return tl__error_at(TL_EPARSE, 4 + 4 * (size_t)i, "%s offset %u lies outside the "
-                                "%zu-byte buffer (or inside the header)", part[i], offs[i], len);
+            return tl__error_at(TL_EPARSE, 4 + 4 * (size_t)i,
+                                "%s offset %u lies outside the "
+                                "%zu-byte buffer (or inside the header)",
+                                part[i], offs[i], len);
         }
     if (o_owner) {
         if ((rc = read_sid_at(&sd->owner, d, len, o_owner, len, "owner", NULL)) != TL_OK)
@@ -500,8 +504,10 @@ static int acl_size(const tl__acl *acl, size_t *out, const char *name)
         int err = 0;
         n += ace_size(&acl->aces[i], &err) + tl__ace_slack(&acl->aces[i]);
         if (err)
-            return tl__error(TL_ENOTSUP, "%s ACE %zu: binary encoding of conditional "
-                                         "expressions is not implemented", name, i);
+            return tl__error(TL_ENOTSUP,
+                             "%s ACE %zu: binary encoding of conditional "
+                             "expressions is not implemented",
+                             name, i);
     }
     if (n > TL_SD_MAX_ACL_BYTES)
         return tl__error(TL_ELIMIT, "%s would be %zu bytes; an ACL holds at most %u", name, n,

@@ -1,8 +1,8 @@
 /*
  * SDDL (MS-DTYP 2.5.1) parse and format, matching what Windows' sechost accepts and prints.
  *
- * Behaviour follows recordings made on Windows (Samba libcli/security/tests/windows, the *.txt files:
- * input -> ConvertSecurityDescriptorToStringSecurityDescriptor output) and Microsoft's SDDL
+ * Behaviour follows recordings made on Windows (Samba libcli/security/tests/windows, the *.txt
+ * files: input -> ConvertSecurityDescriptorToStringSecurityDescriptor output) and Microsoft's SDDL
  * documentation; where Windows is odd we match it and say so next to the code. The list of
  * rules with their sources is docs/sddl.md.
  */
@@ -183,36 +183,67 @@ typedef struct named {
 } named;
 
 static const named ace_types[] = {
-    {"A", TL_ACE_ACCESS_ALLOWED},   {"D", TL_ACE_ACCESS_DENIED},
-    {"OA", TL_ACE_ACCESS_ALLOWED_OBJECT}, {"OD", TL_ACE_ACCESS_DENIED_OBJECT},
-    {"AU", TL_ACE_SYSTEM_AUDIT},    {"AL", TL_ACE_SYSTEM_ALARM},
-    {"OU", TL_ACE_SYSTEM_AUDIT_OBJECT}, {"OL", TL_ACE_SYSTEM_ALARM_OBJECT},
-    {"ML", TL_ACE_SYSTEM_MANDATORY_LABEL}, {"XA", TL_ACE_ACCESS_ALLOWED_CALLBACK},
-    {"XD", TL_ACE_ACCESS_DENIED_CALLBACK}, {"ZA", TL_ACE_ACCESS_ALLOWED_CALLBACK_OBJECT},
-    {"XU", TL_ACE_SYSTEM_AUDIT_CALLBACK}, {"SP", TL_ACE_SYSTEM_SCOPED_POLICY_ID},
-    {"TL", TL_ACE_SYSTEM_PROCESS_TRUST_LABEL}, {"RA", TL__ACE_RESOURCE_ATTRIBUTE},
+    {"A", TL_ACE_ACCESS_ALLOWED},
+    {"D", TL_ACE_ACCESS_DENIED},
+    {"OA", TL_ACE_ACCESS_ALLOWED_OBJECT},
+    {"OD", TL_ACE_ACCESS_DENIED_OBJECT},
+    {"AU", TL_ACE_SYSTEM_AUDIT},
+    {"AL", TL_ACE_SYSTEM_ALARM},
+    {"OU", TL_ACE_SYSTEM_AUDIT_OBJECT},
+    {"OL", TL_ACE_SYSTEM_ALARM_OBJECT},
+    {"ML", TL_ACE_SYSTEM_MANDATORY_LABEL},
+    {"XA", TL_ACE_ACCESS_ALLOWED_CALLBACK},
+    {"XD", TL_ACE_ACCESS_DENIED_CALLBACK},
+    {"ZA", TL_ACE_ACCESS_ALLOWED_CALLBACK_OBJECT},
+    {"XU", TL_ACE_SYSTEM_AUDIT_CALLBACK},
+    {"SP", TL_ACE_SYSTEM_SCOPED_POLICY_ID},
+    {"TL", TL_ACE_SYSTEM_PROCESS_TRUST_LABEL},
+    {"RA", TL__ACE_RESOURCE_ATTRIBUTE},
 };
 
 /* Windows prints ACE flags in bit order (recorded: "OICIIO", "CIIDSA", "OICIID"). */
 static const named ace_flags[] = {
-    {"OI", TL_ACE_OBJECT_INHERIT}, {"CI", TL_ACE_CONTAINER_INHERIT},
-    {"NP", TL_ACE_NO_PROPAGATE_INHERIT}, {"IO", TL_ACE_INHERIT_ONLY},
-    {"ID", TL_ACE_INHERITED}, {"SA", TL_ACE_SUCCESSFUL_ACCESS}, {"FA", TL_ACE_FAILED_ACCESS},
+    {"OI", TL_ACE_OBJECT_INHERIT},
+    {"CI", TL_ACE_CONTAINER_INHERIT},
+    {"NP", TL_ACE_NO_PROPAGATE_INHERIT},
+    {"IO", TL_ACE_INHERIT_ONLY},
+    {"ID", TL_ACE_INHERITED},
+    {"SA", TL_ACE_SUCCESSFUL_ACCESS},
+    {"FA", TL_ACE_FAILED_ACCESS},
 };
 
 /* Every two-letter right accepted on input (MS "Access rights strings"), indexed by its two
  * upper-case letters; 0 = not a right. */
 #define R(a, b) [((a) - 'A') * 26 + ((b) - 'A')]
 static const uint32_t rights_in[26 * 26] = {
-    R('G', 'A') = TL_GENERIC_ALL, R('G', 'R') = TL_GENERIC_READ, R('G', 'W') = TL_GENERIC_WRITE,
-    R('G', 'X') = TL_GENERIC_EXECUTE, R('R', 'C') = TL_READ_CONTROL, R('S', 'D') = TL_DELETE,
-    R('W', 'D') = TL_WRITE_DAC, R('W', 'O') = TL_WRITE_OWNER, R('R', 'P') = 0x10,
-    R('W', 'P') = 0x20, R('C', 'C') = 0x1, R('D', 'C') = 0x2, R('L', 'C') = 0x4, R('S', 'W') = 0x8,
-    R('L', 'O') = 0x80, R('D', 'T') = 0x40, R('C', 'R') = 0x100, R('F', 'A') = TL_FILE_ALL_ACCESS,
-    R('F', 'R') = TL_FILE_GENERIC_READ, R('F', 'W') = TL_FILE_GENERIC_WRITE,
-    R('F', 'X') = TL_FILE_GENERIC_EXECUTE, R('K', 'A') = TL_KEY_ALL_ACCESS, R('K', 'R') = TL_KEY_READ,
-    R('K', 'W') = TL_KEY_WRITE, R('K', 'X') = TL_KEY_READ, R('N', 'R') = TL_MANDATORY_NO_READ_UP,
-    R('N', 'W') = TL_MANDATORY_NO_WRITE_UP, R('N', 'X') = TL_MANDATORY_NO_EXECUTE_UP,
+    R('G', 'A') = TL_GENERIC_ALL,
+    R('G', 'R') = TL_GENERIC_READ,
+    R('G', 'W') = TL_GENERIC_WRITE,
+    R('G', 'X') = TL_GENERIC_EXECUTE,
+    R('R', 'C') = TL_READ_CONTROL,
+    R('S', 'D') = TL_DELETE,
+    R('W', 'D') = TL_WRITE_DAC,
+    R('W', 'O') = TL_WRITE_OWNER,
+    R('R', 'P') = 0x10,
+    R('W', 'P') = 0x20,
+    R('C', 'C') = 0x1,
+    R('D', 'C') = 0x2,
+    R('L', 'C') = 0x4,
+    R('S', 'W') = 0x8,
+    R('L', 'O') = 0x80,
+    R('D', 'T') = 0x40,
+    R('C', 'R') = 0x100,
+    R('F', 'A') = TL_FILE_ALL_ACCESS,
+    R('F', 'R') = TL_FILE_GENERIC_READ,
+    R('F', 'W') = TL_FILE_GENERIC_WRITE,
+    R('F', 'X') = TL_FILE_GENERIC_EXECUTE,
+    R('K', 'A') = TL_KEY_ALL_ACCESS,
+    R('K', 'R') = TL_KEY_READ,
+    R('K', 'W') = TL_KEY_WRITE,
+    R('K', 'X') = TL_KEY_READ,
+    R('N', 'R') = TL_MANDATORY_NO_READ_UP,
+    R('N', 'W') = TL_MANDATORY_NO_WRITE_UP,
+    R('N', 'X') = TL_MANDATORY_NO_EXECUTE_UP,
 };
 #undef R
 
@@ -224,14 +255,14 @@ static const uint32_t rights_in[26 * 26] = {
  * FA|GX -> "0x201f01ff"). All recorded on Windows (Samba's windows/non_canonical.txt).
  */
 static const named rights_whole[] = {
-    {"FA", TL_FILE_ALL_ACCESS}, {"FR", TL_FILE_GENERIC_READ}, {"FW", TL_FILE_GENERIC_WRITE},
-    {"FX", TL_FILE_GENERIC_EXECUTE}, {"KA", TL_KEY_ALL_ACCESS}, {"KR", TL_KEY_READ},
+    {"FA", TL_FILE_ALL_ACCESS},    {"FR", TL_FILE_GENERIC_READ},
+    {"FW", TL_FILE_GENERIC_WRITE}, {"FX", TL_FILE_GENERIC_EXECUTE},
+    {"KA", TL_KEY_ALL_ACCESS},     {"KR", TL_KEY_READ},
     {"KW", TL_KEY_WRITE},
 };
 static const char *const rights_bits[32] = {
-    "CC", "DC", "LC", "SW", "RP", "WP", "DT", "LO", "CR", NULL, NULL, NULL, NULL, NULL, NULL,
-    NULL, "SD", "RC", "WD", "WO", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "GA", "GX",
-    "GW", "GR"};
+    "CC", "DC", "LC", "SW", "RP", "WP", "DT", "LO", "CR", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    "SD", "RC", "WD", "WO", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "GA", "GX", "GW", "GR"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -422,8 +453,9 @@ static int parse_condition(parser *P, size_t *pos, char **out, uint8_t **data, s
             return tl__error_at(TL_ELIMIT, p, "conditional expression nested too deeply");
     }
     if (p >= P->len)
-        return tl__error_at(TL_EPARSE, quoted ? P->len : start, "unterminated conditional "
-                                                                "expression");
+        return tl__error_at(TL_EPARSE, quoted ? P->len : start,
+                            "unterminated conditional "
+                            "expression");
     int rc = ra ? tl__ra_compile(data, dlen, s + start, p - start + 1, start, P->domain)
                 : tl__cond_compile(data, dlen, s + start, p - start + 1, start, P->domain);
     if (rc)
@@ -517,12 +549,14 @@ static int parse_ace(parser *P, tl_ace *ace, char **cond, uint8_t **data, tl_acl
     p = f[5][1];
     bool ra = ace->type == TL__ACE_RESOURCE_ATTRIBUTE;
     if (ra && s[p] != ';')
-        return tl__error_at(TL_EPARSE, p, "a resource attribute ACE (RA) needs its attribute "
-                                          "as a seventh field: (\"name\",TS,0x0,\"value\")");
+        return tl__error_at(TL_EPARSE, p,
+                            "a resource attribute ACE (RA) needs its attribute "
+                            "as a seventh field: (\"name\",TS,0x0,\"value\")");
     if (s[p] == ';') {
         if (!tl__ace_has_app_data(ace->type))
-            return tl__error_at(TL_EPARSE, p, "only conditional ACEs (XA, XD, ZA, XU) and "
-                                              "resource attribute ACEs (RA) take a seventh field");
+            return tl__error_at(TL_EPARSE, p,
+                                "only conditional ACEs (XA, XD, ZA, XU) and "
+                                "resource attribute ACEs (RA) take a seventh field");
         p++;
         size_t dlen = 0;
         if ((rc = parse_condition(P, &p, cond, data, &dlen, ra)))
@@ -594,8 +628,9 @@ static int parse_acl(parser *P, tl_sd *sd, tl_acl_kind which)
         if (p >= P->len || tag_at(P, p))
             break;
         if (s[p] != '(')
-            return tl__error_at(TL_EPARSE, p, "expected '(' to start an ACE, or the next "
-                                              "O:, G:, D: or S: part");
+            return tl__error_at(TL_EPARSE, p,
+                                "expected '(' to start an ACE, or the next "
+                                "O:, G:, D: or S: part");
         if (acl->null_acl)
             return tl__error_at(TL_EPARSE, p, "NO_ACCESS_CONTROL (a NULL ACL) cannot have ACEs");
         size_t ace_at = p;
@@ -738,16 +773,19 @@ static void put_ace(tl__buf *b, const tl_ace *a, const tl_sid *domain)
 static int check_formattable(const tl_ace *a, const char *where, size_t i)
 {
     if (!tl_ace_type_sddl(a->type))
-        return tl__error(TL_ENOTSUP, "%s ACE %zu: type 0x%02x has no SDDL form", where, i,
-                         a->type);
+        return tl__error(TL_ENOTSUP, "%s ACE %zu: type 0x%02x has no SDDL form", where, i, a->type);
     /* 0x20 is CRITICAL_ACE_FLAG; newer SDKs spell it "CR" but no recording shows where
      * Windows prints it, so refuse rather than drop the bit silently. */
     if (a->flags & 0x20)
-        return tl__error(TL_ENOTSUP, "%s ACE %zu: ACE flag 0x20 (CRITICAL_ACE_FLAG) has no SDDL "
-                                     "form in tokenlens", where, i);
+        return tl__error(TL_ENOTSUP,
+                         "%s ACE %zu: ACE flag 0x20 (CRITICAL_ACE_FLAG) has no SDDL "
+                         "form in tokenlens",
+                         where, i);
     if (tl__ace_has_app_data(a->type) && !a->condition && a->app_data_len)
-        return tl__error(TL_ENOTSUP, "%s ACE %zu: its %s data does not decode, so it has no "
-                                     "SDDL form", where, i,
+        return tl__error(TL_ENOTSUP,
+                         "%s ACE %zu: its %s data does not decode, so it has no "
+                         "SDDL form",
+                         where, i,
                          a->type == TL__ACE_RESOURCE_ATTRIBUTE ? "resource attribute"
                                                                : "conditional expression");
     return TL_OK;

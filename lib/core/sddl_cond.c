@@ -14,22 +14,31 @@
 
 /* Token bytes: cond.h (MS-DTYP 2.4.4.17.4 - 2.4.4.17.7). */
 enum {
-    T_INT64 = TL_COND_INT64, T_STRING = TL_COND_STRING, T_OCTETS = TL_COND_OCTETS,
-    T_COMPOSITE = TL_COND_COMPOSITE, T_SID = TL_COND_SID, T_LOCAL = TL_COND_LOCAL,
-    T_USER = TL_COND_USER, T_RESOURCE = TL_COND_RESOURCE, T_DEVICE = TL_COND_DEVICE,
-    T_AND = TL_COND_AND, T_OR = TL_COND_OR, T_NOT = TL_COND_NOT, T_EXISTS = TL_COND_EXISTS,
+    T_INT64 = TL_COND_INT64,
+    T_STRING = TL_COND_STRING,
+    T_OCTETS = TL_COND_OCTETS,
+    T_COMPOSITE = TL_COND_COMPOSITE,
+    T_SID = TL_COND_SID,
+    T_LOCAL = TL_COND_LOCAL,
+    T_USER = TL_COND_USER,
+    T_RESOURCE = TL_COND_RESOURCE,
+    T_DEVICE = TL_COND_DEVICE,
+    T_AND = TL_COND_AND,
+    T_OR = TL_COND_OR,
+    T_NOT = TL_COND_NOT,
+    T_EXISTS = TL_COND_EXISTS,
     T_NOT_EXISTS = TL_COND_NOT_EXISTS
 };
 
 /* Operator keywords in the order the compiler tries them (longest first where one name
  * starts another: "<=" before "<"). Names and codes: cond.c. */
-static const uint8_t rel_codes[] = {TL_COND_EQ, TL_COND_NE, TL_COND_LE, TL_COND_GE,
-                                    TL_COND_LT, TL_COND_GT, TL_COND_CONTAINS, TL_COND_ANY_OF,
-                                    TL_COND_NOT_CONTAINS, TL_COND_NOT_ANY_OF};
-static const uint8_t member_codes[] = {
-    TL_COND_MEMBER_OF, TL_COND_DEVICE_MEMBER_OF, TL_COND_MEMBER_OF_ANY,
-    TL_COND_DEVICE_MEMBER_OF_ANY, TL_COND_NOT_MEMBER_OF, TL_COND_NOT_DEVICE_MEMBER_OF,
-    TL_COND_NOT_MEMBER_OF_ANY, TL_COND_NOT_DEVICE_MEMBER_OF_ANY};
+static const uint8_t rel_codes[] = {
+    TL_COND_EQ, TL_COND_NE,       TL_COND_LE,     TL_COND_GE,           TL_COND_LT,
+    TL_COND_GT, TL_COND_CONTAINS, TL_COND_ANY_OF, TL_COND_NOT_CONTAINS, TL_COND_NOT_ANY_OF};
+static const uint8_t member_codes[] = {TL_COND_MEMBER_OF,         TL_COND_DEVICE_MEMBER_OF,
+                                       TL_COND_MEMBER_OF_ANY,     TL_COND_DEVICE_MEMBER_OF_ANY,
+                                       TL_COND_NOT_MEMBER_OF,     TL_COND_NOT_DEVICE_MEMBER_OF,
+                                       TL_COND_NOT_MEMBER_OF_ANY, TL_COND_NOT_DEVICE_MEMBER_OF_ANY};
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 /* Bounds. The parser's recursion (parentheses and '!') is limited generously; the
  * expression tree's depth is limited when rendering, so that canonical text (which adds
@@ -108,8 +117,10 @@ static int attribute(comp *c, bool *found)
     size_t at = c->pos;
     uint8_t tok = T_LOCAL;
     if (c->pos < c->len && c->s[c->pos] == '@') {
-        static const struct { const char *p; uint8_t t; } pre[] = {
-            {"@User.", T_USER}, {"@Device.", T_DEVICE}, {"@Resource.", T_RESOURCE}};
+        static const struct {
+            const char *p;
+            uint8_t t;
+        } pre[] = {{"@User.", T_USER}, {"@Device.", T_DEVICE}, {"@Resource.", T_RESOURCE}};
         size_t i;
         for (i = 0; i < N(pre); i++) {
             size_t n = strlen(pre[i].p);
@@ -121,9 +132,9 @@ static int attribute(comp *c, bool *found)
         }
         if (i == N(pre))
             return cerr(c, at, "attribute prefix must be @User., @Device. or @Resource.");
-    } else if (c->pos >= c->len || !((c->s[c->pos] >= 'a' && c->s[c->pos] <= 'z') ||
-                                     (c->s[c->pos] >= 'A' && c->s[c->pos] <= 'Z') ||
-                                     c->s[c->pos] == '_')) {
+    } else if (c->pos >= c->len ||
+               !((c->s[c->pos] >= 'a' && c->s[c->pos] <= 'z') ||
+                 (c->s[c->pos] >= 'A' && c->s[c->pos] <= 'Z') || c->s[c->pos] == '_')) {
         return TL_OK;
     }
     size_t start = c->pos;
@@ -296,9 +307,10 @@ static int literal(comp *c, bool allow_composite)
         size_t digits = c->pos;
         while (c->pos < c->len) {
             char d = c->s[c->pos];
-            unsigned x = (d >= '0' && d <= '9') ? (unsigned)(d - '0')
+            unsigned x = (d >= '0' && d <= '9')   ? (unsigned)(d - '0')
                          : (d >= 'a' && d <= 'f') ? (unsigned)(d - 'a' + 10)
-                         : (d >= 'A' && d <= 'F') ? (unsigned)(d - 'A' + 10) : 99u;
+                         : (d >= 'A' && d <= 'F') ? (unsigned)(d - 'A' + 10)
+                                                  : 99u;
             if (x >= b)
                 break;
             if (v > (UINT64_MAX - x) / b)
@@ -326,8 +338,9 @@ static int literal(comp *c, bool allow_composite)
     if (rc)
         return rc;
     if (!found)
-        return cerr(c, c->pos, "value expected (number, \"string\", #octets, SID(...), {...} or "
-                               "attribute)");
+        return cerr(c, c->pos,
+                    "value expected (number, \"string\", #octets, SID(...), {...} or "
+                    "attribute)");
     return TL_OK;
 }
 
@@ -339,8 +352,9 @@ static int member_operand(comp *c)
     ws(c);
     if (c->pos < c->len && c->s[c->pos] == '(') {
         if (++c->depth > MAX_PARSE_DEPTH)
-            return tl__error_at(TL_ELIMIT, c->base + c->pos, "conditional expression nested "
-                                                             "too deeply");
+            return tl__error_at(TL_ELIMIT, c->base + c->pos,
+                                "conditional expression nested "
+                                "too deeply");
         c->pos++;
         int rc = member_operand(c);
         c->depth--;
@@ -360,7 +374,8 @@ static int member_operand(comp *c)
 static int factor(comp *c)
 {
     if (++c->depth > MAX_PARSE_DEPTH)
-        return tl__error_at(TL_ELIMIT, c->base + c->pos, "conditional expression nested too deeply");
+        return tl__error_at(TL_ELIMIT, c->base + c->pos,
+                            "conditional expression nested too deeply");
     ws(c);
     int rc = TL_OK;
     if (c->pos >= c->len) {
@@ -420,8 +435,9 @@ static int factor(comp *c)
                         /* Local attributes are fine on the left only (recorded: "(a == a)"
                          * fails, "(a == @User.a)" parses). */
                         if (c->out.len > mark && (uint8_t)c->out.data[mark] == T_LOCAL)
-                            rc = cerr(c, rhs_at, "a local attribute cannot be compared to; "
-                                                 "use @User., @Device. or @Resource.");
+                            rc = cerr(c, rhs_at,
+                                      "a local attribute cannot be compared to; "
+                                      "use @User., @Device. or @Resource.");
                         else
                             put_byte(c, op);
                     }
@@ -545,8 +561,8 @@ static int render_value(tl__buf *b, const uint8_t *d, size_t n, size_t *p, const
     }
     if (n - q < 4)
         return -1;
-    size_t l = (size_t)d[q] | (size_t)d[q + 1] << 8 | (size_t)d[q + 2] << 16 |
-               (size_t)d[q + 3] << 24;
+    size_t l =
+        (size_t)d[q] | (size_t)d[q + 1] << 8 | (size_t)d[q + 2] << 16 | (size_t)d[q + 3] << 24;
     q += 4;
     if (l > n - q)
         return -1;
@@ -659,7 +675,10 @@ int tl__cond_render(char **out, const uint8_t *d, size_t n, const tl_sid *domain
         } else if (mem || t == T_EXISTS || t == T_NOT_EXISTS) {
             if (sp < 1)
                 return render_fail(st, sp, "operator without operand");
-            s = tl__asprintf("(%s %s)", mem ? mem : t == T_EXISTS ? "Exists" : "Not_Exists",
+            s = tl__asprintf("(%s %s)",
+                             mem             ? mem
+                             : t == T_EXISTS ? "Exists"
+                                             : "Not_Exists",
                              st[sp - 1].text);
             tl__free(st[--sp].text);
         } else if (t == T_AND || t == T_OR) {

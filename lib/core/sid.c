@@ -116,12 +116,12 @@ int tl_sid_to_binary(void *out, size_t out_size, const tl_sid *sid, size_t *writ
         return tl__error(TL_EINVAL, "tl_sid_to_binary: invalid SID or NULL buffer");
     size_t need = tl_sid_binary_size(sid);
     if (out_size < need)
-        return tl__error(TL_ERANGE, "buffer of %zu bytes is too small for a %zu-byte SID",
-                         out_size, need);
+        return tl__error(TL_ERANGE, "buffer of %zu bytes is too small for a %zu-byte SID", out_size,
+                         need);
     uint8_t *p = out;
     p[0] = sid->revision;
     p[1] = sid->sub_authority_count;
-    memcpy(p + 2, sid->authority, 6); /* big-endian, as stored */
+    memcpy(p + 2, sid->authority, 6);                       /* big-endian, as stored */
     for (size_t i = 0; i < sid->sub_authority_count; i++) { /* little-endian */
         uint32_t v = sid->sub_authority[i];
         p[8 + 4 * i] = (uint8_t)v;
@@ -140,14 +140,17 @@ int tl_sid_from_binary(tl_sid *out, const void *data, size_t len, size_t *consum
         return tl__error(TL_EINVAL, "tl_sid_from_binary: NULL argument");
     const uint8_t *p = data;
     if (len < 8)
-        return tl__error_at(TL_EPARSE, len, "binary SID truncated: %zu bytes, a SID needs at least 8", len);
+        return tl__error_at(TL_EPARSE, len,
+                            "binary SID truncated: %zu bytes, a SID needs at least 8", len);
     if (p[0] != 1)
         return tl__error_at(TL_EPARSE, 0, "binary SID revision is %u, must be 1", p[0]);
     if (p[1] > TL_SID_MAX_SUB_AUTHORITIES)
-        return tl__error_at(TL_EPARSE, 1, "binary SID claims %u sub-authorities, at most 15 allowed", p[1]);
+        return tl__error_at(TL_EPARSE, 1,
+                            "binary SID claims %u sub-authorities, at most 15 allowed", p[1]);
     size_t need = 8 + 4 * (size_t)p[1];
     if (len < need)
-        return tl__error_at(TL_EPARSE, len, "binary SID truncated: %u sub-authorities need %zu bytes, have %zu",
+        return tl__error_at(TL_EPARSE, len,
+                            "binary SID truncated: %u sub-authorities need %zu bytes, have %zu",
                             p[1], need, len);
     tl_sid sid; /* built aside: on failure *out is untouched */
     memset(&sid, 0, sizeof sid);
@@ -212,7 +215,8 @@ int tl_sid_from_stringn(tl_sid *out, const char *s, size_t len)
     if (len == 0)
         return tl__error_at(TL_EPARSE, 0, "empty SID string");
     if (!(s[0] == 'S' || s[0] == 's'))
-        return tl__error_at(TL_EPARSE, 0, "a SID string starts with 'S-', found '%c' at offset 0", s[0]);
+        return tl__error_at(TL_EPARSE, 0, "a SID string starts with 'S-', found '%c' at offset 0",
+                            s[0]);
     if (len < 2 || s[1] != '-')
         return tl__error_at(TL_EPARSE, 1, "expected '-' after 'S' at offset 1");
     size_t i = 2;
@@ -221,7 +225,8 @@ int tl_sid_from_stringn(tl_sid *out, const char *s, size_t len)
     if ((rc = parse_num(s, len, &i, 0xFF, &rev, "revision")) != TL_OK)
         return rc;
     if (rev != 1)
-        return tl__error_at(TL_EPARSE, 2, "SID revision must be 1, got %llu", (unsigned long long)rev);
+        return tl__error_at(TL_EPARSE, 2, "SID revision must be 1, got %llu",
+                            (unsigned long long)rev);
     if (i >= len || s[i] != '-')
         return tl__error_at(TL_EPARSE, i, "expected '-' after the revision at offset %zu", i);
     i++;
@@ -231,7 +236,8 @@ int tl_sid_from_stringn(tl_sid *out, const char *s, size_t len)
     size_t n = 0;
     while (i < len) {
         if (s[i] != '-')
-            return tl__error_at(TL_EPARSE, i, "unexpected '%c' at offset %zu in SID string", s[i], i);
+            return tl__error_at(TL_EPARSE, i, "unexpected '%c' at offset %zu in SID string", s[i],
+                                i);
         i++;
         if (n == TL_SID_MAX_SUB_AUTHORITIES)
             return tl__error_at(TL_EPARSE, i, "more than 15 sub-authorities (offset %zu)", i);

@@ -113,7 +113,10 @@ static const tl_sid_wellknown table[] = {
 #define TABLE_N (sizeof table / sizeof table[0])
 
 /* Other spellings people type for the service accounts (sc.exe "obj=" names). */
-static const struct { const char *name; const char *sid; } extra_names[] = {
+static const struct {
+    const char *name;
+    const char *sid;
+} extra_names[] = {
     {"LocalSystem", "S-1-5-18"},
     {"LocalService", "S-1-5-19"},
     {"NetworkService", "S-1-5-20"},
@@ -128,7 +131,7 @@ static tl_sid parsed[TABLE_N];
 static uint32_t rel_rid[TABLE_N]; /* RID of domain-relative rows */
 static size_t by_sid[TABLE_N];    /* indices of absolute rows, sorted by tl_sid_compare */
 static size_t by_sid_n;
-static size_t by_alias[TABLE_N]; /* rows with an SDDL alias, sorted by alias_key */
+static size_t by_alias[TABLE_N];       /* rows with an SDDL alias, sorted by alias_key */
 static uint16_t by_alias_key[TABLE_N]; /* alias_key of by_alias[i] */
 static size_t by_alias_n;
 
@@ -141,7 +144,7 @@ static uint16_t alias_key(const char *a)
         c1 -= 32;
     return (uint16_t)(c0 << 8 | c1);
 }
-static atomic_int parsed_state;   /* 0 not yet, 1 in progress, 2 ready */
+static atomic_int parsed_state; /* 0 not yet, 1 in progress, 2 ready */
 
 /* tl_sid_compare's order, with the (big-endian) authority compared as one number: it runs
  * ~7 times per SID an SDDL formatter prints. */
@@ -197,8 +200,8 @@ static void ensure_parsed(void)
             if (!table[i].sddl_alias)
                 continue;
             size_t j = by_alias_n++;
-            while (j > 0 && alias_key(table[by_alias[j - 1]].sddl_alias) >
-                                alias_key(table[i].sddl_alias)) {
+            while (j > 0 &&
+                   alias_key(table[by_alias[j - 1]].sddl_alias) > alias_key(table[i].sddl_alias)) {
                 by_alias[j] = by_alias[j - 1];
                 j--;
             }
@@ -215,9 +218,15 @@ static void ensure_parsed(void)
     }
 }
 
-static bool is_relative(size_t i) { return table[i].sid[0] == '-'; }
+static bool is_relative(size_t i)
+{
+    return table[i].sid[0] == '-';
+}
 
-size_t tl_sid_wellknown_count(void) { return TABLE_N; }
+size_t tl_sid_wellknown_count(void)
+{
+    return TABLE_N;
+}
 const tl_sid_wellknown *tl_sid_wellknown_at(size_t index)
 {
     return index < TABLE_N ? &table[index] : NULL;
@@ -307,7 +316,8 @@ int tl_sid_lookup_name(char **out, const tl_sid *sid)
         return tl__error(TL_EINVAL, "tl_sid_lookup_name: invalid SID");
     char *name = NULL;
     long row = find_row(sid, NULL, true);
-    if (row >= 0 && (!is_relative((size_t)row) || tl_sid_kind_of(sid) == TL_SID_KIND_DOMAIN_RELATIVE)) {
+    if (row >= 0 &&
+        (!is_relative((size_t)row) || tl_sid_kind_of(sid) == TL_SID_KIND_DOMAIN_RELATIVE)) {
         const tl_sid_wellknown *w = &table[row];
         name = w->domain[0] ? tl__asprintf("%s\\%s", w->domain, w->name) : tl__strdup(w->name);
     } else if (tl_sid_kind_of(sid) == TL_SID_KIND_LOGON_SESSION) {
@@ -320,13 +330,16 @@ int tl_sid_lookup_name(char **out, const tl_sid *sid)
         const char *why = "";
         switch (tl_sid_kind_of(sid)) {
         case TL_SID_KIND_IIS_APPPOOL:
-            why = " (an IIS APPPOOL\\ virtual account: the pool name is hashed and cannot be recovered)";
+            why = " (an IIS APPPOOL\\ virtual account: the pool name is hashed and cannot be "
+                  "recovered)";
             break;
         case TL_SID_KIND_SERVICE:
-            why = " (an NT SERVICE\\ virtual account: the service name is hashed and cannot be recovered)";
+            why = " (an NT SERVICE\\ virtual account: the service name is hashed and cannot be "
+                  "recovered)";
             break;
         case TL_SID_KIND_ACCOUNT:
-            why = " (a local or domain account: only the machine or domain controller knows its name)";
+            why = " (a local or domain account: only the machine or domain controller knows its "
+                  "name)";
             break;
         default:
             break;
@@ -371,9 +384,10 @@ static int row_sid(tl_sid *out, size_t i, const tl_sid *domain, const char *what
         return TL_OK;
     }
     if (!is_domain_sid(domain))
-        return tl__error(TL_ENOTFOUND,
-                         "'%s' (%s) is relative to a domain: give the domain SID (e.g. S-1-5-21-a-b-c)",
-                         what, table[i].name);
+        return tl__error(
+            TL_ENOTFOUND,
+            "'%s' (%s) is relative to a domain: give the domain SID (e.g. S-1-5-21-a-b-c)", what,
+            table[i].name);
     tl_sid sid;
     int rc = tl_sid_append_rid(&sid, domain, rel_rid[i]);
     if (rc == TL_OK)
@@ -470,7 +484,8 @@ int tl_sid_resolve(tl_sid *out, const char *text, const tl_sid *domain)
         return tl__error(TL_EINVAL, "tl_sid_resolve: NULL argument");
     size_t len = strlen(text);
     if (len == 0)
-        return tl__error_at(TL_EPARSE, 0, "empty name: give a SID (S-1-...), an SDDL alias or an account name");
+        return tl__error_at(TL_EPARSE, 0,
+                            "empty name: give a SID (S-1-...), an SDDL alias or an account name");
     if ((text[0] == 'S' || text[0] == 's') && text[1] == '-')
         return tl_sid_from_string(out, text);
     ensure_parsed();
@@ -510,7 +525,8 @@ int tl_sid_resolve(tl_sid *out, const char *text, const tl_sid *domain)
     return tl__error(TL_ENOTFOUND,
                      "unknown account '%s': tokenlens resolves SID strings, SDDL aliases, "
                      "well-known names, IIS APPPOOL\\<pool> and NT SERVICE\\<service> offline; "
-                     "other accounts need their SID", text);
+                     "other accounts need their SID",
+                     text);
 }
 
 /* ---- vocabulary and canonical names ------------------------------------------------------ */
@@ -518,16 +534,26 @@ int tl_sid_resolve(tl_sid *out, const char *text, const tl_sid *domain)
 const char *tl_sid_kind_name(tl_sid_kind kind)
 {
     switch (kind) {
-    case TL_SID_KIND_WELL_KNOWN: return "well-known";
-    case TL_SID_KIND_BUILTIN: return "builtin";
-    case TL_SID_KIND_DOMAIN_RELATIVE: return "domain-relative";
-    case TL_SID_KIND_IIS_APPPOOL: return "iis-apppool";
-    case TL_SID_KIND_SERVICE: return "service";
-    case TL_SID_KIND_LOGON_SESSION: return "logon-session";
-    case TL_SID_KIND_INTEGRITY: return "integrity";
-    case TL_SID_KIND_CAPABILITY: return "capability";
-    case TL_SID_KIND_ACCOUNT: return "account";
-    case TL_SID_KIND_UNKNOWN: break;
+    case TL_SID_KIND_WELL_KNOWN:
+        return "well-known";
+    case TL_SID_KIND_BUILTIN:
+        return "builtin";
+    case TL_SID_KIND_DOMAIN_RELATIVE:
+        return "domain-relative";
+    case TL_SID_KIND_IIS_APPPOOL:
+        return "iis-apppool";
+    case TL_SID_KIND_SERVICE:
+        return "service";
+    case TL_SID_KIND_LOGON_SESSION:
+        return "logon-session";
+    case TL_SID_KIND_INTEGRITY:
+        return "integrity";
+    case TL_SID_KIND_CAPABILITY:
+        return "capability";
+    case TL_SID_KIND_ACCOUNT:
+        return "account";
+    case TL_SID_KIND_UNKNOWN:
+        break;
     }
     return "unknown";
 }

@@ -7,7 +7,6 @@
 #include "sim_internal.h"
 #include <string.h>
 
-
 /* ---- steps ------------------------------------------------------------------------------ */
 
 void tl__steps_add(tl__steps *s, const char *rule, const char *fmt, ...)
@@ -364,15 +363,15 @@ int tl__sim_eval_hop(struct tl_explained_hop *h, const tl__token *t, bool impers
                           target, env->machine, who);
         h->outcome = TL_EXPLAIN_OUTCOME_OK;
         h->protocol = network_logon || !domain || why_ntlm ? TL_EXPLAIN_PROTOCOL_NTLM
-                                                          : TL_EXPLAIN_PROTOCOL_KERBEROS;
+                                                           : TL_EXPLAIN_PROTOCOL_KERBEROS;
         return id_copy(&h->arrives_as, &t->user);
     }
     bool kerb = domain && !why_ntlm;
     switch (t->net) {
     case TL__NET_NONE: {
         bool rbcd = domain && !t->no_rbcd && rbcd_lists(env);
-        bool cross = env->hop && env->hop->domain && domain &&
-                     tl__strcasecmp(env->hop->domain, domain) != 0;
+        bool cross =
+            env->hop && env->hop->domain && domain && tl__strcasecmp(env->hop->domain, domain) != 0;
         if (why_ntlm && (t->kdeleg != TL__KD_NONE || rbcd)) {
             /* Every kind of delegation ends in a Kerberos ticket to the target. */
             add_ntlm_reason(h, why_ntlm, target, env);
@@ -921,9 +920,9 @@ static int derive_thread(ctx *c)
                       s->req_user);
         anonymous = true;
     }
-    rc = anonymous                             ? anonymous_token(c)
+    rc = anonymous                         ? anonymous_token(c)
          : s->req_proto == TL__PROTO_BASIC ? basic_token(c)
-                                               : windows_token(c);
+                                           : windows_token(c);
     if (rc)
         return rc;
     if (s->framework == TL__FW_ASPNETCORE && s->hosting == TL__HOST_OUTOFPROCESS) {
@@ -1147,8 +1146,13 @@ static int explain_hop(ctx *c, size_t i)
     bool impersonating = e->impersonating;
     tl__token creds;
     memset(&creds, 0, sizeof creds);
-    tl__hop_env env = {s->machine, s->domain, s->deleg_to, s->deleg_to_count,
-                       c->deleg_acct, sh, s->local_system_use_machine_id};
+    tl__hop_env env = {s->machine,
+                       s->domain,
+                       s->deleg_to,
+                       s->deleg_to_count,
+                       c->deleg_acct,
+                       sh,
+                       s->local_system_use_machine_id};
     if (sh->from == TL__FROM_REQUEST_THREAD || sh->from == TL__FROM_NEW_CREDENTIALS) {
         steps_copy(&h->steps, &e->thread_steps);
         if (!impersonating)
@@ -1344,8 +1348,7 @@ const char *tl_explanation_thread_sid(const tl_explanation *e)
 
 tl_impersonation_level tl_explanation_thread_level(const tl_explanation *e)
 {
-    return e && e->impersonating ? (tl_impersonation_level)e->thread.level
-                                 : TL_IMPERSONATION_NONE;
+    return e && e->impersonating ? (tl_impersonation_level)e->thread.level : TL_IMPERSONATION_NONE;
 }
 
 const char *tl_explain_outcome_name(tl_explain_outcome outcome)

@@ -68,11 +68,11 @@ typedef struct tl__scn_hop {
 } tl__scn_hop;
 
 struct tl_scenario {
-    char *name;    /* may be NULL */
-    char *machine; /* "WEB01" */
-    char *domain;  /* NULL: workgroup */
+    char *name;                       /* may be NULL */
+    char *machine;                    /* "WEB01" */
+    char *domain;                     /* NULL: workgroup */
     bool local_system_use_machine_id; /* "Allow Local System to use computer identity for NTLM" */
-    char *pool;    /* app pool name */
+    char *pool;                       /* app pool name */
     tl__pool_identity pool_identity;
     char *pool_user; /* SpecificUser only */
     char *site;      /* may be NULL */
@@ -83,7 +83,7 @@ struct tl_scenario {
     tl__logon_method basic_logon;
     bool win_enabled;
     tl__spn_state site_spn; /* the site's HTTP SPN */
-    unsigned providers; /* TL__PROV_* */
+    unsigned providers;     /* TL__PROV_* */
     bool use_app_pool_credentials;
     bool kernel_mode;
     bool impersonate;
@@ -174,7 +174,7 @@ struct tl_explained_hop {
     tl__id arrives_as;
     tl_explain_protocol protocol;
     tl_explain_outcome outcome;
-    char *fix;            /* may be NULL */
+    char *fix; /* may be NULL */
     tl__steps steps;
     bool unsettled; /* the answer rests on a rule no source settles */
     /* cached SID strings for the getters */
@@ -286,8 +286,8 @@ typedef struct tl__hop_env {
     const char *domain;    /* NULL: workgroup */
     char *const *deleg_to; /* the web tier's msDS-AllowedToDelegateTo */
     size_t deleg_to_count;
-    const char *deleg_acct;        /* the web tier's account (RBCD is checked against it) */
-    const tl__scn_hop *hop;        /* the target's SPN state, RBCD list, domain; may be NULL */
+    const char *deleg_acct; /* the web tier's account (RBCD is checked against it) */
+    const tl__scn_hop *hop; /* the target's SPN state, RBCD list, domain; may be NULL */
     bool local_system_use_machine_id;
 } tl__hop_env;
 

@@ -62,8 +62,8 @@ static json_t *explanation_json(const tl_explanation *e, int *bad)
     put(root, "process", p, bad);
 
     json_t *t = jid(e->thread.user.name, tl_explanation_thread_sid(e), bad);
-    put(t, "impersonation_level",
-        jstr(tl_impersonation_level_name(tl_explanation_thread_level(e))), bad);
+    put(t, "impersonation_level", jstr(tl_impersonation_level_name(tl_explanation_thread_level(e))),
+        bad);
     put(t, "logon", jlogon(e->thread.package, e->thread.logon_type, bad), bad);
     put(t, "steps", jsteps(&e->thread_steps, bad), bad);
     put(root, "request_thread", t, bad);
@@ -133,8 +133,7 @@ static void put_steps(tl__buf *b, const tl__steps *s, const char *indent)
 {
     for (size_t i = 0; i < s->n; i++)
         tl__buf_printf(b, "%s%zu. [%s%s] %s\n", indent, i + 1, s->v[i].rule,
-                       tl__sim_rule_is_unsettled(s->v[i].rule) ? " (unsettled)" : "",
-                       s->v[i].text);
+                       tl__sim_rule_is_unsettled(s->v[i].rule) ? " (unsettled)" : "", s->v[i].text);
 }
 
 static bool has_step(const tl__steps *s, const tl__step *st)
@@ -155,8 +154,7 @@ static void put_hop_steps(tl__buf *b, const tl_explanation *e, const tl__steps *
         if (k == 0)
             tl__buf_put(b, "  steps (after those above):\n");
         tl__buf_printf(b, "    %zu. [%s%s] %s\n", ++k, s->v[i].rule,
-                       tl__sim_rule_is_unsettled(s->v[i].rule) ? " (unsettled)" : "",
-                       s->v[i].text);
+                       tl__sim_rule_is_unsettled(s->v[i].rule) ? " (unsettled)" : "", s->v[i].text);
     }
 }
 
@@ -228,8 +226,8 @@ int tl_explanation_to_text(char **out, const tl_explanation *e)
                            proto ? proto : "", outcome,
                            tl_explained_hop_unsettled(h) ? "; unsettled" : "");
         } else {
-            tl__buf_printf(&b, "  %s (outcome: %s)",
-                           e->request_denied ? "never made" : "refused", outcome);
+            tl__buf_printf(&b, "  %s (outcome: %s)", e->request_denied ? "never made" : "refused",
+                           outcome);
         }
         put_because(&b, &h->steps);
         tl__buf_putc(&b, '\n');

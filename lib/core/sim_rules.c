@@ -390,7 +390,8 @@ static const rule rules[] = {
      "to delegate",
      true},
     {R_PROTECTED_NTLM,
-     "Members of Protected Users cannot authenticate with NTLM (domain level Windows Server 2012 R2 "
+     "Members of Protected Users cannot authenticate with NTLM (domain level Windows Server 2012 "
+     "R2 "
      "or later): a request that ends up as NTLM is refused (401), and a call that falls back to "
      "NTLM with a member's password logon is refused too.",
      MS "windows-server/security/credentials-protection-and-management/"

@@ -97,8 +97,7 @@ int tl_token_copy(tl_token **out, const tl_token *src)
     if ((rc = dup_array((void **)&t->groups, src->groups, src->ngroups, sizeof *t->groups)) ||
         (rc = dup_array((void **)&t->restricted, src->restricted, src->nrestricted,
                         sizeof *t->restricted)) ||
-        (rc = dup_privileges(t, src)) ||
-        (rc = dup_opt(&t->user_name, src->user_name)) ||
+        (rc = dup_privileges(t, src)) || (rc = dup_opt(&t->user_name, src->user_name)) ||
         (rc = dup_opt(&t->logon_package, src->logon_package)) ||
         (rc = dup_opt(&t->logon_domain, src->logon_domain)) ||
         (rc = dup_opt(&t->logon_user, src->logon_user))) {
@@ -140,8 +139,7 @@ bool tl_token_equal(const tl_token *a, const tl_token *b)
                     &b->primary_group))
         return false;
     if (a->ngroups != b->ngroups || a->nrestricted != b->nrestricted ||
-        a->restricted_known != b->restricted_known ||
-        a->nprivileges != b->nprivileges)
+        a->restricted_known != b->restricted_known || a->nprivileges != b->nprivileges)
         return false;
     if (!sa_eq(a->groups, b->groups, a->ngroups) ||
         !sa_eq(a->restricted, b->restricted, a->nrestricted))
@@ -157,27 +155,48 @@ bool tl_token_equal(const tl_token *a, const tl_token *b)
            a->elevated == b->elevated && a->elevation_type == b->elevation_type &&
            a->session_id == b->session_id && a->has_logon_id == b->has_logon_id &&
            (!a->has_logon_id || a->logon_id == b->logon_id) && a->logon_type == b->logon_type &&
-           str_eq(a->logon_package, b->logon_package) &&
-           str_eq(a->logon_domain, b->logon_domain) && str_eq(a->logon_user, b->logon_user);
+           str_eq(a->logon_package, b->logon_package) && str_eq(a->logon_domain, b->logon_domain) &&
+           str_eq(a->logon_user, b->logon_user);
 }
 
 /* ---- getters ----------------------------------------------------------------------------- */
 
-const tl_sid *tl_token_user(const tl_token *t) { return t && t->has_user ? &t->user : NULL; }
-const char *tl_token_user_name(const tl_token *t) { return t ? t->user_name : NULL; }
-uint32_t tl_token_user_attributes(const tl_token *t) { return t ? t->user_attributes : 0; }
-size_t tl_token_group_count(const tl_token *t) { return t ? t->ngroups : 0; }
+const tl_sid *tl_token_user(const tl_token *t)
+{
+    return t && t->has_user ? &t->user : NULL;
+}
+const char *tl_token_user_name(const tl_token *t)
+{
+    return t ? t->user_name : NULL;
+}
+uint32_t tl_token_user_attributes(const tl_token *t)
+{
+    return t ? t->user_attributes : 0;
+}
+size_t tl_token_group_count(const tl_token *t)
+{
+    return t ? t->ngroups : 0;
+}
 const tl_sid_and_attributes *tl_token_group_at(const tl_token *t, size_t i)
 {
     return t && i < t->ngroups ? &t->groups[i] : NULL;
 }
-bool tl_token_restricted_known(const tl_token *t) { return t && t->restricted_known; }
-size_t tl_token_restricted_count(const tl_token *t) { return t ? t->nrestricted : 0; }
+bool tl_token_restricted_known(const tl_token *t)
+{
+    return t && t->restricted_known;
+}
+size_t tl_token_restricted_count(const tl_token *t)
+{
+    return t ? t->nrestricted : 0;
+}
 const tl_sid_and_attributes *tl_token_restricted_at(const tl_token *t, size_t i)
 {
     return t && i < t->nrestricted ? &t->restricted[i] : NULL;
 }
-size_t tl_token_privilege_count(const tl_token *t) { return t ? t->nprivileges : 0; }
+size_t tl_token_privilege_count(const tl_token *t)
+{
+    return t ? t->nprivileges : 0;
+}
 const tl_privilege *tl_token_privilege_at(const tl_token *t, size_t i)
 {
     return t && i < t->nprivileges ? &t->privileges[i] : NULL;
@@ -191,23 +210,38 @@ const tl_privilege *tl_token_privilege_find(const tl_token *t, const char *name)
             return &t->privileges[i];
     return NULL;
 }
-const tl_sid *tl_token_owner(const tl_token *t) { return t && t->has_owner ? &t->owner : NULL; }
+const tl_sid *tl_token_owner(const tl_token *t)
+{
+    return t && t->has_owner ? &t->owner : NULL;
+}
 const tl_sid *tl_token_primary_group(const tl_token *t)
 {
     return t && t->has_primary_group ? &t->primary_group : NULL;
 }
-tl_token_type tl_token_get_type(const tl_token *t) { return t ? t->type : TL_TOKEN_TYPE_UNKNOWN; }
+tl_token_type tl_token_get_type(const tl_token *t)
+{
+    return t ? t->type : TL_TOKEN_TYPE_UNKNOWN;
+}
 tl_impersonation_level tl_token_impersonation_level(const tl_token *t)
 {
     return t ? t->impersonation_level : TL_IMPERSONATION_NONE;
 }
-bool tl_token_has_integrity(const tl_token *t) { return t && t->has_integrity; }
+bool tl_token_has_integrity(const tl_token *t)
+{
+    return t && t->has_integrity;
+}
 uint32_t tl_token_integrity_rid(const tl_token *t)
 {
     return t && t->has_integrity ? t->integrity_rid : 0;
 }
-bool tl_token_has_elevation(const tl_token *t) { return t && t->elevated >= 0; }
-bool tl_token_elevated(const tl_token *t) { return t && t->elevated == 1; }
+bool tl_token_has_elevation(const tl_token *t)
+{
+    return t && t->elevated >= 0;
+}
+bool tl_token_elevated(const tl_token *t)
+{
+    return t && t->elevated == 1;
+}
 bool tl_token_has_impersonation_level(const tl_token *t)
 {
     return t && t->impersonation_level != TL_IMPERSONATION_NONE;
@@ -220,23 +254,41 @@ tl_elevation_type tl_token_elevation_type(const tl_token *t)
 {
     return t ? t->elevation_type : TL_ELEVATION_TYPE_UNKNOWN;
 }
-uint32_t tl_token_session_id(const tl_token *t) { return t ? t->session_id : 0; }
-bool tl_token_has_logon_id(const tl_token *t) { return t && t->has_logon_id; }
-uint64_t tl_token_logon_id(const tl_token *t) { return t && t->has_logon_id ? t->logon_id : 0; }
-const char *tl_token_logon_package(const tl_token *t) { return t ? t->logon_package : NULL; }
+uint32_t tl_token_session_id(const tl_token *t)
+{
+    return t ? t->session_id : 0;
+}
+bool tl_token_has_logon_id(const tl_token *t)
+{
+    return t && t->has_logon_id;
+}
+uint64_t tl_token_logon_id(const tl_token *t)
+{
+    return t && t->has_logon_id ? t->logon_id : 0;
+}
+const char *tl_token_logon_package(const tl_token *t)
+{
+    return t ? t->logon_package : NULL;
+}
 tl_logon_type tl_token_logon_type(const tl_token *t)
 {
     return t ? t->logon_type : TL_LOGON_TYPE_UNKNOWN;
 }
-const char *tl_token_logon_domain(const tl_token *t) { return t ? t->logon_domain : NULL; }
-const char *tl_token_logon_user(const tl_token *t) { return t ? t->logon_user : NULL; }
+const char *tl_token_logon_domain(const tl_token *t)
+{
+    return t ? t->logon_domain : NULL;
+}
+const char *tl_token_logon_user(const tl_token *t)
+{
+    return t ? t->logon_user : NULL;
+}
 
 /* ---- setters ----------------------------------------------------------------------------- */
 
-#define NEED_TOKEN(t, fn)                                                                     \
-    do {                                                                                      \
-        if (!(t))                                                                             \
-            return tl__error(TL_EINVAL, fn ": token is NULL");                                \
+#define NEED_TOKEN(t, fn)                                                                          \
+    do {                                                                                           \
+        if (!(t))                                                                                  \
+            return tl__error(TL_EINVAL, fn ": token is NULL");                                     \
     } while (0)
 
 static int check_sid(const tl_sid *sid, const char *fn)
@@ -301,8 +353,8 @@ static int push_sa(tl_sid_and_attributes **arr, size_t *n, size_t *cap, const tl
 int tl_token_add_group(tl_token *t, const tl_sid *sid, uint32_t attributes)
 {
     NEED_TOKEN(t, "tl_token_add_group");
-    return push_sa(&t->groups, &t->ngroups, &t->groups_cap, sid, attributes,
-                   "tl_token_add_group", "groups");
+    return push_sa(&t->groups, &t->ngroups, &t->groups_cap, sid, attributes, "tl_token_add_group",
+                   "groups");
 }
 
 int tl_token_add_restricted(tl_token *t, const tl_sid *sid, uint32_t attributes)
@@ -375,15 +427,13 @@ int tl_token_set_owner(tl_token *t, const tl_sid *sid)
 int tl_token_set_primary_group(tl_token *t, const tl_sid *sid)
 {
     NEED_TOKEN(t, "tl_token_set_primary_group");
-    return set_opt_sid(&t->has_primary_group, &t->primary_group, sid,
-                       "tl_token_set_primary_group");
+    return set_opt_sid(&t->has_primary_group, &t->primary_group, sid, "tl_token_set_primary_group");
 }
 
 int tl_token_set_type(tl_token *t, tl_token_type type)
 {
     NEED_TOKEN(t, "tl_token_set_type");
-    if (type != TL_TOKEN_TYPE_UNKNOWN && type != TL_TOKEN_PRIMARY &&
-        type != TL_TOKEN_IMPERSONATION)
+    if (type != TL_TOKEN_TYPE_UNKNOWN && type != TL_TOKEN_PRIMARY && type != TL_TOKEN_IMPERSONATION)
         return tl__error(TL_EINVAL, "tl_token_set_type: unknown token type %d", (int)type);
     t->type = type;
     return TL_OK;
@@ -411,8 +461,7 @@ int tl_token_set_elevation(tl_token *t, bool known, bool elevated, tl_elevation_
 {
     NEED_TOKEN(t, "tl_token_set_elevation");
     if ((int)type < 0 || (int)type > TL_ELEVATION_TYPE_LIMITED)
-        return tl__error(TL_EINVAL, "tl_token_set_elevation: unknown elevation type %d",
-                         (int)type);
+        return tl__error(TL_EINVAL, "tl_token_set_elevation: unknown elevation type %d", (int)type);
     t->elevated = !known ? -1 : elevated ? 1 : 0; /* private tri-state: -1 is "not captured" */
     t->elevation_type = type;
     return TL_OK;
@@ -477,10 +526,20 @@ int tl_impersonation_level_from_name(tl_impersonation_level *out, const char *na
 }
 
 /* SECURITY_LOGON_TYPE names as ntsecapi.h spells them (without "Logon" suffix handling). */
-static const char *const logon_names[] = {
-    "Undefined", NULL, "Interactive", "Network", "Batch", "Service", "Proxy", "Unlock",
-    "NetworkCleartext", "NewCredentials", "RemoteInteractive", "CachedInteractive",
-    "CachedRemoteInteractive", "CachedUnlock"};
+static const char *const logon_names[] = {"Undefined",
+                                          NULL,
+                                          "Interactive",
+                                          "Network",
+                                          "Batch",
+                                          "Service",
+                                          "Proxy",
+                                          "Unlock",
+                                          "NetworkCleartext",
+                                          "NewCredentials",
+                                          "RemoteInteractive",
+                                          "CachedInteractive",
+                                          "CachedRemoteInteractive",
+                                          "CachedUnlock"};
 
 const char *tl_logon_type_name(int type)
 {
@@ -501,18 +560,22 @@ int tl_logon_type_from_name(tl_logon_type *out, const char *name)
 
 const char *tl_token_type_name(int type)
 {
-    return type == TL_TOKEN_PRIMARY ? "primary"
-         : type == TL_TOKEN_IMPERSONATION ? "impersonation"
-         : NULL;
+    return type == TL_TOKEN_PRIMARY         ? "primary"
+           : type == TL_TOKEN_IMPERSONATION ? "impersonation"
+                                            : NULL;
 }
 
 const char *tl_elevation_type_name(int type)
 {
     switch (type) {
-    case TL_ELEVATION_TYPE_DEFAULT: return "default";
-    case TL_ELEVATION_TYPE_FULL: return "full";
-    case TL_ELEVATION_TYPE_LIMITED: return "limited";
-    default: return NULL;
+    case TL_ELEVATION_TYPE_DEFAULT:
+        return "default";
+    case TL_ELEVATION_TYPE_FULL:
+        return "full";
+    case TL_ELEVATION_TYPE_LIMITED:
+        return "limited";
+    default:
+        return NULL;
     }
 }
 
@@ -520,54 +583,63 @@ const char *tl_integrity_name(uint32_t rid)
 {
     /* SECURITY_MANDATORY_*_RID, winnt.h. */
     switch (rid) {
-    case 0x0000: return "Untrusted";
-    case 0x1000: return "Low";
-    case 0x2000: return "Medium";
-    case 0x2100: return "MediumPlus";
-    case 0x3000: return "High";
-    case 0x4000: return "System";
-    case 0x5000: return "Protected";
-    default: return NULL;
+    case 0x0000:
+        return "Untrusted";
+    case 0x1000:
+        return "Low";
+    case 0x2000:
+        return "Medium";
+    case 0x2100:
+        return "MediumPlus";
+    case 0x3000:
+        return "High";
+    case 0x4000:
+        return "System";
+    case 0x5000:
+        return "Protected";
+    default:
+        return NULL;
     }
 }
 
 /* SE_*_PRIVILEGE LUID low parts, winnt.h: fixed values LookupPrivilegeName maps by table. */
 static const char *const privilege_names[] = {
-    NULL, NULL,
-    "SeCreateTokenPrivilege",          /* 2 */
-    "SeAssignPrimaryTokenPrivilege",   /* 3 */
-    "SeLockMemoryPrivilege",           /* 4 */
-    "SeIncreaseQuotaPrivilege",        /* 5 */
-    "SeMachineAccountPrivilege",       /* 6 */
-    "SeTcbPrivilege",                  /* 7 */
-    "SeSecurityPrivilege",             /* 8 */
-    "SeTakeOwnershipPrivilege",        /* 9 */
-    "SeLoadDriverPrivilege",           /* 10 */
-    "SeSystemProfilePrivilege",        /* 11 */
-    "SeSystemtimePrivilege",           /* 12 */
-    "SeProfileSingleProcessPrivilege", /* 13 */
-    "SeIncreaseBasePriorityPrivilege", /* 14 */
-    "SeCreatePagefilePrivilege",       /* 15 */
-    "SeCreatePermanentPrivilege",      /* 16 */
-    "SeBackupPrivilege",               /* 17 */
-    "SeRestorePrivilege",              /* 18 */
-    "SeShutdownPrivilege",             /* 19 */
-    "SeDebugPrivilege",                /* 20 */
-    "SeAuditPrivilege",                /* 21 */
-    "SeSystemEnvironmentPrivilege",    /* 22 */
-    "SeChangeNotifyPrivilege",         /* 23 */
-    "SeRemoteShutdownPrivilege",       /* 24 */
-    "SeUndockPrivilege",               /* 25 */
-    "SeSyncAgentPrivilege",            /* 26 */
-    "SeEnableDelegationPrivilege",     /* 27 */
-    "SeManageVolumePrivilege",         /* 28 */
-    "SeImpersonatePrivilege",          /* 29 */
-    "SeCreateGlobalPrivilege",         /* 30 */
-    "SeTrustedCredManAccessPrivilege", /* 31 */
-    "SeRelabelPrivilege",              /* 32 */
-    "SeIncreaseWorkingSetPrivilege",   /* 33 */
-    "SeTimeZonePrivilege",             /* 34 */
-    "SeCreateSymbolicLinkPrivilege",   /* 35 */
+    NULL,
+    NULL,
+    "SeCreateTokenPrivilege",                    /* 2 */
+    "SeAssignPrimaryTokenPrivilege",             /* 3 */
+    "SeLockMemoryPrivilege",                     /* 4 */
+    "SeIncreaseQuotaPrivilege",                  /* 5 */
+    "SeMachineAccountPrivilege",                 /* 6 */
+    "SeTcbPrivilege",                            /* 7 */
+    "SeSecurityPrivilege",                       /* 8 */
+    "SeTakeOwnershipPrivilege",                  /* 9 */
+    "SeLoadDriverPrivilege",                     /* 10 */
+    "SeSystemProfilePrivilege",                  /* 11 */
+    "SeSystemtimePrivilege",                     /* 12 */
+    "SeProfileSingleProcessPrivilege",           /* 13 */
+    "SeIncreaseBasePriorityPrivilege",           /* 14 */
+    "SeCreatePagefilePrivilege",                 /* 15 */
+    "SeCreatePermanentPrivilege",                /* 16 */
+    "SeBackupPrivilege",                         /* 17 */
+    "SeRestorePrivilege",                        /* 18 */
+    "SeShutdownPrivilege",                       /* 19 */
+    "SeDebugPrivilege",                          /* 20 */
+    "SeAuditPrivilege",                          /* 21 */
+    "SeSystemEnvironmentPrivilege",              /* 22 */
+    "SeChangeNotifyPrivilege",                   /* 23 */
+    "SeRemoteShutdownPrivilege",                 /* 24 */
+    "SeUndockPrivilege",                         /* 25 */
+    "SeSyncAgentPrivilege",                      /* 26 */
+    "SeEnableDelegationPrivilege",               /* 27 */
+    "SeManageVolumePrivilege",                   /* 28 */
+    "SeImpersonatePrivilege",                    /* 29 */
+    "SeCreateGlobalPrivilege",                   /* 30 */
+    "SeTrustedCredManAccessPrivilege",           /* 31 */
+    "SeRelabelPrivilege",                        /* 32 */
+    "SeIncreaseWorkingSetPrivilege",             /* 33 */
+    "SeTimeZonePrivilege",                       /* 34 */
+    "SeCreateSymbolicLinkPrivilege",             /* 35 */
     "SeDelegateSessionUserImpersonatePrivilege", /* 36 */
 };
 
@@ -579,8 +651,8 @@ const char *tl_privilege_name(uint64_t luid)
 }
 
 /* Appends into `out` directly: no allocation, so formatting never fails for lack of memory. */
-static int flags_string(char *out, size_t out_size, uint32_t attributes,
-                        const char *const *names, const uint32_t *bits, size_t n)
+static int flags_string(char *out, size_t out_size, uint32_t attributes, const char *const *names,
+                        const uint32_t *bits, size_t n)
 {
     if (!out || out_size == 0)
         return tl__error(TL_EINVAL, "attributes string: no buffer");
@@ -617,13 +689,14 @@ static int flags_string(char *out, size_t out_size, uint32_t attributes,
 
 int tl_group_attributes_string(char *out, size_t out_size, uint32_t attributes)
 {
-    static const char *const names[] = {"mandatory", "enabled_by_default", "enabled", "owner",
-                                        "deny_only", "integrity", "integrity_enabled",
-                                        "resource", "logon_id"};
-    static const uint32_t bits[] = {TL_GROUP_MANDATORY, TL_GROUP_ENABLED_BY_DEFAULT,
-                                    TL_GROUP_ENABLED, TL_GROUP_OWNER, TL_GROUP_USE_FOR_DENY_ONLY,
-                                    TL_GROUP_INTEGRITY, TL_GROUP_INTEGRITY_ENABLED,
-                                    TL_GROUP_RESOURCE, TL_GROUP_LOGON_ID};
+    static const char *const names[] = {
+        "mandatory", "enabled_by_default", "enabled",  "owner",   "deny_only",
+        "integrity", "integrity_enabled",  "resource", "logon_id"};
+    static const uint32_t bits[] = {TL_GROUP_MANDATORY,         TL_GROUP_ENABLED_BY_DEFAULT,
+                                    TL_GROUP_ENABLED,           TL_GROUP_OWNER,
+                                    TL_GROUP_USE_FOR_DENY_ONLY, TL_GROUP_INTEGRITY,
+                                    TL_GROUP_INTEGRITY_ENABLED, TL_GROUP_RESOURCE,
+                                    TL_GROUP_LOGON_ID};
     return flags_string(out, out_size, attributes, names, bits, sizeof bits / sizeof bits[0]);
 }
 

@@ -113,8 +113,8 @@ json_t *tl__token_json(const tl_token *t)
     }
     put(&w, o, "user_name", str_or_null(&w, t->user_name));
     put(&w, o, "groups", sid_list(&w, t->groups, t->ngroups));
-    put(&w, o, "restricted_sids", t->restricted_known ? sid_list(&w, t->restricted, t->nrestricted)
-                                                      : chk(&w, json_null()));
+    put(&w, o, "restricted_sids",
+        t->restricted_known ? sid_list(&w, t->restricted, t->nrestricted) : chk(&w, json_null()));
     json_t *privs = chk(&w, json_array());
     for (size_t i = 0; i < t->nprivileges; i++) {
         const tl_privilege *p = &t->privileges[i];
@@ -155,9 +155,9 @@ json_t *tl__token_json(const tl_token *t)
         put(&w, l, "package", str_or_null(&w, t->logon_package));
         const char *tn = tl_logon_type_name(t->logon_type);
         put(&w, l, "type",
-            chk(&w, tn ? json_string(tn)
-                       : t->logon_type == TL_LOGON_TYPE_UNKNOWN ? json_null()
-                                                                : json_integer(t->logon_type)));
+            chk(&w, tn                                       ? json_string(tn)
+                    : t->logon_type == TL_LOGON_TYPE_UNKNOWN ? json_null()
+                                                             : json_integer(t->logon_type)));
         put(&w, l, "domain", str_or_null(&w, t->logon_domain));
         put(&w, l, "user", str_or_null(&w, t->logon_user));
         put(&w, o, "logon", l);
@@ -224,21 +224,27 @@ static int perr(const char *path, const char *fmt, const char *detail)
 static const char *type_name(const json_t *v)
 {
     switch (json_typeof(v)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER: return "an integer";
-    case JSON_REAL: return "a number";
+    case JSON_OBJECT:
+        return "an object";
+    case JSON_ARRAY:
+        return "an array";
+    case JSON_STRING:
+        return "a string";
+    case JSON_INTEGER:
+        return "an integer";
+    case JSON_REAL:
+        return "a number";
     case JSON_TRUE:
-    case JSON_FALSE: return "a boolean";
-    default: return "null";
+    case JSON_FALSE:
+        return "a boolean";
+    default:
+        return "null";
     }
 }
 
 static int wrong_type(const char *path, const json_t *v, const char *want)
 {
-    return tl__error_path(TL_EPARSE, path, "%s: expected %s, found %s", path, want,
-                          type_name(v));
+    return tl__error_path(TL_EPARSE, path, "%s: expected %s, found %s", path, want, type_name(v));
 }
 
 /* JSON paths are built here only; a path too deep for the buffer is truncated, which costs
@@ -264,7 +270,8 @@ static int only_keys(const char *path, json_t *obj, const char *const *allowed)
 {
     const char *key;
     json_t *v;
-    json_object_foreach(obj, key, v) {
+    json_object_foreach(obj, key, v)
+    {
         int ok = 0;
         for (const char *const *a = allowed; *a; a++)
             if (strcmp(*a, key) == 0)
@@ -313,8 +320,7 @@ static int get_str(const char **out, const char *path, json_t *v, int nullable)
     size_t n = json_string_length(v);
     const char *s = json_string_value(v);
     if (n > MAX_STRING)
-        return tl__error_path(TL_EPARSE, path, "%s: string longer than %d bytes", path,
-                              MAX_STRING);
+        return tl__error_path(TL_EPARSE, path, "%s: string longer than %d bytes", path, MAX_STRING);
     if (strlen(s) != n)
         return perr(path, "string contains a NUL character", NULL);
     *out = s;
@@ -374,7 +380,8 @@ static int get_identity(tl_sid *sid, uint32_t *attributes, const char *path, jso
             return tl__error_path(TL_ELIMIT, sub, "%s: more than 32 flags", sub);
         size_t i;
         json_t *f;
-        json_array_foreach(m, i, f) {
+        json_array_foreach(m, i, f)
+        {
             char fp[TL__JSON_PATH_MAX];
             path_fmt(fp, "%s[%u]", sub, (unsigned)i);
             const char *ignored;
@@ -396,7 +403,8 @@ static int get_sid_list(tl_token *t, const char *path, json_t *v, add_fn add)
                               (unsigned long)json_array_size(v), TL_TOKEN_MAX_GROUPS);
     size_t i;
     json_t *e;
-    json_array_foreach(v, i, e) {
+    json_array_foreach(v, i, e)
+    {
         char sub[TL__JSON_PATH_MAX];
         path_fmt(sub, "%s[%u]", path, (unsigned)i);
         tl_sid sid;
@@ -420,7 +428,8 @@ static int get_privileges(tl_token *t, const char *path, json_t *v)
                               (unsigned long)json_array_size(v), TL_TOKEN_MAX_PRIVILEGES);
     size_t i;
     json_t *e;
-    json_array_foreach(v, i, e) {
+    json_array_foreach(v, i, e)
+    {
         char p[TL__JSON_PATH_MAX], sub[TL__JSON_PATH_MAX];
         path_fmt(p, "%s[%u]", path, (unsigned)i);
         if (!json_is_object(e))
@@ -528,10 +537,22 @@ static int get_logon(tl_token *t, const char *path, json_t *v)
 
 static int load_tree(tl_token *t, const char *path, json_t *root)
 {
-    static const char *const keys[] = {
-        VERSION_KEY, "type", "impersonation_level", "user", "user_name", "groups", "restricted_sids",
-        "privileges", "owner", "primary_group", "integrity_level", "elevated",
-        "elevation_type", "session_id", "logon", NULL};
+    static const char *const keys[] = {VERSION_KEY,
+                                       "type",
+                                       "impersonation_level",
+                                       "user",
+                                       "user_name",
+                                       "groups",
+                                       "restricted_sids",
+                                       "privileges",
+                                       "owner",
+                                       "primary_group",
+                                       "integrity_level",
+                                       "elevated",
+                                       "elevation_type",
+                                       "session_id",
+                                       "logon",
+                                       NULL};
     char sub[TL__JSON_PATH_MAX];
     int rc;
     json_t *m;

@@ -7,16 +7,23 @@
 const char *tl_hop_mech_name(tl_hop_mech mech)
 {
     switch (mech) {
-    case TL_HOP_MECH_NEGOTIATE: return "Negotiate";
-    case TL_HOP_MECH_KERBEROS: return "Kerberos";
-    case TL_HOP_MECH_NTLM: return "NTLM";
-    default: return "unknown";
+    case TL_HOP_MECH_NEGOTIATE:
+        return "Negotiate";
+    case TL_HOP_MECH_KERBEROS:
+        return "Kerberos";
+    case TL_HOP_MECH_NTLM:
+        return "NTLM";
+    default:
+        return "unknown";
     }
 }
 
 int tl_hop_mech_from_string(tl_hop_mech *out, const char *s)
 {
-    static const struct { const char *name; tl_hop_mech mech; } names[] = {
+    static const struct {
+        const char *name;
+        tl_hop_mech mech;
+    } names[] = {
         {"negotiate", TL_HOP_MECH_NEGOTIATE}, {"spnego", TL_HOP_MECH_NEGOTIATE},
         {"kerberos", TL_HOP_MECH_KERBEROS},   {"krb5", TL_HOP_MECH_KERBEROS},
         {"ntlm", TL_HOP_MECH_NTLM},
@@ -39,14 +46,20 @@ static const struct {
     const char *name;
     const char *text;
 } reasons[] = {
-    [TL_HOP_DELEG_GRANTED] = {"granted", "delegated: the target received a forwarded TGT and can act as the user"},
+    [TL_HOP_DELEG_GRANTED] =
+        {"granted", "delegated: the target received a forwarded TGT and can act as the user"},
     [TL_HOP_DELEG_NOT_REQUESTED] = {"not_requested", "the client did not request delegation"},
     [TL_HOP_DELEG_NOT_FORWARDABLE] = {"not_forwardable",
-        "the user's ticket is not forwardable (AD: account is sensitive and cannot be delegated, or Protected Users)"},
+                                      "the user's ticket is not forwardable (AD: account is "
+                                      "sensitive and cannot be delegated, or Protected Users)"},
     [TL_HOP_DELEG_NOT_OK_AS_DELEGATE] = {"not_ok_as_delegate",
-        "the target's ticket is not ok-as-delegate (AD: the service account is not trusted for delegation)"},
-    [TL_HOP_DELEG_MECH_CANNOT] = {"mech_cannot_delegate", "the mechanism cannot delegate (NTLM never forwards credentials)"},
-    [TL_HOP_DELEG_REFUSED] = {"refused", "delegation was requested and the ticket flags allowed it, but it was not granted"},
+                                         "the target's ticket is not ok-as-delegate (AD: the "
+                                         "service account is not trusted for delegation)"},
+    [TL_HOP_DELEG_MECH_CANNOT] =
+        {"mech_cannot_delegate", "the mechanism cannot delegate (NTLM never forwards credentials)"},
+    [TL_HOP_DELEG_REFUSED] =
+        {"refused",
+         "delegation was requested and the ticket flags allowed it, but it was not granted"},
 };
 
 const char *tl_hop_deleg_reason_text(tl_hop_deleg_reason reason)
@@ -65,7 +78,10 @@ const char *tl_hop_deleg_reason_name(tl_hop_deleg_reason reason)
 
 int tl_hop_ticket_flags_format(char **out, uint32_t flags)
 {
-    static const struct { uint32_t bit; const char *name; } names[] = {
+    static const struct {
+        uint32_t bit;
+        const char *name;
+    } names[] = {
         {0x80000000u, "reserved"},
         {TL_HOP_TKT_FORWARDABLE, "forwardable"},
         {TL_HOP_TKT_FORWARDED, "forwarded"},
@@ -119,7 +135,8 @@ tl_hop_deleg_reason tl__hop_deleg_reason(const tl__hop_outcome *o)
     if (o->flags_known) {
         if (!(o->ticket_flags & TL_HOP_TKT_FORWARDABLE))
             return TL_HOP_DELEG_NOT_FORWARDABLE;
-        if (o->requested == TL_HOP_DELEGATE_POLICY && !(o->ticket_flags & TL_HOP_TKT_OK_AS_DELEGATE))
+        if (o->requested == TL_HOP_DELEGATE_POLICY &&
+            !(o->ticket_flags & TL_HOP_TKT_OK_AS_DELEGATE))
             return TL_HOP_DELEG_NOT_OK_AS_DELEGATE;
     }
     return TL_HOP_DELEG_REFUSED;
@@ -129,12 +146,16 @@ int tl__hop_split_target(char **service, char **host, const char *target)
 {
     *service = *host = NULL;
     if (!target || !*target)
-        return tl__error(TL_EINVAL, "hop target is empty (expected an SPN like HTTP/web.example.com)");
+        return tl__error(TL_EINVAL,
+                         "hop target is empty (expected an SPN like HTTP/web.example.com)");
     const char *slash = strchr(target, '/');
     const char *at = strchr(target, '@');
     const char *sep = slash ? slash : at;
     if (!sep)
-        return tl__error_at(TL_EINVAL, 0, "hop target '%s' is not an SPN (service/host) or host-based name (service@host)", target);
+        return tl__error_at(
+            TL_EINVAL, 0,
+            "hop target '%s' is not an SPN (service/host) or host-based name (service@host)",
+            target);
     if (sep == target)
         return tl__error_at(TL_EINVAL, 0, "hop target '%s' has no service class", target);
     const char *h = sep + 1;
@@ -144,7 +165,9 @@ int tl__hop_split_target(char **service, char **host, const char *target)
     for (size_t i = 0; i < hl; i++) {
         unsigned char ch = (unsigned char)h[i];
         if (ch <= 0x20 || ch == 0x7f)
-            return tl__error_at(TL_EINVAL, (size_t)(h - target) + i, "hop target '%s' has a control or space character in the host", target);
+            return tl__error_at(TL_EINVAL, (size_t)(h - target) + i,
+                                "hop target '%s' has a control or space character in the host",
+                                target);
     }
     *service = tl__strndup(target, (size_t)(sep - target));
     *host = tl__strndup(h, hl);
@@ -165,12 +188,14 @@ int tl__hop_options_check(tl_hop_options *out, const tl_hop_options *in)
     if (!in)
         return TL_OK;
     if (in->version != TL_HOP_OPTIONS_VERSION)
-        return tl__error(TL_EINVAL, "tl_hop_options.version is %u, expected %d (use TL_HOP_OPTIONS_INIT)",
+        return tl__error(TL_EINVAL,
+                         "tl_hop_options.version is %u, expected %d (use TL_HOP_OPTIONS_INIT)",
                          in->version, TL_HOP_OPTIONS_VERSION);
     if ((unsigned)in->mech > TL_HOP_MECH_NTLM)
         return tl__error(TL_EINVAL, "tl_hop_options.mech %d is out of range", (int)in->mech);
     if ((unsigned)in->delegation > TL_HOP_DELEGATE_ALWAYS)
-        return tl__error(TL_EINVAL, "tl_hop_options.delegation %d is out of range", (int)in->delegation);
+        return tl__error(TL_EINVAL, "tl_hop_options.delegation %d is out of range",
+                         (int)in->delegation);
     *out = *in;
     if (out->mech == TL_HOP_MECH_UNKNOWN)
         out->mech = TL_HOP_MECH_NEGOTIATE;

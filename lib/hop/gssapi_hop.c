@@ -15,8 +15,8 @@ static gss_OID_desc oid_ntlmssp = {10, (void *)"\x2b\x06\x01\x04\x01\x82\x37\x02
 
 struct tl_hop_client {
     gss_ctx_id_t ctx;
-    gss_cred_id_t cred;      /* owned unless borrowed */
-    bool cred_borrowed;      /* delegated credentials owned by a tl_hop_server */
+    gss_cred_id_t cred; /* owned unless borrowed */
+    bool cred_borrowed; /* delegated credentials owned by a tl_hop_server */
     gss_name_t target;
     gss_OID mech_req;
     OM_uint32 req_flags;
@@ -38,7 +38,10 @@ struct tl_hop_server {
     char *client_name;
 };
 
-bool tl_hop_available(void) { return true; }
+bool tl_hop_available(void)
+{
+    return true;
+}
 
 /* Append the display text of one GSS status kind to b. */
 static void put_status(tl__buf *b, OM_uint32 code, int type, gss_OID mech)
@@ -66,8 +69,9 @@ static int gss_fail(const char *what, OM_uint32 maj, OM_uint32 min, gss_OID mech
         tl__buf_put(&b, ": ");
         put_status(&b, min, GSS_C_MECH_CODE, mech);
     }
-    int rc = tl__error_native_kind(TL_EAUTH, TL_NATIVE_GSS_MAJOR, (long)maj, "%s: %s (GSS major 0x%08lx, minor %lu)", what,
-                              b.data && !b.failed ? b.data : "?", (unsigned long)maj, (unsigned long)min);
+    int rc = tl__error_native_kind(
+        TL_EAUTH, TL_NATIVE_GSS_MAJOR, (long)maj, "%s: %s (GSS major 0x%08lx, minor %lu)", what,
+        b.data && !b.failed ? b.data : "?", (unsigned long)maj, (unsigned long)min);
     tl__buf_free(&b);
     return rc;
 }
@@ -76,11 +80,14 @@ static tl_hop_mech mech_of(gss_const_OID oid)
 {
     if (!oid)
         return TL_HOP_MECH_UNKNOWN;
-    if (oid->length == gss_mech_krb5->length && memcmp(oid->elements, gss_mech_krb5->elements, oid->length) == 0)
+    if (oid->length == gss_mech_krb5->length &&
+        memcmp(oid->elements, gss_mech_krb5->elements, oid->length) == 0)
         return TL_HOP_MECH_KERBEROS;
-    if (oid->length == oid_ntlmssp.length && memcmp(oid->elements, oid_ntlmssp.elements, oid->length) == 0)
+    if (oid->length == oid_ntlmssp.length &&
+        memcmp(oid->elements, oid_ntlmssp.elements, oid->length) == 0)
         return TL_HOP_MECH_NTLM;
-    if (oid->length == oid_spnego.length && memcmp(oid->elements, oid_spnego.elements, oid->length) == 0)
+    if (oid->length == oid_spnego.length &&
+        memcmp(oid->elements, oid_spnego.elements, oid->length) == 0)
         return TL_HOP_MECH_NEGOTIATE;
     return TL_HOP_MECH_UNKNOWN;
 }
@@ -88,9 +95,12 @@ static tl_hop_mech mech_of(gss_const_OID oid)
 static gss_OID mech_oid(tl_hop_mech m)
 {
     switch (m) {
-    case TL_HOP_MECH_KERBEROS: return gss_mech_krb5;
-    case TL_HOP_MECH_NTLM: return &oid_ntlmssp;
-    default: return &oid_spnego;
+    case TL_HOP_MECH_KERBEROS:
+        return gss_mech_krb5;
+    case TL_HOP_MECH_NTLM:
+        return &oid_ntlmssp;
+    default:
+        return &oid_spnego;
     }
 }
 
@@ -132,7 +142,8 @@ static int import_target(gss_name_t *out, const char *target, tl_hop_mech mech)
         rc = import_name(out, target, (gss_OID)GSS_KRB5_NT_PRINCIPAL_NAME, "cannot import target");
     } else {
         char *hb = tl__asprintf("%s@%s", svc, host);
-        rc = hb ? import_name(out, hb, GSS_C_NT_HOSTBASED_SERVICE, "cannot import target") : tl__oom();
+        rc = hb ? import_name(out, hb, GSS_C_NT_HOSTBASED_SERVICE, "cannot import target")
+                : tl__oom();
         tl__free(hb);
     }
     tl__free(svc);
@@ -153,14 +164,17 @@ static int client_creds(tl_hop_client *c, const tl_hop_options *o)
     gss_OID mech = mech_oid(o->mech == TL_HOP_MECH_NTLM ? TL_HOP_MECH_NTLM : TL_HOP_MECH_KERBEROS);
     ONE_MECH_SET(mechs, mech);
     if (o->principal) {
-        gss_OID type = o->mech == TL_HOP_MECH_NTLM ? GSS_C_NT_USER_NAME : (gss_OID)GSS_KRB5_NT_PRINCIPAL_NAME;
+        gss_OID type =
+            o->mech == TL_HOP_MECH_NTLM ? GSS_C_NT_USER_NAME : (gss_OID)GSS_KRB5_NT_PRINCIPAL_NAME;
         if ((rc = import_name(&name, o->principal, type, "cannot import client name")) != TL_OK)
             return rc;
     }
     if (o->keytab) {
         if (o->mech == TL_HOP_MECH_NTLM) {
             gss_release_name(&min, &name);
-            return tl__error(TL_EINVAL, "a client keytab gives Kerberos credentials; it cannot be used with NTLM");
+            return tl__error(
+                TL_EINVAL,
+                "a client keytab gives Kerberos credentials; it cannot be used with NTLM");
         }
         /* A private in-memory cache so the process identity never lands in the user's ccache. */
         char ccname[64];
@@ -170,7 +184,8 @@ static int client_creds(tl_hop_client *c, const tl_hop_options *o)
         maj = gss_acquire_cred_from(&min, name, GSS_C_INDEFINITE, &mechs, GSS_C_INITIATE, &store,
                                     &c->cred, NULL, NULL);
     } else {
-        maj = gss_acquire_cred(&min, name, GSS_C_INDEFINITE, &mechs, GSS_C_INITIATE, &c->cred, NULL, NULL);
+        maj = gss_acquire_cred(&min, name, GSS_C_INDEFINITE, &mechs, GSS_C_INITIATE, &c->cred, NULL,
+                               NULL);
     }
     if (GSS_ERROR(maj)) {
         rc = gss_fail("cannot acquire client credentials", maj, min, mech);
@@ -181,7 +196,8 @@ static int client_creds(tl_hop_client *c, const tl_hop_options *o)
     return rc;
 }
 
-static int client_alloc(tl_hop_client **out, const char *target, const tl_hop_options *in, tl_hop_options *o)
+static int client_alloc(tl_hop_client **out, const char *target, const tl_hop_options *in,
+                        tl_hop_options *o)
 {
     *out = NULL;
     int rc = tl__hop_options_check(o, in);
@@ -238,10 +254,11 @@ int tl_hop_client_new_delegated(tl_hop_client **out, const tl_hop_server *from, 
     if (!from->done)
         return tl__error(TL_ESTATE, "the incoming exchange is not complete yet");
     if (from->delegated == GSS_C_NO_CREDENTIAL)
-        return tl__error(TL_ESTATE,
-                         "no delegated credentials arrived from %s (%s): this tier cannot act as its caller "
-                         "off-box (Windows would send NT AUTHORITY\\ANONYMOUS LOGON)",
-                         from->client_name ? from->client_name : "the client", tl_hop_mech_name(from->mech));
+        return tl__error(
+            TL_ESTATE,
+            "no delegated credentials arrived from %s (%s): this tier cannot act as its caller "
+            "off-box (Windows would send NT AUTHORITY\\ANONYMOUS LOGON)",
+            from->client_name ? from->client_name : "the client", tl_hop_mech_name(from->mech));
     tl_hop_options o;
     tl_hop_client *c;
     tl_hop_options tmp;
@@ -272,7 +289,8 @@ static void client_finish(tl_hop_client *c, gss_OID actual, OM_uint32 ret_flags)
     c->outcome.mech = mech_of(actual);
     c->outcome.requested = c->requested;
     /* Only Kerberos forwards a TGT; gss-ntlmssp echoes the requested flag without meaning it. */
-    c->outcome.granted = c->outcome.mech == TL_HOP_MECH_KERBEROS && (ret_flags & GSS_C_DELEG_FLAG) != 0;
+    c->outcome.granted =
+        c->outcome.mech == TL_HOP_MECH_KERBEROS && (ret_flags & GSS_C_DELEG_FLAG) != 0;
     if (c->outcome.mech == TL_HOP_MECH_KERBEROS &&
         !GSS_ERROR(gss_krb5_get_tkt_flags(&min, c->ctx, (krb5_flags *)&flags))) {
         c->outcome.flags_known = true;
@@ -285,7 +303,8 @@ static void client_finish(tl_hop_client *c, gss_OID actual, OM_uint32 ret_flags)
     }
 }
 
-int tl_hop_client_step(tl_hop_client *c, const uint8_t *in, size_t in_len, uint8_t **out_token, size_t *out_len)
+int tl_hop_client_step(tl_hop_client *c, const uint8_t *in, size_t in_len, uint8_t **out_token,
+                       size_t *out_len)
 {
     if (out_token)
         *out_token = NULL;
@@ -298,13 +317,14 @@ int tl_hop_client_step(tl_hop_client *c, const uint8_t *in, size_t in_len, uint8
     if (in_len && !in)
         return tl__error(TL_EINVAL, "tl_hop_client_step: in is NULL with a length");
     if (c->ctx != GSS_C_NO_CONTEXT && !in_len)
-        return tl__error(TL_EINVAL, "tl_hop_client_step: the exchange continues but no token came back");
+        return tl__error(TL_EINVAL,
+                         "tl_hop_client_step: the exchange continues but no token came back");
     OM_uint32 maj, min, ret_flags = 0;
     gss_buffer_desc ib = {in_len, (void *)in}, ob = GSS_C_EMPTY_BUFFER;
     gss_OID actual = GSS_C_NO_OID;
     maj = gss_init_sec_context(&min, c->cred, &c->ctx, c->target, c->mech_req, c->req_flags, 0,
-                               GSS_C_NO_CHANNEL_BINDINGS, in_len ? &ib : GSS_C_NO_BUFFER, &actual, &ob,
-                               &ret_flags, NULL);
+                               GSS_C_NO_CHANNEL_BINDINGS, in_len ? &ib : GSS_C_NO_BUFFER, &actual,
+                               &ob, &ret_flags, NULL);
     if (GSS_ERROR(maj)) {
         gss_release_buffer(&min, &ob);
         return gss_fail("client authentication failed", maj, min, actual ? actual : c->mech_req);
@@ -318,14 +338,26 @@ int tl_hop_client_step(tl_hop_client *c, const uint8_t *in, size_t in_len, uint8
     return TL_OK;
 }
 
-bool tl_hop_client_done(const tl_hop_client *c) { return c && c->done; }
-tl_hop_mech tl_hop_client_mech(const tl_hop_client *c) { return c && c->done ? c->outcome.mech : TL_HOP_MECH_UNKNOWN; }
-bool tl_hop_client_delegated(const tl_hop_client *c) { return c && c->done && c->outcome.granted; }
+bool tl_hop_client_done(const tl_hop_client *c)
+{
+    return c && c->done;
+}
+tl_hop_mech tl_hop_client_mech(const tl_hop_client *c)
+{
+    return c && c->done ? c->outcome.mech : TL_HOP_MECH_UNKNOWN;
+}
+bool tl_hop_client_delegated(const tl_hop_client *c)
+{
+    return c && c->done && c->outcome.granted;
+}
 tl_hop_deleg_reason tl_hop_client_deleg_reason(const tl_hop_client *c)
 {
     return c && c->done ? c->reason : TL_HOP_DELEG_NOT_REQUESTED;
 }
-const char *tl_hop_client_name(const tl_hop_client *c) { return c ? c->name : NULL; }
+const char *tl_hop_client_name(const tl_hop_client *c)
+{
+    return c ? c->name : NULL;
+}
 
 int tl_hop_client_ticket_flags(uint32_t *out, const tl_hop_client *c)
 {
@@ -386,7 +418,8 @@ int tl_hop_server_new(tl_hop_server **out, const tl_hop_options *opts)
         ONE_MECH_SET(one, mech_oid(o.mech));
         if (o.principal &&
             (rc = import_name(&name, o.principal,
-                              o.mech == TL_HOP_MECH_NTLM ? GSS_C_NT_HOSTBASED_SERVICE : (gss_OID)GSS_KRB5_NT_PRINCIPAL_NAME,
+                              o.mech == TL_HOP_MECH_NTLM ? GSS_C_NT_HOSTBASED_SERVICE
+                                                         : (gss_OID)GSS_KRB5_NT_PRINCIPAL_NAME,
                               "cannot import acceptor name")) != TL_OK) {
             tl__free(s);
             return rc;
@@ -395,7 +428,8 @@ int tl_hop_server_new(tl_hop_server **out, const tl_hop_options *opts)
         gss_key_value_set_desc store = {1, &el};
         bool use_store = o.keytab && o.mech == TL_HOP_MECH_KERBEROS;
         maj = gss_acquire_cred_from(&min, name, GSS_C_INDEFINITE, &one, GSS_C_ACCEPT,
-                                    use_store ? &store : GSS_C_NO_CRED_STORE, &s->acceptor, NULL, NULL);
+                                    use_store ? &store : GSS_C_NO_CRED_STORE, &s->acceptor, NULL,
+                                    NULL);
         gss_release_name(&min, &name);
         if (GSS_ERROR(maj)) {
             rc = gss_fail("cannot acquire acceptor credentials", maj, min, mech_oid(o.mech));
@@ -415,7 +449,8 @@ static void server_finish(tl_hop_server *s, gss_name_t src, gss_OID mech, OM_uin
     s->done = true;
     s->mech = mech_of(mech);
     s->client_name = display_name(src);
-    if ((s->mech != TL_HOP_MECH_KERBEROS || !(ret_flags & GSS_C_DELEG_FLAG)) && s->delegated != GSS_C_NO_CREDENTIAL)
+    if ((s->mech != TL_HOP_MECH_KERBEROS || !(ret_flags & GSS_C_DELEG_FLAG)) &&
+        s->delegated != GSS_C_NO_CREDENTIAL)
         gss_release_cred(&min, &s->delegated);
     if (s->mech == TL_HOP_MECH_KERBEROS &&
         !GSS_ERROR(gss_krb5_get_tkt_flags(&min, s->ctx, (krb5_flags *)&flags))) {
@@ -424,7 +459,8 @@ static void server_finish(tl_hop_server *s, gss_name_t src, gss_OID mech, OM_uin
     }
 }
 
-int tl_hop_server_step(tl_hop_server *s, const uint8_t *in, size_t in_len, uint8_t **out_token, size_t *out_len)
+int tl_hop_server_step(tl_hop_server *s, const uint8_t *in, size_t in_len, uint8_t **out_token,
+                       size_t *out_len)
 {
     if (out_token)
         *out_token = NULL;
@@ -442,8 +478,8 @@ int tl_hop_server_step(tl_hop_server *s, const uint8_t *in, size_t in_len, uint8
     gss_name_t src = GSS_C_NO_NAME;
     if (s->delegated != GSS_C_NO_CREDENTIAL)
         gss_release_cred(&min, &s->delegated);
-    maj = gss_accept_sec_context(&min, &s->ctx, s->acceptor, &ib, GSS_C_NO_CHANNEL_BINDINGS, &src, &mech,
-                                 &ob, &ret_flags, NULL, &s->delegated);
+    maj = gss_accept_sec_context(&min, &s->ctx, s->acceptor, &ib, GSS_C_NO_CHANNEL_BINDINGS, &src,
+                                 &mech, &ob, &ret_flags, NULL, &s->delegated);
     if (GSS_ERROR(maj)) {
         gss_release_buffer(&min, &ob);
         gss_release_name(&min, &src);
@@ -457,10 +493,22 @@ int tl_hop_server_step(tl_hop_server *s, const uint8_t *in, size_t in_len, uint8
     return rc;
 }
 
-bool tl_hop_server_done(const tl_hop_server *s) { return s && s->done; }
-const char *tl_hop_server_client_name(const tl_hop_server *s) { return s && s->done ? s->client_name : NULL; }
-tl_hop_mech tl_hop_server_mech(const tl_hop_server *s) { return s && s->done ? s->mech : TL_HOP_MECH_UNKNOWN; }
-bool tl_hop_server_delegated(const tl_hop_server *s) { return s && s->done && s->delegated != GSS_C_NO_CREDENTIAL; }
+bool tl_hop_server_done(const tl_hop_server *s)
+{
+    return s && s->done;
+}
+const char *tl_hop_server_client_name(const tl_hop_server *s)
+{
+    return s && s->done ? s->client_name : NULL;
+}
+tl_hop_mech tl_hop_server_mech(const tl_hop_server *s)
+{
+    return s && s->done ? s->mech : TL_HOP_MECH_UNKNOWN;
+}
+bool tl_hop_server_delegated(const tl_hop_server *s)
+{
+    return s && s->done && s->delegated != GSS_C_NO_CREDENTIAL;
+}
 
 int tl_hop_server_ticket_flags(uint32_t *out, const tl_hop_server *s)
 {
@@ -507,5 +555,6 @@ int tl_hop_server_token(tl_token **out, const tl_hop_server *s)
     *out = NULL;
     if (!s)
         return tl__error(TL_EINVAL, "tl_hop_server_token: server is NULL");
-    return tl__error(TL_ENOTSUP, "GSSAPI has no access tokens; the client's token exists only on Windows");
+    return tl__error(TL_ENOTSUP,
+                     "GSSAPI has no access tokens; the client's token exists only on Windows");
 }

@@ -10,11 +10,11 @@
 
 /* What the client side learned once the exchange completed. */
 typedef struct tl__hop_outcome {
-    tl_hop_mech mech;             /* mechanism used */
-    tl_hop_delegation requested;  /* what the caller asked for */
-    bool granted;                 /* the mechanism reports the delegation flag */
-    bool flags_known;             /* ticket_flags below are real */
-    uint32_t ticket_flags;        /* the service ticket's flags (TL_HOP_TKT_*) */
+    tl_hop_mech mech;            /* mechanism used */
+    tl_hop_delegation requested; /* what the caller asked for */
+    bool granted;                /* the mechanism reports the delegation flag */
+    bool flags_known;            /* ticket_flags below are real */
+    uint32_t ticket_flags;       /* the service ticket's flags (TL_HOP_TKT_*) */
 } tl__hop_outcome;
 
 /* The reason for the outcome, in this order: granted; not requested; mechanism cannot

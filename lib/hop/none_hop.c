@@ -3,9 +3,14 @@
 #include "internal.h"
 #include "hop/hop_internal.h"
 
-#define NOHOP() tl__error(TL_ENOTSUP, "this tokenlens was built without hop probes (TL_WITH_HOP=OFF or no GSSAPI)")
+#define NOHOP()                                                                                    \
+    tl__error(TL_ENOTSUP,                                                                          \
+              "this tokenlens was built without hop probes (TL_WITH_HOP=OFF or no GSSAPI)")
 
-bool tl_hop_available(void) { return false; }
+bool tl_hop_available(void)
+{
+    return false;
+}
 
 int tl_hop_client_new(tl_hop_client **out, const char *target, const tl_hop_options *opts)
 {
@@ -27,7 +32,8 @@ int tl_hop_client_new_delegated(tl_hop_client **out, const tl_hop_server *from, 
     return NOHOP();
 }
 
-int tl_hop_client_step(tl_hop_client *c, const uint8_t *in, size_t in_len, uint8_t **out_token, size_t *out_len)
+int tl_hop_client_step(tl_hop_client *c, const uint8_t *in, size_t in_len, uint8_t **out_token,
+                       size_t *out_len)
 {
     (void)c;
     (void)in;
@@ -39,11 +45,31 @@ int tl_hop_client_step(tl_hop_client *c, const uint8_t *in, size_t in_len, uint8
     return NOHOP();
 }
 
-bool tl_hop_client_done(const tl_hop_client *c) { (void)c; return false; }
-tl_hop_mech tl_hop_client_mech(const tl_hop_client *c) { (void)c; return TL_HOP_MECH_UNKNOWN; }
-bool tl_hop_client_delegated(const tl_hop_client *c) { (void)c; return false; }
-tl_hop_deleg_reason tl_hop_client_deleg_reason(const tl_hop_client *c) { (void)c; return TL_HOP_DELEG_NOT_REQUESTED; }
-const char *tl_hop_client_name(const tl_hop_client *c) { (void)c; return NULL; }
+bool tl_hop_client_done(const tl_hop_client *c)
+{
+    (void)c;
+    return false;
+}
+tl_hop_mech tl_hop_client_mech(const tl_hop_client *c)
+{
+    (void)c;
+    return TL_HOP_MECH_UNKNOWN;
+}
+bool tl_hop_client_delegated(const tl_hop_client *c)
+{
+    (void)c;
+    return false;
+}
+tl_hop_deleg_reason tl_hop_client_deleg_reason(const tl_hop_client *c)
+{
+    (void)c;
+    return TL_HOP_DELEG_NOT_REQUESTED;
+}
+const char *tl_hop_client_name(const tl_hop_client *c)
+{
+    (void)c;
+    return NULL;
+}
 int tl_hop_client_ticket_flags(uint32_t *out, const tl_hop_client *c)
 {
     (void)c;
@@ -51,7 +77,10 @@ int tl_hop_client_ticket_flags(uint32_t *out, const tl_hop_client *c)
         *out = 0;
     return NOHOP();
 }
-void tl_hop_client_free(tl_hop_client *c) { (void)c; }
+void tl_hop_client_free(tl_hop_client *c)
+{
+    (void)c;
+}
 
 int tl_hop_server_new(tl_hop_server **out, const tl_hop_options *opts)
 {
@@ -61,7 +90,8 @@ int tl_hop_server_new(tl_hop_server **out, const tl_hop_options *opts)
     return NOHOP();
 }
 
-int tl_hop_server_step(tl_hop_server *s, const uint8_t *in, size_t in_len, uint8_t **out_token, size_t *out_len)
+int tl_hop_server_step(tl_hop_server *s, const uint8_t *in, size_t in_len, uint8_t **out_token,
+                       size_t *out_len)
 {
     (void)s;
     (void)in;
@@ -73,10 +103,26 @@ int tl_hop_server_step(tl_hop_server *s, const uint8_t *in, size_t in_len, uint8
     return NOHOP();
 }
 
-bool tl_hop_server_done(const tl_hop_server *s) { (void)s; return false; }
-const char *tl_hop_server_client_name(const tl_hop_server *s) { (void)s; return NULL; }
-tl_hop_mech tl_hop_server_mech(const tl_hop_server *s) { (void)s; return TL_HOP_MECH_UNKNOWN; }
-bool tl_hop_server_delegated(const tl_hop_server *s) { (void)s; return false; }
+bool tl_hop_server_done(const tl_hop_server *s)
+{
+    (void)s;
+    return false;
+}
+const char *tl_hop_server_client_name(const tl_hop_server *s)
+{
+    (void)s;
+    return NULL;
+}
+tl_hop_mech tl_hop_server_mech(const tl_hop_server *s)
+{
+    (void)s;
+    return TL_HOP_MECH_UNKNOWN;
+}
+bool tl_hop_server_delegated(const tl_hop_server *s)
+{
+    (void)s;
+    return false;
+}
 int tl_hop_server_ticket_flags(uint32_t *out, const tl_hop_server *s)
 {
     (void)s;
@@ -91,7 +137,10 @@ int tl_hop_server_impersonation_level(int *out, const tl_hop_server *s)
         *out = -1;
     return NOHOP();
 }
-void tl_hop_server_free(tl_hop_server *s) { (void)s; }
+void tl_hop_server_free(tl_hop_server *s)
+{
+    (void)s;
+}
 
 int tl_hop_server_token(tl_token **out, const tl_hop_server *s)
 {

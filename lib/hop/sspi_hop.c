@@ -40,7 +40,10 @@ struct tl_hop_server {
     char *client_name;
 };
 
-bool tl_hop_available(void) { return true; }
+bool tl_hop_available(void)
+{
+    return true;
+}
 
 /* Both InitializeSecurityContext and AcceptSecurityContext may ask the caller to finish the
  * token with CompleteAuthToken (SEC_I_COMPLETE_*); fold that into OK / CONTINUE_NEEDED. */
@@ -57,9 +60,12 @@ static SECURITY_STATUS complete_if_needed(SECURITY_STATUS st, CtxtHandle *ctx, S
 static const wchar_t *package_of(tl_hop_mech m)
 {
     switch (m) {
-    case TL_HOP_MECH_KERBEROS: return L"Kerberos";
-    case TL_HOP_MECH_NTLM: return L"NTLM";
-    default: return L"Negotiate";
+    case TL_HOP_MECH_KERBEROS:
+        return L"Kerberos";
+    case TL_HOP_MECH_NTLM:
+        return L"NTLM";
+    default:
+        return L"Negotiate";
     }
 }
 
@@ -95,15 +101,27 @@ static char *utf8_of(const wchar_t *w)
  * text for most of them. */
 static const char *sec_name(SECURITY_STATUS st)
 {
-    static const struct { unsigned long code; const char *name; } names[] = {
-        {0x80090300ul, "SEC_E_INSUFFICIENT_MEMORY"},   {0x80090301ul, "SEC_E_INVALID_HANDLE"},
-        {0x80090302ul, "SEC_E_UNSUPPORTED_FUNCTION"},  {0x80090303ul, "SEC_E_TARGET_UNKNOWN"},
-        {0x80090304ul, "SEC_E_INTERNAL_ERROR"},        {0x80090305ul, "SEC_E_SECPKG_NOT_FOUND"},
-        {0x80090308ul, "SEC_E_INVALID_TOKEN"},         {0x80090318ul, "SEC_E_INCOMPLETE_MESSAGE"},         {0x8009030Cul, "SEC_E_LOGON_DENIED"},
-        {0x8009030Dul, "SEC_E_UNKNOWN_CREDENTIALS"},   {0x8009030Eul, "SEC_E_NO_CREDENTIALS"},
-        {0x80090311ul, "SEC_E_NO_AUTHENTICATING_AUTHORITY"}, {0x80090322ul, "SEC_E_WRONG_PRINCIPAL"},
-        {0x80090324ul, "SEC_E_TIME_SKEW"},             {0x8009033Dul, "SEC_E_KDC_UNKNOWN_ETYPE"},
-        {0x80090345ul, "SEC_E_DELEGATION_REQUIRED"},   {0x80090346ul, "SEC_E_BAD_BINDINGS"},
+    static const struct {
+        unsigned long code;
+        const char *name;
+    } names[] = {
+        {0x80090300ul, "SEC_E_INSUFFICIENT_MEMORY"},
+        {0x80090301ul, "SEC_E_INVALID_HANDLE"},
+        {0x80090302ul, "SEC_E_UNSUPPORTED_FUNCTION"},
+        {0x80090303ul, "SEC_E_TARGET_UNKNOWN"},
+        {0x80090304ul, "SEC_E_INTERNAL_ERROR"},
+        {0x80090305ul, "SEC_E_SECPKG_NOT_FOUND"},
+        {0x80090308ul, "SEC_E_INVALID_TOKEN"},
+        {0x80090318ul, "SEC_E_INCOMPLETE_MESSAGE"},
+        {0x8009030Cul, "SEC_E_LOGON_DENIED"},
+        {0x8009030Dul, "SEC_E_UNKNOWN_CREDENTIALS"},
+        {0x8009030Eul, "SEC_E_NO_CREDENTIALS"},
+        {0x80090311ul, "SEC_E_NO_AUTHENTICATING_AUTHORITY"},
+        {0x80090322ul, "SEC_E_WRONG_PRINCIPAL"},
+        {0x80090324ul, "SEC_E_TIME_SKEW"},
+        {0x8009033Dul, "SEC_E_KDC_UNKNOWN_ETYPE"},
+        {0x80090345ul, "SEC_E_DELEGATION_REQUIRED"},
+        {0x80090346ul, "SEC_E_BAD_BINDINGS"},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (names[i].code == (unsigned long)st)
@@ -115,12 +133,13 @@ static const char *sec_name(SECURITY_STATUS st)
 static int sec_fail(const char *what, SECURITY_STATUS st)
 {
     char text[512] = "";
-    DWORD n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, (DWORD)st, 0,
-                             text, sizeof text, NULL);
+    DWORD n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
+                             (DWORD)st, 0, text, sizeof text, NULL);
     while (n && (text[n - 1] == '\r' || text[n - 1] == '\n' || text[n - 1] == ' '))
         text[--n] = '\0';
-    return tl__error_native_kind(TL_EAUTH, TL_NATIVE_SECURITY_STATUS, (long)st, "%s: %s (%s 0x%08lx)", what, n ? text : "no system text",
-                            sec_name(st), (unsigned long)st);
+    return tl__error_native_kind(TL_EAUTH, TL_NATIVE_SECURITY_STATUS, (long)st,
+                                 "%s: %s (%s 0x%08lx)", what, n ? text : "no system text",
+                                 sec_name(st), (unsigned long)st);
 }
 
 /* The package's largest token. Tokens are written into a buffer of this size rather than with
@@ -143,7 +162,8 @@ static tl_hop_mech context_mech(CtxtHandle *ctx)
     tl_hop_mech m = TL_HOP_MECH_UNKNOWN;
     SecPkgContext_NegotiationInfoW ni;
     memset(&ni, 0, sizeof ni);
-    if (QueryContextAttributesW(ctx, SECPKG_ATTR_NEGOTIATION_INFO, &ni) == SEC_E_OK && ni.PackageInfo) {
+    if (QueryContextAttributesW(ctx, SECPKG_ATTR_NEGOTIATION_INFO, &ni) == SEC_E_OK &&
+        ni.PackageInfo) {
         m = mech_from_package(ni.PackageInfo->Name);
         FreeContextBuffer(ni.PackageInfo);
         if (m != TL_HOP_MECH_UNKNOWN && m != TL_HOP_MECH_NEGOTIATE)
@@ -189,7 +209,8 @@ static int wide_of(wchar_t **out, const char *s)
 
 /* ---- client ------------------------------------------------------------------------------- */
 
-static int client_alloc(tl_hop_client **out, const char *target, const tl_hop_options *in, tl_hop_options *o)
+static int client_alloc(tl_hop_client **out, const char *target, const tl_hop_options *in,
+                        tl_hop_options *o)
 {
     *out = NULL;
     int rc = tl__hop_options_check(o, in);
@@ -225,8 +246,9 @@ static int client_acquire(tl_hop_client *c, tl_hop_mech mech)
 {
     TimeStamp expiry;
     /* pszPackage is declared non-const in older headers. */
-    SECURITY_STATUS st = AcquireCredentialsHandleW(NULL, (wchar_t *)package_of(mech), SECPKG_CRED_OUTBOUND, NULL,
-                                                   NULL, NULL, NULL, &c->cred, &expiry);
+    SECURITY_STATUS st =
+        AcquireCredentialsHandleW(NULL, (wchar_t *)package_of(mech), SECPKG_CRED_OUTBOUND, NULL,
+                                  NULL, NULL, NULL, &c->cred, &expiry);
     if (st != SEC_E_OK)
         return sec_fail("cannot acquire client credentials", st);
     c->have_cred = true;
@@ -290,7 +312,8 @@ int tl_hop_client_new_delegated(tl_hop_client **out, const tl_hop_server *from, 
     return TL_OK;
 }
 
-int tl_hop_client_step(tl_hop_client *c, const uint8_t *in, size_t in_len, uint8_t **out_token, size_t *out_len)
+int tl_hop_client_step(tl_hop_client *c, const uint8_t *in, size_t in_len, uint8_t **out_token,
+                       size_t *out_len)
 {
     if (out_token)
         *out_token = NULL;
@@ -303,7 +326,8 @@ int tl_hop_client_step(tl_hop_client *c, const uint8_t *in, size_t in_len, uint8
     if (in_len && !in)
         return tl__error(TL_EINVAL, "tl_hop_client_step: in is NULL with a length");
     if (c->have_ctx && !in_len)
-        return tl__error(TL_EINVAL, "tl_hop_client_step: the exchange continues but no token came back");
+        return tl__error(TL_EINVAL,
+                         "tl_hop_client_step: the exchange continues but no token came back");
     if (in_len > 0xffffffffu)
         return tl__error(TL_ELIMIT, "token too large");
     SecBuffer ib = {(unsigned long)in_len, SECBUFFER_TOKEN, (void *)in};
@@ -314,9 +338,9 @@ int tl_hop_client_step(tl_hop_client *c, const uint8_t *in, size_t in_len, uint8
     TimeStamp expiry;
     if (!ob.pvBuffer)
         return tl__oom();
-    SECURITY_STATUS st = InitializeSecurityContextW(&c->cred, c->have_ctx ? &c->ctx : NULL, c->target, c->req, 0,
-                                                    SECURITY_NATIVE_DREP, in_len ? &ibd : NULL, 0, &c->ctx, &obd,
-                                                    &attrs, &expiry);
+    SECURITY_STATUS st = InitializeSecurityContextW(
+        &c->cred, c->have_ctx ? &c->ctx : NULL, c->target, c->req, 0, SECURITY_NATIVE_DREP,
+        in_len ? &ibd : NULL, 0, &c->ctx, &obd, &attrs, &expiry);
     st = complete_if_needed(st, &c->ctx, &obd);
     if (st != SEC_E_OK && st != SEC_I_CONTINUE_NEEDED) {
         tl__free(ob.pvBuffer);
@@ -337,7 +361,8 @@ int tl_hop_client_step(tl_hop_client *c, const uint8_t *in, size_t in_len, uint8
         if (!c->name) { /* some SSPs answer SECPKG_ATTR_NAMES only on the server side */
             SecPkgCredentials_NamesW cn;
             memset(&cn, 0, sizeof cn);
-            if (QueryCredentialsAttributesW(&c->cred, SECPKG_CRED_ATTR_NAMES, &cn) == SEC_E_OK && cn.sUserName) {
+            if (QueryCredentialsAttributesW(&c->cred, SECPKG_CRED_ATTR_NAMES, &cn) == SEC_E_OK &&
+                cn.sUserName) {
                 c->name = utf8_of(cn.sUserName);
                 FreeContextBuffer(cn.sUserName);
             }
@@ -346,14 +371,26 @@ int tl_hop_client_step(tl_hop_client *c, const uint8_t *in, size_t in_len, uint8
     return TL_OK;
 }
 
-bool tl_hop_client_done(const tl_hop_client *c) { return c && c->done; }
-tl_hop_mech tl_hop_client_mech(const tl_hop_client *c) { return c && c->done ? c->outcome.mech : TL_HOP_MECH_UNKNOWN; }
-bool tl_hop_client_delegated(const tl_hop_client *c) { return c && c->done && c->outcome.granted; }
+bool tl_hop_client_done(const tl_hop_client *c)
+{
+    return c && c->done;
+}
+tl_hop_mech tl_hop_client_mech(const tl_hop_client *c)
+{
+    return c && c->done ? c->outcome.mech : TL_HOP_MECH_UNKNOWN;
+}
+bool tl_hop_client_delegated(const tl_hop_client *c)
+{
+    return c && c->done && c->outcome.granted;
+}
 tl_hop_deleg_reason tl_hop_client_deleg_reason(const tl_hop_client *c)
 {
     return c && c->done ? c->reason : TL_HOP_DELEG_NOT_REQUESTED;
 }
-const char *tl_hop_client_name(const tl_hop_client *c) { return c ? c->name : NULL; }
+const char *tl_hop_client_name(const tl_hop_client *c)
+{
+    return c ? c->name : NULL;
+}
 
 int tl_hop_client_ticket_flags(uint32_t *out, const tl_hop_client *c)
 {
@@ -398,8 +435,9 @@ int tl_hop_server_new(tl_hop_server **out, const tl_hop_options *opts)
         return rc;
     }
     TimeStamp expiry;
-    SECURITY_STATUS st = AcquireCredentialsHandleW(NULL, (wchar_t *)package_of(o.mech), SECPKG_CRED_INBOUND, NULL,
-                                                   NULL, NULL, NULL, &s->cred, &expiry);
+    SECURITY_STATUS st =
+        AcquireCredentialsHandleW(NULL, (wchar_t *)package_of(o.mech), SECPKG_CRED_INBOUND, NULL,
+                                  NULL, NULL, NULL, &s->cred, &expiry);
     if (st != SEC_E_OK) {
         tl__free(s);
         return sec_fail("cannot acquire acceptor credentials", st);
@@ -427,7 +465,8 @@ static void server_finish(tl_hop_server *s, ULONG attrs)
                    ((attrs & ASC_RET_DELEGATE) != 0 || s->level == (int)SecurityDelegation);
 }
 
-int tl_hop_server_step(tl_hop_server *s, const uint8_t *in, size_t in_len, uint8_t **out_token, size_t *out_len)
+int tl_hop_server_step(tl_hop_server *s, const uint8_t *in, size_t in_len, uint8_t **out_token,
+                       size_t *out_len)
 {
     if (out_token)
         *out_token = NULL;
@@ -449,9 +488,10 @@ int tl_hop_server_step(tl_hop_server *s, const uint8_t *in, size_t in_len, uint8
     TimeStamp expiry;
     if (!ob.pvBuffer)
         return tl__oom();
-    SECURITY_STATUS st = AcceptSecurityContext(&s->cred, s->have_ctx ? &s->ctx : NULL, &ibd,
-                                               ASC_REQ_MUTUAL_AUTH | ASC_REQ_CONNECTION | ASC_REQ_DELEGATE,
-                                               SECURITY_NATIVE_DREP, &s->ctx, &obd, &attrs, &expiry);
+    SECURITY_STATUS st =
+        AcceptSecurityContext(&s->cred, s->have_ctx ? &s->ctx : NULL, &ibd,
+                              ASC_REQ_MUTUAL_AUTH | ASC_REQ_CONNECTION | ASC_REQ_DELEGATE,
+                              SECURITY_NATIVE_DREP, &s->ctx, &obd, &attrs, &expiry);
     st = complete_if_needed(st, &s->ctx, &obd);
     if (st != SEC_E_OK && st != SEC_I_CONTINUE_NEEDED) {
         tl__free(ob.pvBuffer);
@@ -465,10 +505,22 @@ int tl_hop_server_step(tl_hop_server *s, const uint8_t *in, size_t in_len, uint8
     return rc;
 }
 
-bool tl_hop_server_done(const tl_hop_server *s) { return s && s->done; }
-const char *tl_hop_server_client_name(const tl_hop_server *s) { return s && s->done ? s->client_name : NULL; }
-tl_hop_mech tl_hop_server_mech(const tl_hop_server *s) { return s && s->done ? s->mech : TL_HOP_MECH_UNKNOWN; }
-bool tl_hop_server_delegated(const tl_hop_server *s) { return s && s->done && s->delegated; }
+bool tl_hop_server_done(const tl_hop_server *s)
+{
+    return s && s->done;
+}
+const char *tl_hop_server_client_name(const tl_hop_server *s)
+{
+    return s && s->done ? s->client_name : NULL;
+}
+tl_hop_mech tl_hop_server_mech(const tl_hop_server *s)
+{
+    return s && s->done ? s->mech : TL_HOP_MECH_UNKNOWN;
+}
+bool tl_hop_server_delegated(const tl_hop_server *s)
+{
+    return s && s->done && s->delegated;
+}
 
 int tl_hop_server_ticket_flags(uint32_t *out, const tl_hop_server *s)
 {

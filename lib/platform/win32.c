@@ -12,7 +12,8 @@ int tl__sha1(uint8_t digest[20], const void *data, size_t len)
     BCRYPT_HASH_HANDLE h = NULL;
     NTSTATUS st = BCryptOpenAlgorithmProvider(&alg, BCRYPT_SHA1_ALGORITHM, NULL, 0);
     if (st < 0)
-        return tl__error_native_kind(TL_EOS, TL_NATIVE_NTSTATUS, (long)st, "BCryptOpenAlgorithmProvider(SHA1) failed");
+        return tl__error_native_kind(TL_EOS, TL_NATIVE_NTSTATUS, (long)st,
+                                     "BCryptOpenAlgorithmProvider(SHA1) failed");
     st = BCryptCreateHash(alg, &h, NULL, 0, NULL, 0, 0);
     if (st >= 0)
         st = BCryptHashData(h, (PUCHAR)data, (ULONG)len, 0);

@@ -20,7 +20,7 @@ void tl_test_assert_ok(int rc, const char *expr, const char *file, int line)
     if (rc != TL_OK) {
         const tl_error *e = tl_error_last();
         tl_test_print("%s:%d: %s returned %s: %s%s%s\n", file, line, expr, tl_error_name(rc),
-                       e->message, e->path[0] ? " at " : "", e->path);
+                      e->message, e->path[0] ? " at " : "", e->path);
         _fail(file, line);
     }
 }
@@ -30,12 +30,12 @@ void tl_test_assert_error(int rc, int want, const char *expr, const char *file, 
     if (rc != want) {
         const tl_error *e = tl_error_last();
         tl_test_print("%s:%d: %s returned %s, expected %s (last error: %s)\n", file, line, expr,
-                       tl_error_name(rc), tl_error_name(want), e->message);
+                      tl_error_name(rc), tl_error_name(want), e->message);
         _fail(file, line);
     }
     if (want != TL_OK && tl_error_last()->code != want) {
-        tl_test_print("%s:%d: %s: tl_error_last()->code is %s, expected %s\n", file, line,
-                       expr, tl_error_name(tl_error_last()->code), tl_error_name(want));
+        tl_test_print("%s:%d: %s: tl_error_last()->code is %s, expected %s\n", file, line, expr,
+                      tl_error_name(tl_error_last()->code), tl_error_name(want));
         _fail(file, line);
     }
 }
@@ -59,10 +59,24 @@ const char *tl_test_data(const char *relative)
 static unsigned long alloc_count, fail_at;
 static long outstanding;
 
-void tl_test_alloc_reset(void) { alloc_count = 0; fail_at = 0; outstanding = 0; }
-void tl_test_alloc_fail_at(unsigned long n) { fail_at = n; }
-unsigned long tl_test_alloc_count(void) { return alloc_count; }
-long tl_test_alloc_outstanding(void) { return outstanding; }
+void tl_test_alloc_reset(void)
+{
+    alloc_count = 0;
+    fail_at = 0;
+    outstanding = 0;
+}
+void tl_test_alloc_fail_at(unsigned long n)
+{
+    fail_at = n;
+}
+unsigned long tl_test_alloc_count(void)
+{
+    return alloc_count;
+}
+long tl_test_alloc_outstanding(void)
+{
+    return outstanding;
+}
 
 static void *counting_malloc(size_t n)
 {
@@ -95,5 +109,11 @@ static void counting_free(void *p)
     }
 }
 
-void tl_test_alloc_install(void) { tl_set_allocator(counting_malloc, counting_realloc, counting_free); }
-void tl_test_alloc_uninstall(void) { tl_set_allocator(NULL, NULL, NULL); }
+void tl_test_alloc_install(void)
+{
+    tl_set_allocator(counting_malloc, counting_realloc, counting_free);
+}
+void tl_test_alloc_uninstall(void)
+{
+    tl_set_allocator(NULL, NULL, NULL);
+}

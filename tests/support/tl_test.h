@@ -12,9 +12,9 @@
  * msvcrt's (no %zu). Route every test's print_error (and cmocka's fail_msg) through a C99
  * formatter so the same test source prints the same on Linux and under Wine. */
 #if defined(__MINGW32__)
-#  define TL_TEST_PRINTF __attribute__((format(gnu_printf, 1, 2)))
+#define TL_TEST_PRINTF __attribute__((format(gnu_printf, 1, 2)))
 #else
-#  define TL_TEST_PRINTF __attribute__((format(printf, 1, 2)))
+#define TL_TEST_PRINTF __attribute__((format(printf, 1, 2)))
 #endif
 void tl_test_print(const char *fmt, ...) TL_TEST_PRINTF;
 #define print_error tl_test_print
@@ -41,7 +41,7 @@ unsigned long tl_test_alloc_count(void);
 /* Outstanding allocations (mallocs minus frees) since reset: a leak detector for the
  * failure-injection loops. */
 long tl_test_alloc_outstanding(void);
-void tl_test_alloc_install(void);   /* route tokenlens allocations through the counters */
+void tl_test_alloc_install(void); /* route tokenlens allocations through the counters */
 void tl_test_alloc_uninstall(void);
 
 #endif

@@ -57,9 +57,9 @@ typedef struct row {
     uint32_t flags;
     tl_object_kind object;
     bool allowed;
-    long granted;        /* expected tl_access_result_granted, -1: not checked */
-    int reason_kind;     /* a reason of this kind must exist, -1: not checked */
-    long reason_index;   /* ... with this ACE index */
+    long granted;      /* expected tl_access_result_granted, -1: not checked */
+    int reason_kind;   /* a reason of this kind must exist, -1: not checked */
+    long reason_index; /* ... with this ACE index */
 } row;
 
 #define ANYONE "U=" USER " G=WD"
@@ -67,70 +67,68 @@ typedef struct row {
 static const row rows[] = {
     {"deny before a later allow", "D:(D;;FW;;;WD)(A;;FA;;;WD)", ANYONE, "FW", 0, 0, false, 0,
      TL_REASON_DENY_ACE, 0},
-    {"a deny of write still lets read data through", "D:(D;;0x2;;;WD)(A;;FA;;;WD)", ANYONE,
-     "0x1", 0, 0, true, 0x1, TL_REASON_ALLOW_ACE, 1},
-    {"FW and FR share READ_CONTROL|SYNCHRONIZE: denying FW denies FR",
-     "D:(D;;FW;;;WD)(A;;FA;;;WD)", ANYONE, "FR", 0, 0, false, 0, TL_REASON_DENY_ACE, 0},
+    {"a deny of write still lets read data through", "D:(D;;0x2;;;WD)(A;;FA;;;WD)", ANYONE, "0x1",
+     0, 0, true, 0x1, TL_REASON_ALLOW_ACE, 1},
+    {"FW and FR share READ_CONTROL|SYNCHRONIZE: denying FW denies FR", "D:(D;;FW;;;WD)(A;;FA;;;WD)",
+     ANYONE, "FR", 0, 0, false, 0, TL_REASON_DENY_ACE, 0},
     {"allow before deny: order decides", "D:(A;;FA;;;WD)(D;;FA;;;WD)", ANYONE, "FA", 0, 0, true,
      0x1f01ff, TL_REASON_ALLOW_ACE, 0},
     {"NULL DACL grants everything", "D:NO_ACCESS_CONTROL", ANYONE, "FA", 0, 0, true, 0x1f01ff,
      TL_REASON_NULL_DACL, -1},
-    {"empty DACL grants nothing", "D:", ANYONE, "FR", 0, 0, false, 0, TL_REASON_NO_DACL_MATCH,
-     -1},
+    {"empty DACL grants nothing", "D:", ANYONE, "FR", 0, 0, false, 0, TL_REASON_NO_DACL_MATCH, -1},
     {"owner gets READ_CONTROL|WRITE_DAC", "O:" USER "D:", ANYONE, "RCWD", 0, 0, true, 0x60000,
      TL_REASON_OWNER, -1},
     {"owner gets nothing else implicitly", "O:" USER "D:", ANYONE, "FR", 0, 0, false, 0, -1, -1},
-    {"owner's implicit rights survive a deny", "O:" USER "D:(D;;FA;;;WD)", ANYONE, "RC", 0, 0,
-     true, 0x20000, TL_REASON_OWNER, -1},
-    {"OWNER RIGHTS replaces the implicit rights", "O:" USER "D:(A;;FR;;;OW)", ANYONE, "WD", 0,
-     0, false, 0, TL_REASON_OWNER_RIGHTS, -1},
-    {"OWNER RIGHTS ACE grants to the owner", "O:" USER "D:(A;;FR;;;OW)", ANYONE, "FR", 0, 0,
-     true, 0x120089, TL_REASON_ALLOW_ACE, 0},
+    {"owner's implicit rights survive a deny", "O:" USER "D:(D;;FA;;;WD)", ANYONE, "RC", 0, 0, true,
+     0x20000, TL_REASON_OWNER, -1},
+    {"OWNER RIGHTS replaces the implicit rights", "O:" USER "D:(A;;FR;;;OW)", ANYONE, "WD", 0, 0,
+     false, 0, TL_REASON_OWNER_RIGHTS, -1},
+    {"OWNER RIGHTS ACE grants to the owner", "O:" USER "D:(A;;FR;;;OW)", ANYONE, "FR", 0, 0, true,
+     0x120089, TL_REASON_ALLOW_ACE, 0},
     {"deny-only group does not match an allow", "D:(A;;FA;;;BA)", ANYONE " GD=BA", "FR", 0, 0,
      false, 0, TL_REASON_NO_DACL_MATCH, -1},
-    {"deny-only group matches a deny", "D:(D;;FA;;;BA)(A;;FA;;;WD)", ANYONE " GD=BA", "FR", 0,
-     0, false, 0, TL_REASON_DENY_ACE, 0},
-    {"disabled group matches nothing", "D:(D;;FA;;;BA)(A;;FA;;;WD)", ANYONE " GX=BA", "FR", 0,
-     0, true, 0x120089, TL_REASON_ALLOW_ACE, 1},
-    {"restricted token: both passes must grant", "D:(A;;FA;;;WD)(A;;FR;;;RC)",
-     ANYONE " R=RC", "FA", 0, 0, false, 0, TL_REASON_RESTRICTED, -1},
-    {"restricted token: read granted in both passes", "D:(A;;FA;;;WD)(A;;FR;;;RC)",
-     ANYONE " R=RC", "FR", 0, 0, true, 0x120089, -1, -1},
-    {"no label: Medium with no-write-up stops Low writing", "D:(A;;FA;;;WD)",
-     ANYONE " IL=0x1000", "FW", 0, 0, false, 0, TL_REASON_INTEGRITY, -1},
+    {"deny-only group matches a deny", "D:(D;;FA;;;BA)(A;;FA;;;WD)", ANYONE " GD=BA", "FR", 0, 0,
+     false, 0, TL_REASON_DENY_ACE, 0},
+    {"disabled group matches nothing", "D:(D;;FA;;;BA)(A;;FA;;;WD)", ANYONE " GX=BA", "FR", 0, 0,
+     true, 0x120089, TL_REASON_ALLOW_ACE, 1},
+    {"restricted token: both passes must grant", "D:(A;;FA;;;WD)(A;;FR;;;RC)", ANYONE " R=RC", "FA",
+     0, 0, false, 0, TL_REASON_RESTRICTED, -1},
+    {"restricted token: read granted in both passes", "D:(A;;FA;;;WD)(A;;FR;;;RC)", ANYONE " R=RC",
+     "FR", 0, 0, true, 0x120089, -1, -1},
+    {"no label: Medium with no-write-up stops Low writing", "D:(A;;FA;;;WD)", ANYONE " IL=0x1000",
+     "FW", 0, 0, false, 0, TL_REASON_INTEGRITY, -1},
     {"no-write-up leaves read to Low", "D:(A;;FA;;;WD)", ANYONE " IL=0x1000", "FR", 0, 0, true,
      0x120089, -1, -1},
     {"no-read-up label stops Medium reading", "D:(A;;FA;;;WD)S:(ML;;NWNR;;;HI)",
      ANYONE " IL=0x2000", "FR", 0, 0, false, 0, TL_REASON_INTEGRITY, 0},
-    {"equal integrity is not up", "D:(A;;FA;;;WD)S:(ML;;NWNR;;;HI)", ANYONE " IL=0x3000", "FA",
-     0, 0, true, 0x1f01ff, -1, -1},
-    {"MAXIMUM_ALLOWED returns the grantable set", "D:(A;;FR;;;WD)(D;;FW;;;WD)", ANYONE, "MAX",
-     0, 0, true, 0x120089, TL_REASON_ALLOW_ACE, 0},
+    {"equal integrity is not up", "D:(A;;FA;;;WD)S:(ML;;NWNR;;;HI)", ANYONE " IL=0x3000", "FA", 0,
+     0, true, 0x1f01ff, -1, -1},
+    {"MAXIMUM_ALLOWED returns the grantable set", "D:(A;;FR;;;WD)(D;;FW;;;WD)", ANYONE, "MAX", 0, 0,
+     true, 0x120089, TL_REASON_ALLOW_ACE, 0},
     {"generic bits in ACEs are mapped", "D:(A;;GR;;;WD)", ANYONE, "FR", 0, 0, true, 0x120089,
      TL_REASON_ALLOW_ACE, 0},
-    {"raw ACE masks: GR does not grant FR", "D:(A;;GR;;;WD)", ANYONE, "FR",
-     TL_ACCESS_RAW_ACE_MASKS, 0, false, 0, -1, -1},
-    {"desired generic bits are mapped", "D:(A;;FR;;;WD)", ANYONE, "GR", 0, 0, true, 0x120089,
-     -1, -1},
+    {"raw ACE masks: GR does not grant FR", "D:(A;;GR;;;WD)", ANYONE, "FR", TL_ACCESS_RAW_ACE_MASKS,
+     0, false, 0, -1, -1},
+    {"desired generic bits are mapped", "D:(A;;FR;;;WD)", ANYONE, "GR", 0, 0, true, 0x120089, -1,
+     -1},
     {"key mapping", "D:(A;;GR;;;WD)", ANYONE, "KR", 0, TL_OBJECT_KEY, true, 0x20019, -1, -1},
-    {"SeTakeOwnership grants WRITE_OWNER", "D:", ANYONE " P=SeTakeOwnershipPrivilege", "WO", 0,
-     0, true, 0x80000, TL_REASON_PRIVILEGE, -1},
-    {"SeBackup needs backup intent", "D:", ANYONE " P=SeBackupPrivilege", "FR", 0, 0, false, 0,
-     -1, -1},
+    {"SeTakeOwnership grants WRITE_OWNER", "D:", ANYONE " P=SeTakeOwnershipPrivilege", "WO", 0, 0,
+     true, 0x80000, TL_REASON_PRIVILEGE, -1},
+    {"SeBackup needs backup intent", "D:", ANYONE " P=SeBackupPrivilege", "FR", 0, 0, false, 0, -1,
+     -1},
     {"SeBackup with backup intent grants read", "D:", ANYONE " P=SeBackupPrivilege", "FR",
      TL_ACCESS_BACKUP_INTENT, 0, true, 0x120089, TL_REASON_PRIVILEGE, -1},
     {"SeRestore with backup intent grants write", "D:", ANYONE " P=SeRestorePrivilege", "FW",
      TL_ACCESS_BACKUP_INTENT, 0, true, 0x120116, TL_REASON_PRIVILEGE, -1},
     {"privileges can be ignored", "D:", ANYONE " P=SeTakeOwnershipPrivilege", "WO",
      TL_ACCESS_NO_PRIVILEGES, 0, false, 0, -1, -1},
-    {"ACCESS_SYSTEM_SECURITY needs SeSecurityPrivilege", "D:NO_ACCESS_CONTROL", ANYONE,
-     "0x1000000", 0, 0, false, 0, TL_REASON_PRIVILEGE_REQUIRED, -1},
+    {"ACCESS_SYSTEM_SECURITY needs SeSecurityPrivilege", "D:NO_ACCESS_CONTROL", ANYONE, "0x1000000",
+     0, 0, false, 0, TL_REASON_PRIVILEGE_REQUIRED, -1},
     {"SeSecurityPrivilege grants ACCESS_SYSTEM_SECURITY", "D:", ANYONE " P=SeSecurityPrivilege",
      "0x1000000", 0, 0, true, 0x1000000, TL_REASON_PRIVILEGE, -1},
     {"inherit-only ACEs do not apply", "D:(A;IO;FA;;;WD)", ANYONE, "FR", 0, 0, false, 0, -1, -1},
     {"object ACE naming an object type does not apply",
-     "D:(OA;;FA;1131f6aa-9c07-11d1-f79f-00c04fc2dcd2;;WD)", ANYONE, "FR", 0, 0, false, 0, -1,
-     -1},
+     "D:(OA;;FA;1131f6aa-9c07-11d1-f79f-00c04fc2dcd2;;WD)", ANYONE, "FR", 0, 0, false, 0, -1, -1},
     {"object ACE without object type applies", "D:(OA;;FA;;;WD)", ANYONE, "FR", 0, 0, true,
      0x120089, TL_REASON_ALLOW_ACE, 0},
     {"conditional deny with an unknown condition (a claim) applies",
@@ -143,19 +141,19 @@ static const row rows[] = {
      "D:(XD;;FW;;;WD;(Member_of {SID(WD)}))(A;;FA;;;WD)", ANYONE, "FW", 0, 0, false, 0,
      TL_REASON_DENY_ACE, 0},
     {"conditional allow with a false condition grants nothing",
-     "D:(XA;;FA;;;WD;(Member_of {SID(BA)}))", ANYONE, "FR", 0, 0, false, 0,
-     TL_REASON_SKIPPED_ACE, 0},
+     "D:(XA;;FA;;;WD;(Member_of {SID(BA)}))", ANYONE, "FR", 0, 0, false, 0, TL_REASON_SKIPPED_ACE,
+     0},
     {"conditional allow with an unknown condition grants nothing",
-     "D:(XA;;FA;;;WD;(@Device.Managed == 1))", ANYONE, "FR", 0, 0, false, 0,
-     TL_REASON_SKIPPED_ACE, 0},
+     "D:(XA;;FA;;;WD;(@Device.Managed == 1))", ANYONE, "FR", 0, 0, false, 0, TL_REASON_SKIPPED_ACE,
+     0},
     {"conditional allow with a true condition grants", "D:(XA;;FR;;;WD;(Member_of {SID(WD)}))",
      ANYONE, "FR", 0, 0, true, 0x120089, TL_REASON_ALLOW_ACE, 0},
-    {"Member_of needs every SID", "D:(XA;;FR;;;WD;(Member_of {SID(WD), SID(BA)}))", ANYONE,
-     "FR", 0, 0, false, 0, TL_REASON_SKIPPED_ACE, 0},
-    {"Member_of_any needs one SID", "D:(XA;;FR;;;WD;(Member_of_any {SID(WD), SID(BA)}))",
-     ANYONE, "FR", 0, 0, true, 0x120089, TL_REASON_ALLOW_ACE, 0},
-    {"Not_Member_of and ||", "D:(XA;;FR;;;WD;(Not_Member_of {SID(BA)} || @User.x == 1))",
-     ANYONE, "FR", 0, 0, true, 0x120089, TL_REASON_ALLOW_ACE, 0},
+    {"Member_of needs every SID", "D:(XA;;FR;;;WD;(Member_of {SID(WD), SID(BA)}))", ANYONE, "FR", 0,
+     0, false, 0, TL_REASON_SKIPPED_ACE, 0},
+    {"Member_of_any needs one SID", "D:(XA;;FR;;;WD;(Member_of_any {SID(WD), SID(BA)}))", ANYONE,
+     "FR", 0, 0, true, 0x120089, TL_REASON_ALLOW_ACE, 0},
+    {"Not_Member_of and ||", "D:(XA;;FR;;;WD;(Not_Member_of {SID(BA)} || @User.x == 1))", ANYONE,
+     "FR", 0, 0, true, 0x120089, TL_REASON_ALLOW_ACE, 0},
     {"&& with an unknown side is unknown", "D:(XA;;FR;;;WD;(Member_of {SID(WD)} && @User.x))",
      ANYONE, "FR", 0, 0, false, 0, TL_REASON_SKIPPED_ACE, 0},
     {"&& with a false side is false even if the other is unknown",
@@ -169,11 +167,11 @@ static const row rows[] = {
      "D:(XA;;FR;;;WD;(@Resource.Dept == \"FINANCE\"))S:(RA;;;;;WD;(\"Dept\",TS,0x2,\"Finance\"))",
      ANYONE, "FR", 0, 0, false, 0, TL_REASON_SKIPPED_ACE, 0},
     {"@Resource integer comparison",
-     "D:(XA;;FR;;;WD;(@Resource.Level >= 3))S:(RA;;;;;WD;(\"Level\",TU,0x0,5))", ANYONE, "FR",
-     0, 0, true, 0x120089, TL_REASON_ALLOW_ACE, 0},
+     "D:(XA;;FR;;;WD;(@Resource.Level >= 3))S:(RA;;;;;WD;(\"Level\",TU,0x0,5))", ANYONE, "FR", 0, 0,
+     true, 0x120089, TL_REASON_ALLOW_ACE, 0},
     {"@Resource integer comparison, false",
-     "D:(XA;;FR;;;WD;(@Resource.Level < 3))S:(RA;;;;;WD;(\"Level\",TI,0x0,5))", ANYONE, "FR",
-     0, 0, false, 0, TL_REASON_SKIPPED_ACE, 0},
+     "D:(XA;;FR;;;WD;(@Resource.Level < 3))S:(RA;;;;;WD;(\"Level\",TI,0x0,5))", ANYONE, "FR", 0, 0,
+     false, 0, TL_REASON_SKIPPED_ACE, 0},
     {"@Resource == @Resource compares the two value sets",
      "D:(XA;;FR;;;WD;(@RESOURCE.a == @RESOURCE.b))S:(RA;;;;;WD;(\"a\",TS,0x0,\"1\",\"2\"))"
      "(RA;;;;;WD;(\"b\",TS,0x0,\"2\",\"1\"))",
@@ -190,8 +188,8 @@ static const row rows[] = {
      "D:(XD;;FR;;;WD;(@Resource.Secret == 1))(A;;FR;;;WD)", ANYONE, "FR", 0, 0, false, 0,
      TL_REASON_DENY_ACE, 0},
     {"Exists on a resource attribute",
-     "D:(XA;;FR;;;WD;(Exists @Resource.Level))S:(RA;;;;;WD;(\"Level\",TU,0x0,5))", ANYONE,
-     "FR", 0, 0, true, 0x120089, TL_REASON_ALLOW_ACE, 0},
+     "D:(XA;;FR;;;WD;(Exists @Resource.Level))S:(RA;;;;;WD;(\"Level\",TU,0x0,5))", ANYONE, "FR", 0,
+     0, true, 0x120089, TL_REASON_ALLOW_ACE, 0},
     {"Not_Exists on a missing resource attribute is true",
      "D:(XA;;FR;;;WD;(Not_Exists @Resource.Nope))", ANYONE, "FR", 0, 0, true, 0x120089,
      TL_REASON_ALLOW_ACE, 0},
@@ -199,18 +197,18 @@ static const row rows[] = {
      "D:(XA;;FR;;;WD;(@Resource.Flag && Member_of {SID(WD)}))S:(RA;;;;;WD;(\"Flag\",TB,0x0,1))",
      ANYONE, "FR", 0, 0, true, 0x120089, TL_REASON_ALLOW_ACE, 0},
     {"a SID-valued resource attribute compared with SID(...)",
-     "D:(XA;;FR;;;WD;(@Resource.Owner == SID(BA)))S:(RA;;;;;WD;(\"Owner\",TD,0x0,BA))",
-     ANYONE, "FR", 0, 0, true, 0x120089, TL_REASON_ALLOW_ACE, 0},
+     "D:(XA;;FR;;;WD;(@Resource.Owner == SID(BA)))S:(RA;;;;;WD;(\"Owner\",TD,0x0,BA))", ANYONE,
+     "FR", 0, 0, true, 0x120089, TL_REASON_ALLOW_ACE, 0},
     {"types that differ compare as unknown",
-     "D:(XA;;FR;;;WD;(@Resource.Level == \"5\"))S:(RA;;;;;WD;(\"Level\",TU,0x0,5))", ANYONE,
-     "FR", 0, 0, false, 0, TL_REASON_SKIPPED_ACE, 0},
+     "D:(XA;;FR;;;WD;(@Resource.Level == \"5\"))S:(RA;;;;;WD;(\"Level\",TU,0x0,5))", ANYONE, "FR",
+     0, 0, false, 0, TL_REASON_SKIPPED_ACE, 0},
     {"a deny-only group counts for a conditional deny's Member_of",
-     "D:(XD;;FR;;;WD;(Member_of {SID(BA)}))(A;;FR;;;WD)", ANYONE " GD=BA", "FR", 0, 0, false,
-     0, TL_REASON_DENY_ACE, 0},
+     "D:(XD;;FR;;;WD;(Member_of {SID(BA)}))(A;;FR;;;WD)", ANYONE " GD=BA", "FR", 0, 0, false, 0,
+     TL_REASON_DENY_ACE, 0},
     {"user SID matches", "D:(A;;FR;;;" USER ")", "U=" USER, "FR", 0, 0, true, 0x120089,
      TL_REASON_ALLOW_ACE, 0},
-    {"access is the union of several ACEs", "D:(A;;0x1;;;WD)(A;;0x2;;;BU)", ANYONE " G=BU",
-     "0x3", 0, 0, true, 0x3, TL_REASON_ALLOW_ACE, 1},
+    {"access is the union of several ACEs", "D:(A;;0x1;;;WD)(A;;0x2;;;BU)", ANYONE " G=BU", "0x3",
+     0, 0, true, 0x3, TL_REASON_ALLOW_ACE, 1},
     {"nothing requested is denied", "D:NO_ACCESS_CONTROL", ANYONE, "", 0, 0, false, 0, -1, -1},
 };
 
@@ -250,8 +248,8 @@ static void test_rules(void **state)
             char *e = NULL;
             tl_access_result_explain(&e, res);
             printf("row %zu (%s): want %s granted 0x%lx reason %d@%ld; got:\n%s", i, r->rule,
-                   r->allowed ? "ALLOWED" : "DENIED", r->granted, r->reason_kind,
-                   r->reason_index, e ? e : "?");
+                   r->allowed ? "ALLOWED" : "DENIED", r->granted, r->reason_kind, r->reason_index,
+                   e ? e : "?");
             tl_free(e);
             bad++;
         }
@@ -280,10 +278,10 @@ static void test_sid_list_subject(void **state)
     (void)state;
     /* The shape the IIS isolation verdict uses: a pool identity against a content ACL. */
     tl_sd *sd;
-    assert_tl_ok(tl_sd_from_sddl(
-        &sd, "D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;"
-             "S-1-5-82-3006700770-424185619-1745488364-794895919-4004696415)",
-        NULL));
+    assert_tl_ok(tl_sd_from_sddl(&sd,
+                                 "D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;"
+                                 "S-1-5-82-3006700770-424185619-1745488364-794895919-4004696415)",
+                                 NULL));
     tl_sid sids[2];
     assert_tl_ok(tl_sid_from_string(
         &sids[0], "S-1-5-82-3006700770-424185619-1745488364-794895919-4004696415"));
@@ -295,7 +293,8 @@ static void test_sid_list_subject(void **state)
     const tl_access_reason *x = tl_access_result_reason_at(r, 0);
     assert_non_null(x);
     assert_int_equal(x->ace_index, 2);
-    assert_string_equal(x->ace,
+    assert_string_equal(
+        x->ace,
         "(A;OICI;0x1200a9;;;S-1-5-82-3006700770-424185619-1745488364-794895919-4004696415)");
     tl_access_result_free(r);
     /* IUSR is not in the ACL. */
@@ -347,9 +346,9 @@ static void test_api_contract(void **state)
     tl_token_free(t);
     tl_sd_free(sd);
     /* tl_sd_from_binary on a callback ACE that is not "artx": success, no error left. */
-    static const uint8_t blob[] = {1, 0, 4, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 20, 0, 0, 0,
-                                   2, 0, 32, 0, 1, 0, 0, 0, 9, 0, 24, 0, 1, 0, 0, 0,
-                                   1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 'x', 'y', 'z', 'w'};
+    static const uint8_t blob[] = {1, 0, 4, 0x80, 0,  0, 0, 0, 0, 0, 0, 0, 0,   0,   0,   0,  20, 0,
+                                   0, 0, 2, 0,    32, 0, 1, 0, 0, 0, 9, 0, 24,  0,   1,   0,  0,  0,
+                                   1, 1, 0, 0,    0,  0, 0, 1, 0, 0, 0, 0, 'x', 'y', 'z', 'w'};
     assert_int_equal(tl_sid_from_string(&bad, "nope"), TL_EPARSE);
     assert_tl_ok(tl_sd_from_binary(&sd, blob, sizeof blob));
     assert_int_equal(tl_error_last()->code, TL_OK);
@@ -362,8 +361,10 @@ static void test_lazy_reasons(void **state)
 {
     (void)state;
     tl_sd *sd;
-    assert_tl_ok(tl_sd_from_sddl(&sd, "D:(A;;0x1;;;WD)(A;;0x2;;;WD)(A;;0x4;;;WD)(A;;0x8;;;WD)"
-                                      "(A;;0x10;;;WD)(A;;0x20;;;WD)(D;;0x40;;;WD)", NULL));
+    assert_tl_ok(tl_sd_from_sddl(&sd,
+                                 "D:(A;;0x1;;;WD)(A;;0x2;;;WD)(A;;0x4;;;WD)(A;;0x8;;;WD)"
+                                 "(A;;0x10;;;WD)(A;;0x20;;;WD)(D;;0x40;;;WD)",
+                                 NULL));
     tl_token *t = subject(ANYONE);
     tl_access_result *r;
     assert_tl_ok(tl_access_check(&r, sd, t, 0x7f, NULL));
@@ -410,10 +411,8 @@ static void test_alloc_failures(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rules),
-        cmocka_unit_test(test_sid_list_subject),
-        cmocka_unit_test(test_alloc_failures),
-        cmocka_unit_test(test_api_contract),
+        cmocka_unit_test(test_rules),          cmocka_unit_test(test_sid_list_subject),
+        cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_api_contract),
         cmocka_unit_test(test_lazy_reasons),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

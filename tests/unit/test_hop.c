@@ -51,7 +51,12 @@ static bool ntlm_leaks_would_fail_valgrind(void)
 
 static void mechanism_names_round_trip(void **state)
 {
-    static const struct { const char *text; int rc; tl_hop_mech mech; const char *name; } rows[] = {
+    static const struct {
+        const char *text;
+        int rc;
+        tl_hop_mech mech;
+        const char *name;
+    } rows[] = {
         {"negotiate", TL_OK, TL_HOP_MECH_NEGOTIATE, "Negotiate"},
         {"Negotiate", TL_OK, TL_HOP_MECH_NEGOTIATE, "Negotiate"},
         {"SPNEGO", TL_OK, TL_HOP_MECH_NEGOTIATE, "Negotiate"},
@@ -66,9 +71,10 @@ static void mechanism_names_round_trip(void **state)
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         tl_hop_mech m = (tl_hop_mech)99;
         int rc = tl_hop_mech_from_string(&m, rows[i].text);
-        if (rc != rows[i].rc || m != rows[i].mech || strcmp(tl_hop_mech_name(m), rows[i].name) != 0) {
-            print_error("row %zu '%s': rc %s mech %d (%s)\n", i, rows[i].text, tl_error_name(rc), (int)m,
-                        tl_hop_mech_name(m));
+        if (rc != rows[i].rc || m != rows[i].mech ||
+            strcmp(tl_hop_mech_name(m), rows[i].name) != 0) {
+            print_error("row %zu '%s': rc %s mech %d (%s)\n", i, rows[i].text, tl_error_name(rc),
+                        (int)m, tl_hop_mech_name(m));
             bad++;
         }
     }
@@ -81,8 +87,9 @@ static void mechanism_names_round_trip(void **state)
 
 static void every_reason_has_a_name_and_text(void **state)
 {
-    static const char *names[] = {"granted", "not_requested", "not_forwardable", "not_ok_as_delegate",
-                                  "mech_cannot_delegate", "refused"};
+    static const char *names[] = {
+        "granted", "not_requested", "not_forwardable", "not_ok_as_delegate", "mech_cannot_delegate",
+        "refused"};
     for (int r = TL_HOP_DELEG_GRANTED; r <= TL_HOP_DELEG_REFUSED; r++) {
         assert_string_equal(tl_hop_deleg_reason_name((tl_hop_deleg_reason)r), names[r]);
         const char *t = tl_hop_deleg_reason_text((tl_hop_deleg_reason)r);
@@ -90,8 +97,10 @@ static void every_reason_has_a_name_and_text(void **state)
         assert_true(strlen(t) > 20);
     }
     /* Texts name the Active Directory setting an admin has to change. */
-    assert_non_null(strstr(tl_hop_deleg_reason_text(TL_HOP_DELEG_NOT_FORWARDABLE), "sensitive and cannot be delegated"));
-    assert_non_null(strstr(tl_hop_deleg_reason_text(TL_HOP_DELEG_NOT_OK_AS_DELEGATE), "trusted for delegation"));
+    assert_non_null(strstr(tl_hop_deleg_reason_text(TL_HOP_DELEG_NOT_FORWARDABLE),
+                           "sensitive and cannot be delegated"));
+    assert_non_null(strstr(tl_hop_deleg_reason_text(TL_HOP_DELEG_NOT_OK_AS_DELEGATE),
+                           "trusted for delegation"));
     assert_non_null(strstr(tl_hop_deleg_reason_text(TL_HOP_DELEG_MECH_CANNOT), "NTLM"));
     assert_string_equal(tl_hop_deleg_reason_name((tl_hop_deleg_reason)6), "unknown");
     assert_string_equal(tl_hop_deleg_reason_text((tl_hop_deleg_reason)-1), "unknown reason");
@@ -108,27 +117,35 @@ static void delegation_reason_follows_the_flags(void **state)
         uint32_t flags;
         tl_hop_deleg_reason want;
     } rows[] = {
-        {TL_HOP_MECH_KERBEROS, TL_HOP_DELEGATE_POLICY, true, true, 0x40040000u, TL_HOP_DELEG_GRANTED},
+        {TL_HOP_MECH_KERBEROS, TL_HOP_DELEGATE_POLICY, true, true, 0x40040000u,
+         TL_HOP_DELEG_GRANTED},
         /* granted wins even when the flags are not visible (SSPI) */
         {TL_HOP_MECH_KERBEROS, TL_HOP_DELEGATE_POLICY, true, false, 0, TL_HOP_DELEG_GRANTED},
-        {TL_HOP_MECH_KERBEROS, TL_HOP_DELEGATE_NONE, false, true, 0x40040000u, TL_HOP_DELEG_NOT_REQUESTED},
+        {TL_HOP_MECH_KERBEROS, TL_HOP_DELEGATE_NONE, false, true, 0x40040000u,
+         TL_HOP_DELEG_NOT_REQUESTED},
         {TL_HOP_MECH_NTLM, TL_HOP_DELEGATE_NONE, false, false, 0, TL_HOP_DELEG_NOT_REQUESTED},
         {TL_HOP_MECH_NTLM, TL_HOP_DELEGATE_POLICY, false, false, 0, TL_HOP_DELEG_MECH_CANNOT},
         {TL_HOP_MECH_NTLM, TL_HOP_DELEGATE_ALWAYS, false, false, 0, TL_HOP_DELEG_MECH_CANNOT},
         /* a sensitive user: the ticket is not forwardable, whatever the target */
-        {TL_HOP_MECH_KERBEROS, TL_HOP_DELEGATE_POLICY, false, true, 0x00040000u, TL_HOP_DELEG_NOT_FORWARDABLE},
-        {TL_HOP_MECH_KERBEROS, TL_HOP_DELEGATE_ALWAYS, false, true, 0, TL_HOP_DELEG_NOT_FORWARDABLE},
+        {TL_HOP_MECH_KERBEROS, TL_HOP_DELEGATE_POLICY, false, true, 0x00040000u,
+         TL_HOP_DELEG_NOT_FORWARDABLE},
+        {TL_HOP_MECH_KERBEROS, TL_HOP_DELEGATE_ALWAYS, false, true, 0,
+         TL_HOP_DELEG_NOT_FORWARDABLE},
         /* forwardable but the target is not trusted: only the policy client cares */
-        {TL_HOP_MECH_KERBEROS, TL_HOP_DELEGATE_POLICY, false, true, 0x40000000u, TL_HOP_DELEG_NOT_OK_AS_DELEGATE},
-        {TL_HOP_MECH_KERBEROS, TL_HOP_DELEGATE_ALWAYS, false, true, 0x40000000u, TL_HOP_DELEG_REFUSED},
-        {TL_HOP_MECH_KERBEROS, TL_HOP_DELEGATE_POLICY, false, true, 0x40040000u, TL_HOP_DELEG_REFUSED},
+        {TL_HOP_MECH_KERBEROS, TL_HOP_DELEGATE_POLICY, false, true, 0x40000000u,
+         TL_HOP_DELEG_NOT_OK_AS_DELEGATE},
+        {TL_HOP_MECH_KERBEROS, TL_HOP_DELEGATE_ALWAYS, false, true, 0x40000000u,
+         TL_HOP_DELEG_REFUSED},
+        {TL_HOP_MECH_KERBEROS, TL_HOP_DELEGATE_POLICY, false, true, 0x40040000u,
+         TL_HOP_DELEG_REFUSED},
         {TL_HOP_MECH_KERBEROS, TL_HOP_DELEGATE_POLICY, false, false, 0, TL_HOP_DELEG_REFUSED},
     };
     (void)F;
     (void)O;
     int bad = 0;
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        tl__hop_outcome o = {rows[i].mech, rows[i].req, rows[i].granted, rows[i].known, rows[i].flags};
+        tl__hop_outcome o = {rows[i].mech, rows[i].req, rows[i].granted, rows[i].known,
+                             rows[i].flags};
         tl_hop_deleg_reason got = tl__hop_deleg_reason(&o);
         if (got != rows[i].want) {
             print_error("row %zu: got %s, want %s\n", i, tl_hop_deleg_reason_name(got),
@@ -143,7 +160,10 @@ static void delegation_reason_follows_the_flags(void **state)
 
 static void ticket_flags_format_in_rfc4120_order(void **state)
 {
-    static const struct { uint32_t flags; const char *want; } rows[] = {
+    static const struct {
+        uint32_t flags;
+        const char *want;
+    } rows[] = {
         {0, ""},
         {TL_HOP_TKT_FORWARDABLE, "forwardable"},
         /* what klist -f shows as "FRAO" on a delegable service ticket */
@@ -153,14 +173,16 @@ static void ticket_flags_format_in_rfc4120_order(void **state)
         {TL_HOP_TKT_ANONYMOUS | TL_HOP_TKT_NAME_CANONICALIZE, "name_canonicalize anonymous"},
         {0x00000200u, "0x00000200"},
         {0x80000001u, "reserved 0x00000001"},
-        {TL_HOP_TKT_INITIAL | TL_HOP_TKT_PRE_AUTHENT | TL_HOP_TKT_TRANSITED_CHECKED, "initial pre_authent transited_policy_checked"},
+        {TL_HOP_TKT_INITIAL | TL_HOP_TKT_PRE_AUTHENT | TL_HOP_TKT_TRANSITED_CHECKED,
+         "initial pre_authent transited_policy_checked"},
     };
     int bad = 0;
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         char *s = NULL;
         assert_tl_ok(tl_hop_ticket_flags_format(&s, rows[i].flags));
         if (strcmp(s, rows[i].want) != 0) {
-            print_error("0x%08lx: got '%s', want '%s'\n", (unsigned long)rows[i].flags, s, rows[i].want);
+            print_error("0x%08lx: got '%s', want '%s'\n", (unsigned long)rows[i].flags, s,
+                        rows[i].want);
             bad++;
         }
         tl_free(s);
@@ -193,7 +215,12 @@ static void ticket_flags_survive_allocation_failures(void **state)
 
 static void targets_split_into_service_and_host(void **state)
 {
-    static const struct { const char *target; int rc; const char *svc, *host; size_t offset; } rows[] = {
+    static const struct {
+        const char *target;
+        int rc;
+        const char *svc, *host;
+        size_t offset;
+    } rows[] = {
         {"HTTP/web.lab.test", TL_OK, "HTTP", "web.lab.test", 0},
         {"MSSQLSvc/db.lab.test:1433", TL_OK, "MSSQLSvc", "db.lab.test", 0},
         {"HTTP/web.lab.test@LAB.TEST", TL_OK, "HTTP", "web.lab.test", 0},
@@ -216,8 +243,9 @@ static void targets_split_into_service_and_host(void **state)
         if (ok && rc != TL_OK)
             ok = !svc && !host && tl_error_last()->offset == rows[i].offset;
         if (!ok) {
-            print_error("'%s': rc %s svc '%s' host '%s' offset %zu (%s)\n", rows[i].target, tl_error_name(rc),
-                        svc ? svc : "(null)", host ? host : "(null)", tl_error_last()->offset, tl_error_last()->message);
+            print_error("'%s': rc %s svc '%s' host '%s' offset %zu (%s)\n", rows[i].target,
+                        tl_error_name(rc), svc ? svc : "(null)", host ? host : "(null)",
+                        tl_error_last()->offset, tl_error_last()->message);
             bad++;
         }
         if (rc == TL_OK) {
@@ -406,7 +434,8 @@ static void ntlm_in_process_is_never_delegated(void **state)
     if (!tl_hop_available())
         skip();
     if (ntlm_leaks_would_fail_valgrind()) {
-        print_message("under valgrind without the GSS suppressions: skipped (see tests/hoplab/valgrind-gss.supp)\n");
+        print_message("under valgrind without the GSS suppressions: skipped (see "
+                      "tests/hoplab/valgrind-gss.supp)\n");
         skip();
     }
 #ifdef _WIN32
@@ -420,7 +449,8 @@ static void ntlm_in_process_is_never_delegated(void **state)
     so.mech = TL_HOP_MECH_NTLM;
     tl_hop_client *c = NULL;
     tl_hop_server *s = NULL;
-    if (tl_hop_client_new(&c, "HTTP/web.lab.test", &co) != TL_OK || tl_hop_server_new(&s, &so) != TL_OK) {
+    if (tl_hop_client_new(&c, "HTTP/web.lab.test", &co) != TL_OK ||
+        tl_hop_server_new(&s, &so) != TL_OK) {
         print_message("gss-ntlmssp not usable here (%s): skipped\n", tl_error_last()->message);
         tl_hop_client_free(c);
         skip();
@@ -440,7 +470,8 @@ static void ntlm_in_process_is_never_delegated(void **state)
     assert_tl_error(tl_hop_server_impersonation_level(&level, s), TL_ENOTSUP);
     /* the middle tier cannot go on as alice */
     tl_hop_client *next = NULL;
-    assert_tl_error(tl_hop_client_new_delegated(&next, s, "MSSQLSvc/db.lab.test:1433", NULL), TL_ESTATE);
+    assert_tl_error(tl_hop_client_new_delegated(&next, s, "MSSQLSvc/db.lab.test:1433", NULL),
+                    TL_ESTATE);
     assert_non_null(strstr(tl_error_last()->message, "ANONYMOUS LOGON"));
     assert_null(next);
     /* a finished exchange takes no more tokens */

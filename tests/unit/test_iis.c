@@ -515,7 +515,8 @@ static void test_utf16(void **state)
     tl_iis_audit *a = NULL;
     assert_tl_ok(tl_iis_audit_parse(&a, w, 2 * n + 2, NULL));
     assert_int_equal(tl_iis_site_count(a), 1);
-    assert_string_equal(tl_iis_site_app(tl_iis_site_at(a, 0), 0)->pool->identity.name, "IIS APPPOOL\\P");
+    assert_string_equal(tl_iis_site_app(tl_iis_site_at(a, 0), 0)->pool->identity.name,
+                        "IIS APPPOOL\\P");
     tl_iis_audit_free(a);
     free(w);
 }
@@ -628,13 +629,13 @@ static void test_isolation(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_app_rows),       cmocka_unit_test(test_shared_rows),
-        cmocka_unit_test(test_findings),       cmocka_unit_test(test_coke_pepsi_words),
-        cmocka_unit_test(test_json_contract),  cmocka_unit_test(test_scenario),
-        cmocka_unit_test(test_hostile_files),  cmocka_unit_test(test_huge_attribute),
-        cmocka_unit_test(test_too_large),
-        cmocka_unit_test(test_outputs_untouched),      cmocka_unit_test(test_utf16),
-        cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_isolation),
+        cmocka_unit_test(test_app_rows),      cmocka_unit_test(test_shared_rows),
+        cmocka_unit_test(test_findings),      cmocka_unit_test(test_coke_pepsi_words),
+        cmocka_unit_test(test_json_contract), cmocka_unit_test(test_scenario),
+        cmocka_unit_test(test_hostile_files), cmocka_unit_test(test_huge_attribute),
+        cmocka_unit_test(test_too_large),     cmocka_unit_test(test_outputs_untouched),
+        cmocka_unit_test(test_utf16),         cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_isolation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

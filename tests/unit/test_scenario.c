@@ -86,7 +86,8 @@ static int getters_match_json(const tl_explanation *e, const json_t *j, const ch
     CHECK(str_eq_json(tl_explanation_process_sid(e), json_object_get(p, "sid")), "process sid");
     CHECK(str_eq_json(tl_explanation_thread_name(e), json_object_get(t, "name")), "thread name");
     CHECK(str_eq_json(tl_explanation_thread_sid(e), json_object_get(t, "sid")), "thread sid");
-    CHECK(str_eq_json(tl_impersonation_level_name(tl_explanation_thread_level(e)), json_object_get(t, "impersonation_level")),
+    CHECK(str_eq_json(tl_impersonation_level_name(tl_explanation_thread_level(e)),
+                      json_object_get(t, "impersonation_level")),
           "thread level");
     const json_t *lg = json_object_get(t, "logon");
     CHECK(str_eq_json(tl_explanation_thread_logon_package(e), json_object_get(lg, "package")),
@@ -104,7 +105,9 @@ static int getters_match_json(const tl_explanation *e, const json_t *j, const ch
         const json_t *jh = json_array_get(hops, i);
         const json_t *aa = json_object_get(jh, "arrives_as"), *ra = json_object_get(jh, "runs_as");
         CHECK(str_eq_json(tl_explained_hop_target(h), json_object_get(jh, "target")), "target");
-        CHECK(str_eq_json(tl_explain_from_name(tl_explained_hop_from(h)), json_object_get(jh, "from")), "from");
+        CHECK(str_eq_json(tl_explain_from_name(tl_explained_hop_from(h)),
+                          json_object_get(jh, "from")),
+              "from");
         if (json_is_null(aa)) { /* the hop never happens: both getters NULL, outcome denied */
             CHECK(!tl_explained_hop_arrives_as_name(h) && !tl_explained_hop_arrives_as_sid(h) &&
                       tl_explained_hop_outcome(h) == TL_EXPLAIN_OUTCOME_DENIED,
@@ -118,23 +121,34 @@ static int getters_match_json(const tl_explanation *e, const json_t *j, const ch
         CHECK(json_is_boolean(json_object_get(jh, "unsettled")) &&
                   json_is_true(json_object_get(jh, "unsettled")) == tl_explained_hop_unsettled(h),
               "hop unsettled");
-        CHECK(str_eq_json(tl_explained_hop_runs_as_name(h), json_object_get(ra, "name")), "runs name");
+        CHECK(str_eq_json(tl_explained_hop_runs_as_name(h), json_object_get(ra, "name")),
+              "runs name");
         CHECK(str_eq_json(tl_explained_hop_runs_as_sid(h), json_object_get(ra, "sid")), "runs sid");
-        CHECK(str_eq_json(tl_impersonation_level_name(tl_explained_hop_runs_as_level(h)), json_object_get(ra, "impersonation_level")),
+        CHECK(str_eq_json(tl_impersonation_level_name(tl_explained_hop_runs_as_level(h)),
+                          json_object_get(ra, "impersonation_level")),
               "runs level");
-        CHECK(str_eq_json(tl_explain_protocol_name(tl_explained_hop_protocol(h)), json_object_get(jh, "protocol")), "protocol");
-        CHECK(str_eq_json(tl_explain_outcome_name(tl_explained_hop_outcome(h)), json_object_get(jh, "outcome")), "outcome");
+        CHECK(str_eq_json(tl_explain_protocol_name(tl_explained_hop_protocol(h)),
+                          json_object_get(jh, "protocol")),
+              "protocol");
+        CHECK(str_eq_json(tl_explain_outcome_name(tl_explained_hop_outcome(h)),
+                          json_object_get(jh, "outcome")),
+              "outcome");
         CHECK(str_eq_json(tl_explained_hop_fix(h), json_object_get(jh, "fix")), "fix");
         const json_t *steps = json_object_get(jh, "steps");
-        CHECK(tl_explained_hop_step_count(h) == json_array_size(steps) && tl_explained_hop_step_count(h) > 0,
+        CHECK(tl_explained_hop_step_count(h) == json_array_size(steps) &&
+                  tl_explained_hop_step_count(h) > 0,
               "hop steps");
         for (size_t k = 0; k < json_array_size(steps) && k < tl_explained_hop_step_count(h); k++) {
             const json_t *st = json_array_get(steps, k);
-            CHECK(str_eq_json(tl_explained_hop_step_rule(h, k), json_object_get(st, "rule")), "step rule");
-            CHECK(str_eq_json(tl_explained_hop_step_text(h, k), json_object_get(st, "text")), "step text");
-            CHECK(tl__sim_rule_known(tl_explained_hop_step_rule(h, k)), "step cites a catalogued rule");
+            CHECK(str_eq_json(tl_explained_hop_step_rule(h, k), json_object_get(st, "rule")),
+                  "step rule");
+            CHECK(str_eq_json(tl_explained_hop_step_text(h, k), json_object_get(st, "text")),
+                  "step text");
+            CHECK(tl__sim_rule_known(tl_explained_hop_step_rule(h, k)),
+                  "step cites a catalogued rule");
         }
-        CHECK(tl_explained_hop_step_rule(h, tl_explained_hop_step_count(h)) == NULL, "step past the end is NULL");
+        CHECK(tl_explained_hop_step_rule(h, tl_explained_hop_step_count(h)) == NULL,
+              "step past the end is NULL");
     }
     CHECK(tl_explanation_hop_at(e, tl_explanation_hop_count(e)) == NULL, "hop past end is NULL");
 #undef CHECK
@@ -219,7 +233,8 @@ static void pool_identity_is_local_name_and_machine_account_remotely(void **stat
     tl_scenario *s;
     tl_explanation *e;
     first_hop(&e, &s, "pepsi-anonymous-pool-identity");
-    const tl_explained_hop *local = tl_explanation_hop_at(e, 0), *remote = tl_explanation_hop_at(e, 1);
+    const tl_explained_hop *local = tl_explanation_hop_at(e, 0),
+                           *remote = tl_explanation_hop_at(e, 1);
     assert_string_equal(tl_explained_hop_arrives_as_name(local), "IIS APPPOOL\\Pepsi");
     assert_string_equal(tl_explained_hop_arrives_as_sid(local), tl_explanation_process_sid(e));
     assert_string_equal(tl_explained_hop_arrives_as_name(remote), "CONTOSO\\WEB01$");
@@ -402,9 +417,11 @@ static void scenario_to_json_spells_out_defaults_and_round_trips(void **state)
         assert_int_equal(tl_error_last()->code, TL_OK);
         json_t *root = json_loads(full, 0, NULL);
         assert_non_null(root);
-        static const char *const paths[][2] = {
-            {"machine", "local_system_use_machine_id"}, {"site", "basic"}, {"app", "framework"},
-            {"request", "protected_users"},             {"request", "forest"}};
+        static const char *const paths[][2] = {{"machine", "local_system_use_machine_id"},
+                                               {"site", "basic"},
+                                               {"app", "framework"},
+                                               {"request", "protected_users"},
+                                               {"request", "forest"}};
         for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++)
             if (!json_object_get(json_object_get(root, paths[k][0]), paths[k][1])) {
                 print_error("%s: to_json lacks %s.%s\n", examples[i], paths[k][0], paths[k][1]);
@@ -473,13 +490,17 @@ static void issue13_regressions(void **state)
     } cases[] = {
         /* same-box SQL: the user and the pool identity arrive as themselves */
         {"same-box-sql", 0, "CONTOSO\\alice", TL_EXPLAIN_PROTOCOL_NTLM, TL_EXPLAIN_OUTCOME_OK},
-        {"same-box-sql", 1, "IIS APPPOOL\\Coke", TL_EXPLAIN_PROTOCOL_KERBEROS, TL_EXPLAIN_OUTCOME_OK},
-        {"same-box-sql", 2, "IIS APPPOOL\\Coke", TL_EXPLAIN_PROTOCOL_KERBEROS, TL_EXPLAIN_OUTCOME_OK},
+        {"same-box-sql", 1, "IIS APPPOOL\\Coke", TL_EXPLAIN_PROTOCOL_KERBEROS,
+         TL_EXPLAIN_OUTCOME_OK},
+        {"same-box-sql", 2, "IIS APPPOOL\\Coke", TL_EXPLAIN_PROTOCOL_KERBEROS,
+         TL_EXPLAIN_OUTCOME_OK},
         /* an IP-address target means NTLM: no delegation, the machine account over NTLM */
         {"ip-address-target", 0, "NT AUTHORITY\\ANONYMOUS LOGON", TL_EXPLAIN_PROTOCOL_NTLM,
          TL_EXPLAIN_OUTCOME_ANONYMOUS},
-        {"ip-address-target", 1, "CONTOSO\\alice", TL_EXPLAIN_PROTOCOL_KERBEROS, TL_EXPLAIN_OUTCOME_OK},
-        {"ip-address-target", 2, "CONTOSO\\WEB01$", TL_EXPLAIN_PROTOCOL_NTLM, TL_EXPLAIN_OUTCOME_OK},
+        {"ip-address-target", 1, "CONTOSO\\alice", TL_EXPLAIN_PROTOCOL_KERBEROS,
+         TL_EXPLAIN_OUTCOME_OK},
+        {"ip-address-target", 2, "CONTOSO\\WEB01$", TL_EXPLAIN_PROTOCOL_NTLM,
+         TL_EXPLAIN_OUTCOME_OK},
         /* an anonymous request that names a protocol loads and runs as IUSR */
         {"anonymous-request-with-protocol", 1, "NT AUTHORITY\\IUSR", TL_EXPLAIN_PROTOCOL_NONE,
          TL_EXPLAIN_OUTCOME_OK},

@@ -100,8 +100,8 @@ static void test_roundtrip_corpus(void **state)
                    r->col[0], tl_error_last()->message, tl_error_last()->offset);
             bad++;
         } else if (strcmp(out, r->col[1]) != 0) {
-            printf("roundtrip.tsv:%d [%s]:\n  input    %s\n  expected %s\n  got      %s\n",
-                   r->line, r->col[3], r->col[0], r->col[1], out);
+            printf("roundtrip.tsv:%d [%s]:\n  input    %s\n  expected %s\n  got      %s\n", r->line,
+                   r->col[3], r->col[0], r->col[1], out);
             bad++;
         } else {
             /* Canonical output is a fixed point. */
@@ -141,8 +141,8 @@ static void test_must_fail_corpus(void **state)
         if (rc == TL_OK) {
             char *out = NULL;
             tl_sd_to_sddl(&out, sd, NULL);
-            printf("must_fail.tsv:%d [%s]: %s was accepted as %s\n", r->line, r->col[3],
-                   r->col[0], out ? out : "?");
+            printf("must_fail.tsv:%d [%s]: %s was accepted as %s\n", r->line, r->col[3], r->col[0],
+                   out ? out : "?");
             tl_free(out);
             bad++;
         } else if (strcmp(tl_error_name(rc), r->col[1]) != 0 ||
@@ -311,8 +311,8 @@ static void test_accessors(void **state)
 {
     (void)state;
     tl_sd *sd;
-    assert_tl_ok(tl_sd_from_sddl(
-        &sd, "O:BAG:SYD:PAI(D;OICI;FA;;;BG)(A;;FR;;;WD)S:(ML;;NW;;;HI)", NULL));
+    assert_tl_ok(
+        tl_sd_from_sddl(&sd, "O:BAG:SYD:PAI(D;OICI;FA;;;BG)(A;;FR;;;WD)S:(ML;;NW;;;HI)", NULL));
     assert_non_null(tl_sd_owner(sd));
     assert_int_equal(tl_sd_owner(sd)->sub_authority[1], 544);
     assert_int_equal(tl_sd_control(sd), TL_SD_DACL_PRESENT | TL_SD_SACL_PRESENT |
@@ -387,8 +387,9 @@ static void test_limits(void **state)
 static void test_alloc_failures(void **state)
 {
     (void)state;
-    const char *text = "O:BAG:SYD:PAI(A;OICI;FA;;;SY)(OA;;CR;1131f6aa-9c07-11d1-f79f-00c04fc2dcd2;;BA)"
-                       "(XA;;FR;;;WD;(Member_of {SID(BA)}))S:(AU;SA;WP;;;WD)";
+    const char *text =
+        "O:BAG:SYD:PAI(A;OICI;FA;;;SY)(OA;;CR;1131f6aa-9c07-11d1-f79f-00c04fc2dcd2;;BA)"
+        "(XA;;FR;;;WD;(Member_of {SID(BA)}))S:(AU;SA;WP;;;WD)";
     tl_test_alloc_install();
     for (unsigned long k = 1; k < 200; k++) {
         tl_test_alloc_reset();

@@ -93,8 +93,8 @@ static void invalid_strings_fail_with_offset(void **state)
                         rows[i].f[0], rows[i].f[2], tl_error_name(rc));
             bad++;
         } else if (tl_error_last()->offset != want) {
-            print_error("invalid.tsv:%d '%s' (%s): offset %zu, expected %zu (%s)\n",
-                        rows[i].line, rows[i].f[0], rows[i].f[2], tl_error_last()->offset, want,
+            print_error("invalid.tsv:%d '%s' (%s): offset %zu, expected %zu (%s)\n", rows[i].line,
+                        rows[i].f[0], rows[i].f[2], tl_error_last()->offset, want,
                         tl_error_last()->message);
             bad++;
         } else if (sid.revision != 0xAA || sid.sub_authority_count != 0xAA) {
@@ -173,8 +173,8 @@ static void binary_rejects_bad_input(void **state)
 
 static void compare_equal_hash_agree(void **state)
 {
-    const char *sorted[] = {"S-1-1-0", "S-1-5-18", "S-1-5-18-1", "S-1-5-19", "S-1-5-32-544",
-                            "S-1-16-8192"};
+    const char *sorted[] = {"S-1-1-0",  "S-1-5-18",     "S-1-5-18-1",
+                            "S-1-5-19", "S-1-5-32-544", "S-1-16-8192"};
     tl_sid s[6];
     for (int i = 0; i < 6; i++)
         assert_tl_ok(tl_sid_from_string(&s[i], sorted[i]));
@@ -213,7 +213,8 @@ static void virtual_accounts_match_published_sids(void **state)
         tl_sid sid;
         char s[TL_SID_STRING_MAX];
         if (tl_sid_resolve(&sid, rows[i].f[0], NULL) != TL_OK) {
-            print_error("virtual.tsv:%d %s: %s\n", rows[i].line, rows[i].f[0], tl_error_last()->message);
+            print_error("virtual.tsv:%d %s: %s\n", rows[i].line, rows[i].f[0],
+                        tl_error_last()->message);
             bad++;
             continue;
         }
@@ -296,7 +297,9 @@ static void every_wellknown_row_resolves_both_ways(void **state)
 
 static void iis_and_service_accounts_have_their_documented_sids(void **state)
 {
-    static const struct { const char *name, *sid; } cases[] = {
+    static const struct {
+        const char *name, *sid;
+    } cases[] = {
         {"NT AUTHORITY\\IUSR", "S-1-5-17"},
         {"IUSR", "S-1-5-17"},
         {"BUILTIN\\IIS_IUSRS", "S-1-5-32-568"},

@@ -114,8 +114,8 @@ static char *spec_json(const spec *s)
         " \"delegation\": {\"mode\": \"%s\", \"to\": %s},\n"
         " \"request\": {\"user\": %s%s%s, \"sensitive\": %s%s},\n"
         " \"hops\": [{\"target\": \"%s\", \"from\": \"%s\"%s}]%s}\n",
-        quoted(d, sizeof d, s->domain), s->mx, s->pool, pu, s->anon_on ? "true" : "false",
-        s->anon, s->nx, s->win_on ? "true" : "false", s->providers, s->apc ? "true" : "false",
+        quoted(d, sizeof d, s->domain), s->mx, s->pool, pu, s->anon_on ? "true" : "false", s->anon,
+        s->nx, s->win_on ? "true" : "false", s->providers, s->apc ? "true" : "false",
         s->kernel ? "true" : "false", s->wx, s->imp ? "true" : "false", s->sx, s->deleg, s->to,
         quoted(u, sizeof u, s->user),
         anon_req ? "" : ", \"protocol\": ", anon_req ? "" : quoted(pr, sizeof pr, s->proto),
@@ -270,22 +270,22 @@ static const rule_row rows[] = {
     {R_NET_SPN_STATE, true,
      "imp=0 pool=SpecificUser pool_user=CONTOSO\\\\svc hx=,\"spn\":\"missing\"", "CONTOSO\\svc",
      "ok"},
-    {R_NET_SPN_STATE, false, "proto=kerberos deleg=unconstrained hx=,\"spn\":\"registered\"",
-     ALICE, "ok"},
+    {R_NET_SPN_STATE, false, "proto=kerberos deleg=unconstrained hx=,\"spn\":\"registered\"", ALICE,
+     "ok"},
     {R_NET_LOCALSYSTEM_NTLM, true,
      "imp=0 pool=LocalSystem mx=,\"local_system_use_machine_id\":false "
      "target=MSSQLSvc/10.0.0.5:1433",
      ANON, "anonymous"},
-    {R_NET_LOCALSYSTEM_NTLM, true, "imp=0 pool=LocalSystem hx=,\"spn\":\"missing\"", MACHINE,
-     "ok"},
+    {R_NET_LOCALSYSTEM_NTLM, true, "imp=0 pool=LocalSystem hx=,\"spn\":\"missing\"", MACHINE, "ok"},
     {R_NET_LOCALSYSTEM_NTLM, false,
      "imp=0 pool=LocalSystem mx=,\"local_system_use_machine_id\":false", MACHINE, "ok"},
     {R_NET_LOCALSYSTEM_NTLM, false,
      "imp=0 pool=NetworkService mx=,\"local_system_use_machine_id\":false "
      "target=MSSQLSvc/10.0.0.5:1433",
      MACHINE, "ok"},
-    {R_IIS_HTTP_SPN, true, "proto=kerberos deleg=constrained to=[\"" SQL "\"] wx=,\"spn\":\"missing\"",
-     ANON, "anonymous"},
+    {R_IIS_HTTP_SPN, true,
+     "proto=kerberos deleg=constrained to=[\"" SQL "\"] wx=,\"spn\":\"missing\"", ANON,
+     "anonymous"},
     {R_IIS_HTTP_SPN, true, "proto=kerberos deleg=unconstrained wx=,\"spn\":\"duplicate\"", ANON,
      "anonymous"},
     {R_IIS_HTTP_SPN, true,
@@ -303,8 +303,8 @@ static const rule_row rows[] = {
     {R_LOGON_INTERACTIVE, true,
      "proto=basic sx=,\"basic\":{\"enabled\":true,\"logon_method\":\"Interactive\"}", ALICE, "ok"},
     {R_LOGON_INTERACTIVE, true,
-     "user=null anon=CONTOSO\\\\web-anon nx=,\"logon_method\":\"Interactive\"",
-     "CONTOSO\\web-anon", "ok"},
+     "user=null anon=CONTOSO\\\\web-anon nx=,\"logon_method\":\"Interactive\"", "CONTOSO\\web-anon",
+     "ok"},
     {R_LOGON_INTERACTIVE, false, "proto=basic sx=,\"basic\":{\"enabled\":true}", ALICE, "ok"},
     {R_LOGON_NO_CREDS, true,
      "proto=basic sx=,\"basic\":{\"enabled\":true,\"logon_method\":\"Batch\"}", ANON, "anonymous"},
@@ -348,7 +348,8 @@ static const rule_row rows[] = {
     {R_CLIENT_NO_TGT, true, "proto=kerberos deleg=unconstrained rx=,\"client\":{\"kind\":\"edge\"}",
      ANON, "anonymous"},
     {R_CLIENT_NO_TGT, true,
-     "proto=kerberos deleg=unconstrained rx=,\"client\":{\"kind\":\"ie\",\"delegation_allowed\":false}",
+     "proto=kerberos deleg=unconstrained "
+     "rx=,\"client\":{\"kind\":\"ie\",\"delegation_allowed\":false}",
      ANON, "anonymous"},
     {R_CLIENT_NO_TGT, false,
      "proto=kerberos deleg=unconstrained "
@@ -361,8 +362,7 @@ static const rule_row rows[] = {
      "ok"},
     /* Internet Explorer without delegation_allowed: assumed to delegate (it sends Kerberos
      * silently only to the Intranet/Trusted zone), marked unsettled; an explicit false wins. */
-    {R_CLIENT_IE_ZONE, true,
-     "proto=kerberos deleg=unconstrained rx=,\"client\":{\"kind\":\"ie\"}",
+    {R_CLIENT_IE_ZONE, true, "proto=kerberos deleg=unconstrained rx=,\"client\":{\"kind\":\"ie\"}",
      ALICE, "ok"},
     {R_CLIENT_IE_ZONE, false,
      "proto=kerberos deleg=unconstrained "
@@ -370,8 +370,7 @@ static const rule_row rows[] = {
      ALICE, "ok"},
     {R_CLIENT_IE_ZONE, false,
      "proto=kerberos deleg=unconstrained rx=,\"client\":{\"kind\":\"edge\"}", ANON, "anonymous"},
-    {R_CLIENT_NO_TGT, false,
-     "proto=kerberos deleg=unconstrained rx=,\"client\":{\"kind\":\"ie\"}",
+    {R_CLIENT_NO_TGT, false, "proto=kerberos deleg=unconstrained rx=,\"client\":{\"kind\":\"ie\"}",
      ALICE, "ok"},
     {R_CLIENT_CREDGUARD, true,
      "proto=kerberos deleg=unconstrained rx=,\"client\":{\"kind\":\"edge\",\"delegation_allowed\":"
@@ -384,14 +383,14 @@ static const rule_row rows[] = {
     {R_PROTECTED_NTLM, true, "proto=ntlm rx=,\"protected_users\":true", "-", "denied"},
     {R_PROTECTED_NTLM, true, "proto=kerberos wx=,\"spn\":\"missing\" rx=,\"protected_users\":true",
      "-", "denied"},
-    {R_PROTECTED_NTLM, true, "proto=kerberos domain=null user=DMZ\\\\bob rx=,\"protected_users\":true",
-     "-", "denied"},
+    {R_PROTECTED_NTLM, true,
+     "proto=kerberos domain=null user=DMZ\\\\bob rx=,\"protected_users\":true", "-", "denied"},
     {R_PROTECTED_NTLM, true,
      "proto=basic sx=,\"basic\":{\"enabled\":true} rx=,\"protected_users\":true "
      "target=MSSQLSvc/10.0.0.5:1433",
      "-", "denied"},
-    {R_PROTECTED_NTLM, false, "proto=basic sx=,\"basic\":{\"enabled\":true} rx=,\"protected_users\":true",
-     ALICE, "ok"},
+    {R_PROTECTED_NTLM, false,
+     "proto=basic sx=,\"basic\":{\"enabled\":true} rx=,\"protected_users\":true", ALICE, "ok"},
     {R_PROTECTED_NTLM, false, "proto=kerberos rx=,\"protected_users\":true", ANON, "anonymous"},
     {R_PROTECTED_NTLM, false, "proto=ntlm sensitive=1 target=local", ALICE, "ok"},
     {R_PROTECTED_NO_DELEG, true, "proto=kerberos deleg=unconstrained rx=,\"protected_users\":true",
@@ -406,8 +405,8 @@ static const rule_row rows[] = {
      "anonymous"},
     {R_KRB_FOREST_TGT, true, "proto=kerberos deleg=unconstrained rx=,\"forest\":\"other\"", ANON,
      "anonymous"},
-    {R_KRB_FOREST_TGT, false, "proto=kerberos deleg=constrained to=[\"" SQL "\"] rx=,\"forest\":\"other\"",
-     ALICE, "ok"},
+    {R_KRB_FOREST_TGT, false,
+     "proto=kerberos deleg=constrained to=[\"" SQL "\"] rx=,\"forest\":\"other\"", ALICE, "ok"},
     {R_KRB_FOREST_TGT, false, "proto=kerberos deleg=unconstrained rx=,\"forest\":\"same\"", ALICE,
      "ok"},
     {R_KRB_CROSS_DOMAIN, true,
@@ -417,7 +416,8 @@ static const rule_row rows[] = {
      "proto=kerberos deleg=constrained to=[\"" SQL "\"] hx=,\"domain\":\"contoso\"", ALICE, "ok"},
     {R_KRB_CROSS_DOMAIN, false, "proto=kerberos deleg=unconstrained hx=,\"domain\":\"FABRIKAM\"",
      ALICE, "ok"},
-    {R_KRB_RBCD, true, "proto=kerberos hx=,\"allowed_to_act\":[\"CONTOSO\\\\WEB01$\"]", ALICE, "ok"},
+    {R_KRB_RBCD, true, "proto=kerberos hx=,\"allowed_to_act\":[\"CONTOSO\\\\WEB01$\"]", ALICE,
+     "ok"},
     {R_KRB_RBCD, true, "proto=kerberos hx=,\"allowed_to_act\":[\"web01$\"]", ALICE, "ok"},
     {R_KRB_RBCD, true,
      "proto=kerberos deleg=constrained to=[\"" SQL "\"] "
@@ -456,11 +456,10 @@ static const rule_row rows[] = {
      "hx=,\"credentials\":\"CONTOSO\\\\svc-share\"",
      ALICE, "ok"},
     {R_NEW_CREDS_SAME_BOX, false,
-     "from=new_credentials target=local hx=,\"credentials\":\"CONTOSO\\\\svc-share\"", ALICE,
-     "ok"},
+     "from=new_credentials target=local hx=,\"credentials\":\"CONTOSO\\\\svc-share\"", ALICE, "ok"},
     {R_NEW_CREDS_SAME_BOX, false,
-     "from=new_credentials hx=,\"credentials\":\"CONTOSO\\\\svc-share\"",
-     "CONTOSO\\svc-share", "ok"},
+     "from=new_credentials hx=,\"credentials\":\"CONTOSO\\\\svc-share\"", "CONTOSO\\svc-share",
+     "ok"},
 };
 
 static bool cites(const tl_explanation *e, const tl_explained_hop *h, const char *rule)
@@ -524,7 +523,8 @@ static int run_rows(const char *rule, int *positives, int *negatives)
         }
         for (size_t i = 0; i < tl_explained_hop_step_count(h); i++)
             if (!tl__sim_rule_known(tl_explained_hop_step_rule(h, i))) {
-                print_error("row %zu: step cites unknown rule %s\n", r, tl_explained_hop_step_rule(h, i));
+                print_error("row %zu: step cites unknown rule %s\n", r,
+                            tl_explained_hop_step_rule(h, i));
                 bad++;
             }
         tl_explanation_free(e);

@@ -20,9 +20,17 @@ static tl_token *rich_token(void)
     tl_sid du = sid_of("S-1-5-21-1004336348-1177238915-682003330-513");
     assert_tl_ok(tl_token_set_user(t, &user, 0));
     assert_tl_ok(tl_token_set_user_name(t, "CONTOSO\\alice"));
-    static const struct { const char *sid; uint32_t attr; } groups[] = {
-        {"S-1-1-0", 7}, {"S-1-5-32-545", 7}, {"S-1-5-2", 7}, {"S-1-5-64-10", 7},
-        {"S-1-5-5-0-1978170", 0xC0000007u}, {"S-1-16-8192", 0x60}, {"S-1-5-32-544", 0x10},
+    static const struct {
+        const char *sid;
+        uint32_t attr;
+    } groups[] = {
+        {"S-1-1-0", 7},
+        {"S-1-5-32-545", 7},
+        {"S-1-5-2", 7},
+        {"S-1-5-64-10", 7},
+        {"S-1-5-5-0-1978170", 0xC0000007u},
+        {"S-1-16-8192", 0x60},
+        {"S-1-5-32-544", 0x10},
     };
     for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
         tl_sid g = sid_of(groups[i].sid);
@@ -114,8 +122,10 @@ static void test_setters_reject_bad_values(void **state)
     assert_tl_error(tl_token_set_type(t, (tl_token_type)7), TL_EINVAL);
     assert_tl_error(tl_token_set_impersonation_level(t, (tl_impersonation_level)4), TL_EINVAL);
     assert_tl_error(tl_token_set_elevation(t, true, true, (tl_elevation_type)9), TL_EINVAL);
-    assert_tl_error(tl_token_add_privilege(t, "SeAVeryLongPrivilegeNameThatDoesNotFitInSixtyFour"
-                                              "BytesAtAllNoNotEvenClose", 1, 0),
+    assert_tl_error(tl_token_add_privilege(t,
+                                           "SeAVeryLongPrivilegeNameThatDoesNotFitInSixtyFour"
+                                           "BytesAtAllNoNotEvenClose",
+                                           1, 0),
                     TL_EINVAL);
     assert_tl_error(tl_token_add_group(NULL, &bad, 0), TL_EINVAL);
     tl_sid everyone = sid_of("S-1-1-0");
@@ -128,8 +138,10 @@ static void test_setters_reject_bad_values(void **state)
 static void test_names(void **state)
 {
     (void)state;
-    static const struct { int level; const char *name; } levels[] = {
-        {0, "Anonymous"}, {1, "Identification"}, {2, "Impersonation"}, {3, "Delegation"}};
+    static const struct {
+        int level;
+        const char *name;
+    } levels[] = {{0, "Anonymous"}, {1, "Identification"}, {2, "Impersonation"}, {3, "Delegation"}};
     for (size_t i = 0; i < 4; i++) {
         tl_impersonation_level l;
         assert_string_equal(tl_impersonation_level_name(levels[i].level), levels[i].name);
@@ -139,10 +151,18 @@ static void test_names(void **state)
     assert_null(tl_impersonation_level_name(-1));
     assert_null(tl_impersonation_level_name(4));
     /* ntsecapi.h SECURITY_LOGON_TYPE numbering. */
-    static const struct { int type; const char *name; } logons[] = {
-        {2, "Interactive"}, {3, "Network"}, {4, "Batch"}, {5, "Service"},
-        {8, "NetworkCleartext"}, {9, "NewCredentials"}, {10, "RemoteInteractive"},
-        {11, "CachedInteractive"}, {0, "Undefined"}};
+    static const struct {
+        int type;
+        const char *name;
+    } logons[] = {{2, "Interactive"},
+                  {3, "Network"},
+                  {4, "Batch"},
+                  {5, "Service"},
+                  {8, "NetworkCleartext"},
+                  {9, "NewCredentials"},
+                  {10, "RemoteInteractive"},
+                  {11, "CachedInteractive"},
+                  {0, "Undefined"}};
     for (size_t i = 0; i < sizeof logons / sizeof logons[0]; i++) {
         tl_logon_type lt;
         assert_string_equal(tl_logon_type_name(logons[i].type), logons[i].name);
@@ -164,7 +184,10 @@ static void test_names(void **state)
 static void test_attribute_strings(void **state)
 {
     (void)state;
-    static const struct { uint32_t attr; const char *want; } rows[] = {
+    static const struct {
+        uint32_t attr;
+        const char *want;
+    } rows[] = {
         {0, ""},
         {7, "mandatory enabled_by_default enabled"},
         {0x10, "deny_only"},
@@ -179,8 +202,8 @@ static void test_attribute_strings(void **state)
         char buf[200];
         assert_tl_ok(tl_group_attributes_string(buf, sizeof buf, rows[i].attr));
         if (strcmp(buf, rows[i].want) != 0) {
-            print_error("row %u: 0x%x gave '%s', want '%s'\n", (unsigned)i,
-                        (unsigned)rows[i].attr, buf, rows[i].want);
+            print_error("row %u: 0x%x gave '%s', want '%s'\n", (unsigned)i, (unsigned)rows[i].attr,
+                        buf, rows[i].want);
             failures++;
         }
     }
@@ -271,7 +294,11 @@ static void test_json_shape(void **state)
 static void test_json_strict(void **state)
 {
     (void)state;
-    static const struct { const char *json; int code; const char *path; } rows[] = {
+    static const struct {
+        const char *json;
+        int code;
+        const char *path;
+    } rows[] = {
         {"[]", TL_EPARSE, "$"},
         {"{}", TL_EPARSE, "$.tokenlens_token"},
         {"{\"tokenlens_token\": 2}", TL_EPARSE, "$.tokenlens_token"},
@@ -288,8 +315,8 @@ static void test_json_strict(void **state)
         {"{" V ", \"groups\": {}}", TL_EPARSE, "$.groups"},
         {"{" V ", \"user_name\": [\"CONTOSO\", \"alice\"]}", TL_EPARSE, "$.user_name"},
         {"{" V ", \"groups\": [{\"sid\": \"S-1-1-0\", \"attributes\": 7},"
-              "{\"sid\": \"S-1-1-0\", \"attributes\": 7},{\"sid\": \"S-1-1-0\", \"attributes\": 7},"
-              "{\"sid\": \"BA\", \"attributes\": 7}]}",
+         "{\"sid\": \"S-1-1-0\", \"attributes\": 7},{\"sid\": \"S-1-1-0\", \"attributes\": 7},"
+         "{\"sid\": \"BA\", \"attributes\": 7}]}",
          TL_EPARSE, "$.groups[3].sid"},
         {"{" V ", \"groups\": [{\"sid\": \"S-1-1-0\", \"attributes\": -1}]}", TL_EPARSE,
          "$.groups[0].attributes"},
@@ -360,8 +387,8 @@ static void test_json_syntax_error_has_offset(void **state)
     assert_tl_error(tl_token_from_json(&t, "", 0), TL_EPARSE);
     assert_tl_error(tl_token_from_json(&t, NULL, 0), TL_EINVAL);
     /* Not NUL-terminated: only `len` bytes are read. */
-    const char buf[] = {'{', '"', 't', 'o', 'k', 'e', 'n', 'l', 'e', 'n', 's', '_', 't', 'o',
-                        'k', 'e', 'n', '"', ':', '1', '}', 'X'};
+    const char buf[] = {'{', '"', 't', 'o', 'k', 'e', 'n', 'l', 'e', 'n', 's',
+                        '_', 't', 'o', 'k', 'e', 'n', '"', ':', '1', '}', 'X'};
     assert_tl_ok(tl_token_from_json(&t, buf, sizeof buf - 1));
     tl_token_free(t);
 }
@@ -429,8 +456,7 @@ static void test_allocation_failures(void **state)
             tl_free(out);
         }
         if (tl_test_alloc_outstanding() != 0)
-            fail_msg("allocation %lu failing leaked %ld blocks", n,
-                     tl_test_alloc_outstanding());
+            fail_msg("allocation %lu failing leaked %ld blocks", n, tl_test_alloc_outstanding());
         finished = failed == 0;
     }
     tl_test_alloc_uninstall();

@@ -29,8 +29,7 @@ static void assert_same_handles(handle_mark before, const char *what)
     handle_mark after = mark_handles();
     if (after.count != before.count || after.next != before.next)
         fail_msg("%s leaked handles: count %lu -> %lu, next handle %p -> %p", what,
-                 (unsigned long)before.count, (unsigned long)after.count, before.next,
-                 after.next);
+                 (unsigned long)before.count, (unsigned long)after.count, before.next, after.next);
 }
 
 static void assert_no_thread_token(void)

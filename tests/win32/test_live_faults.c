@@ -9,9 +9,9 @@
 
 /* ---- the injector ---------------------------------------------------------------------- */
 
-static unsigned calls;      /* counted calls since reset */
-static unsigned fail_on;    /* 1-based call to fail; 0 = none */
-static const char *failed;  /* name of the call that was made to fail */
+static unsigned calls;     /* counted calls since reset */
+static unsigned fail_on;   /* 1-based call to fail; 0 = none */
+static const char *failed; /* name of the call that was made to fail */
 
 static int inject(const char *name)
 {
@@ -24,12 +24,12 @@ static int inject(const char *name)
     return 0;
 }
 
-#define FAIL_BOOL(name)                                                                       \
-    do {                                                                                      \
-        if (inject(#name)) {                                                                  \
-            SetLastError(ERROR_ACCESS_DENIED);                                                \
-            return FALSE;                                                                     \
-        }                                                                                     \
+#define FAIL_BOOL(name)                                                                            \
+    do {                                                                                           \
+        if (inject(#name)) {                                                                       \
+            SetLastError(ERROR_ACCESS_DENIED);                                                     \
+            return FALSE;                                                                          \
+        }                                                                                          \
     } while (0)
 
 static BOOL WINAPI f_OpenProcessToken(HANDLE p, DWORD a, PHANDLE h)

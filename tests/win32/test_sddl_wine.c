@@ -127,8 +127,8 @@ static void test_sddl_against_advapi32(void **state)
                 verdict = "text differs";
             if (strcmp(verdict, "agree") != 0)
                 printf("  row %d %s:\n    input %s\n    ours  %s\n    wine  %s\n    ours  %s\n"
-                       "    wine  %s\n", line, verdict, p, ours, wtext ? wtext : "(failed)",
-                       ohex, whex);
+                       "    wine  %s\n",
+                       line, verdict, p, ours, wtext ? wtext : "(failed)", ohex, whex);
             free(ohex);
             LocalFree(wsd);
         }
@@ -153,7 +153,8 @@ static void test_sddl_against_advapi32(void **state)
     }
     tl_free(text);
     printf("advapi32 differential: %d rows, %d agree, %d differ only in part order, %d known "
-           "Wine differences, %d unexplained\n", rows, agree, layout, differ_known, differ);
+           "Wine differences, %d unexplained\n",
+           rows, agree, layout, differ_known, differ);
     assert_true(agree > 0);
     assert_int_equal(differ, 0);
 }
@@ -170,13 +171,13 @@ static const struct {
     {"O:BAG:BAD:(D;;0x2;;;WD)(A;;0x3;;;WD)", 0x1},
     {"O:BAG:BAD:(A;;0x3;;;WD)(D;;0x2;;;WD)", 0x3},
     {"O:BAG:BAD:", 0x1},
-    {"O:BAG:BAD:", 0x20000},     /* READ_CONTROL: the owner's implicit right */
-    {"O:BAG:BAD:", 0x40000},     /* WRITE_DAC: likewise */
+    {"O:BAG:BAD:", 0x20000},              /* READ_CONTROL: the owner's implicit right */
+    {"O:BAG:BAD:", 0x40000},              /* WRITE_DAC: likewise */
     {"O:BAG:BAD:(A;;0x1;;;OW)", 0x40000}, /* OWNER RIGHTS suppresses it (not in Wine) */
-    {"O:SYG:SYD:", 0x20000},     /* not the owner */
+    {"O:SYG:SYD:", 0x20000},              /* not the owner */
     {"O:BAG:BAD:(A;IO;0x1;;;WD)", 0x1},
     {"O:BAG:BAD:(A;;0x1;;;BU)(A;;0x2;;;WD)", 0x3},
-    {"O:BAG:BA", 0x1},           /* no DACL at all */
+    {"O:BAG:BA", 0x1}, /* no DACL at all */
     {"O:BAG:BAD:(A;;0x1;;;S-1-5-21-1-2-3-4)", 0x1},
 };
 
@@ -213,7 +214,8 @@ static void test_access_against_advapi32(void **state)
             char *e = NULL;
             tl_access_result_explain(&e, r);
             printf("  access row %zu %s desired 0x%lx: wine %s (ok %d, granted 0x%lx, error "
-                   "%lu), ours:\n%s", i, access_rows[i].sddl, (unsigned long)access_rows[i].desired,
+                   "%lu), ours:\n%s",
+                   i, access_rows[i].sddl, (unsigned long)access_rows[i].desired,
                    theirs ? "ALLOWED" : "DENIED", ok, (unsigned long)granted,
                    (unsigned long)GetLastError(), e ? e : "?");
             tl_free(e);

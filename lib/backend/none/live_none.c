@@ -4,7 +4,10 @@
 
 #define NEEDS_WINDOWS "live capture needs Windows (load a snapshot saved there instead)"
 
-bool tl_live_supported(void) { return false; }
+bool tl_live_supported(void)
+{
+    return false;
+}
 
 static int unsupported(tl_token **out)
 {
@@ -13,9 +16,18 @@ static int unsupported(tl_token **out)
     return tl__error(TL_ENOTSUP, NEEDS_WINDOWS);
 }
 
-int tl_live_process_token(tl_token **out) { return unsupported(out); }
-int tl_live_thread_token(tl_token **out) { return unsupported(out); }
-int tl_live_effective_token(tl_token **out) { return unsupported(out); }
+int tl_live_process_token(tl_token **out)
+{
+    return unsupported(out);
+}
+int tl_live_thread_token(tl_token **out)
+{
+    return unsupported(out);
+}
+int tl_live_effective_token(tl_token **out)
+{
+    return unsupported(out);
+}
 
 int tl_live_probe_impersonation(tl_probe **out)
 {
@@ -24,9 +36,20 @@ int tl_live_probe_impersonation(tl_probe **out)
     return tl__error(TL_ENOTSUP, NEEDS_WINDOWS);
 }
 
-void tl_probe_free(tl_probe *probe) { (void)probe; }
-const tl_token *tl_probe_process_token(const tl_probe *probe) { (void)probe; return NULL; }
-size_t tl_probe_step_count(const tl_probe *probe) { (void)probe; return 0; }
+void tl_probe_free(tl_probe *probe)
+{
+    (void)probe;
+}
+const tl_token *tl_probe_process_token(const tl_probe *probe)
+{
+    (void)probe;
+    return NULL;
+}
+size_t tl_probe_step_count(const tl_probe *probe)
+{
+    (void)probe;
+    return 0;
+}
 const tl_probe_step *tl_probe_step_at(const tl_probe *probe, size_t i)
 {
     (void)probe;
@@ -39,4 +62,8 @@ const tl_token *tl_probe_step_token(const tl_probe *probe, size_t i)
     (void)i;
     return NULL;
 }
-bool tl_probe_thread_reverted(const tl_probe *probe) { (void)probe; return false; }
+bool tl_probe_thread_reverted(const tl_probe *probe)
+{
+    (void)probe;
+    return false;
+}

@@ -19,32 +19,49 @@
 #define MAX_QUERY_TRIES 4
 #define MAX_QUERY_BYTES (1u << 20)
 
-bool tl_live_supported(void) { return true; }
+bool tl_live_supported(void)
+{
+    return true;
+}
 
 static const char *class_name(TOKEN_INFORMATION_CLASS c)
 {
     switch ((int)c) {
-    case TokenUser: return "TokenUser";
-    case TokenGroups: return "TokenGroups";
-    case TokenPrivileges: return "TokenPrivileges";
-    case TokenOwner: return "TokenOwner";
-    case TokenPrimaryGroup: return "TokenPrimaryGroup";
-    case TokenType: return "TokenType";
-    case TokenImpersonationLevel: return "TokenImpersonationLevel";
-    case TokenStatistics: return "TokenStatistics";
-    case TokenRestrictedSids: return "TokenRestrictedSids";
-    case TokenSessionId: return "TokenSessionId";
-    case TokenElevationType: return "TokenElevationType";
-    case TokenElevation: return "TokenElevation";
-    case TokenIntegrityLevel: return "TokenIntegrityLevel";
-    default: return "token information";
+    case TokenUser:
+        return "TokenUser";
+    case TokenGroups:
+        return "TokenGroups";
+    case TokenPrivileges:
+        return "TokenPrivileges";
+    case TokenOwner:
+        return "TokenOwner";
+    case TokenPrimaryGroup:
+        return "TokenPrimaryGroup";
+    case TokenType:
+        return "TokenType";
+    case TokenImpersonationLevel:
+        return "TokenImpersonationLevel";
+    case TokenStatistics:
+        return "TokenStatistics";
+    case TokenRestrictedSids:
+        return "TokenRestrictedSids";
+    case TokenSessionId:
+        return "TokenSessionId";
+    case TokenElevationType:
+        return "TokenElevationType";
+    case TokenElevation:
+        return "TokenElevation";
+    case TokenIntegrityLevel:
+        return "TokenIntegrityLevel";
+    default:
+        return "token information";
     }
 }
 
 static int os_error(DWORD err, const char *what)
 {
-    return tl__error_native_kind(TL_EOS, TL_NATIVE_WIN32, (long)err, "%s failed (Win32 error %lu)", what,
-                            (unsigned long)err);
+    return tl__error_native_kind(TL_EOS, TL_NATIVE_WIN32, (long)err, "%s failed (Win32 error %lu)",
+                                 what, (unsigned long)err);
 }
 
 /* Classes an implementation may lack (Wine answers TokenRestrictedSids with
@@ -59,8 +76,9 @@ static bool not_implemented(DWORD err)
 static int query_failed(TOKEN_INFORMATION_CLASS c)
 {
     DWORD err = GetLastError();
-    return tl__error_native_kind(TL_EOS, TL_NATIVE_WIN32, (long)err, "GetTokenInformation(%s) failed (Win32 error %lu)",
-                            class_name(c), (unsigned long)err);
+    return tl__error_native_kind(TL_EOS, TL_NATIVE_WIN32, (long)err,
+                                 "GetTokenInformation(%s) failed (Win32 error %lu)", class_name(c),
+                                 (unsigned long)err);
 }
 
 /* Shape 1 and 2: fixed size or bounded stack buffer, exact length known in advance. */
@@ -92,13 +110,14 @@ static int query_alloc(HANDLE h, TOKEN_INFORMATION_CLASS c, void **out)
             return query_failed(c);
         }
         if (len <= size || len > MAX_QUERY_BYTES)
-            return tl__error_native_kind(TL_EOS, TL_NATIVE_WIN32, (long)err,
-                                    "GetTokenInformation(%s) asked for an implausible %lu bytes",
-                                    class_name(c), (unsigned long)len);
+            return tl__error_native_kind(
+                TL_EOS, TL_NATIVE_WIN32, (long)err,
+                "GetTokenInformation(%s) asked for an implausible %lu bytes", class_name(c),
+                (unsigned long)len);
         size = len;
     }
-    return tl__error(TL_EOS, "GetTokenInformation(%s) kept growing after %d tries",
-                     class_name(c), MAX_QUERY_TRIES);
+    return tl__error(TL_EOS, "GetTokenInformation(%s) kept growing after %d tries", class_name(c),
+                     MAX_QUERY_TRIES);
 }
 
 static int sid_from_psid(tl_sid *out, PSID psid)
@@ -123,7 +142,10 @@ static int add_groups(tl_token *t, const TOKEN_GROUPS *g,
     return TL_OK;
 }
 
-static uint64_t luid64(LUID l) { return ((uint64_t)(uint32_t)l.HighPart << 32) | l.LowPart; }
+static uint64_t luid64(LUID l)
+{
+    return ((uint64_t)(uint32_t)l.HighPart << 32) | l.LowPart;
+}
 
 /* `wchars` UTF-16 units to a UTF-8 copy. Ownership: *out is freed with tl__free. */
 static int utf8_of_wide(char **out, const WCHAR *w, int wchars)
@@ -192,10 +214,9 @@ static int capture_logon_session(tl_token *t, LUID luid)
     int rc;
     if (!(rc = utf8_of(&package, &data->AuthenticationPackage)) &&
         !(rc = utf8_of(&domain, &data->LogonDomain)) && !(rc = utf8_of(&user, &data->UserName)))
-        rc = tl_token_set_logon_session(t, package && *package ? package : NULL,
-                                        (tl_logon_type)data->LogonType,
-                                        domain && *domain ? domain : NULL,
-                                        user && *user ? user : NULL);
+        rc = tl_token_set_logon_session(
+            t, package && *package ? package : NULL, (tl_logon_type)data->LogonType,
+            domain && *domain ? domain : NULL, user && *user ? user : NULL);
     tl__free(package);
     tl__free(domain);
     tl__free(user);
@@ -227,8 +248,7 @@ static int capture(HANDLE h, tl_token **out)
         (rc = capture_user_name(t, sb.user.User.Sid)))
         goto done;
 
-    if ((rc = query_alloc(h, TokenGroups, &buf)) ||
-        (rc = add_groups(t, buf, tl_token_add_group)))
+    if ((rc = query_alloc(h, TokenGroups, &buf)) || (rc = add_groups(t, buf, tl_token_add_group)))
         goto done;
     tl__free(buf);
     buf = NULL;
@@ -348,7 +368,7 @@ static int open_thread_token(HANDLE *out, DWORD access, bool *as_self)
     DWORD first = GetLastError();
     if (first == ERROR_NO_TOKEN)
         return tl__error_native_kind(TL_ENOTFOUND, TL_NATIVE_WIN32, ERROR_NO_TOKEN,
-                                "the thread is not impersonating (no thread token)");
+                                     "the thread is not impersonating (no thread token)");
     if (API.OpenThreadToken(GetCurrentThread(), access, TRUE, out)) {
         *as_self = true;
         return TL_OK;
@@ -356,10 +376,11 @@ static int open_thread_token(HANDLE *out, DWORD access, bool *as_self)
     DWORD err = GetLastError();
     if (err == ERROR_NO_TOKEN)
         return tl__error_native_kind(TL_ENOTFOUND, TL_NATIVE_WIN32, ERROR_NO_TOKEN,
-                                "the thread is not impersonating (no thread token)");
-    return tl__error_native_kind(TL_EOS, TL_NATIVE_WIN32, (long)err,
-                            "OpenThreadToken failed (Win32 error %lu; with OpenAsSelf=FALSE: %lu)",
-                            (unsigned long)err, (unsigned long)first);
+                                     "the thread is not impersonating (no thread token)");
+    return tl__error_native_kind(
+        TL_EOS, TL_NATIVE_WIN32, (long)err,
+        "OpenThreadToken failed (Win32 error %lu; with OpenAsSelf=FALSE: %lu)", (unsigned long)err,
+        (unsigned long)first);
 }
 
 int tl_live_thread_token(tl_token **out)
@@ -410,8 +431,14 @@ void tl_probe_free(tl_probe *p)
     tl__free(p);
 }
 
-const tl_token *tl_probe_process_token(const tl_probe *p) { return p ? p->process : NULL; }
-size_t tl_probe_step_count(const tl_probe *p) { return p ? 4 : 0; }
+const tl_token *tl_probe_process_token(const tl_probe *p)
+{
+    return p ? p->process : NULL;
+}
+size_t tl_probe_step_count(const tl_probe *p)
+{
+    return p ? 4 : 0;
+}
 const tl_probe_step *tl_probe_step_at(const tl_probe *p, size_t i)
 {
     return p && i < 4 ? &p->steps[i] : NULL;
@@ -420,7 +447,10 @@ const tl_token *tl_probe_step_token(const tl_probe *p, size_t i)
 {
     return p && i < 4 ? p->tokens[i] : NULL;
 }
-bool tl_probe_thread_reverted(const tl_probe *p) { return p && p->reverted; }
+bool tl_probe_thread_reverted(const tl_probe *p)
+{
+    return p && p->reverted;
+}
 
 /* 1: the thread holds no token; 0: it holds one; -1: could not tell. */
 static int thread_has_no_token(void)

@@ -10,16 +10,17 @@
 typedef struct tl__win32_api {
     BOOL(WINAPI *OpenProcessToken)(HANDLE process, DWORD access, PHANDLE token);
     BOOL(WINAPI *OpenThreadToken)(HANDLE thread, DWORD access, BOOL open_as_self, PHANDLE token);
-    BOOL(WINAPI *GetTokenInformation)(HANDLE token, TOKEN_INFORMATION_CLASS cls, LPVOID info,
-                                      DWORD length, PDWORD return_length);
-    BOOL(WINAPI *DuplicateTokenEx)(HANDLE token, DWORD access, LPSECURITY_ATTRIBUTES sa,
-                                   SECURITY_IMPERSONATION_LEVEL level, TOKEN_TYPE type,
-                                   PHANDLE new_token);
+    BOOL(WINAPI *GetTokenInformation)
+    (HANDLE token, TOKEN_INFORMATION_CLASS cls, LPVOID info, DWORD length, PDWORD return_length);
+    BOOL(WINAPI *DuplicateTokenEx)
+    (HANDLE token, DWORD access, LPSECURITY_ATTRIBUTES sa, SECURITY_IMPERSONATION_LEVEL level,
+     TOKEN_TYPE type, PHANDLE new_token);
     BOOL(WINAPI *SetThreadToken)(PHANDLE thread, HANDLE token);
     BOOL(WINAPI *RevertToSelf)(void);
     BOOL(WINAPI *CloseHandle)(HANDLE handle);
-    BOOL(WINAPI *LookupAccountSidW)(LPCWSTR system, PSID sid, LPWSTR name, LPDWORD name_len,
-                                    LPWSTR domain, LPDWORD domain_len, PSID_NAME_USE use);
+    BOOL(WINAPI *LookupAccountSidW)
+    (LPCWSTR system, PSID sid, LPWSTR name, LPDWORD name_len, LPWSTR domain, LPDWORD domain_len,
+     PSID_NAME_USE use);
     NTSTATUS(NTAPI *LsaGetLogonSessionData)(PLUID logon_id, PSECURITY_LOGON_SESSION_DATA *data);
     NTSTATUS(NTAPI *LsaFreeReturnBuffer)(PVOID buffer);
 } tl__win32_api;
