@@ -18,12 +18,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (tl_sd_to_sddl(&sddl, sd, NULL) != TL_OK)
             abort(); /* every parsed descriptor has an SDDL form */
         if (tl_sd_to_icacls(&text, sd) == TL_OK && text[0]) {
-            size_t n = strlen(text);
-            char *line = malloc(n + 4);
+            /* As icacls lays out a listing: the path, then each further ACE line indented to
+             * the width of the path and its space ("x "). */
+            size_t n = strlen(text), lines = 1;
+            for (size_t k = 0; k < n; k++)
+                lines += text[k] == '\n';
+            char *line = malloc(n + 2 * lines + 3);
             if (!line)
                 abort();
-            memcpy(line, "x ", 2);
-            memcpy(line + 2, text, n + 1);
+            size_t w = 0;
+            line[w++] = 'x';
+            line[w++] = ' ';
+            for (size_t k = 0; k < n; k++) {
+                line[w++] = text[k];
+                if (text[k] == '\n' && k + 1 < n) {
+                    line[w++] = ' ';
+                    line[w++] = ' ';
+                }
+            }
+            line[w] = 0;
+            n = w - 2;
             tl_icacls *back = NULL;
             if (tl_icacls_parse(&back, line, n + 2, NULL) == TL_OK) {
                 char *again = NULL;

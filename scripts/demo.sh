@@ -2,7 +2,7 @@
 # Set up, build the CLI and run tokenlens's main job on the built-in examples:
 # the NTLM double hop that makes SQL Server log "Login failed for user
 # 'NT AUTHORITY\ANONYMOUS LOGON'", the Kerberos fix, the app-pool SIDs, and the IIS audit
-# of the seed's Coke/Pepsi server.
+# of the seed's Coke/Pepsi server, and a whole server diagnosed from its own configuration.
 #   scripts/demo.sh [--skip-deps]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,5 +25,8 @@ done
 for f in tests/data/iis/coke-pepsi.config; do
   [ -f "$f" ] && step "$tl" iis "$f"
 done
+f=tests/data/server/web01/c/Windows/System32/inetsrv/config/applicationHost.config
+[ -f "$f" ] && step "$tl" diagnose "$f" --map 'C:\=tests/data/server/web01/c' --machine WEB01 --domain CONTOSO
+[ -f examples/scenarios/same-box-sql.json ] && step "$tl" explain examples/scenarios/same-box-sql.json
 step "$tl" sddl 'D:(A;;RPWPCRCCDCLCLORCWOWDSDDTSW;;;SY)'
 printf '\nMore: %s --help, docs/cli.md\n' "$tl"

@@ -82,7 +82,10 @@ json_t *tl__json_loadb(const char *text, size_t len, size_t flags, json_error_t 
     return root;
 }
 
-void tl__json_oom_reset(void) { json_alloc_failed = 0; }
+void tl__json_oom_reset(void)
+{
+    json_alloc_failed = 0;
+}
 
 int tl__json_oom(const json_error_t *err)
 {
@@ -100,19 +103,28 @@ void tl_set_allocator(void *(*malloc_fn)(size_t), void *(*realloc_fn)(void *, si
     json_set_alloc_funcs(json_alloc, json_release);
 }
 
-void *tl__malloc(size_t n) { return alloc_malloc(n ? n : 1); }
+void *tl__malloc(size_t n)
+{
+    return alloc_malloc(n ? n : 1);
+}
 
 bool tl__allocator_is_default(void)
 {
     return alloc_malloc == malloc && alloc_free == free;
 }
-void *tl__realloc(void *p, size_t n) { return alloc_realloc(p, n ? n : 1); }
+void *tl__realloc(void *p, size_t n)
+{
+    return alloc_realloc(p, n ? n : 1);
+}
 void tl__free(void *p)
 {
     if (p)
         alloc_free(p);
 }
-void tl_free(void *p) { tl__free(p); }
+void tl_free(void *p)
+{
+    tl__free(p);
+}
 
 void *tl__calloc(size_t count, size_t size)
 {
@@ -134,7 +146,10 @@ char *tl__strndup(const char *s, size_t n)
     return p;
 }
 
-char *tl__strdup(const char *s) { return s ? tl__strndup(s, strlen(s)) : NULL; }
+char *tl__strdup(const char *s)
+{
+    return s ? tl__strndup(s, strlen(s)) : NULL;
+}
 
 char *tl__asprintf(const char *fmt, ...)
 {
@@ -185,8 +200,14 @@ void tl__buf_putn(tl__buf *b, const char *s, size_t n)
     }
 }
 
-void tl__buf_put(tl__buf *b, const char *s) { tl__buf_putn(b, s, strlen(s)); }
-void tl__buf_putc(tl__buf *b, char c) { tl__buf_putn(b, &c, 1); }
+void tl__buf_put(tl__buf *b, const char *s)
+{
+    tl__buf_putn(b, s, strlen(s));
+}
+void tl__buf_putc(tl__buf *b, char c)
+{
+    tl__buf_putn(b, &c, 1);
+}
 
 void tl__buf_printf(tl__buf *b, const char *fmt, ...)
 {
@@ -236,7 +257,8 @@ int tl__read_file(char **out, size_t *len, const char *path, size_t max_bytes)
         *len = 0;
     FILE *f = fopen(path, "rb");
     if (!f)
-        return tl__error_native_kind(TL_EIO, TL_NATIVE_ERRNO, errno, "cannot open '%s': %s", path, strerror(errno));
+        return tl__error_native_kind(TL_EIO, TL_NATIVE_ERRNO, errno, "cannot open '%s': %s", path,
+                                     strerror(errno));
     tl__buf b = TL__BUF_INIT;
     char chunk[65536];
     size_t n;
@@ -249,7 +271,8 @@ int tl__read_file(char **out, size_t *len, const char *path, size_t max_bytes)
         tl__buf_putn(&b, chunk, n);
     }
     if (rc == TL_OK && ferror(f))
-        rc = tl__error_native_kind(TL_EIO, TL_NATIVE_ERRNO, errno, "cannot read '%s': %s", path, strerror(errno));
+        rc = tl__error_native_kind(TL_EIO, TL_NATIVE_ERRNO, errno, "cannot read '%s': %s", path,
+                                   strerror(errno));
     fclose(f);
     if (rc != TL_OK) {
         tl__buf_free(&b);
@@ -267,11 +290,13 @@ int tl__write_file(const char *path, const char *data, size_t len)
 {
     FILE *f = fopen(path, "wb");
     if (!f)
-        return tl__error_native_kind(TL_EIO, TL_NATIVE_ERRNO, errno, "cannot create '%s': %s", path, strerror(errno));
+        return tl__error_native_kind(TL_EIO, TL_NATIVE_ERRNO, errno, "cannot create '%s': %s", path,
+                                     strerror(errno));
     size_t w = fwrite(data, 1, len, f);
     int bad = (w != len) | (fclose(f) != 0);
     if (bad)
-        return tl__error_native_kind(TL_EIO, TL_NATIVE_ERRNO, errno, "cannot write '%s': %s", path, strerror(errno));
+        return tl__error_native_kind(TL_EIO, TL_NATIVE_ERRNO, errno, "cannot write '%s': %s", path,
+                                     strerror(errno));
     return TL_OK;
 }
 
@@ -291,11 +316,23 @@ int tl__utf8_to_utf16(uint16_t **out, size_t *units, const char *s, size_t len)
         uint32_t c = p[i];
         size_t k;
         uint32_t min;
-        if (c < 0x80) { k = 0; min = 0; }
-        else if ((c & 0xE0) == 0xC0) { k = 1; c &= 0x1F; min = 0x80; }
-        else if ((c & 0xF0) == 0xE0) { k = 2; c &= 0x0F; min = 0x800; }
-        else if ((c & 0xF8) == 0xF0) { k = 3; c &= 0x07; min = 0x10000; }
-        else goto bad;
+        if (c < 0x80) {
+            k = 0;
+            min = 0;
+        } else if ((c & 0xE0) == 0xC0) {
+            k = 1;
+            c &= 0x1F;
+            min = 0x80;
+        } else if ((c & 0xF0) == 0xE0) {
+            k = 2;
+            c &= 0x0F;
+            min = 0x800;
+        } else if ((c & 0xF8) == 0xF0) {
+            k = 3;
+            c &= 0x07;
+            min = 0x10000;
+        } else
+            goto bad;
         if (k > len - i - 1)
             goto bad;
         for (size_t j = 1; j <= k; j++) {
@@ -322,7 +359,10 @@ bad:
     return tl__error_at(TL_EPARSE, i, "invalid UTF-8 at byte %zu", i);
 }
 
-static int ascii_lower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+static int ascii_lower(int c)
+{
+    return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+}
 
 int tl__strncasecmp(const char *a, const char *b, size_t n)
 {
@@ -336,4 +376,7 @@ int tl__strncasecmp(const char *a, const char *b, size_t n)
     return 0;
 }
 
-int tl__strcasecmp(const char *a, const char *b) { return tl__strncasecmp(a, b, SIZE_MAX); }
+int tl__strcasecmp(const char *a, const char *b)
+{
+    return tl__strncasecmp(a, b, SIZE_MAX);
+}
