@@ -79,8 +79,14 @@ int tl__ad_conn_open(tl__ad_conn **out, const char *host, unsigned int timeout_m
     HMODULE ntdll = GetModuleHandleA("ntdll.dll");
     bool wine = ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
     lrc = ldap_bind_sA(c->ld, NULL, wine ? (PCHAR)&none : NULL, LDAP_AUTH_NEGOTIATE);
+    if (lrc == LDAP_SERVER_DOWN) { /* ldap_connect may succeed without a round trip (Wine) */
+        tl__ad_conn_close(c);
+        return tl__error_native(TL_EOS, (long)lrc,
+                                "the DC is unreachable: cannot contact ldap://%s (%s)", host,
+                                ldap_err2stringA(lrc));
+    }
     if (lrc != LDAP_SUCCESS) {
-        int code = lrc == LDAP_SERVER_DOWN ? TL_EOS : TL_EAUTH;
+        int code = TL_EAUTH;
         tl__ad_conn_close(c);
         return tl__error_native(
             code, (long)lrc, "Negotiate bind to ldap/%s failed: %s%s", host, ldap_err2stringA(lrc),

@@ -27,7 +27,7 @@ BeforeDiscovery {
 BeforeAll {
     Import-Module $ModulePath -Force -ErrorAction Stop
     # pwsh installed as a .NET tool runs as `dotnet pwsh.dll`: the launcher comes from the runner.
-    $script:pwsh = if ($Pwsh) { $Pwsh } else { (Get-Command pwsh -CommandType Application | Select-Object -First 1).Source }
+    $script:pwsh = if ($Pwsh) { $Pwsh } else { (Get-Command pwsh -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source }
     $script:scenarioCount = @(Get-ChildItem (Join-Path $SourceDir 'examples/scenarios') -Filter *.json -File).Count
     $script:exportedNames = $exportedNames = @((Test-ModuleManifest (Join-Path $ModulePath 'TokenLens.psd1')).ExportedFunctions.Keys)
 
@@ -89,7 +89,11 @@ Describe 'TokenLens module' {
         }
     }
 
-    It '<Command> has comment-based help with a synopsis and examples' -ForEach $commandCases {
+    # Skipped in the Windows build of PowerShell under Wine only: Get-Help -Full compiles so
+    # much dynamic code that Wine's coreclr dies finalizing it (Internal CLR error 0x80131506 in
+    # DynamicResolver+DestroyScout.Finalize, docs/powershell.md), even one command per process.
+    # The native pwsh suite runs it for every command.
+    It '<Command> has comment-based help with a synopsis and examples' -ForEach $commandCases -Skip:($IsWindows -and (Test-Path 'HKLM:\Software\Wine')) {
         $help = Get-Help $Command -Full
         $help.Synopsis | Should -Not -Match "^\s*$Command"
         $help.Synopsis.Length | Should -BeGreaterThan 20
