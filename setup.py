@@ -1,7 +1,7 @@
 """Builds the tokenlens Python package from a source checkout (see pyproject.toml).
 
 build_py runs CMake in setuptools' build_temp: the static C library, the SWIG extension
-(tokenlens/_tokenlens_native*.so + _native.py + _native.pyi) and the tokenlens CLI (which
+(tokenlens/_tokenlens_native*.so + _native.py + the generated stubs) and the tokenlens CLI (which
 ``python -m tokenlens`` runs), then copies them next to the pure-Python modules. Nothing is
 downloaded. Set TOKENLENS_CMAKE_ARGS to pass extra -D options to CMake.
 """
@@ -58,7 +58,7 @@ class CMakeBuildPy(build_py):
         stage = build_dir / "bindings" / "python" / "tokenlens"
         out = pathlib.Path(self.build_lib) / "tokenlens"
         natives = sorted(stage.glob("_tokenlens_native*")) + [stage / "_native.py"]
-        natives += sorted(stage.glob("_native.pyi")) + sorted(stage.glob("_bin"))
+        natives += [stage / "_native.pyi", stage / "_tokenlens_native.pyi"] + sorted(stage.glob("_bin"))
         missing = [str(p) for p in natives if not p.exists()]
         if missing or not list(stage.glob("_tokenlens_native*")):
             raise RuntimeError("CMake did not produce the extension: %s" % (missing or stage))

@@ -52,6 +52,8 @@ def test_pip_install_source_checkout_into_fresh_venv(tmp_path):
     pkg = pathlib.Path(got["file"]).parent
     assert pkg.is_relative_to(venv), got["file"]  # the venv's copy, not the build tree's
     assert (pkg / "py.typed").is_file()
+    assert (pkg / "_native.pyi").is_file() and (pkg / "_tokenlens_native.pyi").is_file()
+    assert (pkg / "_bin" / "tokenlens").is_file()
     assert list(pkg.glob("_tokenlens_native*.so"))
 
     # python -m tokenlens runs the bundled CLI: same answer, same exit statuses.
