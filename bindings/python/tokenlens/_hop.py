@@ -130,12 +130,14 @@ class HopClient:
     def reason(self) -> str:
         """Why delegation did (not) happen: "granted", "not_forwardable",
         "not_ok_as_delegate", "mech_cannot_delegate", ... (tl_hop_deleg_reason_name)."""
-        return cast(str, _native.tl_hop_deleg_reason_name(_native.tl_hop_client_deleg_reason(self._c)))
+        reason = _native.tl_hop_client_deleg_reason(self._c)
+        return cast(str, _native.tl_hop_deleg_reason_name(reason))
 
     @property
     def reason_text(self) -> str:
         """The reason in one sentence."""
-        return cast(str, _native.tl_hop_deleg_reason_text(_native.tl_hop_client_deleg_reason(self._c)))
+        reason = _native.tl_hop_client_deleg_reason(self._c)
+        return cast(str, _native.tl_hop_deleg_reason_text(reason))
 
     @property
     def name(self) -> Optional[str]:

@@ -317,7 +317,8 @@ def access_check(sd: Union[SecurityDescriptor, str], subject: Any,
     """
     tok = getattr(subject, "_tok", None)
     if tok is not None and type(sd) is SecurityDescriptor and object == "file":
-        return cast("AccessResult", _check(sd._sd, tok, desired, flags, 0))  # the common case: one C call
+        # the common case: one C call
+        return cast("AccessResult", _check(sd._sd, tok, desired, flags, 0))
     from ._token import Token  # local: the token module is optional at import time
 
     if isinstance(sd, str):
