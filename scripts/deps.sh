@@ -27,6 +27,7 @@ native_pkgs=(
   clang-format  # tests/format: the format check
   libkrb5-dev krb5-kdc krb5-admin-server krb5-user gss-ntlmssp gss-ntlmssp-dev
   swig python3-dev python3-pytest python3-pip python3-venv python3-setuptools python3-wheel
+  python3-mypy  # mypy --strict over the Python package (ctest python_mypy)
   clang-14 libclang-rt-14-dev libfuzzer-14-dev valgrind graphviz
   python3-samba  # bench/sddl_bench.py: Samba's SDDL and access check, side by side
   # tokenlens ad (OpenLDAP + SASL GSSAPI) and the AD lab (tests/adlab: a Samba AD DC in a netns)

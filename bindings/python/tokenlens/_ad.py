@@ -8,7 +8,7 @@
     >>> hop.arrives_as.name, hop.protocol, hop.outcome
 """
 import json
-from typing import Any, Optional, Tuple, Union
+from typing import Any, Optional, Tuple, Union, cast
 
 from . import _native
 from ._explain import Explanation, Hop
@@ -82,22 +82,22 @@ class ActiveDirectory:
     @property
     def server(self) -> str:
         """The DC's host name, as bound (ldap/<server> is the Kerberos service)."""
-        return _native.tl_ad_server(self._raw)
+        return cast(str, _native.tl_ad_server(self._raw))
 
     @property
     def base_dn(self) -> str:
         """The domain's DN (the rootDSE's defaultNamingContext)."""
-        return _native.tl_ad_base_dn(self._raw)
+        return cast(str, _native.tl_ad_base_dn(self._raw))
 
     @property
     def netbios_domain(self) -> str:
         """The domain's NetBIOS name (CONTOSO), the prefix of account names."""
-        return _native.tl_ad_netbios_domain(self._raw)
+        return cast(str, _native.tl_ad_netbios_domain(self._raw))
 
     @property
     def dns_domain(self) -> str:
         """The domain's DNS name (contoso.com)."""
-        return _native.tl_ad_dns_domain(self._raw)
+        return cast(str, _native.tl_ad_dns_domain(self._raw))
 
     def account(self, name: str) -> AdAccount:
         """``svc-web``, ``CONTOSO\\\\svc-web``, ``WEB01$``, a UPN or a SID string;

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Mapping, NamedTuple, Optional, Tuple, Union
+from typing import Any, Mapping, NamedTuple, Optional, Tuple, Union, cast
 
 from . import _native
 from ._errors import ParseError
@@ -77,7 +77,7 @@ class Hop(NamedTuple):
 
 def _level(value: int) -> Optional[str]:
     """The library's word for an impersonation level (None when not impersonating)."""
-    return _native.tl_impersonation_level_name(value)
+    return cast("Optional[str]", _native.tl_impersonation_level_name(value))
 
 
 class Explanation:
@@ -158,7 +158,7 @@ class Explanation:
 
     def to_json(self) -> str:
         """Exactly what ``tokenlens explain --json`` prints."""
-        return _native.tl_explanation_to_json(self._raw)
+        return cast(str, _native.tl_explanation_to_json(self._raw))
 
     def to_dict(self) -> Any:
         """:meth:`to_json` parsed into Python data."""
@@ -166,11 +166,11 @@ class Explanation:
 
     def to_text(self) -> str:
         """The plain-text story ``tokenlens explain`` prints."""
-        return _native.tl_explanation_to_text(self._raw)
+        return cast(str, _native.tl_explanation_to_text(self._raw))
 
     def to_dot(self) -> str:
         """A Graphviz digraph of the hops (``tokenlens explain --dot``)."""
-        return _native.tl_explanation_to_dot(self._raw)
+        return cast(str, _native.tl_explanation_to_dot(self._raw))
 
     def __str__(self) -> str:
         return self.to_text()
@@ -220,11 +220,11 @@ class Scenario:
     @property
     def name(self) -> Optional[str]:
         """The scenario's "name", or None."""
-        return _native.tl_scenario_name(self._raw)
+        return cast("Optional[str]", _native.tl_scenario_name(self._raw))
 
     def to_json(self) -> str:
         """The scenario as loaded, every optional field with the value the engine uses."""
-        return _native.tl_scenario_to_json(self._raw)
+        return cast(str, _native.tl_scenario_to_json(self._raw))
 
     def to_dict(self) -> Any:
         """:meth:`to_json` parsed into Python data."""

@@ -19,7 +19,7 @@ docs/hop-probes.md.
 from __future__ import annotations
 
 import enum
-from typing import Optional, Union
+from typing import Optional, Union, cast
 
 from . import _native
 from ._errors import InvalidArgumentError
@@ -39,7 +39,7 @@ class HopMechanism(enum.IntEnum):
     NTLM = _native.TL_HOP_MECH_NTLM
 
     def __str__(self) -> str:
-        return _native.tl_hop_mech_name(int(self))
+        return cast(str, _native.tl_hop_mech_name(int(self)))
 
 
 class HopDelegation(enum.IntEnum):
@@ -130,23 +130,25 @@ class HopClient:
     def reason(self) -> str:
         """Why delegation did (not) happen: "granted", "not_forwardable",
         "not_ok_as_delegate", "mech_cannot_delegate", ... (tl_hop_deleg_reason_name)."""
-        return _native.tl_hop_deleg_reason_name(_native.tl_hop_client_deleg_reason(self._c))
+        reason = _native.tl_hop_client_deleg_reason(self._c)
+        return cast(str, _native.tl_hop_deleg_reason_name(reason))
 
     @property
     def reason_text(self) -> str:
         """The reason in one sentence."""
-        return _native.tl_hop_deleg_reason_text(_native.tl_hop_client_deleg_reason(self._c))
+        reason = _native.tl_hop_client_deleg_reason(self._c)
+        return cast(str, _native.tl_hop_deleg_reason_text(reason))
 
     @property
     def name(self) -> Optional[str]:
         """Whose credentials were used ("alice@LAB.TEST", "LAB\\\\alice")."""
-        return _native.tl_hop_client_name(self._c)
+        return cast("Optional[str]", _native.tl_hop_client_name(self._c))
 
     @property
     def ticket_flags(self) -> Optional[str]:
         """Flags of the service ticket used ("forwardable ... ok_as_delegate"), None when not
         visible (NTLM, SSPI)."""
-        return _native.tl_swig_hop_client_ticket_flags_text(self._c)
+        return cast("Optional[str]", _native.tl_swig_hop_client_ticket_flags_text(self._c))
 
     def __repr__(self) -> str:
         return "<HopClient %s %s delegated=%s (%s)>" % (self.name, self.mechanism,
@@ -176,7 +178,7 @@ class HopServer:
     @property
     def client_name(self) -> Optional[str]:
         """Who connected ("alice@LAB.TEST"); None before completion."""
-        return _native.tl_hop_server_client_name(self._s)
+        return cast("Optional[str]", _native.tl_hop_server_client_name(self._s))
 
     @property
     def mechanism(self) -> HopMechanism:
@@ -191,7 +193,7 @@ class HopServer:
     @property
     def ticket_flags(self) -> Optional[str]:
         """Flags of the ticket the client presented, None when not visible."""
-        return _native.tl_swig_hop_server_ticket_flags_text(self._s)
+        return cast("Optional[str]", _native.tl_swig_hop_server_ticket_flags_text(self._s))
 
     def token(self) -> Token:
         """The client's token as this server holds it (Windows); NotSupportedError elsewhere."""

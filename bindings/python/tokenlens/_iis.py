@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Mapping, NamedTuple, Optional, Tuple, Union
+from typing import Any, Mapping, NamedTuple, Optional, Tuple, Union, cast
 
 from . import _native
 from ._errors import ParseError
@@ -216,11 +216,11 @@ class IisAudit:
 
     def site(self, name: str) -> IisSite:
         """The site called ``name`` (case-insensitive); NotFoundError otherwise."""
-        return self.sites[_native.tl_iis_site_find(self._raw, name)]
+        return cast("IisSite", self.sites[_native.tl_iis_site_find(self._raw, name)])
 
     def to_json(self) -> str:
         """What ``tokenlens iis --json`` prints."""
-        return _native.tl_iis_audit_to_json(self._raw)
+        return cast(str, _native.tl_iis_audit_to_json(self._raw))
 
     def scenario(self, site: str, *, machine: Optional[str] = None,
                  domain: Optional[str] = None, request_user: Optional[str] = None,

@@ -3,7 +3,7 @@ access check of a token against a descriptor, with the deciding ACE as the reaso
 from __future__ import annotations
 
 import enum
-from typing import Any, Iterable, NamedTuple, Optional, Tuple, Union
+from typing import Any, Iterable, NamedTuple, Optional, Tuple, Union, cast
 
 from . import _native
 from ._errors import ParseError
@@ -154,8 +154,8 @@ class SecurityDescriptor:
 
     def to_sddl(self, domain: Optional[SidLike] = None) -> str:
         """SDDL as Windows formats it; domain-relative SIDs print as aliases for ``domain``."""
-        return _native.tl_sd_to_sddl(self._sd, _domain(domain if domain is not None
-                                                       else self.domain))
+        dom = _domain(domain if domain is not None else self.domain)
+        return cast(str, _native.tl_sd_to_sddl(self._sd, dom))
 
     @property
     def sddl(self) -> str:
@@ -166,7 +166,7 @@ class SecurityDescriptor:
         return self.sddl
 
     def __bytes__(self) -> bytes:
-        return _native.tl_sd_to_binary(self._sd)
+        return cast(bytes, _native.tl_sd_to_binary(self._sd))
 
     def __repr__(self) -> str:
         return "SecurityDescriptor.from_sddl(%r)" % self.sddl
@@ -251,7 +251,7 @@ class AccessReason(NamedTuple):
 
 
 # The C extension under the SWIG shadow module: access_fast.i's type and functions.
-_ext = _native._tokenlens_native
+from . import _tokenlens_native as _ext  # noqa: E402  (the same module object)
 
 
 class AccessResult(_ext.AccessResultBase):
@@ -262,6 +262,8 @@ class AccessResult(_ext.AccessResultBase):
     One C call makes it; ``reasons`` and ``text`` are built the first time they are read."""
 
     __slots__ = ("_reasons", "_text")
+    _reasons: Tuple[AccessReason, ...]
+    _text: str
 
     @property
     def reasons(self) -> Tuple[AccessReason, ...]:
@@ -283,7 +285,7 @@ class AccessResult(_ext.AccessResultBase):
             return self._text
 
     def __bool__(self) -> bool:
-        return self.allowed
+        return cast(bool, self.allowed)
 
     def __str__(self) -> str:
         return self.text
@@ -315,7 +317,8 @@ def access_check(sd: Union[SecurityDescriptor, str], subject: Any,
     """
     tok = getattr(subject, "_tok", None)
     if tok is not None and type(sd) is SecurityDescriptor and object == "file":
-        return _check(sd._sd, tok, desired, flags, 0)  # the common case: one C call
+        # the common case: one C call
+        return cast("AccessResult", _check(sd._sd, tok, desired, flags, 0))
     from ._token import Token  # local: the token module is optional at import time
 
     if isinstance(sd, str):
@@ -334,7 +337,7 @@ def access_check(sd: Union[SecurityDescriptor, str], subject: Any,
         kind = _OBJECT_KINDS[object]
     except KeyError:
         raise ValueError("object must be one of %s" % ", ".join(_OBJECT_KINDS)) from None
-    return _check(sd._sd, token._tok, int(desired), int(flags), kind)
+    return cast("AccessResult", _check(sd._sd, token._tok, int(desired), int(flags), kind))
 
 
 def _token_from_sids(sids: Any) -> Any:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import enum
-from typing import Any, NamedTuple, Optional, Tuple, Union
+from typing import Any, NamedTuple, Optional, Tuple, Union, cast
 
 from . import _native
 from ._errors import NotFoundError, ParseError
@@ -49,6 +49,8 @@ class Sid:
     """
 
     __slots__ = ("_sid", "_given_name", "__weakref__")
+    _sid: Any  # the native tl_sid
+    _given_name: Optional[str]
 
     def __init__(self, value: "SidLike", domain: Optional["SidLike"] = None) -> None:
         given = None
@@ -131,11 +133,11 @@ class Sid:
 
     # -- views ----------------------------------------------------------------------------
     def __str__(self) -> str:
-        return _native.tl_sid_to_string(self._sid)
+        return cast(str, _native.tl_sid_to_string(self._sid))
 
     def __bytes__(self) -> bytes:
         buf, written = _native.tl_sid_to_binary(self._sid)
-        return buf[:written]
+        return cast(bytes, buf[:written])
 
     def __repr__(self) -> str:
         name = self.name
@@ -149,7 +151,7 @@ class Sid:
         account name this Sid was created from, else None (names of virtual accounts cannot be
         recovered from their hash)."""
         try:
-            return _native.tl_sid_lookup_name(self._sid)
+            return cast("Optional[str]", _native.tl_sid_lookup_name(self._sid))
         except NotFoundError:
             return self._given_name
 
@@ -161,12 +163,12 @@ class Sid:
     @property
     def kind_name(self) -> str:
         """The kind's canonical word (``"iis-apppool"``), as ``tokenlens sid`` prints it."""
-        return _native.tl_sid_kind_name(_native.tl_sid_kind_of(self._sid))
+        return cast(str, _native.tl_sid_kind_name(_native.tl_sid_kind_of(self._sid)))
 
     @property
     def sddl_alias(self) -> Optional[str]:
         """The two-letter SDDL alias Windows prints for this SID, or None."""
-        return _native.tl_sid_sddl_alias(self._sid, None)
+        return cast("Optional[str]", _native.tl_sid_sddl_alias(self._sid, None))
 
     @property
     def authority(self) -> int:
@@ -213,22 +215,22 @@ class Sid:
     def __lt__(self, other: "Sid") -> bool:
         if not isinstance(other, Sid):
             return NotImplemented
-        return _native.tl_sid_compare(self._sid, other._sid) < 0
+        return cast(bool, _native.tl_sid_compare(self._sid, other._sid) < 0)
 
     def __le__(self, other: "Sid") -> bool:
         if not isinstance(other, Sid):
             return NotImplemented
-        return _native.tl_sid_compare(self._sid, other._sid) <= 0
+        return cast(bool, _native.tl_sid_compare(self._sid, other._sid) <= 0)
 
     def __gt__(self, other: "Sid") -> bool:
         if not isinstance(other, Sid):
             return NotImplemented
-        return _native.tl_sid_compare(self._sid, other._sid) > 0
+        return cast(bool, _native.tl_sid_compare(self._sid, other._sid) > 0)
 
     def __ge__(self, other: "Sid") -> bool:
         if not isinstance(other, Sid):
             return NotImplemented
-        return _native.tl_sid_compare(self._sid, other._sid) >= 0
+        return cast(bool, _native.tl_sid_compare(self._sid, other._sid) >= 0)
 
     def __hash__(self) -> int:
         return int(_native.tl_sid_hash(self._sid))

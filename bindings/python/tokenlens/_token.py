@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import enum
 import os
-from typing import Any, Iterator, NamedTuple, Optional, Tuple, Union
+from typing import Any, Iterator, NamedTuple, Optional, Tuple, Union, cast
 
 from . import _native
 from ._errors import NotFoundError, NotSupportedError, ParseError
@@ -238,7 +238,7 @@ class Token:
 
     def to_json(self) -> str:
         """The versioned snapshot JSON (docs/token-snapshot.md)."""
-        return _native.tl_token_to_json(self._tok)
+        return cast(str, _native.tl_token_to_json(self._tok))
 
     def save(self, path: PathLike) -> None:
         """Write the snapshot JSON to ``path``."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, Union
+from typing import Any, Dict, Union, cast
 
 from . import _native
 from ._token import Token
@@ -20,14 +20,15 @@ def webconfig(path: PathLike) -> Dict[str, Any]:
 
     Raises ParseError (naming the file and line), FileError, LimitError."""
     handle = _native.tl_swig_webconfig_load(os.fspath(path))
-    return json.loads(_native.tl_webconfig_to_json(handle))
+    return cast("Dict[str, Any]", json.loads(_native.tl_webconfig_to_json(handle)))
 
 
 def _from_whoami(cls: type, text: Union[str, bytes]) -> Token:
     """A token from the text of ``whoami /all`` (or /user, /groups, /priv, /fo list,
     /fo csv) as copied from a console. What is not understood is left out, never guessed:
     :func:`tokenlens.whoami_notes` says what."""
-    return cls._wrap(_native.tl_swig_token_from_whoami(text))  # type: ignore[attr-defined]
+    raw = _native.tl_swig_token_from_whoami(text)
+    return cast("Token", cls._wrap(raw))  # type: ignore[attr-defined]
 
 
 def whoami_notes(text: Union[str, bytes]) -> str:
@@ -54,4 +55,5 @@ def diagnose(config: PathLike, maps: Union[Dict[str, str], "list[str]", None] = 
         if "\n" in line or "=" not in line:
             raise ValueError(f"map {line!r} is not WINPATH=DIR")
     server = _native.tl_swig_server_load(os.fspath(config), "\n".join(lines), machine, domain)
-    return json.loads(_native.tl_server_diagnose(server, _native.TL_DIAGNOSE_JSON))
+    text = _native.tl_server_diagnose(server, _native.TL_DIAGNOSE_JSON)
+    return cast("Dict[str, Any]", json.loads(text))
