@@ -23,7 +23,12 @@ BeforeAll {
     foreach ($h in $servers.Keys) {
         $dir = Join-Path $work "srv-$h"
         New-Item -ItemType Directory -Path $dir -Force | Out-Null
-        if ($servers[$h]) { Copy-Item (Join-Path $SourceDir "tests/data/iis/$($servers[$h])") (Join-Path $dir 'applicationHost.config') }
+        if ($servers[$h]) {
+            Copy-Item (Join-Path $SourceDir "tests/data/iis/$($servers[$h])") (Join-Path $dir 'applicationHost.config')
+            # A second configuration (-Path b/applicationHost.config): built-in and domain pool accounts.
+            New-Item -ItemType Directory -Path (Join-Path $dir 'b') -Force | Out-Null
+            Copy-Item (Join-Path $SourceDir 'tests/data/iis/pool-identities.config') (Join-Path $dir 'b/applicationHost.config')
+        }
         $s = New-PSSession -HostName $h -Port ([int]$env:TL_SSH_PORT) -UserName $env:TL_SSH_USER -KeyFilePath $env:TL_SSH_KEY `
             -Options $opts -ConnectingTimeout 60000 -ErrorAction Stop
         Invoke-Command -Session $s -ScriptBlock { param($d) Set-Location -LiteralPath $d } -ArgumentList $dir -ErrorAction Stop
@@ -79,6 +84,22 @@ Describe 'Invoke-TLFleetAudit over SSH remoting (loopback)' {
         @($pool.Sites | Sort-Object) | Should -Be @('127.0.0.1:coke', '127.0.0.2:coke')
         $pool.Roles | Should -Be 'process'
         $ids.Count | Should -Be 3
+    }
+
+    It '-Merge keys a domain pool account without a SID on its name, and built-in accounts on their SID' {
+        $ids = @(Invoke-TLFleetAudit -Session $good -Path 'b/applicationHost.config' -ModulePath $ModulePath -Merge)
+        # CONTOSO\svc-web runs pool "svc" on both servers; offline there is no SID for it.
+        $svc = $ids | Where-Object Identity -EQ 'CONTOSO\svc-web'
+        $svc.ServerCount | Should -Be 2
+        $svc.Sid | Should -BeNullOrEmpty
+        @($svc.Roles | Sort-Object) | Should -Be @('anonymous', 'process')
+        # NETWORK SERVICE both runs the pool and serves anonymous requests of site a.
+        $ns = $ids | Where-Object Sid -EQ 'S-1-5-20'
+        $ns.ServerCount | Should -Be 2
+        @($ns.Sites | Sort-Object -Unique) | Should -Be @('127.0.0.1:a', '127.0.0.2:a')
+        @($ids.Sid | Where-Object { $_ }) | Sort-Object | Should -Be @('S-1-5-18', 'S-1-5-19', 'S-1-5-20',
+            'S-1-5-82-378670381-369222378-1591327458-2569082047-3646778271')
+        $ids.Count | Should -Be 5
     }
 
     It 'a server that fails is a non-terminating error naming it; the others still report' {

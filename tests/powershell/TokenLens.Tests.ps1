@@ -865,7 +865,7 @@ Describe 'Test-TLHop' {
     }
 }
 
-Describe '-Path wildcards, -LiteralPath and per-item errors on the file readers (issue 16)' {
+Describe 'File readers: wildcard -Path, -LiteralPath, per-item errors (issue 16)' {
     BeforeAll {
         $tok = Join-Path $SourceDir 'tests/data/token/iis-ntlm-impersonation.json'
         $scen = Join-Path $SourceDir 'examples/scenarios/ntlm-double-hop.json'

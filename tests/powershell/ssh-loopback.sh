@@ -15,7 +15,7 @@ command -v ssh >/dev/null || fail "ssh client not found (openssh-client)"
 command -v ssh-keygen >/dev/null || fail "ssh-keygen not found (openssh-client)"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tl-ssh.XXXXXX")
-sshd_pid=""
+sshd_pid="" watchdog_pid=""
 cleanup() {
   if [ -n "$sshd_pid" ] && kill -0 "$sshd_pid" 2>/dev/null; then
     kill "$sshd_pid" 2>/dev/null || true
@@ -23,6 +23,7 @@ cleanup() {
     kill -9 "$sshd_pid" 2>/dev/null || true
   fi
   rm -rf "$tmp"
+  [ -z "$watchdog_pid" ] || kill "$watchdog_pid" 2>/dev/null || true
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
@@ -71,8 +72,16 @@ Subsystem powershell $tmp/pwsh-subsystem -sshs -NoLogo
 EOF
 
 "$sshd" -t -f "$tmp/sshd_config" || fail "sshd rejected its configuration"
-"$sshd" -D -e -f "$tmp/sshd_config" 2>"$tmp/sshd.log" &
+# Its output goes to the log, not to this script's (CTest waits for those to close).
+"$sshd" -D -e -f "$tmp/sshd_config" >"$tmp/sshd.log" 2>&1 </dev/null &
 sshd_pid=$!
+# If this script is killed outright (SIGKILL, a CTest timeout), the trap does not run: a
+# watchdog stops sshd and removes the temp dir once this shell is gone.
+(
+  while kill -0 $$ 2>/dev/null; do sleep 1; done
+  if [ -d "$tmp" ]; then kill "$sshd_pid" 2>/dev/null; sleep 1; kill -9 "$sshd_pid" 2>/dev/null; rm -rf "$tmp"; fi
+) >/dev/null 2>&1 </dev/null &
+watchdog_pid=$!
 ready=0
 for _ in $(seq 100); do
   kill -0 "$sshd_pid" 2>/dev/null || { cat "$tmp/sshd.log" >&2; fail "sshd exited at start"; }

@@ -1634,10 +1634,14 @@ function Invoke-TLFleetAudit {
     foreach ($s in @($sites)) {
         foreach ($use in @(@('anonymous', $s.AnonymousSid, $s.AnonymousIdentity), @('process', $s.ProcessSid, $s.ProcessIdentity))) {
             $role, $sid, $name = $use
-            if (-not $sid) { continue }
+            if (-not $sid -and -not $name) { continue }
             # Virtual and well-known accounts (IUSR, IIS APPPOOL\X) have the same SID on every
-            # server; a local account's SID differs per machine, so it keys on server too.
-            $key = if ($sid -match '^S-1-5-21-' -and $name -notmatch '\\') { "$($s.Server)|$sid" } else { $sid }
+            # server; a local account's SID differs per machine, so it keys on server too. A
+            # domain account the configuration names but no SID can be computed for offline
+            # (CONTOSO\svc-web as a pool identity) keys on its name, the same on every server.
+            $key = if (-not $sid) {
+                if ($name -match '^[^.\\][^\\]*\\.') { 'name|' + $name.ToUpperInvariant() } else { "$($s.Server)|name|$($name.ToUpperInvariant())" }
+            } elseif ($sid -match '^S-1-5-21-' -and $name -notmatch '\\') { "$($s.Server)|$sid" } else { $sid }
             if (-not $byIdentity.Contains($key)) {
                 $byIdentity[$key] = [pscustomobject]@{
                     PSTypeName  = 'TokenLens.FleetIdentity'
