@@ -919,9 +919,14 @@ Describe 'File readers: wildcard -Path, -LiteralPath, per-item errors (issue 16)
         { & $Command @splat -ErrorAction Stop } | Should -Throw '*missing.json*'
     }
 
-    It 'Import-TLToken reads piped FileInfo objects literally (a name with [ ] in it)' {
+    It 'Import-TLToken and Invoke-TLExplain read piped FileInfo objects literally (a name with [ ] in it)' {
         $r = @(Get-Item -LiteralPath $tokBr | Import-TLToken)
         $r.Count | Should -Be 1
         $r[0].Source | Should -Be $tokBr
+        $h = @(Get-Item -LiteralPath $scenBr | Invoke-TLExplain)
+        $h.Count | Should -Be @(Invoke-TLExplain -LiteralPath $scen).Count
+        $h[0].Path | Should -Be $scenBr
+        # Strings still bind to -Path (patterns).
+        @((Join-Path $SourceDir 'examples/scenarios/ntlm-double-*.json') | Invoke-TLExplain).Count | Should -Be $h.Count
     }
 }

@@ -539,12 +539,13 @@ function Invoke-TLExplain {
     `tokenlens explain <file> --json`.
 
     .PARAMETER Path
-    Scenario file(s); wildcards are expanded (.\scenarios\*.json). Accepts pipeline input,
-    including FileInfo objects from Get-ChildItem. A file that does not exist, or a pattern that
-    matches nothing, is a non-terminating error for that item; the others are still explained.
+    Scenario file(s); wildcards are expanded (.\scenarios\*.json). Accepts strings from the
+    pipeline. A file that does not exist, or a pattern that matches nothing, is a
+    non-terminating error for that item; the others are still explained.
 
     .PARAMETER LiteralPath
     Scenario file(s), taken as typed: no wildcard characters ([, ], *, ?) are expanded.
+    FileInfo objects from Get-ChildItem bind here from the pipeline (by their PSPath).
 
     .PARAMETER Json
     Scenario JSON text instead of a file, e.g. built with ConvertTo-Json, or the Json of
@@ -579,12 +580,13 @@ function Invoke-TLExplain {
     [OutputType('TokenLens.Hop')]
     param(
         [Parameter(Mandatory, Position = 0, ParameterSetName = 'Path', ValueFromPipeline, ValueFromPipelineByPropertyName)]
-        [Alias('FullName', 'PSPath')]
         [ValidateNotNullOrEmpty()]
         [string[]] $Path,
 
-        [Parameter(Mandatory, ParameterSetName = 'LiteralPath')]
-        [Alias('LP')]
+        # As Get-Content: FileInfo objects bind here by their PSPath, so a file name with
+        # [ ] in it is not taken as a pattern.
+        [Parameter(Mandatory, ParameterSetName = 'LiteralPath', ValueFromPipelineByPropertyName)]
+        [Alias('PSPath', 'LP')]
         [ValidateNotNullOrEmpty()]
         [string[]] $LiteralPath,
 
