@@ -3,7 +3,7 @@
 # the PowerShell side). Idempotent and non-interactive: safe to run on every build.
 #
 #   scripts/deps.sh            native build + tests (C, Python, hop lab)
-#   scripts/deps.sh --all      also Wine/mingw cross toolchain and PowerShell
+#   scripts/deps.sh --all      also Wine/mingw cross toolchain and PowerShell (with sshd for remoting)
 #
 # Environment: TL_DEPS_SKIP_APT=1 skips apt (for machines where packages are preinstalled).
 set -euo pipefail
@@ -36,6 +36,9 @@ native_pkgs=(
 )
 cross_pkgs=(
   gcc-mingw-w64-x86-64 mingw-w64-tools wine wine64 dpkg-dev
+  # tests/powershell/ssh-loopback.sh: PowerShell SSH remoting to a private sshd on loopback.
+  # (On a systemd machine Debian's package also enables its own ssh service; the test does not use it.)
+  openssh-server openssh-client
 )
 
 missing=()

@@ -227,6 +227,7 @@ Describe 'Get-TLSid' {
         @(Get-TLIisAudit (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.conf*')).Count | Should -Be $a.Count
         $errs = $null
         @(Get-TLIisAudit (Join-Path $TestDrive 'nothing-*.config'), $cfg -ErrorAction SilentlyContinue -ErrorVariable errs).Count | Should -Be $a.Count
+        @($errs | Where-Object { $_.FullyQualifiedErrorId -like 'TokenLens.FileNotFound*' }).TargetObject | Should -Be (Join-Path $TestDrive 'nothing-*.config')
     }
 }
 
@@ -865,5 +866,71 @@ Describe 'Test-TLHop' {
     It 'fails with a terminating error for an unreachable DC' {
         { Test-TLHop -Token (Join-Path $nh 'whoami-apppool-ntlm.json') -Target $db -Ad -Server '127.0.0.1:9' } |
             Should -Throw '*unreachable*'
+    }
+}
+
+Describe 'File readers: wildcard -Path, -LiteralPath, per-item errors (issue 16)' {
+    BeforeAll {
+        $tok = Join-Path $SourceDir 'tests/data/token/iis-ntlm-impersonation.json'
+        $scen = Join-Path $SourceDir 'examples/scenarios/ntlm-double-hop.json'
+        # File names with wildcard characters: -Path reads them as patterns, -LiteralPath as typed.
+        $dir = Join-Path $TestDrive 'lit'
+        New-Item -ItemType Directory -Path $dir -Force | Out-Null
+        $tokBr = Join-Path $dir 'web[1].json'
+        $scenBr = Join-Path $dir 'hop[1].json'
+        Copy-Item -LiteralPath $tok -Destination $tokBr
+        Copy-Item -LiteralPath $scen -Destination $scenBr
+        Copy-Item -LiteralPath $tok -Destination (Join-Path $dir 'web1.json')
+        $missing = Join-Path $TestDrive 'missing.json'
+        $cases = @(
+            @{ Command = 'Import-TLToken'; Good = $tok; Bracket = $tokBr; Pattern = (Join-Path $SourceDir 'tests/data/token/iis-*.json'); Count = 1 }
+            @{ Command = 'Invoke-TLExplain'; Good = $scen; Bracket = $scenBr; Pattern = (Join-Path $SourceDir 'examples/scenarios/ntlm-double-*.json'); Count = @(Invoke-TLExplain $scen).Count }
+        )
+    }
+
+    It '<Command> -LiteralPath reads a file whose name has [ ] in it' -ForEach @(
+        @{ Command = 'Import-TLToken' }, @{ Command = 'Invoke-TLExplain' }) {
+        $c = $cases | Where-Object Command -EQ $Command
+        @(& $Command -LiteralPath $c.Bracket).Count | Should -Be $c.Count
+        @(& $Command -LP $c.Bracket).Count | Should -Be $c.Count
+    }
+
+    It '<Command> -Path expands wildcards (and treats [1] as a character class)' -ForEach @(
+        @{ Command = 'Import-TLToken' }, @{ Command = 'Invoke-TLExplain' }) {
+        $c = $cases | Where-Object Command -EQ $Command
+        @(& $Command -Path $c.Pattern).Count | Should -Be $c.Count
+        if ($Command -eq 'Import-TLToken') {
+            # web[1].json as a pattern matches web1.json, not itself.
+            $r = @(Import-TLToken -Path $tokBr)
+            $r.Count | Should -Be 1
+            $r[0].Source | Should -Be (Join-Path $dir 'web1.json')
+        }
+    }
+
+    It '<Command>: a missing file is a non-terminating error for that item; the others still come out' -ForEach @(
+        @{ Command = 'Import-TLToken'; Set = 'Path' }, @{ Command = 'Import-TLToken'; Set = 'LiteralPath' },
+        @{ Command = 'Invoke-TLExplain'; Set = 'Path' }, @{ Command = 'Invoke-TLExplain'; Set = 'LiteralPath' }) {
+        $c = $cases | Where-Object Command -EQ $Command
+        $errs = $null
+        $splat = @{ $Set = @($missing, $c.Good, (Join-Path $TestDrive 'none-*.json')) }
+        $out = @(& $Command @splat -ErrorAction SilentlyContinue -ErrorVariable errs)
+        $out.Count | Should -Be $c.Count
+        $notFound = @($errs | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and $_.FullyQualifiedErrorId -like 'TokenLens.FileNotFound*' })
+        # -LiteralPath takes 'none-*.json' as a file name, which does not exist either.
+        $notFound.Count | Should -Be 2
+        $notFound[0].TargetObject | Should -Be $missing
+        $notFound[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        { & $Command @splat -ErrorAction Stop } | Should -Throw '*missing.json*'
+    }
+
+    It 'Import-TLToken and Invoke-TLExplain read piped FileInfo objects literally (a name with [ ] in it)' {
+        $r = @(Get-Item -LiteralPath $tokBr | Import-TLToken)
+        $r.Count | Should -Be 1
+        $r[0].Source | Should -Be $tokBr
+        $h = @(Get-Item -LiteralPath $scenBr | Invoke-TLExplain)
+        $h.Count | Should -Be @(Invoke-TLExplain -LiteralPath $scen).Count
+        $h[0].Path | Should -Be $scenBr
+        # Strings still bind to -Path (patterns).
+        @((Join-Path $SourceDir 'examples/scenarios/ntlm-double-*.json') | Invoke-TLExplain).Count | Should -Be $h.Count
     }
 }

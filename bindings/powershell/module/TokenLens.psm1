@@ -287,7 +287,12 @@ function Import-TLToken {
     set to process, thread or effective; a single snapshot gives one object with Role $null.
 
     .PARAMETER Path
-    Snapshot file(s). Accepts pipeline input, including FileInfo objects from Get-ChildItem.
+    Snapshot file(s); wildcards are expanded (*.token.json). Accepts pipeline input, including
+    FileInfo objects from Get-ChildItem. A file that does not exist, or a pattern that matches
+    nothing, is a non-terminating error for that item; the others are still read.
+
+    .PARAMETER LiteralPath
+    Snapshot file(s), taken as typed: no wildcard characters ([, ], *, ?) are expanded.
 
     .PARAMETER WhoamiText
     The text of `whoami /all` (or /user, /groups, /priv, /fo list, /fo csv) as copied from a
@@ -320,6 +325,10 @@ function Import-TLToken {
         [Alias('FullName', 'PSPath')]
         [ValidateNotNullOrEmpty()]
         [string[]] $Path,
+        [Parameter(Mandatory, ParameterSetName = 'LiteralPath')]
+        [Alias('LP')]
+        [ValidateNotNullOrEmpty()]
+        [string[]] $LiteralPath,
         # The text of `whoami /all` (or /user, /groups, /priv, /fo list, /fo csv).
         [Parameter(Mandatory, ParameterSetName = 'Whoami')]
         [AllowEmptyString()]
@@ -349,25 +358,28 @@ function Import-TLToken {
     }
     process {
         if ($PSCmdlet.ParameterSetName -eq 'Whoami') { return }
+        $files = $null
         if ($PSCmdlet.ParameterSetName -eq 'Pipeline') {
             if ($null -eq $InputObject) { return }
             if ($InputObject -is [string]) {
                 if ($InputObject -and (Test-Path -LiteralPath $InputObject -PathType Leaf)) {
-                    $Path = @($InputObject)
+                    $LiteralPath = @($InputObject)
                 } else {
                     foreach ($x in ($InputObject -split "`r?`n")) { $tlWhoamiLines.Add($x) }
                     return
                 }
             } elseif ($InputObject.PSObject.Properties['FullName']) {
-                $Path = @([string]$InputObject.FullName)
+                $LiteralPath = @([string]$InputObject.FullName)
             } elseif ($InputObject.PSObject.Properties['PSPath']) {
-                $Path = @([string]$InputObject.PSPath)
+                $LiteralPath = @([string]$InputObject.PSPath)
             } else {
                 $PSCmdlet.ThrowTerminatingError((New-TLErrorRecord ([System.ArgumentException]::new('expected a snapshot path, a file, or whoami text')) "$InputObject" 'Import-TLToken'))
             }
         }
-        foreach ($p in $Path) {
-            $full = Resolve-TLInputPath $p $PSCmdlet
+        # Missing files and patterns that match nothing are non-terminating errors, per item.
+        $files = if ($LiteralPath) { Resolve-TLPathList $PSCmdlet $null $LiteralPath 'Import-TLToken' } else { Resolve-TLPathList $PSCmdlet $Path $null 'Import-TLToken' }
+        foreach ($full in @($files)) {
+            $p = $full
             foreach ($member in Get-TLWhoamiMembers $full) {
                 $t = $null
                 try {
@@ -527,7 +539,13 @@ function Invoke-TLExplain {
     `tokenlens explain <file> --json`.
 
     .PARAMETER Path
-    Scenario file(s). Accepts pipeline input, including FileInfo objects from Get-ChildItem.
+    Scenario file(s); wildcards are expanded (.\scenarios\*.json). Accepts strings from the
+    pipeline. A file that does not exist, or a pattern that matches nothing, is a
+    non-terminating error for that item; the others are still explained.
+
+    .PARAMETER LiteralPath
+    Scenario file(s), taken as typed: no wildcard characters ([, ], *, ?) are expanded.
+    FileInfo objects from Get-ChildItem bind here from the pipeline (by their PSPath).
 
     .PARAMETER Json
     Scenario JSON text instead of a file, e.g. built with ConvertTo-Json, or the Json of
@@ -562,9 +580,15 @@ function Invoke-TLExplain {
     [OutputType('TokenLens.Hop')]
     param(
         [Parameter(Mandatory, Position = 0, ParameterSetName = 'Path', ValueFromPipeline, ValueFromPipelineByPropertyName)]
-        [Alias('FullName', 'PSPath')]
         [ValidateNotNullOrEmpty()]
         [string[]] $Path,
+
+        # As Get-Content: FileInfo objects bind here by their PSPath, so a file name with
+        # [ ] in it is not taken as a pattern.
+        [Parameter(Mandatory, ParameterSetName = 'LiteralPath', ValueFromPipelineByPropertyName)]
+        [Alias('PSPath', 'LP')]
+        [ValidateNotNullOrEmpty()]
+        [string[]] $LiteralPath,
 
         [Parameter(Mandatory, ParameterSetName = 'Json', ValueFromPipelineByPropertyName)]
         [ValidateNotNullOrEmpty()]
@@ -573,9 +597,12 @@ function Invoke-TLExplain {
     process {
         # One pass per file, or a single pass (with no file) for -Json.
         $inputs = [System.Collections.Generic.List[object]]::new()
-        if ($PSCmdlet.ParameterSetName -eq 'Json') { $inputs.Add($null) } else { $inputs.AddRange([object[]]$Path) }
+        # Missing files and patterns that match nothing are non-terminating errors, per item.
+        if ($PSCmdlet.ParameterSetName -eq 'Json') { $inputs.Add($null) }
+        elseif ($PSCmdlet.ParameterSetName -eq 'LiteralPath') { foreach ($f in Resolve-TLPathList $PSCmdlet $null $LiteralPath 'Invoke-TLExplain') { $inputs.Add($f) } }
+        else { foreach ($f in Resolve-TLPathList $PSCmdlet $Path $null 'Invoke-TLExplain') { $inputs.Add($f) } }
         foreach ($p in $inputs) {
-            $full = if ($null -ne $p) { Resolve-TLInputPath $p $PSCmdlet } else { $null }
+            $full = $p
             $scenario = $null
             $e = $null
             try {
@@ -1461,12 +1488,19 @@ function Test-TLHop {
 # ---- admin use: paths, deserialized objects, fleet audits (issue 16) ----
 
 # The files a -Path (wildcards, relative to the PowerShell location) / -LiteralPath pair names.
-# A -Path that matches nothing is a non-terminating ObjectNotFound error. With neither, on
+# A -Path that matches nothing, or a -LiteralPath that does not exist, is a non-terminating
+# ObjectNotFound error for that item (WriteError; -ErrorAction Stop makes it stop). With neither, on
 # Windows: this server's applicationHost.config (the default of `tokenlens iis` too).
 function Resolve-TLPathList {
     param([System.Management.Automation.PSCmdlet] $Cmdlet, [string[]] $Path, [string[]] $LiteralPath, [string] $Activity)
     if ($LiteralPath) {
-        foreach ($lp in $LiteralPath) { Resolve-TLInputPath $lp $Cmdlet }
+        foreach ($lp in $LiteralPath) {
+            $full = $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($lp)
+            if (Test-Path -LiteralPath $full -PathType Leaf) { $full; continue }
+            $ex = [System.Management.Automation.ItemNotFoundException]::new("Cannot find file '$lp' because it does not exist.")
+            $Cmdlet.WriteError([System.Management.Automation.ErrorRecord]::new(
+                    $ex, 'TokenLens.FileNotFound', [System.Management.Automation.ErrorCategory]::ObjectNotFound, $lp))
+        }
         return
     }
     if (-not $Path) {
@@ -1479,15 +1513,23 @@ function Resolve-TLPathList {
     }
     foreach ($p in $Path) {
         $resolved = @()
-        try {
-            $resolved = @($Cmdlet.SessionState.Path.GetResolvedProviderPathFromPSPath($p, [ref]$null))
-        } catch {
-            $ex = [System.Management.Automation.ItemNotFoundException]::new("Cannot find file '$p' because it does not exist.")
+        if (-not [System.Management.Automation.WildcardPattern]::ContainsWildcardCharacters($p)) {
+            # Checked first: the provider's own exception would also land in -ErrorVariable.
+            $resolved = @($Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($p))
+        } else {
+            # Test-Path first: it is false, without an error, when nothing (not even the folder) matches.
+            if (Test-Path -Path $p) { $resolved = @($Cmdlet.SessionState.Path.GetResolvedProviderPathFromPSPath($p, [ref]$null)) }
+        }
+        $files = @($resolved | Where-Object { Test-Path -LiteralPath $_ -PathType Leaf })
+        if ($files.Count -eq 0) {
+            # A missing file, a pattern that matches nothing, or only folders.
+            $what = if ([System.Management.Automation.WildcardPattern]::ContainsWildcardCharacters($p)) { "Cannot find a file matching '$p'." } else { "Cannot find file '$p' because it does not exist." }
+            $ex = [System.Management.Automation.ItemNotFoundException]::new($what)
             $Cmdlet.WriteError([System.Management.Automation.ErrorRecord]::new(
                     $ex, 'TokenLens.FileNotFound', [System.Management.Automation.ErrorCategory]::ObjectNotFound, $p))
             continue
         }
-        foreach ($r in $resolved) { if (Test-Path -LiteralPath $r -PathType Leaf) { $r } }
+        $files
     }
 }
 
@@ -1526,11 +1568,21 @@ function Invoke-TLFleetAudit {
     .PARAMETER Merge
     Write the merged TokenLens.FleetIdentity objects instead of the per-site rows.
 
+    .PARAMETER ModulePath
+    Where the TokenLens module is on the servers (a folder or TokenLens.psd1); default the
+    one Import-Module TokenLens finds there.
+
     .EXAMPLE
     $s = New-PSSession -ComputerName web01, web02, web03
     Invoke-TLFleetAudit -Session $s -Merge | Where-Object ServerCount -gt 1
 
     Identities shared across servers.
+
+    .EXAMPLE
+    $s = 'web01', 'web02' | ForEach-Object { New-PSSession -HostName $_ -UserName admin -KeyFilePath ~/.ssh/id_ed25519 }
+    Invoke-TLFleetAudit -Session $s -Path 'D:\IIS\applicationHost.config'
+
+    Over SSH remoting (PowerShell 7 on both ends), with the configuration in another place.
 
     .OUTPUTS
     TokenLens.FleetSite, or TokenLens.FleetIdentity with -Merge
@@ -1543,15 +1595,16 @@ function Invoke-TLFleetAudit {
         [Parameter(Mandatory, ParameterSetName = 'ComputerName')]
         [string[]] $ComputerName,
         [string] $Path,
-        [switch] $Merge
+        [switch] $Merge,
+        [string] $ModulePath
     )
     $remote = {
-        param($ConfigPath)
+        param($ConfigPath, $ModulePath)
         $ErrorActionPreference = 'Stop'
-        Import-Module TokenLens
+        if ($ModulePath) { Import-Module $ModulePath } else { Import-Module TokenLens }
         if ($ConfigPath) { Get-TLIisAudit -LiteralPath $ConfigPath } else { Get-TLIisAudit }
     }
-    $icm = @{ ScriptBlock = $remote; ArgumentList = @($Path); ErrorAction = 'SilentlyContinue'; ErrorVariable = 'remoteErrors' }
+    $icm = @{ ScriptBlock = $remote; ArgumentList = @($Path, $ModulePath); ErrorAction = 'SilentlyContinue'; ErrorVariable = 'remoteErrors' }
     if ($PSCmdlet.ParameterSetName -eq 'Session') { $icm.Session = $Session } else { $icm.ComputerName = $ComputerName }
     $remoteErrors = $null
     $rows = @(Invoke-Command @icm)
@@ -1583,10 +1636,14 @@ function Invoke-TLFleetAudit {
     foreach ($s in @($sites)) {
         foreach ($use in @(@('anonymous', $s.AnonymousSid, $s.AnonymousIdentity), @('process', $s.ProcessSid, $s.ProcessIdentity))) {
             $role, $sid, $name = $use
-            if (-not $sid) { continue }
+            if (-not $sid -and -not $name) { continue }
             # Virtual and well-known accounts (IUSR, IIS APPPOOL\X) have the same SID on every
-            # server; a local account's SID differs per machine, so it keys on server too.
-            $key = if ($sid -match '^S-1-5-21-' -and $name -notmatch '\\') { "$($s.Server)|$sid" } else { $sid }
+            # server; a local account's SID differs per machine, so it keys on server too. A
+            # domain account the configuration names but no SID can be computed for offline
+            # (CONTOSO\svc-web as a pool identity) keys on its name, the same on every server.
+            $key = if (-not $sid) {
+                if ($name -match '^[^.\\][^\\]*\\.') { 'name|' + $name.ToUpperInvariant() } else { "$($s.Server)|name|$($name.ToUpperInvariant())" }
+            } elseif ($sid -match '^S-1-5-21-' -and $name -notmatch '\\') { "$($s.Server)|$sid" } else { $sid }
             if (-not $byIdentity.Contains($key)) {
                 $byIdentity[$key] = [pscustomobject]@{
                     PSTypeName  = 'TokenLens.FleetIdentity'
