@@ -176,7 +176,7 @@ if has winps; then
     [ "$wrc" -eq 0 ] || [ "$wf" -gt 0 ] || wf=1
     # Skipped under Wine (see docs/powershell.md): the off-Windows NotImplemented cases (this is
     # Windows), and what Wine's tokens lack; the Ownership case runs 3 rounds instead of 25.
-    record winps "$wp" "$wf" "$(grep -aoE '[0-9]+ skipped' "$logs/winps.log" | tail -1) (off-Windows cases); $(grep -aoE 'took [0-9]+ s' "$logs/winps.log" | tail -1); log: build/test-logs/winps.log"
+    record winps "$wp" "$wf" "$(grep -aoE '[0-9]+ skipped' "$logs/winps.log" | tail -1) (off-Windows cases, and what Wine's coreclr cannot run: docs/powershell.md); $(grep -aoE 'took [0-9]+ s' "$logs/winps.log" | tail -1); log: build/test-logs/winps.log"
     [ "$wrc" -eq 0 ] || failed_stages+=(winps)
   else
     tail -20 "$logs/dist.log"
