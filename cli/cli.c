@@ -163,3 +163,18 @@ json_t *cli_json_identity(const char *name, const tl_sid *sid)
         json_object_set_new(o, "sid", json_null());
     return o;
 }
+
+/* --domain-sid: any valid SID with room for a RID (Windows' own recorded tests use S-1-2-3-4).
+ * A value that cannot be used is a usage error that says why, never silently ignored. */
+int cli_domain_sid(const char *cmd, const char *value, tl_sid *out)
+{
+    if (tl_sid_from_string(out, value) != TL_OK)
+        return cli_usage(cmd, "--domain-sid '%s' is not a SID (%s)", value,
+                         tl_error_last()->message);
+    if (out->sub_authority_count >= TL_SID_MAX_SUB_AUTHORITIES)
+        return cli_usage(cmd,
+                         "--domain-sid '%s' already has %d sub-authorities: no room for the "
+                         "relative ID of DU, DA, ...",
+                         value, TL_SID_MAX_SUB_AUTHORITIES);
+    return CLI_OK;
+}

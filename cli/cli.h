@@ -95,6 +95,9 @@ int cmd_probe(int argc, char **argv);
 /* Entry `index` (0-based) of an icacls output or /save file as a descriptor (cli_icacls.c).
  * CLI_OK, or the exit status after printing why. */
 int cli_icacls_sd(tl_sd **out, const char *cmd, const char *path, size_t index, const tl_sid *dom);
+/* --domain-sid VALUE as a domain SID in *out (sddl, access): CLI_OK, or a usage error that
+ * says why the value cannot be used. */
+int cli_domain_sid(const char *cmd, const char *value, tl_sid *out);
 int cmd_webconfig(int argc, char **argv);
 int cmd_diagnose(int argc, char **argv);
 int cmd_ad(int argc, char **argv);

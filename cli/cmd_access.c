@@ -2,21 +2,6 @@
 #include "cli.h"
 #include <string.h>
 
-/* --domain-sid: any valid SID with room for a RID (Windows' own recorded tests use S-1-2-3-4).
- * A value that cannot be used is a usage error that says why, never silently ignored. */
-static int domain_option(const char *cmd, const char *value, tl_sid *out)
-{
-    if (tl_sid_from_string(out, value) != TL_OK)
-        return cli_usage(cmd, "--domain-sid '%s' is not a SID (%s)", value,
-                         tl_error_last()->message);
-    if (out->sub_authority_count >= TL_SID_MAX_SUB_AUTHORITIES)
-        return cli_usage(cmd,
-                         "--domain-sid '%s' already has %d sub-authorities: no room for the "
-                         "relative ID of DU, DA, ...",
-                         value, TL_SID_MAX_SUB_AUTHORITIES);
-    return CLI_OK;
-}
-
 static void help(void)
 {
     printf("Usage: tokenlens access (--sddl SDDL | --path FILE | --icacls FILE)\n"
@@ -66,7 +51,7 @@ static int run(cli_opt *opts, const char **pos, int npos)
     }
     tl_sid domain, *dom = NULL;
     if (o_dom->seen) {
-        if ((status = domain_option("access", o_dom->value, &domain)) != CLI_OK)
+        if ((status = cli_domain_sid("access", o_dom->value, &domain)) != CLI_OK)
             goto out;
         status = CLI_FAILED;
         dom = &domain;

@@ -3,21 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* --domain-sid: any valid SID with room for a RID (Windows' own recorded tests use S-1-2-3-4).
- * A value that cannot be used is a usage error that says why, never silently ignored. */
-static int domain_option(const char *cmd, const char *value, tl_sid *out)
-{
-    if (tl_sid_from_string(out, value) != TL_OK)
-        return cli_usage(cmd, "--domain-sid '%s' is not a SID (%s)", value,
-                         tl_error_last()->message);
-    if (out->sub_authority_count >= TL_SID_MAX_SUB_AUTHORITIES)
-        return cli_usage(cmd,
-                         "--domain-sid '%s' already has %d sub-authorities: no room for the "
-                         "relative ID of DU, DA, ...",
-                         value, TL_SID_MAX_SUB_AUTHORITIES);
-    return CLI_OK;
-}
-
 static void help(void)
 {
     printf(
@@ -179,7 +164,7 @@ static int run(cli_opt *opts, const char **pos, int npos)
         return cli_usage("sddl", "--json and --binary are exclusive");
     tl_sid domain, *dom = NULL;
     if (o_dom->seen) {
-        if ((rc = domain_option("sddl", o_dom->value, &domain)) != CLI_OK)
+        if ((rc = cli_domain_sid("sddl", o_dom->value, &domain)) != CLI_OK)
             return rc;
         dom = &domain;
     }
