@@ -1023,9 +1023,19 @@ static int render_text(char **out, const tl_server *s, json_t *d)
                                jstr(hop, "source"));
                 if (denied)
                     tl__buf_printf(&b, "never made: %s\n", last ? jstr(last, "text") : "");
-                else
-                    tl__buf_printf(&b, "arrives as %s%s%s%s because %s\n", who, *proto ? " (" : "",
-                                   proto, *proto ? ")" : "", last ? jstr(last, "text") : "");
+                else {
+                    /* the engine's sentence continues "because ...": lower-case its first
+                     * letter unless it starts an acronym or a name ("NTLM", "CONTOSO\\") */
+                    const char *why = last ? jstr(last, "text") : "";
+                    char first = why[0];
+                    if (first >= 'A' && first <= 'Z' && why[1] >= 'a' && why[1] <= 'z')
+                        first = (char)(first - 'A' + 'a');
+                    tl__buf_printf(&b, "arrives as %s%s%s%s%s because %c%s\n", who,
+                                   *proto ? " (" : "", proto, *proto ? ")" : "",
+                                   json_is_true(json_object_get(hop, "unsettled")) ? " (unsettled)"
+                                                                                   : "",
+                                   first ? first : ' ', first ? why + 1 : "");
+                }
                 const char *fix = jstr(hop, "fix");
                 if (*fix && strcmp(jstr(hop, "outcome"), "ok"))
                     tl__buf_printf(&b, "    fix: %s\n", fix);
