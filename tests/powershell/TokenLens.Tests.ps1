@@ -33,6 +33,16 @@ BeforeAll {
 
     # The Windows build of PowerShell under Wine (tests/winps/run.sh): Wine has this key.
     $script:underWine = [bool]($IsWindows -and (Test-Path 'HKLM:\Software\Wine'))
+    # The CLI as a native command, for the parity cases. Under Wine only, a process that the
+    # Windows build of .NET starts now and then receives its own path as its first argument
+    # (tokenlens: unknown command 'Z:\...\tokenlens.exe', exit status 2; seen once in the
+    # winps stage's ~200 CLI runs, never on Linux): that run is made once more. These calls
+    # are all valid usage, so exit status 2 never means anything else here.
+    function Invoke-Cli {
+        $out = & $Cli @args
+        if ($script:underWine -and $LASTEXITCODE -eq 2) { $out = & $Cli @args }
+        $out
+    }
     # The TokenLensException behind an ErrorRecord (method calls wrap exceptions).
     function Get-Inner($err) {
         $e = $err.Exception
@@ -154,7 +164,7 @@ Describe 'Get-TLSid' {
         @{ Name = 'IIS APPPOOL\DefaultAppPool' }, @{ Name = 'NT SERVICE\TrustedInstaller' },
         @{ Name = 'BUILTIN\IIS_IUSRS' }, @{ Name = 'NS' }, @{ Name = 'S-1-5-7' }
     ) {
-        $fromCli = & $Cli sid $Name --json | Out-String | ConvertFrom-Json
+        $fromCli = Invoke-Cli sid $Name --json | Out-String | ConvertFrom-Json
         $r = Get-TLSid -Name $Name
         $r.Sid | Should -BeExactly $fromCli.sid
         $r.Name | Should -Be $fromCli.name
@@ -166,7 +176,7 @@ Describe 'Get-TLSid' {
         $r.Name | Should -BeExactly "IIS APPPOOL\$pool"
         # Lower-casing happens in the library on the UTF-8 it receives: same SID for any case.
         (Get-TLSid -Name "IIS APPPOOL\CAF$([char]0xC9)").Sid | Should -Be $r.Sid
-        @(& $Cli sid "IIS APPPOOL\$pool")[0] | Should -BeExactly $r.Sid
+        @(Invoke-Cli sid "IIS APPPOOL\$pool")[0] | Should -BeExactly $r.Sid
         $err = Get-TerminatingError { Get-TLSid -Name "NO SUCH\Z$([char]0xFC)rich" }
         $err.Exception.Message | Should -Match "Z$([char]0xFC)rich"
     }
@@ -441,7 +451,7 @@ Describe 'Get-TLToken' {
 
 Describe 'Invoke-TLExplain' {
     It 'gives the same answer as `tokenlens explain --json` for <Name>' -ForEach $scenarioCases {
-        $json = & $Cli explain $Path --json | Out-String
+        $json = Invoke-Cli explain $Path --json | Out-String
         $LASTEXITCODE | Should -Be 0
         $fromCli = $json | ConvertFrom-Json
         $hops = @(Invoke-TLExplain -Path $Path)
@@ -571,7 +581,7 @@ Describe 'ConvertFrom-TLSddl' {
 
     It 'agrees with `tokenlens sddl`' {
         $in = 'D:(A;OICI;GA;;;SY)(A;;GR;;;WD)'
-        $first = @(& $Cli sddl $in)[0]
+        $first = @(Invoke-Cli sddl $in)[0]
         (ConvertFrom-TLSddl $in).Sddl | Should -BeExactly $first
     }
 
@@ -620,7 +630,7 @@ Describe 'Test-TLAccess' {
 
 Describe 'Get-TLIisAudit' {
     It 'agrees with `tokenlens iis --json` for <Name>' -ForEach $iisCases {
-        $fromCli = & $Cli iis $Path --json | Out-String | ConvertFrom-Json
+        $fromCli = Invoke-Cli iis $Path --json | Out-String | ConvertFrom-Json
         $sites = @(Get-TLIisAudit $Path)
         $sites.Count | Should -Be @($fromCli.sites).Count
         for ($i = 0; $i -lt $sites.Count; $i++) {
@@ -644,7 +654,7 @@ Describe 'ConvertTo-TLScenario' {
     It 'gives the scenario `tokenlens iis --explain SITE --scenario` gives, for every site' {
         foreach ($site in Get-TLIisAudit $config) {
             $mine = $site | ConvertTo-TLScenario -Domain CONTOSO -User 'CONTOSO\alice' -HopTarget $hop
-            $fromCli = & $Cli iis $config --explain $site.Name --domain CONTOSO --user 'CONTOSO\alice' --hop $hop --scenario | Out-String
+            $fromCli = Invoke-Cli iis $config --explain $site.Name --domain CONTOSO --user 'CONTOSO\alice' --hop $hop --scenario | Out-String
             $LASTEXITCODE | Should -Be 0
             ($mine.Json | ConvertFrom-Json | ConvertTo-Json -Depth 20 -Compress) |
                 Should -BeExactly ($fromCli | ConvertFrom-Json | ConvertTo-Json -Depth 20 -Compress)
@@ -669,7 +679,7 @@ Describe 'Test-TLIisIsolation' {
     ) {
         $config = Join-Path $SourceDir "tests/data/iis/$Name.config"
         $content = Join-Path $SourceDir "tests/data/iis/$Name.content"
-        $fromCli = (& $Cli iis $config --content-file $content --json | Out-String | ConvertFrom-Json).isolation
+        $fromCli = (Invoke-Cli iis $config --content-file $content --json | Out-String | ConvertFrom-Json).isolation
         $checks = @(Test-TLIisIsolation $config -ContentFile $content)
         $checks.Count | Should -Be @($fromCli.checks).Count
         for ($i = 0; $i -lt $checks.Count; $i++) {
