@@ -18,7 +18,7 @@ static int record(const char *cmd, cli_opt *o, const char *value)
     if (o->repeat && value) {
         const char **v = realloc(o->values, sizeof *v * (size_t)(o->nvalues + 1));
         if (!v) {
-            fprintf(stderr, "tokenlens %s: out of memory\n", cmd);
+            cli_fprintf(stderr, "tokenlens %s: out of memory\n", cmd);
             return CLI_FAILED;
         }
         o->values = v;
@@ -115,9 +115,9 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "tokenlens %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'tokenlens %s --help'.\n", cmd);
+    cli_fprintf(stderr, "tokenlens %s: ", cmd);
+    cli_vfprintf(stderr, fmt, ap);
+    cli_fprintf(stderr, "\nTry 'tokenlens %s --help'.\n", cmd);
     va_end(ap);
     return CLI_USAGE;
 }
@@ -125,30 +125,30 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 int cli_fail(const char *cmd, int rc, const char *what)
 {
     const tl_error *e = tl_error_last();
-    fprintf(stderr, "tokenlens %s: error: ", cmd);
+    cli_fprintf(stderr, "tokenlens %s: error: ", cmd);
     if (what)
-        fprintf(stderr, "%s: ", what);
-    fprintf(stderr, "%s", e->message[0] ? e->message : tl_error_name(rc));
+        cli_fprintf(stderr, "%s: ", what);
+    cli_fprintf(stderr, "%s", e->message[0] ? e->message : tl_error_name(rc));
     if (e->path[0] && !strstr(e->message, e->path))
-        fprintf(stderr, " (at %s)", e->path);
+        cli_fprintf(stderr, " (at %s)", e->path);
     else if (e->offset != TL_NO_OFFSET && !strstr(e->message, "offset"))
-        fprintf(stderr, " (at byte offset %zu)", e->offset);
+        cli_fprintf(stderr, " (at byte offset %zu)", e->offset);
     if (e->native)
-        fprintf(stderr, " [native code %ld / 0x%lx, %s]", e->native, (unsigned long)e->native,
-                tl_native_kind_name(e->native_kind));
-    fputc('\n', stderr);
+        cli_fprintf(stderr, " [native code %ld / 0x%lx, %s]", e->native, (unsigned long)e->native,
+                    tl_native_kind_name(e->native_kind));
+    cli_fputc('\n', stderr);
     return rc == TL_ENOTSUP ? CLI_UNSUPPORTED : CLI_FAILED;
 }
 
 int cli_print_json(json_t *v)
 {
     if (!v) {
-        fprintf(stderr, "tokenlens: out of memory building JSON\n");
+        cli_fprintf(stderr, "tokenlens: out of memory building JSON\n");
         return CLI_FAILED;
     }
     int rc = json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
     json_decref(v);
-    fputc('\n', stdout);
+    cli_fputc('\n', stdout);
     return rc == 0 ? CLI_OK : CLI_FAILED;
 }
 

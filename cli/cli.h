@@ -3,6 +3,7 @@
 #define TL_CLI_H
 #include "tokenlens.h"
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 /* Exit statuses (PRODUCT.md contract). */
@@ -83,6 +84,17 @@ int cli_fail(const char *cmd, int rc, const char *what);
 int cli_print_json(json_t *v);
 /* JSON for an identity {"name": …, "sid": …} from optional name and SID (NULL -> null). */
 json_t *cli_json_identity(const char *name, const tl_sid *sid);
+
+/* Text output (cli_out.c). Use these, never printf/fputs: they escape control characters,
+ * DEL, C1 controls and bidi overrides (as \xHH / \uHHHH) so that names from hostile input
+ * cannot drive the terminal, and cap each stderr message at CLI_STDERR_MAX bytes. */
+#define CLI_STDERR_MAX 2048
+int cli_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int cli_fprintf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cli_vfprintf(FILE *f, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+int cli_fputs(const char *s, FILE *f);
+int cli_fputc(int c, FILE *f);
+int cli_putchar(int c);
 
 /* Subcommands. Each receives argv with argv[0] = subcommand name. */
 int cmd_sid(int argc, char **argv);

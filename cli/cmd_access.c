@@ -4,30 +4,30 @@
 
 static void help(void)
 {
-    printf("Usage: tokenlens access (--sddl SDDL | --path FILE | --icacls FILE)\n"
-           "                        (--token FILE | --sid SID...)\n"
-           "                        [options]\n\n"
-           "Offline access check (MS-DTYP 2.5.3.2): which rights the subject gets from the\n"
-           "descriptor, and the ACE(s) that decided it.\n\n"
-           "Options:\n"
-           "  --sddl SDDL        the security descriptor\n"
-           "  --icacls FILE      instead: the first entry of `icacls` output or an\n"
-           "                     `icacls /save` file\n"
-           "  --path FILE        instead: FILE's descriptor, read on Windows\n"
-           "                     (GetNamedSecurityInfo); exit status 3 elsewhere\n"
-           "  --token FILE       a token snapshot (JSON, see 'tokenlens whoami --json')\n"
-           "  --sid SID          a SID or name; the first is the user, the others enabled\n"
-           "                     groups (repeatable; nothing else is implied: add WD, AU, BU)\n"
-           "  --desired MASK     rights wanted: SDDL rights (FR, GW, RPWP) or a number;\n"
-           "                     default MAXIMUM_ALLOWED\n"
-           "  --object KIND      generic mapping: file (default), key, generic\n"
-           "  --backup           backup intent: SeBackup/SeRestorePrivilege apply\n"
-           "  --no-privileges    ignore the token's privileges\n"
-           "  --no-integrity     skip the mandatory integrity policy\n"
-           "  --domain-sid SID   domain SID for DA, DU, ... in the SDDL and --sid\n"
-           "  --json             JSON output\n"
-           "Exit status: 0 access allowed, 1 denied or a parse error, 2 usage error,\n"
-           "3 --path off Windows.\n");
+    cli_printf("Usage: tokenlens access (--sddl SDDL | --path FILE | --icacls FILE)\n"
+               "                        (--token FILE | --sid SID...)\n"
+               "                        [options]\n\n"
+               "Offline access check (MS-DTYP 2.5.3.2): which rights the subject gets from the\n"
+               "descriptor, and the ACE(s) that decided it.\n\n"
+               "Options:\n"
+               "  --sddl SDDL        the security descriptor\n"
+               "  --icacls FILE      instead: the first entry of `icacls` output or an\n"
+               "                     `icacls /save` file\n"
+               "  --path FILE        instead: FILE's descriptor, read on Windows\n"
+               "                     (GetNamedSecurityInfo); exit status 3 elsewhere\n"
+               "  --token FILE       a token snapshot (JSON, see 'tokenlens whoami --json')\n"
+               "  --sid SID          a SID or name; the first is the user, the others enabled\n"
+               "                     groups (repeatable; nothing else is implied: add WD, AU, BU)\n"
+               "  --desired MASK     rights wanted: SDDL rights (FR, GW, RPWP) or a number;\n"
+               "                     default MAXIMUM_ALLOWED\n"
+               "  --object KIND      generic mapping: file (default), key, generic\n"
+               "  --backup           backup intent: SeBackup/SeRestorePrivilege apply\n"
+               "  --no-privileges    ignore the token's privileges\n"
+               "  --no-integrity     skip the mandatory integrity policy\n"
+               "  --domain-sid SID   domain SID for DA, DU, ... in the SDDL and --sid\n"
+               "  --json             JSON output\n"
+               "Exit status: 0 access allowed, 1 denied or a parse error, 2 usage error,\n"
+               "3 --path off Windows.\n");
 }
 
 static int run(cli_opt *opts, const char **pos, int npos)
@@ -153,7 +153,7 @@ static int run(cli_opt *opts, const char **pos, int npos)
             status = cli_fail("access", rc, NULL);
             goto out;
         }
-        fputs(expl, stdout);
+        cli_fputs(expl, stdout);
     }
     status = tl_access_result_allowed(res) ? CLI_OK : CLI_FAILED;
 out:

@@ -14,7 +14,7 @@
 
 static void help(void)
 {
-    printf(
+    cli_printf(
         "Usage: tokenlens diagnose [CONFIG] [--map WINPATH=DIR]... [--var NAME=VALUE]...\n"
         "                          [--machine NAME] [--domain NAME] [--json | --dot | --svg]\n\n"
         "Read applicationHost.config (following configSource= and redirection.config) and,\n"
@@ -130,14 +130,14 @@ int cmd_diagnose(int argc, char **argv)
         int ok = p && fputs(text, p) >= 0;
         int pst = p ? pclose(p) : -1;
         if (!ok || pst != 0) {
-            fprintf(stderr, "tokenlens diagnose: --svg needs Graphviz's dot on PATH (it failed "
-                            "or is missing); --dot prints the drawing's source\n");
+            cli_fprintf(stderr, "tokenlens diagnose: --svg needs Graphviz's dot on PATH (it failed "
+                                "or is missing); --dot prints the drawing's source\n");
             st = CLI_UNSUPPORTED;
         }
     } else if (rc == TL_OK) {
-        fputs(text, stdout);
+        cli_fputs(text, stdout);
         if (fmt == TL_DIAGNOSE_JSON)
-            fputc('\n', stdout);
+            cli_fputc('\n', stdout);
     } else {
         st = cli_fail(CMD, rc, NULL);
     }

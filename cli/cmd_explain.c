@@ -5,7 +5,7 @@
 
 static void help(void)
 {
-    printf(
+    cli_printf(
         "usage: tokenlens explain <scenario.json> [--json | --dot] [--ad SERVER]\n"
         "       tokenlens explain --token WHOAMI.json --target SPN... [--machine NAME --domain D]\n"
         "                         [--ad SERVER] [--json | --dot]\n"
@@ -37,9 +37,9 @@ static int print_rules(bool json)
 {
     if (!json) {
         for (size_t i = 0; i < tl_sim_rule_count(); i++)
-            printf("%s%s\n  %s\n  source: %s\n", tl_sim_rule_id(i),
-                   tl_sim_rule_unsettled(i) ? " (unsettled)" : "", tl_sim_rule_statement(i),
-                   tl_sim_rule_source(i));
+            cli_printf("%s%s\n  %s\n  source: %s\n", tl_sim_rule_id(i),
+                       tl_sim_rule_unsettled(i) ? " (unsettled)" : "", tl_sim_rule_statement(i),
+                       tl_sim_rule_source(i));
         return CLI_OK;
     }
     json_t *a = json_array();
@@ -116,9 +116,9 @@ static int run(cli_opt *opts, const char **pos, int npos)
     tl_explanation_free(e);
     if (rc != TL_OK)
         return cli_fail("explain", rc, pos[0]);
-    fputs(text, stdout);
+    cli_fputs(text, stdout);
     if (json)
-        fputc('\n', stdout);
+        cli_fputc('\n', stdout);
     tl_free(text);
     return fflush(stdout) == 0 ? CLI_OK : CLI_FAILED;
 }

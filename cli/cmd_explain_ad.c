@@ -35,9 +35,9 @@ int cmd_explain_ad(const char *path, const char *server, int json, int dot)
     size_t len = 0;
     char *text = slurp(path, &len);
     if (!text) {
-        fprintf(stderr,
-                "tokenlens explain: error: cannot read %s (missing, unreadable or over 4 MiB)\n",
-                path);
+        cli_fprintf(
+            stderr,
+            "tokenlens explain: error: cannot read %s (missing, unreadable or over 4 MiB)\n", path);
         return CLI_FAILED;
     }
     tl_ad_options o = TL_AD_OPTIONS_INIT;
@@ -100,23 +100,24 @@ int cmd_explain_ad(const char *path, const char *server, int json, int dot)
         } else {
             json_decref(adj);
             json_decref(root);
-            fputs(out, stdout);
-            fputc('\n', stdout);
+            cli_fputs(out, stdout);
+            cli_fputc('\n', stdout);
         }
     } else {
-        fputs(out, stdout);
+        cli_fputs(out, stdout);
         if (!dot) {
             size_t nd = tl_ad_filled_difference_count(f), nn = tl_ad_filled_note_count(f);
-            printf("\nActive Directory (%s): %s\n", bound ? bound : "?",
-                   nd ? "these facts come from AD, not from the file:" : "the file agrees with AD");
+            cli_printf("\nActive Directory (%s): %s\n", bound ? bound : "?",
+                       nd ? "these facts come from AD, not from the file:"
+                          : "the file agrees with AD");
             for (size_t i = 0; i < nd; i++) {
                 const char *fv = tl_ad_filled_difference_file(f, i);
-                printf("  %s: AD says %s, the file %s%s\n", tl_ad_filled_difference_field(f, i),
-                       tl_ad_filled_difference_ad(f, i), fv ? "says " : "does not say",
-                       fv ? fv : "");
+                cli_printf("  %s: AD says %s, the file %s%s\n", tl_ad_filled_difference_field(f, i),
+                           tl_ad_filled_difference_ad(f, i), fv ? "says " : "does not say",
+                           fv ? fv : "");
             }
             for (size_t i = 0; i < nn; i++)
-                printf("  note: %s\n", tl_ad_filled_note_at(f, i));
+                cli_printf("  note: %s\n", tl_ad_filled_note_at(f, i));
         }
     }
     tl_free(out);
@@ -132,9 +133,9 @@ static int load_tokens(const char *path, tl_token **process, tl_token **thread)
     size_t len = 0;
     char *text = slurp(path, &len);
     if (!text) {
-        fprintf(stderr,
-                "tokenlens explain: error: cannot read %s (missing, unreadable or over 4 MiB)\n",
-                path);
+        cli_fprintf(
+            stderr,
+            "tokenlens explain: error: cannot read %s (missing, unreadable or over 4 MiB)\n", path);
         return CLI_FAILED;
     }
     json_error_t jerr;
@@ -157,7 +158,7 @@ static int load_tokens(const char *path, tl_token **process, tl_token **thread)
             free(text);
             tl_token_free(*process);
             *process = NULL;
-            fprintf(
+            cli_fprintf(
                 stderr,
                 "tokenlens explain --token: error: %s is an impersonation (thread) token alone; "
                 "the hop "
@@ -214,9 +215,9 @@ int cmd_explain_token(const char *path, const char **targets, int ntargets, cons
     tl_explanation_free(e);
     if (rc != TL_OK)
         return cli_fail("explain --token", rc, path);
-    fputs(out, stdout);
+    cli_fputs(out, stdout);
     if (json)
-        fputc('\n', stdout);
+        cli_fputc('\n', stdout);
     tl_free(out);
     return fflush(stdout) == 0 ? CLI_OK : CLI_FAILED;
 }

@@ -50,78 +50,78 @@ static void print_identity(const tl_iis_identity *id)
 {
     char sid[TL_SID_STRING_MAX];
     if (!id) {
-        printf("(anonymous off)");
+        cli_printf("(anonymous off)");
         return;
     }
-    printf("%s", id->name);
+    cli_printf("%s", id->name);
     if (id->sid_known && tl_sid_to_string(sid, sizeof sid, &id->sid) == TL_OK)
-        printf(" (%s)", sid);
+        cli_printf(" (%s)", sid);
     else
-        printf(" (SID: ask the account database)");
+        cli_printf(" (SID: ask the account database)");
 }
 
 static void print_auth(const tl_iis_auth *au)
 {
     if (!au->windows_enabled) {
-        printf("off");
+        cli_printf("off");
         return;
     }
-    printf("on [");
+    cli_printf("on [");
     for (size_t i = 0; i < au->provider_count; i++)
-        printf("%s%s", i ? ", " : "", tl_iis_auth_provider(au, i));
-    printf("] kernel mode %s, app pool credentials %s", au->use_kernel_mode ? "on" : "off",
-           au->use_app_pool_credentials ? "on" : "off");
+        cli_printf("%s%s", i ? ", " : "", tl_iis_auth_provider(au, i));
+    cli_printf("] kernel mode %s, app pool credentials %s", au->use_kernel_mode ? "on" : "off",
+               au->use_app_pool_credentials ? "on" : "off");
 }
 
 static void print_text(const tl_iis_audit *a)
 {
     size_t n = tl_iis_site_count(a);
-    printf("%zu site%s, %zu application pool%s\n", n, n == 1 ? "" : "s", tl_iis_pool_count(a),
-           tl_iis_pool_count(a) == 1 ? "" : "s");
+    cli_printf("%zu site%s, %zu application pool%s\n", n, n == 1 ? "" : "s", tl_iis_pool_count(a),
+               tl_iis_pool_count(a) == 1 ? "" : "s");
     for (size_t i = 0; i < n; i++) {
         const tl_iis_site *s = tl_iis_site_at(a, i);
-        printf("\nsite %s (id %llu)\n", s->name, (unsigned long long)s->id);
+        cli_printf("\nsite %s (id %llu)\n", s->name, (unsigned long long)s->id);
         for (size_t k = 0; k < s->binding_count; k++)
-            printf("  binding     %s\n", tl_iis_site_binding(s, k));
+            cli_printf("  binding     %s\n", tl_iis_site_binding(s, k));
         for (size_t k = 0; k < s->app_count; k++) {
             const tl_iis_app *app = tl_iis_site_app(s, k);
             const char *ind = k ? "    " : "  ";
             if (k)
-                printf("  application %s\n", app->path);
-            printf("%spool        %s (%s)%s\n", ind, app->app_pool,
-                   tl_iis_identity_type_name(app->pool->identity_type),
-                   app->pool->declared ? "" : " NOT DEFINED");
-            printf("%sprocess     ", ind);
+                cli_printf("  application %s\n", app->path);
+            cli_printf("%spool        %s (%s)%s\n", ind, app->app_pool,
+                       tl_iis_identity_type_name(app->pool->identity_type),
+                       app->pool->declared ? "" : " NOT DEFINED");
+            cli_printf("%sprocess     ", ind);
             print_identity(&app->pool->identity);
-            printf("\n%sanonymous   ", ind);
+            cli_printf("\n%sanonymous   ", ind);
             print_identity(app->anonymous);
             if (app->anonymous && !*app->auth.anonymous_user)
-                printf(" = the pool identity (userName=\"\")");
-            printf("\n%swindows     ", ind);
+                cli_printf(" = the pool identity (userName=\"\")");
+            cli_printf("\n%swindows     ", ind);
             print_auth(&app->auth);
-            printf("\n");
+            cli_printf("\n");
             if (app->physical_path)
-                printf("%scontent     %s%s%s\n", ind, app->physical_path,
-                       app->content_user ? " read as " : "",
-                       app->content_user ? app->content_user : "");
+                cli_printf("%scontent     %s%s%s\n", ind, app->physical_path,
+                           app->content_user ? " read as " : "",
+                           app->content_user ? app->content_user : "");
             if (app->config_error)
-                printf("%sERROR       %s\n", ind, app->config_error);
+                cli_printf("%sERROR       %s\n", ind, app->config_error);
         }
     }
     size_t ns = tl_iis_shared_count(a);
-    printf("\nshared anonymous identities: %s\n", ns ? "" : "none");
+    cli_printf("\nshared anonymous identities: %s\n", ns ? "" : "none");
     for (size_t i = 0; i < ns; i++) {
         const tl_iis_shared_identity *g = tl_iis_shared_at(a, i);
-        printf("  %s:", g->identity.name);
+        cli_printf("  %s:", g->identity.name);
         for (size_t k = 0; k < g->site_count; k++)
-            printf(" %s", tl_iis_shared_site(g, k));
-        printf("\n");
+            cli_printf(" %s", tl_iis_shared_site(g, k));
+        cli_printf("\n");
     }
     size_t nf = tl_iis_finding_count(a);
-    printf("\nfindings: %s\n", nf ? "" : "none");
+    cli_printf("\nfindings: %s\n", nf ? "" : "none");
     for (size_t i = 0; i < nf; i++) {
         const tl_iis_finding *f = tl_iis_finding_at(a, i);
-        printf("  [%s] %s\n    fix: %s\n", tl_iis_severity_name(f->severity), f->text, f->fix);
+        cli_printf("  [%s] %s\n    fix: %s\n", tl_iis_severity_name(f->severity), f->text, f->fix);
     }
 }
 
@@ -156,7 +156,7 @@ static int explain_site(const tl_iis_audit *a, cli_opt *opts, int json)
     if ((rc = tl_iis_site_scenario_json(&text, a, site, &so)) != TL_OK)
         return cli_fail("iis", rc, NULL);
     if (cli_find(opts, "scenario")->seen) {
-        printf("%s\n", text);
+        cli_printf("%s\n", text);
         tl_free(text);
         return CLI_OK;
     }
@@ -173,7 +173,7 @@ static int explain_site(const tl_iis_audit *a, cli_opt *opts, int json)
     tl_scenario_free(sc);
     if (rc != TL_OK)
         return cli_fail("iis", rc, "explain");
-    printf("%s\n", outtext);
+    cli_printf("%s\n", outtext);
     tl_free(outtext);
     return CLI_OK;
 }
@@ -222,35 +222,35 @@ static int isolation(const tl_iis_audit *a, const tl_iis_content *c, int json)
         rc = cli_print_json(root);
         return rc != CLI_OK ? rc : holds ? CLI_OK : CLI_FAILED;
     }
-    printf("isolation: can each site's anonymous identity read (FILE_GENERIC_READ) each "
-           "site's content?\n");
+    cli_printf("isolation: can each site's anonymous identity read (FILE_GENERIC_READ) each "
+               "site's content?\n");
     for (size_t i = 0; i < n; i++) {
         const tl_iis_isolation_check *k = tl_iis_isolation_at(iso, i);
         bool own = ascii_casecmp(k->reader, k->content) == 0;
-        printf("  %-12s as %-40s -> %-12s %s%s\n", k->reader, k->identity->name, k->content,
-               !k->known     ? "unknown"
-               : k->can_read ? "CAN READ"
-                             : "denied",
-               !own ? ""
-               : (k->known && !k->can_read)
-                   ? " (its own content: anonymous requests will get 401.3 Access Denied)"
-                   : " (its own content)");
+        cli_printf("  %-12s as %-40s -> %-12s %s%s\n", k->reader, k->identity->name, k->content,
+                   !k->known     ? "unknown"
+                   : k->can_read ? "CAN READ"
+                                 : "denied",
+                   !own ? ""
+                   : (k->known && !k->can_read)
+                       ? " (its own content: anonymous requests will get 401.3 Access Denied)"
+                       : " (its own content)");
         if (k->reason && *k->reason)
-            printf("      because %s\n", k->reason);
+            cli_printf("      because %s\n", k->reason);
     }
-    printf("verdict: %s\n", holds ? "isolation holds: no site's anonymous identity can read "
-                                    "another site's content"
-                                  : "isolation FAILS: a site's anonymous identity can read "
-                                    "another site's content (use the pool identity as the "
-                                    "anonymous user, one pool per site, and grant each folder "
-                                    "to its own IIS APPPOOL\\<pool> only)");
+    cli_printf("verdict: %s\n", holds ? "isolation holds: no site's anonymous identity can read "
+                                        "another site's content"
+                                      : "isolation FAILS: a site's anonymous identity can read "
+                                        "another site's content (use the pool identity as the "
+                                        "anonymous user, one pool per site, and grant each folder "
+                                        "to its own IIS APPPOOL\\<pool> only)");
     tl_iis_isolation_free(iso);
     return holds ? CLI_OK : CLI_FAILED;
 }
 
 static void help(void)
 {
-    fputs(usage_text, stdout);
+    cli_fputs(usage_text, stdout);
 }
 
 static int run(cli_opt *opts, const char **pos, int npos)
@@ -320,7 +320,7 @@ static int run(cli_opt *opts, const char **pos, int npos)
         if (rc != TL_OK)
             st = cli_fail("iis", rc, NULL);
         else {
-            printf("%s\n", text);
+            cli_printf("%s\n", text);
             tl_free(text);
             st = CLI_OK;
         }

@@ -8,16 +8,16 @@
 
 static void help(void)
 {
-    printf("Usage: tokenlens probe impersonation [--json]\n\n"
-           "For each impersonation level (Anonymous, Identification, Impersonation,\n"
-           "Delegation): duplicate this process's token at that level, put it on the calling\n"
-           "thread, read the thread token back, revert (RevertToSelf) and check that the\n"
-           "thread holds no token any more (OpenThreadToken fails with ERROR_NO_TOKEN).\n"
-           "Shows which level Windows reports back and that the thread snapped back to the\n"
-           "process identity. Needs Windows (exit status 3 elsewhere).\n\n"
-           "Options:\n"
-           "  --json   print {\"process\": ID, \"levels\": [...], \"thread_after\": null,\n"
-           "           \"reverted\": bool}\n");
+    cli_printf("Usage: tokenlens probe impersonation [--json]\n\n"
+               "For each impersonation level (Anonymous, Identification, Impersonation,\n"
+               "Delegation): duplicate this process's token at that level, put it on the calling\n"
+               "thread, read the thread token back, revert (RevertToSelf) and check that the\n"
+               "thread holds no token any more (OpenThreadToken fails with ERROR_NO_TOKEN).\n"
+               "Shows which level Windows reports back and that the thread snapped back to the\n"
+               "process identity. Needs Windows (exit status 3 elsewhere).\n\n"
+               "Options:\n"
+               "  --json   print {\"process\": ID, \"levels\": [...], \"thread_after\": null,\n"
+               "           \"reverted\": bool}\n");
 }
 
 static json_t *identity_of(const tl_token *t)
@@ -72,22 +72,22 @@ static void print_probe(const tl_probe *p)
     char sid[TL_SID_STRING_MAX] = "?";
     if (tl_token_user(proc))
         tl_sid_to_string(sid, sizeof sid, tl_token_user(proc));
-    printf("Process identity: %s  %s\n",
-           tl_token_user_name(proc) ? tl_token_user_name(proc) : "(name unknown)", sid);
-    printf("Thread before: no token (runs as the process)\n\n");
-    printf("%-15s %-15s %-9s %-8s %s\n", "Level", "Read back", "AsSelf", "Reverted", "Note");
+    cli_printf("Process identity: %s  %s\n",
+               tl_token_user_name(proc) ? tl_token_user_name(proc) : "(name unknown)", sid);
+    cli_printf("Thread before: no token (runs as the process)\n\n");
+    cli_printf("%-15s %-15s %-9s %-8s %s\n", "Level", "Read back", "AsSelf", "Reverted", "Note");
     for (size_t i = 0; i < tl_probe_step_count(p); i++) {
         const tl_probe_step *s = tl_probe_step_at(p, i);
         const char *rb = tl_impersonation_level_name(s->observed_level);
-        printf("%-15s %-15s %-9s %-8s %s\n", tl_impersonation_level_name(s->level), rb ? rb : "-",
-               s->opened_as_self ? "yes" : "no", s->reverted ? "yes" : "NO",
-               s->rc == TL_OK ? (s->observed_level == s->level ? "ok" : "level differs")
-                              : s->message);
+        cli_printf("%-15s %-15s %-9s %-8s %s\n", tl_impersonation_level_name(s->level),
+                   rb ? rb : "-", s->opened_as_self ? "yes" : "no", s->reverted ? "yes" : "NO",
+                   s->rc == TL_OK ? (s->observed_level == s->level ? "ok" : "level differs")
+                                  : s->message);
     }
-    printf("\nThread after: %s\n", tl_probe_thread_reverted(p)
-                                       ? "no token (OpenThreadToken: ERROR_NO_TOKEN) - "
-                                         "snapped back to the process identity"
-                                       : "STILL IMPERSONATING");
+    cli_printf("\nThread after: %s\n", tl_probe_thread_reverted(p)
+                                           ? "no token (OpenThreadToken: ERROR_NO_TOKEN) - "
+                                             "snapped back to the process identity"
+                                           : "STILL IMPERSONATING");
 }
 
 static int probe_impersonation(int json)
@@ -95,8 +95,8 @@ static int probe_impersonation(int json)
     tl_probe *p = NULL;
     int rc = tl_live_probe_impersonation(&p);
     if (rc == TL_ENOTSUP) {
-        fprintf(stderr, "tokenlens probe: live capture needs Windows.\n"
-                        "Hint: 'tokenlens explain' models impersonation offline.\n");
+        cli_fprintf(stderr, "tokenlens probe: live capture needs Windows.\n"
+                            "Hint: 'tokenlens explain' models impersonation offline.\n");
         return CLI_UNSUPPORTED;
     }
     if (rc)

@@ -5,7 +5,7 @@
 
 static void help(void)
 {
-    printf(
+    cli_printf(
         "Usage: tokenlens sddl <SDDL> [--domain-sid SID] [--json | --binary]\n"
         "       tokenlens sddl --from-binary HEX [--domain-sid SID] [--json]\n"
         "       tokenlens sddl --path FILE [--domain-sid SID] [--json | --binary]\n"
@@ -38,7 +38,7 @@ static void show_offset(const char *text)
     size_t len = strlen(text);
     if (e->offset == TL_NO_OFFSET || len > CARET_MAX_INPUT || e->offset > len)
         return;
-    fprintf(stderr, "  %s\n  %*s^\n", text, (int)e->offset, "");
+    cli_fprintf(stderr, "  %s\n  %*s^\n", text, (int)e->offset, "");
 }
 
 static int hex_decode(const char *hex, uint8_t **out, size_t *len)
@@ -208,15 +208,15 @@ static int run(cli_opt *opts, const char **pos, int npos)
             goto out;
         }
         for (size_t i = 0; i < blen; i++)
-            printf("%02x", bin[i]);
-        printf("\n");
+            cli_printf("%02x", bin[i]);
+        cli_printf("\n");
     } else if (o_icout->seen) {
         char *ic = NULL;
         if ((rc = tl_sd_to_icacls(&ic, sd)) != TL_OK) {
             status = cli_fail("sddl", rc, "icacls form");
             goto out;
         }
-        fputs(ic, stdout);
+        cli_fputs(ic, stdout);
         tl_free(ic);
     } else if (o_json->seen) {
         json_t *j = json_object();
@@ -242,7 +242,7 @@ static int run(cli_opt *opts, const char **pos, int npos)
         }
         status = cli_print_json(j);
     } else {
-        printf("%s\n", text);
+        cli_printf("%s\n", text);
     }
 out:
     tl_free(text);

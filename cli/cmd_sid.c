@@ -4,7 +4,7 @@
 
 static void help(void)
 {
-    printf(
+    cli_printf(
         "Usage: tokenlens sid <NAME|SID> [--domain-sid SID] [--json]\n\n"
         "Resolve an account name or SID offline and print the canonical SID on the first line.\n\n"
         "NAME can be:\n"
@@ -65,12 +65,12 @@ static int run(cli_opt *opts, const char **pos, int npos)
         tl_free(looked_up);
         return cli_print_json(sid_first);
     }
-    printf("%s\n", str);
+    cli_printf("%s\n", str);
     if (name)
-        printf("name:  %s\n", name);
-    printf("kind:  %s\n", tl_sid_kind_name(tl_sid_kind_of(&sid)));
+        cli_printf("name:  %s\n", name);
+    cli_printf("kind:  %s\n", tl_sid_kind_name(tl_sid_kind_of(&sid)));
     if (alias)
-        printf("sddl:  %s\n", alias);
+        cli_printf("sddl:  %s\n", alias);
     tl_free(looked_up);
     return CLI_OK;
 }

@@ -9,64 +9,66 @@
 
 static void help(void)
 {
-    printf("Usage: tokenlens webconfig FILE [--json]\n\n"
-           "Read an application's web.config (with the hardening of 'tokenlens iis': no DTDs,\n"
-           "size, depth and token limits) and show what decides the identity of its calls:\n"
-           "system.web/identity (impersonate, userName), authentication mode, the ASP.NET Core\n"
-           "Module (hostingModel with the module's default, forwardWindowsAuthToken), <location>\n"
-           "blocks, system.webServer authentication overrides (locked at server level by\n"
-           "default: HTTP 500.19), configSource / appSettings file= includes, xdt transforms\n"
-           "(reported, not applied) and encrypted sections (reported, never guessed).\n"
-           "Connection strings in <connectionStrings> and <appSettings> are parsed with the\n"
-           "SqlClient rules into the SPN a SQL client asks for; UNC paths become cifs/SERVER.\n\n"
-           "Options:\n"
-           "  --json   print the web.config JSON (docs/webconfig.md)\n");
+    cli_printf(
+        "Usage: tokenlens webconfig FILE [--json]\n\n"
+        "Read an application's web.config (with the hardening of 'tokenlens iis': no DTDs,\n"
+        "size, depth and token limits) and show what decides the identity of its calls:\n"
+        "system.web/identity (impersonate, userName), authentication mode, the ASP.NET Core\n"
+        "Module (hostingModel with the module's default, forwardWindowsAuthToken), <location>\n"
+        "blocks, system.webServer authentication overrides (locked at server level by\n"
+        "default: HTTP 500.19), configSource / appSettings file= includes, xdt transforms\n"
+        "(reported, not applied) and encrypted sections (reported, never guessed).\n"
+        "Connection strings in <connectionStrings> and <appSettings> are parsed with the\n"
+        "SqlClient rules into the SPN a SQL client asks for; UNC paths become cifs/SERVER.\n\n"
+        "Options:\n"
+        "  --json   print the web.config JSON (docs/webconfig.md)\n");
 }
 
 static void print_human(const tl_webconfig *w, const char *file)
 {
     const char *user = tl_webconfig_impersonate_user(w);
     const char *mode = tl_webconfig_authentication_mode(w);
-    printf("%s\n", file);
-    printf("  impersonate:     %s%s%s\n", tl_webconfig_impersonate(w) ? "yes" : "no",
-           user ? " as " : "", user ? user : "");
-    printf("  authentication:  %s\n", mode ? mode : "(not set here: Windows, machine.config)");
+    cli_printf("%s\n", file);
+    cli_printf("  impersonate:     %s%s%s\n", tl_webconfig_impersonate(w) ? "yes" : "no",
+               user ? " as " : "", user ? user : "");
+    cli_printf("  authentication:  %s\n", mode ? mode : "(not set here: Windows, machine.config)");
     if (tl_webconfig_is_aspnetcore(w))
-        printf("  ASP.NET Core:    %s, forwardWindowsAuthToken %s\n", tl_webconfig_hosting_model(w),
-               tl_webconfig_forward_windows_auth_token(w) ? "true" : "false");
+        cli_printf("  ASP.NET Core:    %s, forwardWindowsAuthToken %s\n",
+                   tl_webconfig_hosting_model(w),
+                   tl_webconfig_forward_windows_auth_token(w) ? "true" : "false");
     size_t n = tl_webconfig_connection_count(w);
-    printf("  connections (%zu):\n", n);
+    cli_printf("  connections (%zu):\n", n);
     for (size_t i = 0; i < n; i++) {
         const tl_connection *c = tl_webconfig_connection_at(w, i);
         const char *spn = tl_connection_spn(c);
         const char *host = tl_connection_host(c);
-        printf("    %s (%s): ", tl_webconfig_connection_name(w, i),
-               tl_webconfig_connection_where(w, i));
+        cli_printf("    %s (%s): ", tl_webconfig_connection_name(w, i),
+                   tl_webconfig_connection_where(w, i));
         if (!tl_connection_is_sql_server(c))
-            printf("not SQL Server (%s)\n",
-                   tl_connection_provider_name(tl_connection_provider_kind(c)));
+            cli_printf("not SQL Server (%s)\n",
+                       tl_connection_provider_name(tl_connection_provider_kind(c)));
         else
-            printf("%s, %s%s\n",
-                   spn    ? spn
-                   : host ? host
-                          : "(no Data Source)",
-                   tl_connection_integrated(c) ? "Windows integrated (the caller's identity)"
-                                               : "SQL login (no Windows identity)",
-                   spn                              ? ""
-                   : host && !strcmp(host, "local") ? ", on this machine"
-                                                    : "");
+            cli_printf("%s, %s%s\n",
+                       spn    ? spn
+                       : host ? host
+                              : "(no Data Source)",
+                       tl_connection_integrated(c) ? "Windows integrated (the caller's identity)"
+                                                   : "SQL login (no Windows identity)",
+                       spn                              ? ""
+                       : host && !strcmp(host, "local") ? ", on this machine"
+                                                        : "");
     }
     size_t u = tl_webconfig_unc_count(w);
     if (u) {
-        printf("  UNC paths (%zu):\n", u);
+        cli_printf("  UNC paths (%zu):\n", u);
         for (size_t i = 0; i < u; i++)
-            printf("    %s\n", tl_webconfig_unc_at(w, i));
+            cli_printf("    %s\n", tl_webconfig_unc_at(w, i));
     }
     size_t k = tl_webconfig_note_count(w);
     if (k) {
-        printf("  notes:\n");
+        cli_printf("  notes:\n");
         for (size_t i = 0; i < k; i++)
-            printf("    %s\n", tl_webconfig_note_at(w, i));
+            cli_printf("    %s\n", tl_webconfig_note_at(w, i));
     }
 }
 
@@ -98,7 +100,7 @@ int cmd_webconfig(int argc, char **argv)
         if ((rc = tl_webconfig_to_json(&text, w)) != TL_OK)
             status = cli_fail(CMD, rc, pos[0]);
         else
-            printf("%s\n", text);
+            cli_printf("%s\n", text);
         tl_free(text);
     } else {
         print_human(w, pos[0]);

@@ -10,7 +10,7 @@
 
 static void help(void)
 {
-    printf(
+    cli_printf(
         "Usage: tokenlens whoami [--json] [--snapshot FILE | --import FILE] [--save FILE]\n\n"
         "Show the process token, the calling thread's impersonation token and the effective\n"
         "token (the thread's when it impersonates, else the process's): user, groups with\n"
@@ -36,7 +36,7 @@ static void print_sid_line(const char *label, const tl_sid *sid, const char *kno
     char s[TL_SID_STRING_MAX];
     char *name = NULL;
     if (!sid) {
-        printf("  %-16s (unknown)\n", label);
+        cli_printf("  %-16s (unknown)\n", label);
         return;
     }
     tl_sid_to_string(s, sizeof s, sid);
@@ -44,16 +44,16 @@ static void print_sid_line(const char *label, const tl_sid *sid, const char *kno
         known = name;
     tl_error_clear();
     if (known)
-        printf("  %-16s %s  %s\n", label, s, known);
+        cli_printf("  %-16s %s  %s\n", label, s, known);
     else
-        printf("  %-16s %s\n", label, s);
+        cli_printf("  %-16s %s\n", label, s);
     tl_free(name);
 }
 
 static void print_sid_list(const char *title, const tl_token *t, size_t n,
                            const tl_sid_and_attributes *(*at)(const tl_token *, size_t))
 {
-    printf("  %s (%u):\n", title, (unsigned)n);
+    cli_printf("  %s (%u):\n", title, (unsigned)n);
     for (size_t i = 0; i < n; i++) {
         const tl_sid_and_attributes *g = at(t, i);
         char s[TL_SID_STRING_MAX], flags[CLI_FLAGS_MAX];
@@ -62,7 +62,7 @@ static void print_sid_list(const char *title, const tl_token *t, size_t n,
         tl_group_attributes_string(flags, sizeof flags, g->attributes);
         if (tl_sid_lookup_name(&name, &g->sid) != TL_OK)
             name = NULL;
-        printf("    %-46s %-32s %s\n", s, name ? name : "", flags);
+        cli_printf("    %-46s %-32s %s\n", s, name ? name : "", flags);
         tl_free(name);
     }
 }
@@ -70,36 +70,36 @@ static void print_sid_list(const char *title, const tl_token *t, size_t n,
 static void print_token(const char *title, const tl_token *t)
 {
     const char *type = tl_token_type_name(tl_token_get_type(t));
-    printf("%s: %s token", title, type ? type : "unknown-type");
+    cli_printf("%s: %s token", title, type ? type : "unknown-type");
     if (tl_token_has_impersonation_level(t))
-        printf(", impersonation level %s",
-               tl_impersonation_level_name(tl_token_impersonation_level(t)));
-    printf("\n");
+        cli_printf(", impersonation level %s",
+                   tl_impersonation_level_name(tl_token_impersonation_level(t)));
+    cli_printf("\n");
     const tl_sid *user = tl_token_user(t);
     print_sid_line("User:", user, tl_token_user_name(t));
     if (tl_token_logon_domain(t) || tl_token_logon_user(t))
-        printf("  %-16s %s\\%s\n",
-               "Logon name:", tl_token_logon_domain(t) ? tl_token_logon_domain(t) : "",
-               tl_token_logon_user(t) ? tl_token_logon_user(t) : "");
+        cli_printf("  %-16s %s\\%s\n",
+                   "Logon name:", tl_token_logon_domain(t) ? tl_token_logon_domain(t) : "",
+                   tl_token_logon_user(t) ? tl_token_logon_user(t) : "");
     if (tl_token_has_logon_id(t)) {
         const char *lt = tl_logon_type_name(tl_token_logon_type(t));
-        printf("  %-16s LUID 0x%llx, package %s, logon type %s\n",
-               "Logon session:", (unsigned long long)tl_token_logon_id(t),
-               tl_token_logon_package(t) ? tl_token_logon_package(t) : "(unknown)",
-               lt ? lt : "(unknown)");
+        cli_printf("  %-16s LUID 0x%llx, package %s, logon type %s\n",
+                   "Logon session:", (unsigned long long)tl_token_logon_id(t),
+                   tl_token_logon_package(t) ? tl_token_logon_package(t) : "(unknown)",
+                   lt ? lt : "(unknown)");
     }
     if (tl_token_has_integrity(t)) {
         const char *il = tl_integrity_name(tl_token_integrity_rid(t));
-        printf("  %-16s %s (S-1-16-%u)\n", "Integrity:", il ? il : "?",
-               (unsigned)tl_token_integrity_rid(t));
+        cli_printf("  %-16s %s (S-1-16-%u)\n", "Integrity:", il ? il : "?",
+                   (unsigned)tl_token_integrity_rid(t));
     }
     const char *et = tl_elevation_type_name(tl_token_elevation_type(t));
-    printf("  %-16s %s%s%s%s\n", "Elevated:",
-           !tl_token_has_elevation(t) ? "unknown"
-           : tl_token_elevated(t)     ? "yes"
-                                      : "no",
-           et ? " (elevation type " : "", et ? et : "", et ? ")" : "");
-    printf("  %-16s %u\n", "Session:", (unsigned)tl_token_session_id(t));
+    cli_printf("  %-16s %s%s%s%s\n", "Elevated:",
+               !tl_token_has_elevation(t) ? "unknown"
+               : tl_token_elevated(t)     ? "yes"
+                                          : "no",
+               et ? " (elevation type " : "", et ? et : "", et ? ")" : "");
+    cli_printf("  %-16s %u\n", "Session:", (unsigned)tl_token_session_id(t));
     const tl_sid *owner = tl_token_owner(t);
     print_sid_line("Owner:", owner,
                    owner && user && tl_sid_equal(owner, user) ? tl_token_user_name(t) : NULL);
@@ -107,12 +107,13 @@ static void print_token(const char *title, const tl_token *t)
     print_sid_list("Groups", t, tl_token_group_count(t), tl_token_group_at);
     if (tl_token_restricted_count(t))
         print_sid_list("Restricted SIDs", t, tl_token_restricted_count(t), tl_token_restricted_at);
-    printf("  Privileges (%u):\n", (unsigned)tl_token_privilege_count(t));
+    cli_printf("  Privileges (%u):\n", (unsigned)tl_token_privilege_count(t));
     for (size_t i = 0; i < tl_token_privilege_count(t); i++) {
         const tl_privilege *p = tl_token_privilege_at(t, i);
         char flags[CLI_FLAGS_MAX];
         tl_privilege_attributes_string(flags, sizeof flags, p->attributes);
-        printf("    %-42s %s\n", p->name[0] ? p->name : "(unknown)", flags[0] ? flags : "disabled");
+        cli_printf("    %-42s %s\n", p->name[0] ? p->name : "(unknown)",
+                   flags[0] ? flags : "disabled");
     }
 }
 
@@ -121,14 +122,14 @@ static void print_human(const tl_whoami *w)
     if (tl_whoami_process(w))
         print_token("Process token", tl_whoami_process(w));
     else
-        printf("Process token: not in this snapshot\n");
-    printf("\n");
+        cli_printf("Process token: not in this snapshot\n");
+    cli_printf("\n");
     if (tl_whoami_thread(w)) {
         print_token("Thread token", tl_whoami_thread(w));
-        printf("\nEffective token: the thread token (the thread impersonates)\n");
+        cli_printf("\nEffective token: the thread token (the thread impersonates)\n");
     } else {
-        printf("Thread token: none (the thread is not impersonating)\n");
-        printf("\nEffective token: the process token\n");
+        cli_printf("Thread token: none (the thread is not impersonating)\n");
+        cli_printf("\nEffective token: the process token\n");
     }
 }
 
@@ -140,20 +141,21 @@ static int read_import(char **out, size_t *len, const char *file)
     if (strcmp(file, "-") != 0) {
         struct stat st;
         if (stat(file, &st) != 0) {
-            fprintf(stderr, "tokenlens whoami: %s: cannot open it\n", file);
+            cli_fprintf(stderr, "tokenlens whoami: %s: cannot open it\n", file);
             return CLI_FAILED;
         }
         if (S_ISDIR(st.st_mode)) {
-            fprintf(stderr, "tokenlens whoami: %s: is a directory, not a file\n", file);
+            cli_fprintf(stderr, "tokenlens whoami: %s: is a directory, not a file\n", file);
             return CLI_FAILED;
         }
         if (!S_ISREG(st.st_mode)) {
-            fprintf(stderr, "tokenlens whoami: %s: not a regular file (a FIFO, socket or device)\n",
-                    file);
+            cli_fprintf(stderr,
+                        "tokenlens whoami: %s: not a regular file (a FIFO, socket or device)\n",
+                        file);
             return CLI_FAILED;
         }
         if (!(f = fopen(file, "rb"))) {
-            fprintf(stderr, "tokenlens whoami: %s: cannot open it\n", file);
+            cli_fprintf(stderr, "tokenlens whoami: %s: cannot open it\n", file);
             return CLI_FAILED;
         }
     }
@@ -162,7 +164,7 @@ static int read_import(char **out, size_t *len, const char *file)
     if (!buf) {
         if (f != stdin)
             fclose(f);
-        fprintf(stderr, "tokenlens whoami: out of memory\n");
+        cli_fprintf(stderr, "tokenlens whoami: out of memory\n");
         return CLI_FAILED;
     }
     while (n < cap && (got = fread(buf + n, 1, cap - n, f)) > 0)
@@ -172,7 +174,7 @@ static int read_import(char **out, size_t *len, const char *file)
         fclose(f);
     if (bad) {
         free(buf);
-        fprintf(stderr, "tokenlens whoami: %s: read error\n", file);
+        cli_fprintf(stderr, "tokenlens whoami: %s: read error\n", file);
         return CLI_FAILED;
     }
     *out = buf;
@@ -196,7 +198,7 @@ static int import_text(tl_whoami **out, const char *file)
         char *e = strchr(p, '\n');
         if (e)
             *e = 0;
-        fprintf(stderr, "tokenlens whoami: note: %s: %s\n", file, p);
+        cli_fprintf(stderr, "tokenlens whoami: note: %s: %s\n", file, p);
         p = e ? e + 1 : NULL;
     }
     tl_free(notes);
@@ -223,10 +225,10 @@ static int run(cli_opt *opts, const char **pos, int npos)
         if ((rc = tl_whoami_load(&w, snapshot)) != TL_OK)
             return cli_fail(CMD, rc, snapshot);
     } else if (!tl_live_supported()) {
-        fprintf(stderr,
-                "tokenlens whoami: live capture needs Windows.\n"
-                "Hint: run 'tokenlens whoami --save FILE' on the Windows machine and show it "
-                "here with 'tokenlens whoami --snapshot FILE'.\n");
+        cli_fprintf(stderr,
+                    "tokenlens whoami: live capture needs Windows.\n"
+                    "Hint: run 'tokenlens whoami --save FILE' on the Windows machine and show it "
+                    "here with 'tokenlens whoami --snapshot FILE'.\n");
         return CLI_UNSUPPORTED;
     } else if ((rc = tl_whoami_capture(&w)) != TL_OK) {
         return cli_fail(CMD, rc, NULL);
@@ -242,7 +244,7 @@ static int run(cli_opt *opts, const char **pos, int npos)
         } else if ((rc = tl_whoami_to_json(&text, w)) != TL_OK) {
             status = cli_fail(CMD, rc, NULL);
         } else {
-            printf("%s\n", text);
+            cli_printf("%s\n", text);
             tl_free(text);
         }
     }

@@ -46,15 +46,15 @@ static const struct {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "Usage: tokenlens <command> [options]\n\n"
-               "Inspect and explain Windows access tokens: who am I here, and who will I be\n"
-               "when this call leaves the box?\n\nCommands:\n");
+    cli_fprintf(f, "Usage: tokenlens <command> [options]\n\n"
+                   "Inspect and explain Windows access tokens: who am I here, and who will I be\n"
+                   "when this call leaves the box?\n\nCommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\nOptions:\n  -h, --help     show this help (or 'tokenlens <command> --help')\n"
-               "  -V, --version  show the version\n\n"
-               "Every command takes --json. Exit status: 0 ok, 1 check or parse failed,\n"
-               "2 usage error, 3 not supported on this platform.\n");
+        cli_fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    cli_fprintf(f, "\nOptions:\n  -h, --help     show this help (or 'tokenlens <command> --help')\n"
+                   "  -V, --version  show the version\n\n"
+                   "Every command takes --json. Exit status: 0 ok, 1 check or parse failed,\n"
+                   "2 usage error, 3 not supported on this platform.\n");
 }
 
 int main(int argc, char **argv)
@@ -72,12 +72,12 @@ int main(int argc, char **argv)
         return CLI_OK;
     }
     if (strcmp(c, "--version") == 0 || strcmp(c, "-V") == 0) {
-        printf("tokenlens %s\n", tl_version());
+        cli_printf("tokenlens %s\n", tl_version());
         return CLI_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(c, commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "tokenlens: unknown command '%s'\nTry 'tokenlens --help'.\n", c);
+    cli_fprintf(stderr, "tokenlens: unknown command '%s'\nTry 'tokenlens --help'.\n", c);
     return CLI_USAGE;
 }
