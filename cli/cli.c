@@ -60,8 +60,10 @@ int cli_parse(const char *cmd, int argc, char **argv, cli_opt *opts, const char 
                     if (p->short_name && p->short_name == a[1])
                         o = p;
             }
-            if (!o)
-                return cli_usage(cmd, "unknown option '%s'", a);
+            if (!o) {
+                char ex[CLI_EXCERPT_SIZE];
+                return cli_usage(cmd, "unknown option '%s'", cli_excerpt(ex, a));
+            }
             if (o->takes_value) {
                 const char *v = inline_val;
                 if (!v) {
@@ -81,8 +83,10 @@ int cli_parse(const char *cmd, int argc, char **argv, cli_opt *opts, const char 
                 return cli_usage(cmd, "option '--%s' given more than once", o->name);
             continue;
         }
-        if (*npos >= max_pos)
-            return cli_usage(cmd, "unexpected argument '%s'", a);
+        if (*npos >= max_pos) {
+            char ex[CLI_EXCERPT_SIZE];
+            return cli_usage(cmd, "unexpected argument '%s'", cli_excerpt(ex, a));
+        }
         pos[(*npos)++] = a;
     }
     return CLI_OK;

@@ -86,15 +86,23 @@ int cli_print_json(json_t *v);
 json_t *cli_json_identity(const char *name, const tl_sid *sid);
 
 /* Text output (cli_out.c). Use these, never printf/fputs: they escape control characters,
- * DEL, C1 controls and bidi overrides (as \xHH / \uHHHH) so that names from hostile input
- * cannot drive the terminal, and cap each stderr message at CLI_STDERR_MAX bytes. */
+ * DEL, C1 controls, bidi overrides and bytes that are not UTF-8 (as \xHH / \uHHHH) so that
+ * names from hostile input cannot drive the terminal, and cap each stderr message (one call)
+ * at CLI_STDERR_MAX bytes of text: a longer one shows its first bytes and its last
+ * CLI_STDERR_TAIL bytes around "... [N bytes not shown] ...". */
 #define CLI_STDERR_MAX 2048
+#define CLI_STDERR_TAIL 256
 int cli_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_fprintf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cli_vfprintf(FILE *f, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 int cli_fputs(const char *s, FILE *f);
 int cli_fputc(int c, FILE *f);
 int cli_putchar(int c);
+/* An argument as echoed in a message: s itself when it has at most CLI_ECHO_MAX bytes, else
+ * its first CLI_ECHO_MAX bytes (cut between characters) and "... (N bytes)", written to buf. */
+#define CLI_ECHO_MAX 200
+#define CLI_EXCERPT_SIZE (CLI_ECHO_MAX + 32)
+const char *cli_excerpt(char buf[CLI_EXCERPT_SIZE], const char *s);
 
 /* Subcommands. Each receives argv with argv[0] = subcommand name. */
 int cmd_sid(int argc, char **argv);

@@ -3,56 +3,81 @@
  * argument cannot move the cursor, clear the screen or set the window title: C0 controls other
  * than newline and tab, DEL, the C1 controls (U+0080-U+009F, which some terminals obey as
  * escape sequences) and the Unicode bidirectional overrides (U+202A-U+202E, U+2066-U+2069,
- * which reorder what is shown) are written as \xHH or \uHHHH instead. Text on stderr is capped
- * per message, so a 100 KB argument echoed in an error costs one line, not 100 KB. */
+ * which reorder what is shown) are written as \xHH or \uHHHH instead, and so is every byte
+ * that is not well-formed UTF-8. Text on stderr is capped per message (CLI_STDERR_MAX bytes:
+ * its start and its end, cut between characters), so a 100 KB argument echoed in an error
+ * costs one line, not 100 KB. */
 #include "cli.h"
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Length of the escape-worthy sequence at s (n bytes left), or 0 when s[0] prints as is. */
-static size_t unsafe_len(const unsigned char *s, size_t n, unsigned *cp)
+/* Length of a well-formed UTF-8 sequence of two or more bytes at s (n bytes left; no overlong
+ * forms, no surrogates, at most U+10FFFF) with its code point in *cp, or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n, unsigned *cp)
 {
-    unsigned char c = s[0];
-    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
-        *cp = c;
-        return 1;
+    unsigned c = s[0], need, min;
+    if (c >= 0xc2 && c <= 0xdf)
+        need = 1, min = 0x80, c &= 0x1f;
+    else if (c >= 0xe0 && c <= 0xef)
+        need = 2, min = 0x800, c &= 0x0f;
+    else if (c >= 0xf0 && c <= 0xf4)
+        need = 3, min = 0x10000, c &= 0x07;
+    else
+        return 0;
+    if (n < need + 1)
+        return 0;
+    for (unsigned k = 1; k <= need; k++) {
+        if ((s[k] & 0xc0) != 0x80)
+            return 0;
+        c = c << 6 | (s[k] & 0x3fu);
     }
-    if (c == 0xc2 && n >= 2 && s[1] >= 0x80 && s[1] <= 0x9f) {
-        *cp = s[1];
-        return 2;
-    }
-    if (c == 0xe2 && n >= 3) {
-        if (s[1] == 0x80 && s[2] >= 0xaa && s[2] <= 0xae) {
-            *cp = 0x2000u + (s[2] - 0x80u);
-            return 3;
-        }
-        if (s[1] == 0x81 && s[2] >= 0xa6 && s[2] <= 0xa9) {
-            *cp = 0x2040u + (s[2] - 0x80u);
-            return 3;
-        }
-    }
-    return 0;
+    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+        return 0;
+    *cp = c;
+    return need + 1;
 }
 
-/* Write n bytes of s to f with the unsafe sequences escaped; at most cap bytes of s are shown
- * (cap 0: no limit). */
-static int write_safe(FILE *f, const char *s, size_t n, size_t cap)
+/* Length of the sequence at s (n bytes left) and whether it must be escaped (*cp is then the
+ * byte or code point to show). Escaped: C0 controls but newline and tab, DEL, C1 controls
+ * (U+0080-U+009F), the bidi embeddings, overrides and isolates (U+202A-U+202E,
+ * U+2066-U+2069), and every byte that is not part of well-formed UTF-8 (a terminal in an
+ * 8-bit mode obeys a lone 0x9b as CSI). */
+static size_t next_seq(const unsigned char *s, size_t n, unsigned *cp, int *escape)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    size_t shown = cap && n > cap ? cap : n;
+    unsigned c = s[0];
+    *cp = c;
+    if (c < 0x80) {
+        *escape = (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f;
+        return 1;
+    }
+    size_t k = utf8_len(s, n, cp);
+    if (!k) {
+        *cp = c; /* not UTF-8: the byte itself, as \xHH */
+        *escape = 2;
+        return 1;
+    }
+    *escape = (*cp >= 0x80 && *cp <= 0x9f) || (*cp >= 0x202a && *cp <= 0x202e) ||
+              (*cp >= 0x2066 && *cp <= 0x2069);
+    return k;
+}
+
+/* Write n bytes of s to f with the unsafe sequences escaped. */
+static int write_escaped(FILE *f, const unsigned char *p, size_t n)
+{
     size_t i = 0, run = 0;
     int bad = 0;
-    while (i < shown) {
+    while (i < n) {
         unsigned cp = 0;
-        size_t k = unsafe_len(p + i, shown - i, &cp);
-        if (!k) {
-            i++;
+        int esc = 0;
+        size_t k = next_seq(p + i, n - i, &cp, &esc);
+        if (!esc) {
+            i += k;
             continue;
         }
         if (i > run)
             bad |= fwrite(p + run, 1, i - run, f) != i - run;
-        if (cp < 0x80)
+        if (esc == 2 || cp < 0x80)
             bad |= fprintf(f, "\\x%02x", cp) < 0;
         else
             bad |= fprintf(f, "\\u%04x", cp) < 0;
@@ -61,8 +86,32 @@ static int write_safe(FILE *f, const char *s, size_t n, size_t cap)
     }
     if (i > run)
         bad |= fwrite(p + run, 1, i - run, f) != i - run;
-    if (shown < n)
-        bad |= fprintf(f, "... [%zu more bytes not shown]", n - shown) < 0;
+    return bad;
+}
+
+/* i moved back (at most 3 bytes) to the start of a UTF-8 character, so that a cut never splits
+ * one: the piece before i and the piece from i are each whole characters. */
+static size_t char_start(const unsigned char *p, size_t i)
+{
+    for (int k = 0; k < 3 && i > 0 && (p[i] & 0xc0) == 0x80; k++)
+        i--;
+    return i;
+}
+
+/* Write n bytes of s to f escaped. With a cap (non-zero) and more than cap bytes, only the
+ * first and the last part of the message are shown, each cut on a character boundary, around
+ * "... [N bytes not shown] ...": what the message says after a long echoed value (and its
+ * newline) stays readable. */
+static int write_safe(FILE *f, const char *s, size_t n, size_t cap)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (!cap || n <= cap)
+        return write_escaped(f, p, n) ? EOF : 0;
+    size_t head = char_start(p, cap - CLI_STDERR_TAIL);
+    size_t tail = char_start(p, n - CLI_STDERR_TAIL);
+    int bad = write_escaped(f, p, head);
+    bad |= fprintf(f, "... [%zu bytes not shown] ...", tail - head) < 0;
+    bad |= write_escaped(f, p + tail, n - tail);
     return bad ? EOF : 0;
 }
 
@@ -116,11 +165,21 @@ int cli_fputs(const char *s, FILE *f)
 
 int cli_fputc(int c, FILE *f)
 {
-    char ch = (char)c;
-    return write_safe(f, &ch, 1, 0) ? EOF : (unsigned char)c;
+    unsigned char ch = (unsigned char)c;
+    return write_escaped(f, &ch, 1) ? EOF : ch;
 }
 
 int cli_putchar(int c)
 {
     return cli_fputc(c, stdout);
+}
+
+const char *cli_excerpt(char buf[CLI_EXCERPT_SIZE], const char *s)
+{
+    size_t n = strlen(s);
+    if (n <= CLI_ECHO_MAX)
+        return s;
+    size_t keep = char_start((const unsigned char *)s, CLI_ECHO_MAX);
+    snprintf(buf, CLI_EXCERPT_SIZE, "%.*s... (%zu bytes)", (int)keep, s, n);
+    return buf;
 }

@@ -106,7 +106,8 @@ static int run(cli_opt *opts, const char **pos, int npos)
         }
         for (int i = 0; i < o_sid->nvalues; i++)
             if ((rc = tl_sid_resolve(&sids[i], o_sid->values[i], dom)) != TL_OK) {
-                status = cli_fail("access", rc, o_sid->values[i]);
+                char ex[CLI_EXCERPT_SIZE];
+                status = cli_fail("access", rc, cli_excerpt(ex, o_sid->values[i]));
                 goto out;
             }
         if ((rc = tl_access_token_from_sids(&tok, sids, (size_t)o_sid->nvalues)) != TL_OK) {

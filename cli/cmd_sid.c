@@ -33,8 +33,8 @@ static int run(cli_opt *opts, const char **pos, int npos)
         return cli_fail("sid", TL_EPARSE, "--domain-sid");
     int lrc = tl_sid_resolve(&sid, pos[0], dom_text ? &domain : NULL);
     if (lrc != TL_OK) {
-        char what[CLI_NAME_MAX];
-        snprintf(what, sizeof what, "'%s'", pos[0]);
+        char what[CLI_NAME_MAX], ex[CLI_EXCERPT_SIZE];
+        snprintf(what, sizeof what, "'%s'", cli_excerpt(ex, pos[0]));
         return cli_fail("sid", lrc, what);
     }
     char str[TL_SID_STRING_MAX];

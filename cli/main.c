@@ -78,6 +78,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(c, commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);
-    cli_fprintf(stderr, "tokenlens: unknown command '%s'\nTry 'tokenlens --help'.\n", c);
+    char ex[CLI_EXCERPT_SIZE];
+    cli_fprintf(stderr, "tokenlens: unknown command '%s'\nTry 'tokenlens --help'.\n",
+                cli_excerpt(ex, c));
     return CLI_USAGE;
 }

@@ -80,7 +80,16 @@ int tl__error_full(int code, size_t offset, const char *path, long native, const
     slot.pub.offset = offset;
     slot.pub.native = native;
     slot.pub.native_kind = native ? TL_NATIVE_OTHER : TL_NATIVE_NONE;
-    vsnprintf(slot.message, sizeof slot.message, fmt, ap);
+    int n = vsnprintf(slot.message, sizeof slot.message, fmt, ap);
+    if (n >= (int)sizeof slot.message) {
+        /* A message that echoes a long input: cut it between two UTF-8 characters and say so,
+         * never end it in half a character or without a word that it was cut. */
+        static const char mark[] = "... [message cut]";
+        size_t keep = sizeof slot.message - sizeof mark;
+        while (keep > 0 && ((unsigned char)slot.message[keep] & 0xc0) == 0x80)
+            keep--;
+        memcpy(slot.message + keep, mark, sizeof mark);
+    }
     snprintf(slot.path, sizeof slot.path, "%s", path ? path : "");
     publish();
     return code;

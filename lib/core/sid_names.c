@@ -518,15 +518,23 @@ int tl_sid_resolve(tl_sid *out, const char *text, const tl_sid *domain)
         return tl_sid_service(out, text + 11);
     }
     const char *bs = strchr(text, '\\');
+    /* The name is echoed at most 200 bytes long (cut between characters), so that the
+     * explanation after it survives a long argument. */
+    int shown = len > 200 ? 200 : (int)len;
+    while (shown > 0 && shown < (int)len && ((unsigned char)text[shown] & 0xc0) == 0x80)
+        shown--;
+    const char *more = shown < (int)len ? "..." : "";
     if (bs == text)
-        return tl__error_at(TL_EPARSE, 0, "empty domain before '\\' in '%s'", text);
+        return tl__error_at(TL_EPARSE, 0, "empty domain before '\\' in '%.*s%s'", shown, text,
+                            more);
     if (bs && !bs[1])
-        return tl__error_at(TL_EPARSE, len, "empty account name after '\\' in '%s'", text);
+        return tl__error_at(TL_EPARSE, len, "empty account name after '\\' in '%.*s%s'", shown,
+                            text, more);
     return tl__error(TL_ENOTFOUND,
-                     "unknown account '%s': tokenlens resolves SID strings, SDDL aliases, "
+                     "unknown account '%.*s%s': tokenlens resolves SID strings, SDDL aliases, "
                      "well-known names, IIS APPPOOL\\<pool> and NT SERVICE\\<service> offline; "
                      "other accounts need their SID",
-                     text);
+                     shown, text, more);
 }
 
 /* ---- vocabulary and canonical names ------------------------------------------------------ */
