@@ -19,15 +19,26 @@ static void help(void)
                "  --sid SID          a SID or name; the first is the user, the others enabled\n"
                "                     groups (repeatable; nothing else is implied: add WD, AU, BU)\n"
                "  --desired MASK     rights wanted: SDDL rights (FR, GW, RPWP) or a number;\n"
-               "                     default MAXIMUM_ALLOWED\n"
+               "                     default MAXIMUM_ALLOWED (empty: usage error)\n"
                "  --object KIND      generic mapping: file (default), key, generic\n"
                "  --backup           backup intent: SeBackup/SeRestorePrivilege apply\n"
                "  --no-privileges    ignore the token's privileges\n"
                "  --no-integrity     skip the mandatory integrity policy\n"
                "  --domain-sid SID   domain SID for DA, DU, ... in the SDDL and --sid\n"
                "  --json             JSON output\n"
+               "A descriptor without a DACL (or a NULL DACL, or an empty --sddl) grants\n"
+               "everyone full access, as on Windows: a warning on stderr and in the JSON\n"
+               "\"warnings\" says so.\n"
                "Exit status: 0 access allowed, 1 denied or a parse error, 2 usage error,\n"
                "3 --path off Windows.\n");
+}
+
+/* True when s is empty or only blanks. */
+static int blank(const char *s)
+{
+    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+        s++;
+    return *s == '\0';
 }
 
 static int run(cli_opt *opts, const char **pos, int npos)
@@ -76,6 +87,13 @@ static int run(cli_opt *opts, const char **pos, int npos)
     if (cli_find(opts, "no-integrity")->seen)
         opt.flags |= TL_ACCESS_NO_INTEGRITY;
     uint32_t desired = TL_MAXIMUM_ALLOWED;
+    if (o_des->seen && blank(o_des->value)) {
+        /* An empty request is denied by Windows; an empty --desired is far more likely an
+         * unset shell variable than a question about nothing. */
+        status = cli_usage("access", "--desired is empty: give SDDL rights (FR, GW, RPWP), a "
+                                     "number, or leave it out for MAXIMUM_ALLOWED");
+        goto out;
+    }
     if (o_des->seen && (rc = tl_sddl_rights_from_string(&desired, o_des->value)) != TL_OK) {
         status = cli_fail("access", rc, "--desired");
         goto out;
@@ -119,6 +137,18 @@ static int run(cli_opt *opts, const char **pos, int npos)
         status = cli_fail("access", rc, NULL);
         goto out;
     }
+    /* A NULL or absent DACL lets everyone in: true to Windows, but never quietly. */
+    const char *warning = NULL;
+    for (size_t i = 0; i < tl_access_result_reason_count(res); i++)
+        if (tl_access_result_reason_at(res, i)->kind == TL_REASON_NULL_DACL)
+            warning = o_sddl->seen && blank(o_sddl->value)
+                          ? "--sddl is empty, which is a descriptor with no DACL, so everyone is "
+                            "granted full access (Windows: a NULL DACL grants full access to any "
+                            "user); an unset shell variable reads this way"
+                          : "the descriptor has no DACL (or a NULL one), so everyone is granted "
+                            "full access (Windows: a NULL DACL grants full access to any user)";
+    if (warning)
+        cli_fprintf(stderr, "tokenlens access: warning: %s\n", warning);
     if (cli_find(opts, "json")->seen) {
         json_t *j = json_object();
         char buf[96];
@@ -147,6 +177,10 @@ static int run(cli_opt *opts, const char **pos, int npos)
             json_array_append_new(rs, o);
         }
         json_object_set_new(j, "reasons", rs);
+        json_t *ws = json_array();
+        if (warning)
+            json_array_append_new(ws, json_string(warning));
+        json_object_set_new(j, "warnings", ws);
         if (cli_print_json(j) != CLI_OK)
             goto out;
     } else {

@@ -46,6 +46,7 @@ struct tl_access_result {
     bool from_libc; /* allocated with the default allocator: may be kept for reuse */
     bool quiet;     /* TL_ACCESS_NO_REASONS */
     bool allowed;
+    bool maximum; /* MAXIMUM_ALLOWED was asked for */
     uint32_t granted, grantable, desired;
     reason_rec *reasons; /* inline_reasons until more are needed */
     size_t count, cap;
@@ -255,9 +256,10 @@ static void reason_text(tl__buf *b, const reason_rec *x)
                        who_words[x->who]);
         break;
     case TL_REASON_NULL_DACL:
-        tl__buf_put(b, x->detail ? "the descriptor has no DACL: everything is granted"
-                                 : "the DACL is NULL (D:NO_ACCESS_CONTROL): everything is "
-                                   "granted");
+        tl__buf_put(b, x->detail ? "the descriptor has no DACL, so everyone is granted full "
+                                   "access"
+                                 : "the DACL is NULL (D:NO_ACCESS_CONTROL), so everyone is "
+                                   "granted full access");
         break;
     case TL_REASON_PRIVILEGE:
         if (x->detail == 0)
@@ -288,6 +290,10 @@ static void reason_text(tl__buf *b, const reason_rec *x)
     default:
         if (x->detail == 2)
             tl__buf_put(b, "no access was requested; Windows treats an empty request as denied");
+        else if (x->detail == 3)
+            tl__buf_put(b, "no ACE grants the subject any access");
+        else if (x->detail == 4)
+            tl__buf_put(b, "the DACL is empty: it grants no access to anyone");
         else
             tl__buf_printf(b, "no ACE grants 0x%x to the subject%s", m,
                            x->detail == 1 ? " (the DACL is empty)" : "");
@@ -932,6 +938,7 @@ int tl_access_check(tl_access_result **out, const tl_sd *sd, const tl_token *tok
     }
     r->quiet = (o.flags & TL_ACCESS_NO_REASONS) != 0;
     r->allowed = false;
+    r->maximum = false;
     r->granted = r->grantable = 0;
     r->reasons = r->inline_reasons;
     r->count = 0;
@@ -942,6 +949,7 @@ int tl_access_check(tl_access_result **out, const tl_sd *sd, const tl_token *tok
     if (want & 0xF0000000u)
         want = tl_access_map_generic(want, o.object);
     r->desired = want;
+    r->maximum = maximum;
     const tl_sid *owner = sd->has_owner ? &sd->owner : NULL;
     subject s = {token, 0, owner, sd};
     bool privs = !(o.flags & TL_ACCESS_NO_PRIVILEGES);
@@ -1022,6 +1030,18 @@ int tl_access_check(tl_access_result **out, const tl_sd *sd, const tl_token *tok
         if (!explained)
             add_reason(r, TL_REASON_NO_DACL_MATCH, 0, -1, missing, NULL, WHO_NONE,
                        tl_sd_ace_count(sd, TL_ACL_DACL) == 0 ? 1 : 0);
+    } else if (maximum && granted == 0) {
+        /* MAXIMUM_ALLOWED and nothing at all granted: every denial names why, so say which
+         * step took it all or that nothing grants anything. */
+        bool explained = false;
+        for (size_t i = 0; i < r->count && !explained; i++) {
+            tl_access_reason_kind k = r->reasons[i].pub.kind;
+            explained =
+                k == TL_REASON_DENY_ACE || k == TL_REASON_INTEGRITY || k == TL_REASON_RESTRICTED;
+        }
+        if (!explained)
+            add_reason(r, TL_REASON_NO_DACL_MATCH, 0, -1, 0, NULL, WHO_NONE,
+                       tl_sd_ace_count(sd, TL_ACL_DACL) == 0 ? 4 : 3);
     } else if (want == 0 && !maximum) {
         add_reason(r, TL_REASON_NO_DACL_MATCH, 0, -1, 0, NULL, WHO_NONE, 2);
     }
@@ -1077,8 +1097,14 @@ int tl_access_result_explain(char **out, const tl_access_result *r)
         return tl__error(TL_EINVAL, "tl_access_result_explain: NULL argument");
     *out = NULL;
     tl__buf b = TL__BUF_INIT;
-    tl__buf_printf(&b, "%s: desired 0x%x, granted 0x%x", r->allowed ? "ALLOWED" : "DENIED",
-                   (unsigned)r->desired, (unsigned)r->granted);
+    tl__buf_printf(&b, "%s: desired ", r->allowed ? "ALLOWED" : "DENIED");
+    if (r->maximum && r->desired)
+        tl__buf_printf(&b, "MAXIMUM_ALLOWED|0x%x", (unsigned)r->desired);
+    else if (r->maximum)
+        tl__buf_put(&b, "MAXIMUM_ALLOWED");
+    else
+        tl__buf_printf(&b, "0x%x", (unsigned)r->desired);
+    tl__buf_printf(&b, ", granted 0x%x", (unsigned)r->granted);
     if (!r->allowed && r->grantable)
         tl__buf_printf(&b, " (would grant 0x%x of it)", (unsigned)r->grantable);
     tl__buf_putc(&b, '\n');

@@ -227,6 +227,19 @@ Describe 'Get-TLSid' {
         ([pscustomobject]@{ Sddl = 'D:(A;;FR;;;WD)' } | Test-TLAccess -Sid 'S-1-1-0' -Access FileWrite).Allowed | Should -BeFalse
     }
 
+    It 'Test-TLAccess names the reason of every denial and warns about a descriptor without a DACL (issue 18)' {
+        $r = Test-TLAccess -Sddl 'D:' -Sid 'S-1-1-0' -Access FileRead
+        $r.Allowed | Should -BeFalse
+        @($r.Reasons).Count | Should -BeGreaterThan 0
+        $r.Reasons[0].Text | Should -Match 'the DACL is empty'
+        $r = Test-TLAccess -Sddl 'D:NO_ACCESS_CONTROL' -Sid 'S-1-1-0' -Access FileRead -WarningVariable w -WarningAction SilentlyContinue
+        $r.Allowed | Should -BeTrue
+        "$w" | Should -Match 'everyone is granted full access'
+        $r = Test-TLAccess -Sddl 'D:(A;;FA;;;WD)' -Sid 'S-1-1-0' -Access FileRead -WarningVariable w2 -WarningAction SilentlyContinue
+        @($w2).Count | Should -Be 0
+        { Test-TLAccess -Sddl 'D:' -Sid 'S-1-1-0' -Access '' } | Should -Throw
+    }
+
     It 'Get-TLIisAudit carries findings and pools, takes wildcards and -LiteralPath' {
         $cfg = Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config'
         $a = @(Get-TLIisAudit -LiteralPath $cfg)

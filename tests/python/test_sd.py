@@ -131,3 +131,29 @@ def test_reason_kinds_are_the_library_words():
     assert r.reasons[0].ace == "(D;;FW;;;AN)" and r.reasons[0].ace_index == 0
     assert r.reasons is r.reasons  # built once, on first read
     assert r.text.startswith("DENIED: desired 0x120116")
+
+
+# Issue 18 item 7: every denial carries a reason, the default request is named, and a
+# descriptor without a DACL says in its reason that everyone gets full access.
+@pytest.mark.parametrize("sddl,desired,kind,text", [
+    ("D:(A;;FR;;;BA)", 0x02000000, "no_dacl_match", "no ACE grants the subject any access"),
+    ("D:", 0x02000000, "no_dacl_match", "the DACL is empty: it grants no access to anyone"),
+    ("D:", 0x120089, "no_dacl_match", "no ACE grants 0x120089 to the subject (the DACL is empty)"),
+    ("D:(D;;FA;;;WD)", 0x02000000, "deny_ace", "DACL[0] denies 0x1f01ff"),
+    ("D:(A;;FA;;;WD)", 0, "no_dacl_match", "no access was requested"),
+])
+def test_every_denial_names_a_reason(sddl, desired, kind, text):
+    r = tokenlens.access_check(sddl, ["S-1-1-0"], desired)
+    assert not r
+    assert r.reasons, "a denial without a reason"
+    assert any(x.kind == kind and x.text.startswith(text) for x in r.reasons), r.reasons
+    if desired & 0x02000000:
+        assert r.text.startswith("DENIED: desired MAXIMUM_ALLOWED, granted 0x0\n")
+
+
+def test_no_dacl_reason_says_everyone_gets_full_access():
+    for sddl in ("", "D:NO_ACCESS_CONTROL"):
+        r = tokenlens.access_check(sddl, ["S-1-1-0"], 0x02000000)
+        assert r and r.granted == 0x1F01FF
+        assert [x.kind for x in r.reasons] == ["null_dacl"]
+        assert "so everyone is granted full access" in r.reasons[0].text

@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 DOM = "S-1-5-21-1-2-3"
 POOL = "S-1-5-82-3006700770-424185619-1745488364-794895919-4004696415"
@@ -94,6 +95,55 @@ SDDL_CASES = [
 TOKEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "token",
                      "iis-ntlm-impersonation.json")
 
+_TMP = tempfile.mkdtemp(prefix="tl-access-")
+
+
+def token_file(name, **fields):
+    """A token snapshot (tests/data/token/iis-ntlm-impersonation.json with `fields` replaced)
+    written to a temporary file; its path."""
+    with open(TOKEN) as f:
+        doc = json.load(f)
+    doc.update(fields)
+    path = os.path.join(_TMP, name + ".json")
+    with open(path, "w") as f:
+        json.dump(doc, f)
+    return path
+
+
+# Low integrity: the groups' Medium label replaced by Low (S-1-16-4096).
+LOW_TOKEN = token_file("low", integrity_level={"sid": "S-1-16-4096", "name": "Low"})
+# A restricted token whose only restricted SID is the logon SID: Everyone's ACE does not reach it.
+RESTRICTED_TOKEN = token_file("restricted", restricted_sids=[{"sid": "S-1-5-5-0-1", "attributes": 7}])
+
+# Issue 18 item 7: every denial names why (JSON "reasons" has the kind listed in "kinds" and
+# the text first line names the desired mask, MAXIMUM_ALLOWED by default).
+DENIAL_CASES = [
+    (["--sddl", "D:(D;;FW;;;WD)(A;;FA;;;WD)", "--sid", "WD", "--desired", "FW"], ["deny_ace"]),
+    (["--sddl", "D:(D;;FA;;;WD)(A;;FA;;;WD)", "--sid", "WD"], ["deny_ace"]),
+    (["--sddl", "D:(A;;FR;;;WD)", "--sid", "WD", "--desired", "FW"], ["no_dacl_match"]),
+    (["--sddl", "D:(A;;FR;;;BA)", "--sid", "WD"], ["no_dacl_match"]),
+    (["--sddl", "D:", "--sid", "WD"], ["no_dacl_match"]),
+    (["--sddl", "D:", "--sid", "WD", "--desired", "FR"], ["no_dacl_match"]),
+    (["--sddl", "D:(A;;FA;;;WD)", "--sid", "WD", "--desired", "0"], ["no_dacl_match"]),
+    (["--sddl", "D:(A;;FA;;;WD)", "--sid", "WD", "--desired", "0x1000000"],
+     ["privilege_required"]),
+    (["--sddl", 'D:(XA;;FA;;;WD;(@User.dept == "x"))', "--sid", "WD"],
+     ["skipped_ace", "no_dacl_match"]),
+    (["--sddl", "D:(A;;FA;;;WD)S:(ML;;NW;;;ME)", "--token", LOW_TOKEN, "--desired", "FW"],
+     ["integrity"]),
+    (["--sddl", "D:(A;;FA;;;WD)", "--token", RESTRICTED_TOKEN, "--desired", "FR"],
+     ["restricted"]),
+    (["--sddl", "D:(A;;FA;;;WD)", "--token", RESTRICTED_TOKEN], ["restricted"]),
+]
+DENIAL_TEXT = {
+    "no_dacl_match": r"no ACE grants|the DACL is empty|no access was requested",
+    "deny_ace": r"DACL\[\d+\] denies",
+    "privilege_required": r"needs SeSecurityPrivilege",
+    "skipped_ace": r"grants nothing",
+    "integrity": r"integrity .* policy removes",
+    "restricted": r"restricted SIDs do not get",
+}
+
 ACCESS_CASES = [
     # A saved token snapshot: CONTOSO\alice with Everyone.
     dict(args=["access", "--sddl", "O:BAG:SYD:(A;;FA;;;BA)(A;;FR;;;WD)", "--token", TOKEN,
@@ -120,7 +170,45 @@ ACCESS_CASES = [
     dict(args=["access", "--sddl", "D:"], exit=2, stderr=r"--token or --sid"),
     dict(args=["access", "--sddl", "D:", "--sid", "WD", "--object", "pipe"], exit=2),
     dict(args=["access", "--help"], exit=0, stdout=r"MAXIMUM_ALLOWED"),
+    # Issue 18 item 7: the default request is named, not "desired 0x0".
+    dict(args=["access", "--sddl", "D:(A;;FR;;;WD)", "--sid", "WD"], exit=0,
+         first=r"^ALLOWED: desired MAXIMUM_ALLOWED, granted 0x120089$"),
+    dict(args=["access", "--sddl", "D:(A;;FR;;;BA)", "--sid", "WD"], exit=1,
+         first=r"^DENIED: desired MAXIMUM_ALLOWED, granted 0x0$",
+         stdout=r"no ACE grants the subject any access"),
+    dict(args=["access", "--sddl", "D:", "--sid", "WD"], exit=1,
+         stdout=r"the DACL is empty: it grants no access to anyone"),
+    dict(args=["access", "--sddl", "D:(A;;FR;;;WD)", "--sid", "WD", "--desired", "0x2000000"],
+         exit=0, first=r"^ALLOWED: desired MAXIMUM_ALLOWED, granted 0x120089$"),
+    dict(args=["access", "--sddl", "D:(A;;FR;;;WD)", "--sid", "WD", "--desired", "0x2120089"],
+         exit=0, first=r"^ALLOWED: desired MAXIMUM_ALLOWED\|0x120089, granted 0x120089$"),
+    # An empty --desired (an unset shell variable) is a usage error, not a DENIED.
+    dict(args=["access", "--sddl", "D:(A;;FR;;;WD)", "--sid", "WD", "--desired", ""], exit=2,
+         stderr=r"--desired is empty"),
+    dict(args=["access", "--sddl", "D:(A;;FR;;;WD)", "--sid", "WD", "--desired", " "], exit=2,
+         stderr=r"--desired is empty"),
+    # A NULL / absent DACL grants everything (learn.microsoft.com, "Null DACLs and Empty
+    # DACLs"), loudly: a warning on stderr and in the JSON.
+    dict(args=["access", "--sddl", "", "--sid", "WD"], exit=0,
+         first=r"^ALLOWED: desired MAXIMUM_ALLOWED, granted 0x1f01ff$",
+         stdout=r"no DACL, so everyone is granted full access",
+         stderr=r"warning: --sddl is empty.*everyone is granted full access.*unset shell variable"),
+    dict(args=["access", "--sddl", "", "--sid", "WD", "--json"], exit=0,
+         json={"allowed": True}, json_re={"warnings": r"--sddl is empty.*full access"},
+         stderr=r"warning: --sddl is empty"),
+    dict(args=["access", "--sddl", "D:NO_ACCESS_CONTROL", "--sid", "WD", "--json"], exit=0,
+         json_re={"warnings": r"^\['the descriptor has no DACL \(or a NULL one\), so everyone"},
+         stderr=r"warning: the descriptor has no DACL"),
+    dict(args=["access", "--sddl", "O:SY", "--sid", "WD"], exit=0,
+         stderr=r"warning: the descriptor has no DACL"),
+    dict(args=["access", "--sddl", "D:(A;;FR;;;WD)", "--sid", "WD", "--json"], exit=0,
+         json={"warnings": [], "maximum_allowed": True}),
 ]
+for argv, kinds in DENIAL_CASES:
+    ACCESS_CASES.append(dict(args=["access"] + argv + ["--json"], exit=1,
+                             json={"allowed": False}, kinds=kinds))
+    ACCESS_CASES.append(dict(args=["access"] + argv, exit=1, first=r"^DENIED: desired ",
+                             stdout="|".join(DENIAL_TEXT[k] for k in kinds)))
 
 
 def run(case, exe):
@@ -136,12 +224,23 @@ def run(case, exe):
         errs.append("stdout does not match %r" % case["stdout"])
     if "stderr" in case and not re.search(case["stderr"], p.stderr, re.M):
         errs.append("stderr %r does not match %r" % (p.stderr.strip(), case["stderr"]))
-    if "json" in case:
+    if "json" in case or "json_re" in case or "kinds" in case:
         try:
             doc = json.loads(p.stdout)
-            for k, v in case["json"].items():
+            for k, v in case.get("json", {}).items():
                 if doc.get(k) != v:
                     errs.append("JSON %s = %r, want %r" % (k, doc.get(k), v))
+            for k, rx in case.get("json_re", {}).items():
+                if not re.search(rx, str(doc.get(k))):
+                    errs.append("JSON %s = %r does not match %r" % (k, doc.get(k), rx))
+            got = [r["kind"] for r in doc.get("reasons", [])]
+            for k in case.get("kinds", []):
+                if k not in got:
+                    errs.append("JSON reasons %r lack a %r reason" % (got, k))
+            if doc.get("allowed") is False and not all(r.get("text") for r in doc["reasons"]):
+                errs.append("a denial without a reason: %r" % doc.get("reasons"))
+            if doc.get("allowed") is False and not doc.get("reasons"):
+                errs.append("a denial without a reason")
         except ValueError as e:
             errs.append("stdout is not JSON: %s" % e)
     if errs:

@@ -842,6 +842,10 @@ function Test-TLAccess {
                     Text       = $r.ReasonText($i)
                 }
             }
+            if (@($reasons | Where-Object Kind -EQ 'null_dacl').Count) {
+                # True to Windows (a NULL DACL grants full access to any user), never quietly.
+                Write-Warning 'The security descriptor has no DACL (or a NULL one), so everyone is granted full access.'
+            }
             [pscustomobject]@{
                 PSTypeName = 'TokenLens.AccessResult'
                 Allowed    = $r.Allowed()
