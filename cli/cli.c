@@ -132,6 +132,8 @@ int cli_fail(const char *cmd, int rc, const char *what)
     cli_fprintf(stderr, "tokenlens %s: error: ", cmd);
     if (what)
         cli_fprintf(stderr, "%s: ", what);
+    if (rc == TL_ENOTIMPL && !strstr(e->message, "not implemented"))
+        cli_fputs("not implemented: ", stderr);
     cli_fprintf(stderr, "%s", e->message[0] ? e->message : tl_error_name(rc));
     if (e->path[0] && !strstr(e->message, e->path))
         cli_fprintf(stderr, " (at %s)", e->path);

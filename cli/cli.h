@@ -76,7 +76,8 @@ int cli_run(const cli_command *cmd, cli_opt *opts, int argc, char **argv);
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Report tl_error_last() for a failed library call: prints "tokenlens CMD: error: ..." with
  * the byte offset / path / native code when known. Returns the exit status for `rc`
- * (3 for TL_ENOTSUP, 1 otherwise). `what` (may be NULL) names the input. */
+ * (3 for TL_ENOTSUP, the platform limit; 1 otherwise, TL_ENOTIMPL included, whose message
+ * then says "not implemented"). `what` (may be NULL) names the input. */
 int cli_fail(const char *cmd, int rc, const char *what);
 
 /* Print a JSON value to stdout (2-space indent, key order preserved) and a newline;

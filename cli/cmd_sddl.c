@@ -41,28 +41,41 @@ static void show_offset(const char *text)
     cli_fprintf(stderr, "  %s\n  %*s^\n", text, (int)e->offset, "");
 }
 
+static int hex_value(unsigned char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* --from-binary HEX as bytes: CLI_OK, or a usage error that names the first character that
+ * is not a hex digit (and its offset) or says the count is odd. */
 static int hex_decode(const char *hex, uint8_t **out, size_t *len)
 {
     size_t n = strlen(hex);
-    if (n % 2)
-        return -1;
-    uint8_t *b = malloc(n / 2 + 1);
-    if (!b)
-        return -1;
-    for (size_t i = 0; i < n / 2; i++) {
-        unsigned v;
-        char pair[3] = {hex[2 * i], hex[2 * i + 1], 0};
-        char *end;
-        v = (unsigned)strtoul(pair, &end, 16);
-        if (*end) {
-            free(b);
-            return -1;
-        }
-        b[i] = (uint8_t)v;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)hex[i];
+        if (hex_value(c) >= 0)
+            continue;
+        if (c > 0x20 && c < 0x7f)
+            return cli_usage("sddl", "--from-binary: '%c' at offset %zu is not a hex digit", c, i);
+        return cli_usage("sddl", "--from-binary: byte 0x%02x at offset %zu is not a hex digit", c,
+                         i);
     }
+    if (n % 2)
+        return cli_usage("sddl", "--from-binary needs an even number of hex digits (got %zu)", n);
+    uint8_t *b = malloc(n / 2 + 1);
+    if (!b) {
+        cli_fprintf(stderr, "tokenlens sddl: out of memory\n");
+        return CLI_FAILED;
+    }
+    for (size_t i = 0; i < n / 2; i++)
+        b[i] = (uint8_t)(hex_value((unsigned char)hex[2 * i]) << 4 |
+                         hex_value((unsigned char)hex[2 * i + 1]));
     *out = b;
     *len = n / 2;
-    return 0;
+    return CLI_OK;
 }
 
 static json_t *json_sid(const tl_sid *sid, const tl_sid *domain)
@@ -180,10 +193,10 @@ static int run(cli_opt *opts, const char **pos, int npos)
         if ((rc = tl_sd_from_path(&sd, o_path->value, 0)) != TL_OK)
             return cli_fail("sddl", rc, o_path->value); /* TL_ENOTSUP: exit status 3 */
     } else if (o_from->seen) {
-        uint8_t *bytes;
-        size_t len;
-        if (hex_decode(o_from->value, &bytes, &len) != 0)
-            return cli_usage("sddl", "--from-binary needs an even number of hex digits");
+        uint8_t *bytes = NULL;
+        size_t len = 0;
+        if ((rc = hex_decode(o_from->value, &bytes, &len)) != CLI_OK)
+            return rc;
         rc = tl_sd_from_binary(&sd, bytes, len);
         free(bytes);
         if (rc)

@@ -46,7 +46,10 @@ typedef enum tl_error_code {
     TL_EIO = -9,       /**< reading or writing a file failed */
     TL_ELIMIT = -10,   /**< input exceeds a safety bound (size, depth, count) */
     TL_EAUTH = -11,    /**< an authentication exchange failed (hop probes) */
-    TL_ESTATE = -12    /**< operation not valid in the current state */
+    TL_ESTATE = -12,   /**< operation not valid in the current state */
+    TL_ENOTIMPL = -13  /**< valid input or request that tokenlens does not handle on any
+                            platform (e.g. an ACE with no SDDL form); TL_ENOTSUP is the
+                            platform limit */
 } tl_error_code;
 
 /**

@@ -44,7 +44,7 @@ TL_EXTERN const tl_sd *tl_icacls_sd_at(const tl_icacls *icacls, size_t index);
  * from the well-known table (the SID string otherwise), inheritance flags (I)(OI)(CI)(IO)(NP),
  * (DENY) for deny ACEs, rights as F, M, RX, R, W, D or N when the mask is exactly one of them,
  * a comma list of them when it is their union, else the specific rights (RD,WD,...).
- * TL_ENOTSUP for an ACE type icacls cannot show (object and conditional ACEs). Ownership:
+ * TL_ENOTIMPL for an ACE type icacls cannot show (object and conditional ACEs). Ownership:
  * *out is freed with tl_free().
  */
 TL_EXTERN tl_result tl_sd_to_icacls(char **out, const tl_sd *sd);

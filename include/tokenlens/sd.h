@@ -110,7 +110,7 @@ typedef enum tl_acl_kind { TL_ACL_DACL = 0, TL_ACL_SACL = 1 } tl_acl_kind;
  * expression). Resource attribute ACEs (type 0x12, SDDL "RA") hold the
  * CLAIM_SECURITY_ATTRIBUTE_RELATIVE_V1 bytes (MS-DTYP 2.4.10.1) in `app_data` and their
  * canonical text `("name",TS,0x0,"value",...)` in `condition`. tl_sd_add_ace() with a
- * `condition` but no `app_data` cannot be encoded to binary (TL_ENOTSUP). Both are NULL for
+ * `condition` but no `app_data` cannot be encoded to binary (TL_ENOTIMPL). Both are NULL for
  * other ACEs.
  */
 typedef struct tl_ace {
@@ -187,7 +187,7 @@ TL_EXTERN int tl_sd_from_path(tl_sd **out, const char *path, unsigned int parts)
  * Build the self-relative form Windows builds from SDDL: 20-byte header with
  * SE_SELF_RELATIVE, then SACL, DACL, owner, group (RtlAbsoluteToSelfRelativeSD order); ACL
  * revision 4 when the ACL holds object ACEs, else 2; conditional expressions as their binary
- * "artx" form. TL_ENOTSUP for an ACE added with condition text but no binary expression.
+ * "artx" form. TL_ENOTIMPL for an ACE added with condition text but no binary expression.
  * Ownership: *out is freed with tl_free(); *len is its size.
  */
 TL_EXTERN tl_result tl_sd_to_binary(uint8_t **out, size_t *len, const tl_sd *sd);

@@ -68,6 +68,8 @@ const char *tl_error_name(int code)
         return "TL_EAUTH";
     case TL_ESTATE:
         return "TL_ESTATE";
+    case TL_ENOTIMPL:
+        return "TL_ENOTIMPL";
     default:
         return "TL_E?";
     }

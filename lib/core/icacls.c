@@ -475,7 +475,7 @@ tl_result tl_sd_to_icacls(char **out, const tl_sd *sd)
     for (size_t i = 0; i < dacl->count; i++) {
         uint8_t t = dacl->aces[i].type;
         if (t != TL_ACE_ACCESS_ALLOWED && t != TL_ACE_ACCESS_DENIED)
-            return tl__error(TL_ENOTSUP,
+            return tl__error(TL_ENOTIMPL,
                              "DACL ACE %zu: icacls shows allow and deny ACEs only "
                              "(type 0x%02x)",
                              i, t);

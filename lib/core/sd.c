@@ -388,18 +388,28 @@ static int read_acl(tl__acl *acl, const uint8_t *d, size_t len, size_t off, cons
         if (tl__ace_has_app_data(ace.type) && q < aend) {
             ace.app_data = d + q;
             ace.app_data_len = aend - q;
-            /* Render the expression (or resource attribute) as Windows prints it; data that
-             * does not decode stays raw (its SDDL form is then unavailable), and the error
-             * that says why is not left behind: this read succeeds. */
-            int crc = ace.type == TL__ACE_RESOURCE_ATTRIBUTE
-                          ? tl__ra_render(&cond, ace.app_data, ace.app_data_len, NULL)
-                          : tl__cond_render(&cond, ace.app_data, ace.app_data_len, NULL);
-            if (crc == TL_OK)
+            /* Render the expression (or resource attribute) as Windows prints it. Malformed
+             * data (an "artx" expression that does not parse, a resource attribute whose
+             * fields lie outside it) fails the read with the offset of the fault in this
+             * buffer. Data that is well formed but has no SDDL form here (callback data
+             * that is not "artx", a non-ASCII attribute string) stays raw: the read
+             * succeeds, leaves no error behind, and only formatting it as SDDL fails. */
+            bool ra = ace.type == TL__ACE_RESOURCE_ATTRIBUTE;
+            int crc = ra ? tl__ra_render(&cond, ace.app_data, ace.app_data_len, NULL)
+                         : tl__cond_render(&cond, ace.app_data, ace.app_data_len, NULL);
+            if (crc == TL_OK) {
                 ace.condition = cond;
-            else if (crc == TL_ENOMEM)
+            } else if (crc == TL_ENOMEM) {
                 return crc;
-            else
+            } else if (crc == TL_EPARSE || crc == TL_ELIMIT) {
+                const tl_error *e = tl_error_last();
+                size_t at = q + (e->offset == TL_NO_OFFSET ? 0 : e->offset);
+                char msg[256]; /* the message lives in the error buffer being rewritten */
+                snprintf(msg, sizeof msg, "%s", e->message);
+                return tl__error_at(crc, at, "%s ACE %zu: %s", name, i, msg);
+            } else {
                 tl_error_clear();
+            }
         }
         rc = tl__sd_acl_append(acl, &ace);
         tl__free(cond);
@@ -504,7 +514,7 @@ static int acl_size(const tl__acl *acl, size_t *out, const char *name)
         int err = 0;
         n += ace_size(&acl->aces[i], &err) + tl__ace_slack(&acl->aces[i]);
         if (err)
-            return tl__error(TL_ENOTSUP,
+            return tl__error(TL_ENOTIMPL,
                              "%s ACE %zu: binary encoding of conditional "
                              "expressions is not implemented",
                              name, i);

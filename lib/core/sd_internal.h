@@ -32,7 +32,8 @@ void tl__sddl_sid(char *buf, size_t size, const tl_sid *sid, const tl_sid *domai
 /* Conditional expressions (sddl_cond.c). compile: SDDL condition text (with its outer
  * parentheses, `len` bytes, `base` = its offset in the whole SDDL for errors) -> "artx"
  * application data padded to 4 bytes (tl__free). render: application data -> canonical
- * text as Windows prints it (tl__free); TL_ENOTSUP when not "artx". */
+ * text as Windows prints it (tl__free); TL_ENOTIMPL when not "artx"; TL_EPARSE (offset in the data)
+ * when malformed. */
 int tl__cond_compile(uint8_t **out, size_t *out_len, const char *text, size_t len, size_t base,
                      const tl_sid *domain);
 int tl__cond_render(char **out, const uint8_t *data, size_t len, const tl_sid *domain);

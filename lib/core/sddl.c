@@ -773,21 +773,20 @@ static void put_ace(tl__buf *b, const tl_ace *a, const tl_sid *domain)
 static int check_formattable(const tl_ace *a, const char *where, size_t i)
 {
     if (!tl_ace_type_sddl(a->type))
-        return tl__error(TL_ENOTSUP, "%s ACE %zu: type 0x%02x has no SDDL form", where, i, a->type);
+        return tl__error(TL_ENOTIMPL, "%s ACE %zu: type 0x%02x has no SDDL form", where, i,
+                         a->type);
     /* 0x20 is CRITICAL_ACE_FLAG; newer SDKs spell it "CR" but no recording shows where
      * Windows prints it, so refuse rather than drop the bit silently. */
     if (a->flags & 0x20)
-        return tl__error(TL_ENOTSUP,
+        return tl__error(TL_ENOTIMPL,
                          "%s ACE %zu: ACE flag 0x20 (CRITICAL_ACE_FLAG) has no SDDL "
                          "form in tokenlens",
                          where, i);
     if (tl__ace_has_app_data(a->type) && !a->condition && a->app_data_len)
-        return tl__error(TL_ENOTSUP,
-                         "%s ACE %zu: its %s data does not decode, so it has no "
-                         "SDDL form",
-                         where, i,
-                         a->type == TL__ACE_RESOURCE_ATTRIBUTE ? "resource attribute"
-                                                               : "conditional expression");
+        return tl__error(TL_ENOTIMPL, "%s ACE %zu: its %s data has no SDDL form", where, i,
+                         a->type == TL__ACE_RESOURCE_ATTRIBUTE
+                             ? "resource attribute"
+                             : "callback (not an \"artx\" conditional expression)");
     return TL_OK;
 }
 

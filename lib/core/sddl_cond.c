@@ -518,11 +518,14 @@ typedef struct item {
     int depth; /* height of the expression tree below */
 } item;
 
-static int render_fail(item *st, size_t n, const char *msg)
+/* A malformed expression: TL_EPARSE (TL_ELIMIT past the depth bound) at byte `at` of the
+ * data, which the caller shifts to its own input's offsets. */
+static int render_fail(item *st, size_t n, size_t at, const char *msg)
 {
     for (size_t i = 0; i < n; i++)
         tl__free(st[i].text);
-    return tl__error(TL_EPARSE, "conditional ACE data: %s", msg);
+    return tl__error_at(strstr(msg, "deep") ? TL_ELIMIT : TL_EPARSE, at, "conditional ACE data: %s",
+                        msg);
 }
 
 static char *wrap(const item *it)
@@ -634,7 +637,8 @@ int tl__cond_render(char **out, const uint8_t *d, size_t n, const tl_sid *domain
 {
     *out = NULL;
     if (n < 4 || memcmp(d, "artx", 4) != 0)
-        return tl__error(TL_ENOTSUP, "conditional ACE data is not an \"artx\" expression");
+        return tl__error(TL_ENOTIMPL, "callback ACE data that is not an \"artx\" conditional "
+                                      "expression has no SDDL form");
     item st[MAX_DEPTH];
     size_t sp = 0, p = 4;
     while (p < n) {
@@ -642,7 +646,7 @@ int tl__cond_render(char **out, const uint8_t *d, size_t n, const tl_sid *domain
         if (t == 0) { /* padding: only zeros may follow */
             for (; p < n; p++)
                 if (d[p])
-                    return render_fail(st, sp, "garbage after padding");
+                    return render_fail(st, sp, p, "garbage after padding");
             break;
         }
         const char *rel = NULL, *mem = NULL;
@@ -664,17 +668,17 @@ int tl__cond_render(char **out, const uint8_t *d, size_t n, const tl_sid *domain
                 if (st[sp - (size_t)k].depth + 1 > depth)
                     depth = st[sp - (size_t)k].depth + 1;
             if (depth > MAX_DEPTH)
-                return render_fail(st, sp, "expression nested too deeply");
+                return render_fail(st, sp, p, "expression more than 64 levels deep");
         }
         if (rel) {
             if (sp < 2)
-                return render_fail(st, sp, "operator without operands");
+                return render_fail(st, sp, p, "operator without operands");
             s = tl__asprintf("(%s %s %s)", st[sp - 2].text, rel, st[sp - 1].text);
             tl__free(st[--sp].text);
             tl__free(st[--sp].text);
         } else if (mem || t == T_EXISTS || t == T_NOT_EXISTS) {
             if (sp < 1)
-                return render_fail(st, sp, "operator without operand");
+                return render_fail(st, sp, p, "operator without operand");
             s = tl__asprintf("(%s %s)",
                              mem             ? mem
                              : t == T_EXISTS ? "Exists"
@@ -683,7 +687,7 @@ int tl__cond_render(char **out, const uint8_t *d, size_t n, const tl_sid *domain
             tl__free(st[--sp].text);
         } else if (t == T_AND || t == T_OR) {
             if (sp < 2)
-                return render_fail(st, sp, "logical operator without operands");
+                return render_fail(st, sp, p, "logical operator without operands");
             char *l = wrap(&st[sp - 2]), *r = wrap(&st[sp - 1]);
             s = l && r ? tl__asprintf("(%s %s %s)", l, t == T_AND ? "&&" : "||", r) : NULL;
             tl__free(l);
@@ -692,16 +696,18 @@ int tl__cond_render(char **out, const uint8_t *d, size_t n, const tl_sid *domain
             tl__free(st[--sp].text);
         } else if (t == T_NOT) {
             if (sp < 1)
-                return render_fail(st, sp, "'!' without operand");
+                return render_fail(st, sp, p, "'!' without operand");
             char *x = wrap(&st[sp - 1]);
             s = x ? tl__asprintf("(!%s)", x) : NULL;
             tl__free(x);
             tl__free(st[--sp].text);
         } else {
             tl__buf b = TL__BUF_INIT;
+            size_t tok = p;
             if (render_value(&b, d, n, &p, domain, 0)) {
+                p = tok;
                 tl__buf_free(&b);
-                return render_fail(st, sp, "bad operand token");
+                return render_fail(st, sp, p, "bad operand token");
             }
             if (tl__buf_detach(&b, &s) != TL_OK) {
                 for (size_t i = 0; i < sp; i++)
@@ -719,7 +725,7 @@ int tl__cond_render(char **out, const uint8_t *d, size_t n, const tl_sid *domain
         }
         if (sp == MAX_DEPTH) {
             tl__free(s);
-            return render_fail(st, sp, "expression too deep");
+            return render_fail(st, sp, p, "more than 64 operands wait for an operator");
         }
         st[sp].text = s;
         st[sp].bare = bare;
@@ -727,7 +733,7 @@ int tl__cond_render(char **out, const uint8_t *d, size_t n, const tl_sid *domain
         sp++;
     }
     if (sp != 1)
-        return render_fail(st, sp, "expression does not reduce to one value");
+        return render_fail(st, sp, p, "expression does not reduce to one value");
     *out = st[0].bare ? tl__asprintf("(%s)", st[0].text) : st[0].text;
     if (st[0].bare)
         tl__free(st[0].text);

@@ -483,8 +483,8 @@ int tl__ra_render(char **out, const uint8_t *d, size_t n, const tl_sid *domain)
                 uint16_t u = (uint16_t)(v.p[q] | v.p[q + 1] << 8);
                 if (u >= 0x80) {
                     tl__buf_free(&b);
-                    return tl__error(TL_ENOTSUP, "non-ASCII resource attribute strings are not "
-                                                 "supported");
+                    return tl__error(TL_ENOTIMPL, "non-ASCII resource attribute strings are not "
+                                                  "implemented");
                 }
                 tl__buf_putc(&b, (char)u);
             }

@@ -19,6 +19,7 @@ from tokenlens import errors
     (-10, errors.LimitError, ValueError),
     (-11, errors.AuthError, tokenlens.TokenLensError),
     (-12, errors.StateError, RuntimeError),
+    (-13, errors.NotImplementedFeatureError, errors.NotSupportedError),
     (-1, errors.TokenLensError, Exception),
     (-99, errors.TokenLensError, Exception),
 ])
@@ -31,7 +32,7 @@ def test_code_table(code, cls, std):
 
 def test_every_code_the_library_names_is_mapped():
     native = tokenlens._native
-    for code in range(-12, -1):
+    for code in range(-13, -1):
         assert native.tl_error_name(code) != "TL_E?"
         assert native.tl_error_name(code) in errors._BY_NAME
 

@@ -26,6 +26,27 @@ DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
 ICACLS = os.path.join(DATA, "icacls", "listing.txt")
 ICACLS_SAVE = os.path.join(DATA, "icacls", "save-utf16.txt")
 
+# D:(XA;;FA;;;WD;(Member_of {SID(BA)})) as binary; its "artx" data starts at byte 48.
+ARTX_HEX = ("010004800000000000000000000000001400000002003c000100000009003400ff011f000101000000"
+            "000001000000006172747850150000005110000000010200000000000520000000200200008900")
+
+
+def nested_not(n):
+    """Member_of {SID(BA)} under n '!': a tree n + 2 levels high (operand 1, Member_of 2)."""
+    e = "Member_of {SID(BA)}"
+    for _ in range(n):
+        e = "!(%s)" % e
+    return e
+
+
+def nested_and(n):
+    """A left-deep chain of n '&&' over comparisons: a tree n + 2 levels high."""
+    e = "@User.a == 1"
+    for _ in range(n):
+        e = "(%s) && (@User.b == 2)" % e
+    return e
+
+
 SDDL_CASES = [
     # PRODUCT.md acceptance: rights in the order Windows prints them.
     dict(args=["sddl", "D:(A;;RPWPCRCCDCLCLORCWOWDSDDTSW;;;SY)"], exit=0,
@@ -46,6 +67,37 @@ SDDL_CASES = [
          first=r"^O:BAG:BAD:P\(A;OICI;GXGR;;;BU\)"),
     dict(args=["sddl", "--from-binary", MSDTYP_HEX[:40]], exit=1, stderr=r"offset"),
     dict(args=["sddl", "--from-binary", "abc"], exit=2, stderr=r"hex"),
+    # Issue 18 item 5: the first character that is not a hex digit is named, with its offset.
+    dict(args=["sddl", "--from-binary", "zz"], exit=2,
+         stderr=r"--from-binary: 'z' at offset 0 is not a hex digit"),
+    dict(args=["sddl", "--from-binary", "01 0"], exit=2,
+         stderr=r"byte 0x20 at offset 2 is not a hex digit"),
+    dict(args=["sddl", "--from-binary", "a-1f"], exit=2, stderr=r"'-' at offset 1 is not a hex"),
+    dict(args=["sddl", "--from-binary", "abc"], exit=2,
+         stderr=r"needs an even number of hex digits \(got 3\)"),
+    # Malformed "artx" data is a parse error at its byte offset (was "not implemented", 3).
+    dict(args=["sddl", "--from-binary", ARTX_HEX.replace("6172747850", "61727478ff")], exit=1,
+         stderr=r"DACL ACE 0: conditional ACE data: bad operand token \(at byte offset 52\)"),
+    dict(args=["sddl", "--from-binary", ARTX_HEX[:-2] + "ff"], exit=1,
+         stderr=r"DACL ACE 0: conditional ACE data: .*\(at byte offset 7[0-9]\)"),
+    dict(args=["sddl", "--from-binary", ARTX_HEX], exit=0,
+         first=r"^D:\(XA;;FA;;;WD;\(Member_of \{SID\(BA\)\}\)\)$"),
+    # Callback data that is not a conditional expression is valid but has no SDDL form:
+    # "not implemented", exit 1 (3 is for platform limits only).
+    dict(args=["sddl", "--from-binary", ARTX_HEX.replace("61727478", "61727479")], exit=1,
+         stderr=r"error: not implemented: DACL ACE 0: its callback .*has no SDDL form"),
+    dict(args=["sddl", "--from-binary", ARTX_HEX.replace("61727478", "61727479"), "--json"],
+         exit=1, stderr=r"not implemented"),
+    dict(args=["sddl", "D:(OA;;CC;;;WD)", "--icacls"], exit=1,
+         stderr=r"not implemented: DACL ACE 0: icacls shows allow and deny ACEs only"),
+    # The expression tree is at most 64 levels high (docs/sddl.md): 64 parses, 65 is
+    # TL_ELIMIT at the offset of the condition's '('.
+    dict(args=["sddl", "D:(XA;;FA;;;WD;(%s))" % nested_not(62)], exit=0, first=r"^D:\(XA;;FA"),
+    dict(args=["sddl", "D:(XA;;FA;;;WD;(%s))" % nested_not(63)], exit=1,
+         stderr=r"more than 64 levels deep \(at byte offset 15\)"),
+    dict(args=["sddl", "D:(XA;;FA;;;WD;(%s))" % nested_and(62)], exit=0, first=r"^D:\(XA;;FA"),
+    dict(args=["sddl", "D:(XA;;FA;;;WD;(%s))" % nested_and(63)], exit=1,
+         stderr=r"more than 64 levels deep \(at byte offset 15\)"),
     dict(args=["sddl", "S:(ML;;NW;;;LW)D:PAI(A;OICI;FA;;;SY)", "--json"], exit=0,
          json={"sddl": "D:PAI(A;OICI;FA;;;SY)S:(ML;;NW;;;LW)", "control": "0x9414"}),
     dict(args=["sddl"], exit=2, stderr=r"expected one SDDL"),

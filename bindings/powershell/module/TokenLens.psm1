@@ -37,6 +37,7 @@ function New-TLErrorRecord {
             'TL_ERANGE' { [System.Management.Automation.ErrorCategory]::InvalidArgument }
             'TL_ENOTFOUND' { [System.Management.Automation.ErrorCategory]::ObjectNotFound }
             'TL_ENOTSUP' { [System.Management.Automation.ErrorCategory]::NotImplemented }
+            'TL_ENOTIMPL' { [System.Management.Automation.ErrorCategory]::NotImplemented }
             'TL_EOS' { [System.Management.Automation.ErrorCategory]::OperationStopped }
             'TL_EIO' { [System.Management.Automation.ErrorCategory]::ReadError }
             'TL_ELIMIT' { [System.Management.Automation.ErrorCategory]::ParserError }

@@ -66,6 +66,7 @@ namespace TokenLens
                 case ErrorCode.ELIMIT: return new TokenLensParseException(code, text, inputPath, off, nativeCode);
                 case ErrorCode.ENOTFOUND: return new TokenLensNotFoundException(code, text, inputPath, off, nativeCode);
                 case ErrorCode.ENOTSUP: return new TokenLensNotSupportedException(code, text, inputPath, off, nativeCode);
+                case ErrorCode.ENOTIMPL: return new TokenLensNotSupportedException(code, text, inputPath, off, nativeCode);
                 case ErrorCode.EIO: return new TokenLensIOException(code, text, inputPath, off, nativeCode);
                 case ErrorCode.EOS: return new TokenLensOSException(code, text, inputPath, off, nativeCode);
                 case ErrorCode.ENOMEM: return new TokenLensException(code, text, inputPath, off, nativeCode);

@@ -139,6 +139,11 @@ class NotSupportedError(TokenLensError, NotImplementedError):
     """Not supported on this platform, e.g. live token capture off Windows (``TL_ENOTSUP``)."""
 
 
+class NotImplementedFeatureError(NotSupportedError):
+    """Valid input or a request tokenlens does not handle on any platform, e.g. an ACE with
+    no SDDL form (``TL_ENOTIMPL``). A NotSupportedError, which these raised before 0.3."""
+
+
 class NativeError(TokenLensError, OSError):
     """An operating-system call failed (``TL_EOS``); ``native`` holds its status code."""
 
@@ -173,6 +178,7 @@ _BY_NAME: Dict[str, Type[TokenLensError]] = {
     "TL_ELIMIT": LimitError,
     "TL_EAUTH": AuthError,
     "TL_ESTATE": StateError,
+    "TL_ENOTIMPL": NotImplementedFeatureError,
 }
 
 
