@@ -170,17 +170,54 @@ json_t *cli_json_identity(const char *name, const tl_sid *sid)
     return o;
 }
 
-/* --domain-sid: any valid SID with room for a RID (Windows' own recorded tests use S-1-2-3-4).
- * A value that cannot be used is a usage error that says why, never silently ignored. */
+/* --domain-sid: a valid SID with room for a RID that can be a domain. Windows' own recorded
+ * tests use S-1-2-3-4, so a SID tokenlens has no name for is taken as it is; what is refused
+ * is a SID known to name something else (docs/sddl.md): an S-1-5-21 SID without exactly the
+ * three domain numbers (S-1-5-21-a-b-c-RID is an account of that domain), and a well-known
+ * account, alias, virtual account, logon session, integrity level or capability
+ * (S-1-5-18 is SYSTEM). A value that cannot be used is a usage error that says why, never
+ * silently ignored or left to fail later. */
 int cli_domain_sid(const char *cmd, const char *value, tl_sid *out)
 {
+    char ex[CLI_EXCERPT_SIZE];
     if (tl_sid_from_string(out, value) != TL_OK)
-        return cli_usage(cmd, "--domain-sid '%s' is not a SID (%s)", value,
+        return cli_usage(cmd, "--domain-sid '%s' is not a SID (%s)", cli_excerpt(ex, value),
                          tl_error_last()->message);
     if (out->sub_authority_count >= TL_SID_MAX_SUB_AUTHORITIES)
         return cli_usage(cmd,
                          "--domain-sid '%s' already has %d sub-authorities: no room for the "
                          "relative ID of DU, DA, ...",
                          value, TL_SID_MAX_SUB_AUTHORITIES);
+    char str[TL_SID_STRING_MAX];
+    tl_sid_to_string(str, sizeof str, out);
+    if (tl_sid_authority(out) == 5 && out->sub_authority[0] == 21 &&
+        out->sub_authority_count != 4) {
+        if (out->sub_authority_count < 4)
+            return cli_usage(cmd,
+                             "--domain-sid %s is not a domain SID: an S-1-5-21 domain SID has "
+                             "three numbers after 21 (S-1-5-21-a-b-c)",
+                             str);
+        tl_sid dom;
+        uint32_t rid = 0;
+        char dstr[TL_SID_STRING_MAX];
+        tl_sid_split_rid(&dom, &rid, out);
+        tl_sid_to_string(dstr, sizeof dstr, &dom);
+        return cli_usage(cmd,
+                         "--domain-sid %s is not a domain SID but an account SID (relative ID "
+                         "%u of %s): pass the domain part, S-1-5-21-a-b-c",
+                         str, (unsigned)rid, dstr);
+    }
+    tl_sid_kind kind = tl_sid_kind_of(out);
+    if (kind != TL_SID_KIND_UNKNOWN && kind != TL_SID_KIND_ACCOUNT) {
+        char *name = NULL;
+        if (tl_sid_lookup_name(&name, out) != TL_OK)
+            tl_error_clear();
+        int rc = cli_usage(cmd,
+                           "--domain-sid %s names %s (SID kind %s), not a domain: a domain SID "
+                           "looks like S-1-5-21-a-b-c",
+                           str, name ? name : "an account", tl_sid_kind_name(kind));
+        tl_free(name);
+        return rc;
+    }
     return CLI_OK;
 }

@@ -29,8 +29,9 @@ static int run(cli_opt *opts, const char **pos, int npos)
         return cli_usage("sid", "expected one NAME or SID");
     tl_sid domain, sid;
     const char *dom_text = cli_find(opts, "domain-sid")->value;
-    if (dom_text && tl_sid_from_string(&domain, dom_text) != TL_OK)
-        return cli_fail("sid", TL_EPARSE, "--domain-sid");
+    int drc;
+    if (dom_text && (drc = cli_domain_sid("sid", dom_text, &domain)) != CLI_OK)
+        return drc; /* the same rule as sddl and access: a usage error that says why */
     int lrc = tl_sid_resolve(&sid, pos[0], dom_text ? &domain : NULL);
     if (lrc != TL_OK) {
         char what[CLI_NAME_MAX], ex[CLI_EXCERPT_SIZE];

@@ -105,6 +105,28 @@ SDDL_CASES = [
     dict(args=["sddl", "D:", "--json", "--binary"], exit=2),
     # PRODUCT.md 0.2: any valid SID is a domain (Windows' recorded tests use S-1-2-3-4); a
     # value that cannot be used is a usage error that says why.
+    # Issue 18 item 5: a SID known to be something other than a domain is refused at once
+    # (exit 2, saying what it is), instead of being accepted and failing later.
+    dict(args=["sddl", "D:(A;;GA;;;DU)", "--domain-sid", "S-1-5-18"], exit=2,
+         stderr=r"--domain-sid S-1-5-18 names NT AUTHORITY\\SYSTEM \(SID kind well-known\), "
+                r"not a domain: a domain SID looks like S-1-5-21-a-b-c"),
+    dict(args=["sddl", "D:(A;;GA;;;DU)", "--domain-sid", "S-1-1-0"], exit=2,
+         stderr=r"names Everyone"),
+    dict(args=["sddl", "D:(A;;GA;;;DU)", "--domain-sid", "S-1-5-32-544"], exit=2,
+         stderr=r"names BUILTIN\\Administrators \(SID kind builtin\)"),
+    dict(args=["sddl", "D:(A;;GA;;;DU)", "--domain-sid", "S-1-16-12288"], exit=2,
+         stderr=r"SID kind integrity"),
+    dict(args=["sddl", "D:(A;;GA;;;DU)", "--domain-sid", POOL], exit=2,
+         stderr=r"names an account \(SID kind iis-apppool\)"),
+    dict(args=["sddl", "D:(A;;GA;;;DU)", "--domain-sid", DOM + "-500"], exit=2,
+         stderr=r"an account SID \(relative ID 500 of S-1-5-21-1-2-3\): pass the domain part"),
+    dict(args=["sddl", "D:(A;;GA;;;DU)", "--domain-sid", "S-1-5-21-1-2"], exit=2,
+         stderr=r"three numbers after 21"),
+    dict(args=["access", "--sddl", "D:(A;;GA;;;DU)", "--sid", "WD", "--domain-sid", "S-1-5-18"],
+         exit=2, stderr=r"--domain-sid S-1-5-18 names NT AUTHORITY"),
+    # Still a domain: the issue-17 contract (any SID tokenlens has no other name for).
+    dict(args=["sddl", "D:(A;;GA;;;DU)", "--domain-sid", "S-1-5-32"], exit=0,
+         first=r"^D:\(A;;GA;;;DU\)$"),
     dict(args=["sddl", "O:DAG:DUD:(A;;GA;;;LG)", "--domain-sid", "S-1-2-3-4"], exit=0,
          first=r"^O:DAG:DUD:\(A;;GA;;;LG\)$"),
     dict(args=["sddl", "O:S-1-2-3-4-512D:", "--domain-sid", "S-1-2-3-4"], exit=0,
