@@ -39,6 +39,11 @@ static void show_offset(const char *text)
     size_t len = strlen(text);
     if (e->offset == TL_NO_OFFSET || len > CARET_MAX_INPUT || e->offset > len)
         return;
+    /* The caret counts one column per byte: only true when what precedes it is printable
+     * ASCII (an escaped control or a multi-byte character takes a different width). */
+    for (size_t i = 0; i < e->offset; i++)
+        if (text[i] < 0x20 || text[i] > 0x7e)
+            return;
     cli_fprintf(stderr, "  %s\n  %*s^\n", text, (int)e->offset, "");
 }
 

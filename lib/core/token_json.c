@@ -327,6 +327,28 @@ static int get_str(const char **out, const char *path, json_t *v, int nullable)
     return TL_OK;
 }
 
+/* A name (account, group, domain, privilege, logon package) as get_str, refusing the control
+ * characters 1-31 no Windows name can hold ("Names also cannot include characters in the
+ * range 1-31, which are nonprintable": USER_INFO_0 remarks, learn.microsoft.com; MS-SRVS
+ * 2.2.2.8 lists 0x01-0x1F as invalid in user, group, domain and computer names). A snapshot
+ * that has one was not written by Windows, and its names would reach a terminal. */
+static int get_name(const char **out, const char *path, json_t *v, int nullable)
+{
+    int rc = get_str(out, path, v, nullable);
+    if (rc || !*out)
+        return rc;
+    for (const unsigned char *c = (const unsigned char *)*out; *c; c++)
+        if (*c < 0x20) {
+            const char *name = *out;
+            *out = NULL;
+            return tl__error_path(TL_EPARSE, path,
+                                  "%s: control character 0x%02x at byte %u of the name: Windows "
+                                  "names cannot contain characters 1-31",
+                                  path, *c, (unsigned)((const char *)c - name));
+        }
+    return TL_OK;
+}
+
 static int get_sid(tl_sid *out, const char *path, json_t *v)
 {
     const char *s;
@@ -361,7 +383,7 @@ static int get_identity(tl_sid *sid, uint32_t *attributes, const char *path, jso
     if ((m = json_object_get(v, "name"))) {
         const char *ignored;
         sub_key(sub, path, "name");
-        if ((rc = get_str(&ignored, sub, m, 1)))
+        if ((rc = get_name(&ignored, sub, m, 1)))
             return rc;
     }
     if (!attributes)
@@ -441,7 +463,7 @@ static int get_privileges(tl_token *t, const char *path, json_t *v)
         const char *name = NULL;
         if ((m = json_object_get(e, "name"))) {
             sub_key(sub, p, "name");
-            if ((rc = get_str(&name, sub, m, 1)))
+            if ((rc = get_name(&name, sub, m, 1)))
                 return rc;
             if (name && strlen(name) > TL_TOKEN_MAX_PRIVILEGE_NAME)
                 return tl__error_path(TL_EPARSE, sub, "%s: privilege name longer than %u bytes",
@@ -503,7 +525,7 @@ static int get_logon(tl_token *t, const char *path, json_t *v)
     tl_logon_type type = TL_LOGON_TYPE_UNKNOWN;
     if ((m = json_object_get(v, "package"))) {
         sub_key(sub, path, "package");
-        if ((rc = get_str(&package, sub, m, 1)))
+        if ((rc = get_name(&package, sub, m, 1)))
             return rc;
     }
     if ((m = json_object_get(v, "type")) && !json_is_null(m)) {
@@ -524,12 +546,12 @@ static int get_logon(tl_token *t, const char *path, json_t *v)
     }
     if ((m = json_object_get(v, "domain"))) {
         sub_key(sub, path, "domain");
-        if ((rc = get_str(&domain, sub, m, 1)))
+        if ((rc = get_name(&domain, sub, m, 1)))
             return rc;
     }
     if ((m = json_object_get(v, "user"))) {
         sub_key(sub, path, "user");
-        if ((rc = get_str(&user, sub, m, 1)))
+        if ((rc = get_name(&user, sub, m, 1)))
             return rc;
     }
     return tl_token_set_logon_session(t, package, type, domain, user);
@@ -602,7 +624,7 @@ static int load_tree(tl_token *t, const char *path, json_t *root)
     if ((m = json_object_get(root, "user_name"))) {
         const char *name;
         sub_key(sub, path, "user_name");
-        if ((rc = get_str(&name, sub, m, 1)) || (rc = tl_token_set_user_name(t, name)))
+        if ((rc = get_name(&name, sub, m, 1)) || (rc = tl_token_set_user_name(t, name)))
             return rc;
     }
     if ((m = json_object_get(root, "groups"))) {
