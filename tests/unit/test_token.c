@@ -355,6 +355,18 @@ static void test_json_strict(void **state)
         {"{" V ", \"logon\": {\"package\": 1}}", TL_EPARSE, "$.logon.package"},
         {"{" V ", \"logon\": {\"user\": \"a\\u0000b\"}}", TL_EPARSE, ""}, /* jansson refuses NUL */
         {"{" V ", \"logon\": {\"host\": \"x\"}}", TL_EPARSE, "$.logon.host"},
+        /* Issue 18: control characters 1-31 cannot be in a Windows name (USER_INFO_0). */
+        {"{" V ", \"user_name\": \"CONTOSO\\\\\\u001b]0;x\\u0007\"}", TL_EPARSE, "$.user_name"},
+        {"{" V ", \"logon\": {\"domain\": \"CON\\u001b[2J\"}}", TL_EPARSE, "$.logon.domain"},
+        {"{" V ", \"logon\": {\"user\": \"al\\u0001ice\"}}", TL_EPARSE, "$.logon.user"},
+        {"{" V ", \"logon\": {\"package\": \"NTLM\\r\"}}", TL_EPARSE, "$.logon.package"},
+        {"{" V ", \"privileges\": [{\"name\": \"Se\\u001fX\", \"luid\": 1, \"attributes\": 0}]}",
+         TL_EPARSE, "$.privileges[0].name"},
+        {"{" V
+         ", \"groups\": [{\"sid\": \"S-1-1-0\", \"name\": \"Every\\tone\", \"attributes\": 7}]}",
+         TL_EPARSE, "$.groups[0].name"},
+        {"{" V ", \"owner\": {\"sid\": \"S-1-5-18\", \"name\": \"\\u001b\"}}", TL_EPARSE,
+         "$.owner.name"},
     };
     int failures = 0;
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
