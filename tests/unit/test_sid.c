@@ -390,6 +390,42 @@ static void allocation_failures_are_clean(void **state)
     }
 }
 
+/* Issue 18: a long echoed name is cut to 200 bytes with "...", between characters, and the
+ * explanation after it survives; a message over 1 KiB ends in "... [message cut]", never in
+ * half a UTF-8 character. */
+static void long_names_are_echoed_bounded(void **state)
+{
+    (void)state;
+    size_t n = 131000;
+    char *big = malloc(n + 16);
+    assert_non_null(big);
+    memcpy(big, "CONTOSO\\", 8);
+    for (size_t i = 8; i < n; i += 2)
+        memcpy(big + i, "\xc3\xa9", 2); /* e-acute: a cut could split it */
+    big[n] = '\0';
+    tl_sid sid;
+    assert_tl_error(tl_sid_resolve(&sid, big, NULL), TL_ENOTFOUND);
+    const char *m = tl_error_last()->message;
+    assert_true(strlen(m) < 600);
+    assert_non_null(strstr(m, "...': tokenlens resolves SID strings"));
+    const char *q = strchr(m, '\'');
+    assert_non_null(q);
+    const char *dots = strstr(q, "...'");
+    /* what is kept of the name is whole characters: an even number of bytes after CONTOSO\ */
+    assert_int_equal((size_t)(dots - (q + 1 + 8)) % 2, 0);
+    assert_true(dots - (q + 1) <= 200);
+    /* tl_sid_from_string echoes nothing long; a raw 1 KiB+ message is cut with a mark. */
+    for (size_t i = 0; i < n; i += 2)
+        memcpy(big + i, "\xc3\xa9", 2);
+    big[n] = '\0';
+    assert_tl_error(tl_sid_resolve(&sid, big, NULL), TL_ENOTFOUND);
+    m = tl_error_last()->message;
+    size_t len = strlen(m);
+    assert_true(len < 1024);
+    assert_true((unsigned char)m[len - 1] < 0x80);
+    free(big);
+}
+
 static void error_model_basics(void **state)
 {
     tl_sid sid;
@@ -425,6 +461,7 @@ int main(void)
         cmocka_unit_test(unknown_names_and_sids),
         cmocka_unit_test(allocation_failures_are_clean),
         cmocka_unit_test(error_model_basics),
+        cmocka_unit_test(long_names_are_echoed_bounded),
     };
     return cmocka_run_group_tests_name("sid", tests, NULL, NULL);
 }
