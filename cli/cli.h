@@ -6,6 +6,13 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+/* printf-style checking; MinGW builds with __USE_MINGW_ANSI_STDIO take %zu (gnu_printf). */
+#if defined(__MINGW32__)
+#define CLI_PRINTF(a, b) __attribute__((format(gnu_printf, a, b)))
+#else
+#define CLI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#endif
+
 /* Exit statuses (PRODUCT.md contract). */
 enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2, CLI_UNSUPPORTED = 3 };
 
@@ -73,7 +80,7 @@ typedef struct cli_command {
 int cli_run(const cli_command *cmd, cli_opt *opts, int argc, char **argv);
 
 /* Usage error: prints "tokenlens CMD: MESSAGE" and a hint, returns CLI_USAGE. */
-int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cli_usage(const char *cmd, const char *fmt, ...) CLI_PRINTF(2, 3);
 /* Report tl_error_last() for a failed library call: prints "tokenlens CMD: error: ..." with
  * the byte offset / path / native code when known. Returns the exit status for `rc`
  * (3 for TL_ENOTSUP, the platform limit; 1 otherwise, TL_ENOTIMPL included, whose message
@@ -93,9 +100,9 @@ json_t *cli_json_identity(const char *name, const tl_sid *sid);
  * CLI_STDERR_TAIL bytes around "... [N bytes not shown] ...". */
 #define CLI_STDERR_MAX 2048
 #define CLI_STDERR_TAIL 256
-int cli_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int cli_fprintf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int cli_vfprintf(FILE *f, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+int cli_printf(const char *fmt, ...) CLI_PRINTF(1, 2);
+int cli_fprintf(FILE *f, const char *fmt, ...) CLI_PRINTF(2, 3);
+int cli_vfprintf(FILE *f, const char *fmt, va_list ap) CLI_PRINTF(2, 0);
 int cli_fputs(const char *s, FILE *f);
 int cli_fputc(int c, FILE *f);
 int cli_putchar(int c);
