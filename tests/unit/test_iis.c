@@ -1,6 +1,7 @@
 /* IIS audit: identities per site and application, location overrides and locks, shared
  * anonymous identities, findings, hostile XML, allocation failures. Data: tests/data/iis/. */
 #include "tl_test.h"
+#include "internal.h"
 #include "tokenlens/iis.h"
 #include "tokenlens/sim.h"
 #include "tokenlens/sd.h"
@@ -626,6 +627,121 @@ static void test_isolation(void **state)
     tl_iis_audit_free(a);
 }
 
+/* A server of n sites, pool per site, anonymous on: every 2nd site as IUSR, the others as
+ * their pool identity (userName=""). */
+static tl_iis_audit *many_sites(size_t n)
+{
+    tl__buf b = TL__BUF_INIT;
+    tl__buf_put(&b, "<configuration><system.applicationHost><applicationPools>");
+    for (size_t i = 0; i < n; i++)
+        tl__buf_printf(&b, "<add name=\"p%zu\" />", i);
+    tl__buf_put(&b, "</applicationPools><sites>");
+    for (size_t i = 0; i < n; i++)
+        tl__buf_printf(&b,
+                       "<site name=\"s%zu\" id=\"%zu\"><application path=\"/\" "
+                       "applicationPool=\"p%zu\"><virtualDirectory path=\"/\" "
+                       "physicalPath=\"D:\\s%zu\" /></application></site>",
+                       i, i + 1, i, i);
+    tl__buf_put(&b, "</sites></system.applicationHost><system.webServer><security>"
+                    "<authentication><anonymousAuthentication enabled=\"true\" userName=\"\" />"
+                    "</authentication></security></system.webServer>");
+    for (size_t i = 0; i < n; i += 2)
+        tl__buf_printf(&b,
+                       "<location path=\"s%zu\"><system.webServer><security><authentication>"
+                       "<anonymousAuthentication userName=\"IUSR\" /></authentication>"
+                       "</security></system.webServer></location>",
+                       i);
+    tl__buf_put(&b, "</configuration>");
+    assert_false(b.failed);
+    tl_iis_audit *a = NULL;
+    assert_tl_ok(tl_iis_audit_parse(&a, b.data, b.len, NULL));
+    tl__buf_free(&b);
+    assert_int_equal(tl_iis_site_count(a), n);
+    return a;
+}
+
+/* Issue 18 item 2: a site given twice is refused naming both; the access checks run once per
+ * distinct (identity, descriptor) pair; the matrix is bounded. */
+static void test_isolation_bounds(void **state)
+{
+    (void)state;
+    enum { N = 64 };
+    tl_iis_audit *a = many_sites(N);
+    tl_sd *same = NULL, *own[N];
+    assert_tl_ok(tl_sd_from_sddl(&same, "D:(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;S-1-5-17)", NULL));
+    const char *names[N];
+    const tl_sd *sds[N];
+    char buf[N][16];
+    for (size_t i = 0; i < N; i++) {
+        snprintf(buf[i], sizeof buf[i], "s%zu", i);
+        names[i] = buf[i];
+        sds[i] = same;
+        own[i] = NULL;
+    }
+    /* one descriptor for every folder: IUSR readers (one SID) and 32 pool identities */
+    tl_iis_isolation *iso = NULL;
+    assert_tl_ok(tl_iis_isolation_evaluate(&iso, a, names, sds, N));
+    assert_int_equal(tl_iis_isolation_count(iso), (size_t)N * N);
+    assert_int_equal(tl_iis_isolation_access_checks(iso), 1 + N / 2);
+    assert_false(tl_iis_isolation_holds(iso)); /* IUSR reads every folder */
+    size_t can = 0;
+    for (size_t k = 0; k < tl_iis_isolation_count(iso); k++) {
+        const tl_iis_isolation_check *c = tl_iis_isolation_at(iso, k);
+        assert_true(c->known);
+        assert_non_null(c->reason);
+        can += c->can_read;
+    }
+    assert_int_equal(can, (size_t)(N / 2) * N); /* exactly the IUSR readers, each folder */
+    tl_iis_isolation_free(iso);
+    /* a folder per site granted to its own pool only: N/2 pool SIDs + IUSR vs N descriptors */
+    for (size_t i = 0; i < N; i++) {
+        char text[300], ssid[TL_SID_STRING_MAX];
+        const tl_iis_app *app = tl_iis_site_app(tl_iis_site_at(a, i), 0);
+        assert_tl_ok(tl_sid_to_string(ssid, sizeof ssid, &app->pool->identity.sid));
+        snprintf(text, sizeof text, "D:(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;%s)", ssid);
+        assert_tl_ok(tl_sd_from_sddl(&own[i], text, NULL));
+        sds[i] = own[i];
+    }
+    assert_tl_ok(tl_iis_isolation_evaluate(&iso, a, names, sds, N));
+    assert_int_equal(tl_iis_isolation_access_checks(iso), (size_t)(1 + N / 2) * N);
+    tl_iis_isolation_free(iso);
+    /* duplicates, also by case: refused, naming both */
+    names[5] = "S2";
+    iso = (tl_iis_isolation *)1;
+    assert_tl_error(tl_iis_isolation_evaluate(&iso, a, names, sds, N), TL_EINVAL);
+    assert_non_null(strstr(tl_error_last()->message, "'S2' is given twice (content 3 and 6)"));
+    assert_true(iso == (tl_iis_isolation *)1);
+    for (size_t i = 0; i < N; i++)
+        tl_sd_free(own[i]);
+    tl_sd_free(same);
+    tl_iis_audit_free(a);
+
+    /* 1025 anonymous sites x 1025 folders > TL_IIS_ISOLATION_MAX_CHECKS: refused up front */
+    size_t big = 1025;
+    a = many_sites(big);
+    const char **bn = calloc(big, sizeof *bn);
+    const tl_sd **bs = calloc(big, sizeof *bs);
+    char (*bb)[16] = calloc(big, sizeof *bb);
+    assert_tl_ok(tl_sd_from_sddl(&same, "D:(A;;FA;;;BA)", NULL));
+    for (size_t i = 0; i < big; i++) {
+        snprintf(bb[i], sizeof bb[i], "s%zu", i);
+        bn[i] = bb[i];
+        bs[i] = same;
+    }
+    iso = NULL;
+    assert_tl_error(tl_iis_isolation_evaluate(&iso, a, bn, bs, big), TL_ELIMIT);
+    assert_null(iso);
+    assert_tl_ok(tl_iis_isolation_evaluate(&iso, a, bn, bs, 1024));
+    assert_int_equal(tl_iis_isolation_count(iso), (size_t)1024 * 1024);
+    assert_int_equal(tl_iis_isolation_access_checks(iso), 1 + 512);
+    tl_iis_isolation_free(iso);
+    tl_sd_free(same);
+    free(bn);
+    free(bs);
+    free(bb);
+    tl_iis_audit_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -635,7 +751,7 @@ int main(void)
         cmocka_unit_test(test_hostile_files), cmocka_unit_test(test_huge_attribute),
         cmocka_unit_test(test_too_large),     cmocka_unit_test(test_outputs_untouched),
         cmocka_unit_test(test_utf16),         cmocka_unit_test(test_alloc_failures),
-        cmocka_unit_test(test_isolation),
+        cmocka_unit_test(test_isolation),     cmocka_unit_test(test_isolation_bounds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
