@@ -248,6 +248,14 @@ static int isolation(const tl_iis_audit *a, const tl_iis_content *c, int json)
     return holds ? CLI_OK : CLI_FAILED;
 }
 
+/* tl_server_write_json's pieces: whole JSON tokens, through cli_out.c as all CLI text. */
+static int write_out(const char *text, size_t len, void *ctx)
+{
+    (void)len;
+    (void)ctx;
+    return cli_fputs(text, stdout) < 0 ? -1 : 0;
+}
+
 static void help(void)
 {
     cli_fputs(usage_text, stdout);
@@ -312,16 +320,14 @@ static int run(cli_opt *opts, const char **pos, int npos)
         so.variables = o.variables;
         so.variable_count = o.variable_count;
         tl_server *srv = NULL;
-        char *text = NULL;
         rc = tl_server_load(&srv, pos[0], &so);
         if (rc == TL_OK)
-            rc = tl_server_to_json(&text, srv);
+            rc = tl_server_write_json(srv, write_out, NULL); /* one site at a time */
         tl_server_free(srv);
         if (rc != TL_OK)
             st = cli_fail("iis", rc, NULL);
         else {
-            cli_printf("%s\n", text);
-            tl_free(text);
+            cli_putchar('\n');
             st = CLI_OK;
         }
     } else {
