@@ -36,7 +36,10 @@ typedef struct tl__jstream {
     int indent;  /* scratch: spaces added after each line break of the value being dumped */
     int rc;      /* first failure, raised */
 } tl__jstream;
-#define TL__JSTREAM_INIT(w, c) {(w), (c), TL__BUF_INIT, 0, 0}
+#define TL__JSTREAM_INIT(w, c)                                                                     \
+    {                                                                                              \
+        (w), (c), TL__BUF_INIT, 0, 0                                                               \
+    }
 void tl__js_raw(tl__jstream *js, const char *text);
 /* Dump `v` (taken; NULL = out of memory) as a value at `depth`. */
 void tl__js_value(tl__jstream *js, struct json_t *v, int depth);
@@ -51,7 +54,7 @@ int tl__js_finish(tl__jstream *js);
 typedef int (*tl__iis_site_hook)(struct json_t *site, size_t index, void *ctx);
 /* The audit document ("sites", ..., "warnings", then `extra_key`: `extra` (taken) when
  * extra_key is not NULL) through `js`; tl__js_finish()'s result. */
-int tl__iis_stream_json(const tl_iis_audit *a, tl__jstream *js, tl__iis_site_hook hook,
-                        void *hctx, const char *extra_key, struct json_t *extra);
+int tl__iis_stream_json(const tl_iis_audit *a, tl__jstream *js, tl__iis_site_hook hook, void *hctx,
+                        const char *extra_key, struct json_t *extra);
 
 #endif

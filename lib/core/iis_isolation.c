@@ -142,7 +142,7 @@ int tl_iis_isolation_evaluate(tl_iis_isolation **out, const tl_iis_audit *audit,
     const tl_iis_identity **rep = tl__calloc(count ? count : 1, sizeof *rep);
     memo *m = NULL;
     tl_iis_isolation *iso = tl__calloc(1, sizeof *iso);
-    char (*sidtext)[TL_SID_STRING_MAX] = tl__calloc(count ? count : 1, sizeof *sidtext);
+    char(*sidtext)[TL_SID_STRING_MAX] = tl__calloc(count ? count : 1, sizeof *sidtext);
     if (!idx || !sdc || !reader || !idc || !rep || !iso || !sidtext) {
         rc = tl__oom();
         goto done;

@@ -213,8 +213,8 @@ static json_t *checked(jb *b, json_t *o)
     return o;
 }
 
-int tl__iis_stream_json(const tl_iis_audit *a, tl__jstream *js, tl__iis_site_hook hook,
-                        void *hctx, const char *extra_key, json_t *extra)
+int tl__iis_stream_json(const tl_iis_audit *a, tl__jstream *js, tl__iis_site_hook hook, void *hctx,
+                        const char *extra_key, json_t *extra)
 {
     tl__js_raw(js, "{\n  \"sites\": [");
     for (size_t i = 0; i < a->site_count && !js->rc; i++) {

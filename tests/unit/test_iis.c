@@ -721,7 +721,7 @@ static void test_isolation_bounds(void **state)
     a = many_sites(big);
     const char **bn = calloc(big, sizeof *bn);
     const tl_sd **bs = calloc(big, sizeof *bs);
-    char (*bb)[16] = calloc(big, sizeof *bb);
+    char(*bb)[16] = calloc(big, sizeof *bb);
     assert_tl_ok(tl_sd_from_sddl(&same, "D:(A;;FA;;;BA)", NULL));
     for (size_t i = 0; i < big; i++) {
         snprintf(bb[i], sizeof bb[i], "s%zu", i);

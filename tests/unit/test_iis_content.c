@@ -57,10 +57,13 @@ static void errors_name_the_line(void **state)
         {"coke=D:(A;;FR;;;WD)\n\nx\0y=D:\n", TL_EPARSE, "line 3", "NUL byte"},
         /* issue 18: whole input or an error naming the line */
         {"coke=D:(A;;FR;;;WD)\npepsi=D:(A;;FR;;;WD)\xff\n", TL_EPARSE, "line 2", "invalid UTF-8"},
-        {"coke=D:(A;;FR;;;WD)\n\xc0\xaf\n", TL_EPARSE, "line 2", "invalid UTF-8"},  /* overlong */
-        {"coke=D:(A;;FR;;;WD)\n\xed\xa0\x80\n", TL_EPARSE, "line 2", "invalid UTF-8"}, /* surrogate */
-        {"coke=D:(A;;FR;;;WD)\n\xe2\x82\n", TL_EPARSE, "line 2", "invalid UTF-8"},    /* cut */
-        {"\xff\xfe" "c\0o\0", TL_EPARSE, "line 1", "UTF-16"},
+        {"coke=D:(A;;FR;;;WD)\n\xc0\xaf\n", TL_EPARSE, "line 2", "invalid UTF-8"}, /* overlong */
+        {"coke=D:(A;;FR;;;WD)\n\xed\xa0\x80\n", TL_EPARSE, "line 2",
+         "invalid UTF-8"},                                                         /* surrogate */
+        {"coke=D:(A;;FR;;;WD)\n\xe2\x82\n", TL_EPARSE, "line 2", "invalid UTF-8"}, /* cut */
+        {"\xff\xfe"
+         "c\0o\0",
+         TL_EPARSE, "line 1", "UTF-16"},
         {"coke=D:(A;;FR;;;WD)\n# x\nCOKE=D:(A;;FA;;;BA)\n", TL_EPARSE, "line 3",
          "given twice (first on line 1)"},
     };
