@@ -123,6 +123,12 @@ static void print_text(const tl_iis_audit *a)
         const tl_iis_finding *f = tl_iis_finding_at(a, i);
         cli_printf("  [%s] %s\n    fix: %s\n", tl_iis_severity_name(f->severity), f->text, f->fix);
     }
+    /* about the input itself (an account name IIS cannot log on, configSource files read) */
+    size_t nw = tl_iis_warning_count(a);
+    if (nw)
+        cli_printf("\nwarnings:\n");
+    for (size_t i = 0; i < nw; i++)
+        cli_printf("  %s\n", tl_iis_warning_at(a, i));
 }
 
 /* The explain engine answers "and off the box?" for one site. */
@@ -300,12 +306,21 @@ static int isolation(const tl_iis_audit *a, const tl_iis_content *c, int json)
         }
         i = end;
     }
-    cli_printf("verdict: %s\n", holds ? "isolation holds: no site's anonymous identity can read "
-                                        "another site's content"
-                                      : "isolation FAILS: a site's anonymous identity can read "
-                                        "another site's content (use the pool identity as the "
-                                        "anonymous user, one pool per site, and grant each folder "
-                                        "to its own IIS APPPOOL\\<pool> only)");
+    bool breach = false;
+    for (size_t i = 0; i < n && !breach; i++) {
+        const tl_iis_isolation_check *k = tl_iis_isolation_at(iso, i);
+        breach = k->known && k->can_read && ascii_casecmp(k->reader, k->content) != 0;
+    }
+    cli_printf("verdict: %s\n",
+               holds    ? "isolation holds: no site's anonymous identity can read another site's "
+                          "content"
+               : breach ? "isolation FAILS: a site's anonymous identity can read another site's "
+                          "content (use the pool identity as the anonymous user, one pool per "
+                          "site, and grant each folder to its own IIS APPPOOL\\<pool> only)"
+                        : "isolation NOT SHOWN: an anonymous identity is a specific account whose "
+                          "SID is not known offline, so what it can read is unknown (use the "
+                          "pool identity as the anonymous user, or check that account's access "
+                          "on the server)");
     tl_iis_isolation_free(iso);
     return holds ? CLI_OK : CLI_FAILED;
 }

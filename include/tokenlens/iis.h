@@ -303,7 +303,9 @@ TL_EXTERN size_t tl_iis_isolation_access_checks(const tl_iis_isolation *iso);
 TL_EXTERN size_t tl_iis_isolation_count(const tl_iis_isolation *iso);
 TL_EXTERN const tl_iis_isolation_check *tl_iis_isolation_at(const tl_iis_isolation *iso,
                                                             size_t index);
-/** True when no site's anonymous identity can read another site's content. */
+/** True when no site's anonymous identity can read another site's content, as shown by the
+ *  checks: a check of another site's content with an unknown answer (a specific account,
+ *  whose SID needs the account database) makes it false too. */
 TL_EXTERN bool tl_iis_isolation_holds(const tl_iis_isolation *iso);
 
 #ifdef __cplusplus

@@ -244,6 +244,8 @@ int tl_iis_isolation_evaluate(tl_iis_isolation **out, const tl_iis_audit *audit,
             c->content = audit->sites[idx[j]].name;
             if (idc[r] == (size_t)-1) {
                 c->reason = "the anonymous account's SID is not known offline";
+                if (idx[reader[r]] != idx[j])
+                    iso->holds = false; /* not shown is not "holds" (issue 18: no false safe) */
                 continue;
             }
             memo *e = &m[idc[r] * nsd + sdc[j]];

@@ -742,16 +742,145 @@ static void test_isolation_bounds(void **state)
     tl_iis_audit_free(a);
 }
 
+/* Issue 18 item 6: site ids are DWORDs (no "12abc" read as 12, no "-1" read as 2^64-1), and an
+ * account name IIS cannot log on is reported as a warning naming file and line. */
+static void test_ids_and_account_names(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *id;
+        int rc;
+        uint64_t want;
+    } ids[] = {
+        {"12", TL_OK, 12},
+        {"4294967295", TL_OK, 4294967295u},
+        {"0007", TL_OK, 7},
+        {"12abc", TL_EPARSE, 0},
+        {"-1", TL_EPARSE, 0},
+        {"", TL_EPARSE, 0},
+        {"4294967296", TL_EPARSE, 0},
+        {" 1", TL_EPARSE, 0},
+        {"+1", TL_EPARSE, 0},
+        {"99999999999999999999999", TL_EPARSE, 0},
+    };
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        char xml[512];
+        snprintf(xml, sizeof xml,
+                 "<configuration>\n<system.applicationHost><sites>\n<site name=\"s\" id=\"%s\">"
+                 "<application path=\"/\" /></site></sites></system.applicationHost>"
+                 "</configuration>",
+                 ids[i].id);
+        tl_iis_audit *a = NULL;
+        int rc = tl_iis_audit_parse(&a, xml, strlen(xml), NULL);
+        if (rc != ids[i].rc)
+            fail_msg("id '%s': %s (%s)", ids[i].id, tl_error_name(rc), tl_error_last()->message);
+        if (rc == TL_OK)
+            assert_true(tl_iis_site_at(a, 0)->id == ids[i].want);
+        else {
+            assert_null(a);
+            assert_non_null(strstr(tl_error_last()->path, "line 3"));
+            assert_non_null(strstr(tl_error_last()->message, "is not a site id"));
+        }
+        tl_iis_audit_free(a);
+    }
+    static const struct {
+        const char *user;
+        const char *says; /* NULL: a valid name, no warning */
+    } users[] = {
+        {"CONTOSO\\svc-web", NULL},
+        {"svc-web@contoso.com", NULL},
+        {".\\svc-web", NULL},
+        {"svc-web", NULL},
+        {"\\", "the domain before"},
+        {"CONTOSO\\", "the account after"},
+        {"\\alice", "the domain before"},
+        {"a\\b\\c", "more than one"},
+        {"@contoso.com", "the account before '@'"},
+        {"alice@", "the suffix after '@'"},
+        {"a@b@c", "more than one '@'"},
+        {"ali&#9;ce", "control character"},
+    };
+    for (size_t i = 0; i < sizeof users / sizeof users[0]; i++) {
+        for (int where = 0; where < 3; where++) {
+            char xml[1024];
+            snprintf(
+                xml, sizeof xml,
+                "<configuration><system.applicationHost><applicationPools>\n"
+                "<add name=\"p\"><processModel identityType=\"SpecificUser\" userName=\"%s\" />"
+                "</add></applicationPools><sites><site name=\"s\" id=\"1\">\n"
+                "<application path=\"/\" applicationPool=\"p\"><virtualDirectory path=\"/\" "
+                "physicalPath=\"D:\\s\" userName=\"%s\" /></application></site></sites>"
+                "</system.applicationHost><system.webServer><security><authentication>\n"
+                "<anonymousAuthentication enabled=\"true\" userName=\"%s\" /></authentication>"
+                "</security></system.webServer></configuration>",
+                where == 0 ? users[i].user : "CONTOSO\\svc",
+                where == 1 ? users[i].user : "CONTOSO\\reader",
+                where == 2 ? users[i].user : "IUSR");
+            static const char *const what[] = {"processModel userName", "virtualDirectory userName",
+                                               "anonymousAuthentication userName"};
+            tl_iis_audit *a = NULL;
+            assert_tl_ok(tl_iis_audit_parse(&a, xml, strlen(xml), NULL));
+            size_t n = tl_iis_warning_count(a);
+            if (!users[i].says) {
+                if (n)
+                    fail_msg("'%s' (%s): unexpected warning %s", users[i].user, what[where],
+                             tl_iis_warning_at(a, 0));
+            } else {
+                if (n != 1)
+                    fail_msg("'%s' (%s): %zu warnings, want 1", users[i].user, what[where], n);
+                const char *w = tl_iis_warning_at(a, 0);
+                char line[16];
+                snprintf(line, sizeof line, "line %d:", where + 2);
+                if (!strstr(w, users[i].says) || !strstr(w, what[where]) || !strstr(w, line))
+                    fail_msg("'%s': warning '%s' lacks '%s' / '%s' / '%s'", users[i].user, w,
+                             users[i].says, what[where], line);
+            }
+            tl_iis_audit_free(a);
+        }
+    }
+}
+
+/* Issue 18: a reader whose anonymous identity's SID is unknown (a specific account) does not
+ * let the verdict say "holds": not shown is not safe. */
+static void test_isolation_unknown_is_not_safe(void **state)
+{
+    (void)state;
+    tl_iis_audit *a = load("iis/locations.config");
+    tl_sd *sd = NULL;
+    assert_tl_ok(tl_sd_from_sddl(&sd, "D:(A;OICI;FA;;;BA)", NULL));
+    const char *names[2] = {"blog", "shop"};
+    const tl_sd *sds[2] = {sd, sd};
+    tl_iis_isolation *iso = NULL;
+    assert_tl_ok(tl_iis_isolation_evaluate(&iso, a, names, sds, 2));
+    bool unknown = false;
+    for (size_t k = 0; k < tl_iis_isolation_count(iso); k++)
+        unknown |= !tl_iis_isolation_at(iso, k)->known;
+    assert_true(unknown);
+    assert_false(tl_iis_isolation_holds(iso));
+    tl_iis_isolation_free(iso);
+    tl_sd_free(sd);
+    tl_iis_audit_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_app_rows),      cmocka_unit_test(test_shared_rows),
-        cmocka_unit_test(test_findings),      cmocka_unit_test(test_coke_pepsi_words),
-        cmocka_unit_test(test_json_contract), cmocka_unit_test(test_scenario),
-        cmocka_unit_test(test_hostile_files), cmocka_unit_test(test_huge_attribute),
-        cmocka_unit_test(test_too_large),     cmocka_unit_test(test_outputs_untouched),
-        cmocka_unit_test(test_utf16),         cmocka_unit_test(test_alloc_failures),
-        cmocka_unit_test(test_isolation),     cmocka_unit_test(test_isolation_bounds),
+        cmocka_unit_test(test_app_rows),
+        cmocka_unit_test(test_shared_rows),
+        cmocka_unit_test(test_findings),
+        cmocka_unit_test(test_coke_pepsi_words),
+        cmocka_unit_test(test_json_contract),
+        cmocka_unit_test(test_scenario),
+        cmocka_unit_test(test_hostile_files),
+        cmocka_unit_test(test_huge_attribute),
+        cmocka_unit_test(test_too_large),
+        cmocka_unit_test(test_outputs_untouched),
+        cmocka_unit_test(test_utf16),
+        cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_isolation),
+        cmocka_unit_test(test_isolation_bounds),
+        cmocka_unit_test(test_ids_and_account_names),
+        cmocka_unit_test(test_isolation_unknown_is_not_safe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
