@@ -400,8 +400,10 @@ static ctx el_site(reader *r, ctx child, const char *name, const XML_Char **atts
         for (; id[k] >= '0' && id[k] <= '9' && v <= 0xFFFFFFFFu; k++)
             v = v * 10 + (uint64_t)(id[k] - '0');
         if (k == 0 || id[k] || v > 0xFFFFFFFFu) {
-            fail(r, TL_EPARSE, "site \"%.100s\": id \"%.40s\" is not a site id (a number from 0 to "
-                 "4294967295)", sn, id);
+            fail(r, TL_EPARSE,
+                 "site \"%.100s\": id \"%.40s\" is not a site id (a number from 0 to "
+                 "4294967295)",
+                 sn, id);
             return CTX_OTHER;
         }
         s->id = v;
