@@ -9,7 +9,8 @@
 2. The isolation verdict: --content-file with one folder per site (each granted to its own
    pool identity and Administrators: distinct identities x distinct descriptors, the most
    access checks there are), text and --json; one descriptor for every folder (the access
-   checks collapse to one per identity); and every line given twice (refused at once).
+   checks collapse to one per identity); every line given twice; and one site given 4096
+   times, the issue's 84 KB worst case (both refused at once now).
 Each row is the best of --rounds runs; peak RSS is the child's ru_maxrss (wait4).
 """
 import argparse
@@ -49,10 +50,14 @@ def main():
     ap.add_argument("--sites", type=int, nargs="*", default=[1000, 10000, 200000])
     ap.add_argument("--iso", type=int, nargs="*", default=[64, 256, 1024])
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--dup-lines", type=int, default=4096)
+    ap.add_argument("--no-dup-json", action="store_true",
+                    help="skip --json for the duplicated site (a build without the limits needs"
+                    " tens of GB there)")
     ap.add_argument("--quick", action="store_true")
     a = ap.parse_args()
     if a.quick:
-        a.sites, a.iso, a.rounds = [100], [16], 1
+        a.sites, a.iso, a.rounds, a.dup_lines = [100], [16], 1, 64
     tmp = tempfile.mkdtemp(prefix="iis_scale_")
     exe = a.tokenlens
 
@@ -101,6 +106,23 @@ def main():
                  "%d" % t[2]])
         os.unlink(conf)
         os.unlink(content)
+    # the issue's case: one site given TL_IIS_CONTENT_MAX_SITES times (an 84 KB file was once
+    # 16.7 M checks); now refused at the second line
+    n = a.dup_lines
+    conf = os.path.join(tmp, "d.config")
+    subprocess.run([a.iis_gen, "10", conf], check=True)
+    content = os.path.join(tmp, "d.content")
+    with open(content, "w") as f:
+        f.write("site00000.example=D:(A;;FA;;;WD)\n" * n)
+    print("\n### one site given %d times (%.0f KB content file)\n" % (n, os.path.getsize(content) / 1024))
+    row(["mode", "s", "MiB RSS", "exit", "output MiB"])
+    row(["---", "---:", "---:", "---:", "---:"])
+    for mode in (["text"] + ([] if a.no_dup_json else ["--json"])):
+        cmd = [exe, "iis", conf, "--content-file", content] + ([] if mode == "text" else [mode])
+        r = measure(cmd, a.rounds)
+        row([mode, "%.3f" % r[0], "%.0f" % r[1], "%d" % r[2], "%.1f" % (r[3] / 2**20)])
+    os.unlink(conf)
+    os.unlink(content)
     os.rmdir(tmp)
 
 

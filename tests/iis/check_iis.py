@@ -141,6 +141,37 @@ def case_hostile():
         expect(out == "", f"{name}: nothing on stdout")
 
 
+    # site ids are DWORDs: "12abc" is not 12, "-1" is not 2^64-1 (issue 18 item 6)
+    import os
+    import tempfile
+    for bad in ("12abc", "-1", "4294967296", ""):
+        with tempfile.NamedTemporaryFile("w", suffix=".config", delete=False) as t:
+            t.write('<configuration>\n<system.applicationHost><sites>\n<site name="s" id="%s">'
+                    '<application path="/" /></site></sites></system.applicationHost>'
+                    '</configuration>' % bad)
+        try:
+            rc, out, err = run(t.name)
+            expect(rc == 1 and out == "" and "line 3," in err and "is not a site id" in err,
+                   f"site id {bad!r}: {rc} {err!r}")
+        finally:
+            os.unlink(t.name)
+    # an account name IIS cannot log on is reported in the text and in --json
+    with tempfile.NamedTemporaryFile("w", suffix=".config", delete=False) as t:
+        t.write('<configuration><system.applicationHost><applicationPools>\n<add name="p">'
+                '<processModel identityType="SpecificUser" userName="\\" /></add>'
+                '</applicationPools><sites><site name="s" id="1"><application path="/" '
+                'applicationPool="p" /></site></sites></system.applicationHost></configuration>')
+    try:
+        rc, out, err = run(t.name)
+        expect(rc == 0 and "warnings:" in out and "line 2: processModel userName" in out,
+               f"userName '\\': {rc} {out!r}")
+        rc, out, err = run(t.name, "--json")
+        d = json.loads(out) if rc == 0 else {}
+        expect(any("is not an account name" in w for w in d.get("warnings", [])),
+               f"userName '\\' in --json warnings: {d.get('warnings')}")
+    finally:
+        os.unlink(t.name)
+
     # A 2 MiB attribute: refused after 1 MiB without markup, naming line 1.
     import os
     import tempfile
@@ -208,6 +239,14 @@ def case_explain():
     expect(rc == 0 and json.loads(out)["tokenlens_scenario"] == 1, "--scenario prints v1")
     rc, _, err = run(cfg("coke-pepsi.config"), "--explain", "fanta")
     expect(rc == 1 and "fanta" in err, "explain: unknown site")
+    # SITE is a name, never a number read loosely: coke has id 2, and "2" / "2abc" / "-1" are
+    # no site's name (issue 18 item 6)
+    for name in ("2", "2abc", "-1"):
+        rc, out, err = run(cfg("coke-pepsi.config"), "--explain", name)
+        expect(rc == 1 and out == "" and f"no site named '{name}'" in err,
+               f"explain {name!r}: {rc} {err!r}")
+    rc, out, err = run(cfg("coke-pepsi.config"), "--content", "2=D:(A;;FA;;;WD)")
+    expect(rc == 1 and "no site named '2'" in err, f"--content 2=: {rc} {err!r}")
 
 
 def case_content_file():
