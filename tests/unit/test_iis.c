@@ -5,7 +5,9 @@
 #include "tokenlens/iis.h"
 #include "tokenlens/sim.h"
 #include "tokenlens/sd.h"
+#include "tokenlens/server.h"
 #include <jansson.h>
+#include <malloc.h> /* malloc_usable_size / _msize: the byte counter of test_streamed_json */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -862,6 +864,135 @@ static void test_isolation_unknown_is_not_safe(void **state)
     tl_iis_audit_free(a);
 }
 
+/* ---- streamed JSON (issue 18 item 2) --------------------------------------------------- */
+/* A header-free byte counter (the C library's own block sizes), so blocks allocated before
+ * it is installed can be freed while it is, and the other way round. */
+static size_t heap_cur, heap_peak;
+static size_t block_size(void *p)
+{
+#ifdef _WIN32
+    return p ? _msize(p) : 0;
+#else
+    return p ? malloc_usable_size(p) : 0;
+#endif
+}
+static void *count_malloc(size_t n)
+{
+    void *p = malloc(n);
+    heap_cur += block_size(p);
+    if (heap_cur > heap_peak)
+        heap_peak = heap_cur;
+    return p;
+}
+static void count_free(void *p)
+{
+    heap_cur -= heap_cur >= block_size(p) ? block_size(p) : heap_cur;
+    free(p);
+}
+static void *count_realloc(void *p, size_t n)
+{
+    size_t old = block_size(p);
+    void *q = realloc(p, n);
+    if (!q)
+        return NULL;
+    heap_cur = heap_cur - (heap_cur >= old ? old : heap_cur) + block_size(q);
+    if (heap_cur > heap_peak)
+        heap_peak = heap_cur;
+    return q;
+}
+
+typedef struct collected {
+    char *data;
+    size_t len, cap;
+    int pieces, fail_at;
+} collected;
+
+static int collect(const char *text, size_t len, void *ctx)
+{
+    collected *c = ctx;
+    if (strlen(text) != len)
+        return -2; /* not NUL-terminated at len: the contract */
+    if (++c->pieces == c->fail_at)
+        return -1;
+    if (c->len + len + 1 > c->cap) {
+        size_t cap = (c->len + len + 1) * 2;
+        char *d = realloc(c->data, cap);
+        if (!d)
+            return -1;
+        c->data = d;
+        c->cap = cap;
+    }
+    memcpy(c->data + c->len, text, len + 1);
+    c->len += len;
+    return 0;
+}
+
+static void test_streamed_json(void **state)
+{
+    (void)state;
+    const char *path = "test_iis_stream.config";
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    enum { N = 3000 };
+    fputs("<configuration><system.applicationHost><applicationPools>", f);
+    for (int i = 0; i < N; i++)
+        fprintf(f, "<add name=\"p%d\" />", i);
+    fputs("</applicationPools><sites>", f);
+    for (int i = 0; i < N; i++)
+        fprintf(f,
+                "<site name=\"s%d\" id=\"%d\"><application path=\"/\" applicationPool=\"p%d\">"
+                "<virtualDirectory path=\"/\" physicalPath=\"D:\\s%d\" /></application>"
+                "<bindings><binding protocol=\"http\" bindingInformation=\"*:80:s%d\" />"
+                "</bindings></site>",
+                i, i + 1, i, i, i);
+    fputs("</sites></system.applicationHost><system.webServer><security><authentication>"
+          "<anonymousAuthentication enabled=\"true\" userName=\"IUSR\" /></authentication>"
+          "</security></system.webServer></configuration>",
+          f);
+    assert_int_equal(fclose(f), 0);
+    tl_server *srv = NULL;
+    assert_tl_ok(tl_server_load(&srv, path, NULL));
+    char *whole = NULL;
+    assert_tl_ok(tl_server_to_json(&whole, srv));
+    size_t len = strlen(whole);
+    /* the same bytes, in pieces, with the library's heap far below the document's size */
+    collected c = {NULL, 0, 0, 0, 0};
+    heap_cur = heap_peak = 0;
+    tl_set_allocator(count_malloc, count_realloc, count_free);
+    int rc = tl_server_write_json(srv, collect, &c);
+    tl_set_allocator(NULL, NULL, NULL);
+    assert_tl_ok(rc);
+    assert_int_equal(c.len, len);
+    assert_memory_equal(c.data, whole, len);
+    assert_true(c.pieces > 1);
+    if (heap_peak > len / 8)
+        fail_msg("streaming peaked at %zu bytes of heap for a %zu-byte document", heap_peak, len);
+    /* a writer that fails stops the writing: TL_EIO */
+    collected bad = {NULL, 0, 0, 0, 2};
+    assert_tl_error(tl_server_write_json(srv, collect, &bad), TL_EIO);
+    assert_int_equal(bad.pieces, 2);
+    assert_tl_error(tl_server_write_json(srv, NULL, NULL), TL_EINVAL);
+    assert_tl_error(tl_server_write_json(NULL, collect, &c), TL_EINVAL);
+    free(bad.data);
+    free(c.data);
+    /* and the audit's own JSON is the server's without "server_notes" and the per-application
+     * web.config keys: the two share one writer */
+    char *audit_json = NULL;
+    assert_tl_ok(tl_iis_audit_to_json(&audit_json, tl_server_audit(srv)));
+    json_t *a = json_loads(audit_json, 0, NULL), *w = json_loads(whole, 0, NULL);
+    assert_non_null(a);
+    assert_non_null(w);
+    assert_int_equal(json_array_size(json_object_get(a, "sites")), N);
+    assert_null(json_object_get(a, "server_notes"));
+    assert_non_null(json_object_get(w, "server_notes"));
+    json_decref(a);
+    json_decref(w);
+    tl_free(audit_json);
+    tl_free(whole);
+    tl_server_free(srv);
+    remove(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -881,6 +1012,7 @@ int main(void)
         cmocka_unit_test(test_isolation_bounds),
         cmocka_unit_test(test_ids_and_account_names),
         cmocka_unit_test(test_isolation_unknown_is_not_safe),
+        cmocka_unit_test(test_streamed_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
