@@ -87,7 +87,9 @@ static int append(tl_iis_content *c, const char *site, size_t n, tl_sd *sd, unsi
         if (first)
             return tl__error(TL_EPARSE, "site '%.*s' is given twice (first on line %u)",
                              (int)(n > 200 ? 200 : n), site, first);
-        return tl__error(TL_EPARSE, "site '%.*s' is given twice (first as pair %zu)",
+        return tl__error(TL_EPARSE,
+                         "site '%.*s' is given twice (pair %zu, added before this one: with "
+                         "--content or tl_iis_content_add)",
                          (int)(n > 200 ? 200 : n), site, *dup + 1);
     }
     if (c->count >= TL_IIS_CONTENT_MAX_SITES) {
