@@ -50,7 +50,7 @@ static void iis_gen_write(FILE *f, unsigned n, unsigned pad)
         if (i % 10 == 9)
             fprintf(f,
                     "                <processModel identityType=\"SpecificUser\" "
-                    "userName=\"HOSTING\\\\web%05u\" "
+                    "userName=\"HOSTING\\web%05u\" "
                     "password=\"[enc:IISCngProvider:c2VjcmV0:enc]\" idleTimeout=\"00:20:00\" />\n",
                     i);
         else

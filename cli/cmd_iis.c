@@ -123,6 +123,12 @@ static void print_text(const tl_iis_audit *a)
         const tl_iis_finding *f = tl_iis_finding_at(a, i);
         cli_printf("  [%s] %s\n    fix: %s\n", tl_iis_severity_name(f->severity), f->text, f->fix);
     }
+    /* about the input itself (an account name IIS cannot log on, configSource files read) */
+    size_t nw = tl_iis_warning_count(a);
+    if (nw)
+        cli_printf("\nwarnings:\n");
+    for (size_t i = 0; i < nw; i++)
+        cli_printf("  %s\n", tl_iis_warning_at(a, i));
 }
 
 /* The explain engine answers "and off the box?" for one site. */
@@ -191,6 +197,56 @@ static int content_add(tl_iis_content *c, const char *spec)
     return rc == TL_OK ? CLI_OK : cli_fail("iis", rc, "--content");
 }
 
+/* Write `v` (taken) as jansson dumps it at `depth` of a JSON_INDENT(2) document: its own
+ * dump with every line break indented by 2 x depth more spaces, which is byte for byte the
+ * whole tree's dump (cli_print_json's flags), one element at a time. */
+static int put_json_at(json_t *v, int depth)
+{
+    char *t = v ? json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) : NULL;
+    json_decref(v);
+    if (!t)
+        return -1;
+    size_t lines = 0, n = strlen(t);
+    for (size_t i = 0; i < n; i++)
+        lines += t[i] == '\n';
+    char *o = malloc(n + lines * (size_t)(2 * depth) + 1);
+    if (!o) {
+        free(t);
+        return -1;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        o[k++] = t[i];
+        if (t[i] == '\n')
+            for (int d = 0; d < 2 * depth; d++)
+                o[k++] = ' ';
+    }
+    o[k] = '\0';
+    free(t);
+    int rc = cli_fputs(o, stdout);
+    free(o);
+    return rc < 0 ? -1 : 0;
+}
+
+static void print_check(const tl_iis_isolation_check *k, bool own)
+{
+    cli_printf("  %-12s as %-40s -> %-12s %s%s\n", k->reader, k->identity->name, k->content,
+               !k->known     ? "unknown"
+               : k->can_read ? "CAN READ"
+                             : "denied",
+               !own ? ""
+               : (k->known && !k->can_read)
+                   ? " (its own content: anonymous requests will get 401.3 Access Denied)"
+                   : " (its own content)");
+    if (k->reason && *k->reason)
+        cli_printf("      because %s\n", k->reason);
+}
+
+/* A reader's denied reads of other sites' content are listed one by one up to this many;
+ * beyond, one line counts them (the text stays linear in what breaks isolation; --json lists
+ * every check). */
+#define DENIED_LISTED 8
+
 static int isolation(const tl_iis_audit *a, const tl_iis_content *c, int json)
 {
     tl_iis_isolation *iso = NULL;
@@ -200,10 +256,10 @@ static int isolation(const tl_iis_audit *a, const tl_iis_content *c, int json)
     bool holds = tl_iis_isolation_holds(iso);
     size_t n = tl_iis_isolation_count(iso);
     if (json) {
-        json_t *o = json_object();
-        json_object_set_new(o, "holds", json_boolean(holds));
-        json_t *arr = json_array();
-        for (size_t i = 0; i < n; i++) {
+        /* {"isolation": {"holds": ..., "checks": [...]}}, streamed one check at a time */
+        int bad = cli_printf("{\n  \"isolation\": {\n    \"holds\": %s,\n    \"checks\": [",
+                             holds ? "true" : "false") < 0;
+        for (size_t i = 0; i < n && !bad; i++) {
             const tl_iis_isolation_check *k = tl_iis_isolation_at(iso, i);
             json_t *e = json_object();
             json_object_set_new(e, "reader", json_string(k->reader));
@@ -213,39 +269,95 @@ static int isolation(const tl_iis_audit *a, const tl_iis_content *c, int json)
             json_object_set_new(e, "own_content",
                                 json_boolean(ascii_casecmp(k->reader, k->content) == 0));
             json_object_set_new(e, "reason", json_string(k->reason ? k->reason : ""));
-            json_array_append_new(arr, e);
+            bad = cli_fputs(i ? ",\n      " : "\n      ", stdout) < 0 || put_json_at(e, 3) != 0;
         }
-        json_object_set_new(o, "checks", arr);
-        json_t *root = json_object();
-        json_object_set_new(root, "isolation", o);
+        if (!bad)
+            bad = cli_fputs(n ? "\n    ]\n  }\n}\n" : "]\n  }\n}\n", stdout) < 0;
         tl_iis_isolation_free(iso);
-        rc = cli_print_json(root);
-        return rc != CLI_OK ? rc : holds ? CLI_OK : CLI_FAILED;
+        if (bad) {
+            cli_fprintf(stderr, "tokenlens iis: error: writing the isolation JSON failed\n");
+            return CLI_FAILED;
+        }
+        return holds ? CLI_OK : CLI_FAILED;
     }
     cli_printf("isolation: can each site's anonymous identity read (FILE_GENERIC_READ) each "
                "site's content?\n");
-    for (size_t i = 0; i < n; i++) {
-        const tl_iis_isolation_check *k = tl_iis_isolation_at(iso, i);
-        bool own = ascii_casecmp(k->reader, k->content) == 0;
-        cli_printf("  %-12s as %-40s -> %-12s %s%s\n", k->reader, k->identity->name, k->content,
-                   !k->known     ? "unknown"
-                   : k->can_read ? "CAN READ"
-                                 : "denied",
-                   !own ? ""
-                   : (k->known && !k->can_read)
-                       ? " (its own content: anonymous requests will get 401.3 Access Denied)"
-                       : " (its own content)");
-        if (k->reason && *k->reason)
-            cli_printf("      because %s\n", k->reason);
+    for (size_t i = 0; i < n;) {
+        /* one reader's checks: i .. end */
+        size_t end = i, denied = 0;
+        while (end < n &&
+               tl_iis_isolation_at(iso, end)->reader == tl_iis_isolation_at(iso, i)->reader)
+            end++;
+        for (size_t j = i; j < end; j++) {
+            const tl_iis_isolation_check *k = tl_iis_isolation_at(iso, j);
+            denied += k->known && !k->can_read && ascii_casecmp(k->reader, k->content) != 0;
+        }
+        for (size_t j = i; j < end; j++) {
+            const tl_iis_isolation_check *k = tl_iis_isolation_at(iso, j);
+            bool own = ascii_casecmp(k->reader, k->content) == 0;
+            if (own || !k->known || k->can_read || denied <= DENIED_LISTED)
+                print_check(k, own);
+        }
+        if (denied > DENIED_LISTED) {
+            const tl_iis_isolation_check *k = tl_iis_isolation_at(iso, i);
+            cli_printf("  %-12s as %-40s -> denied on %zu other sites' content (--json lists "
+                       "each check)\n",
+                       k->reader, k->identity->name, denied);
+        }
+        i = end;
     }
-    cli_printf("verdict: %s\n", holds ? "isolation holds: no site's anonymous identity can read "
-                                        "another site's content"
-                                      : "isolation FAILS: a site's anonymous identity can read "
-                                        "another site's content (use the pool identity as the "
-                                        "anonymous user, one pool per site, and grant each folder "
-                                        "to its own IIS APPPOOL\\<pool> only)");
+    bool breach = false;
+    for (size_t i = 0; i < n && !breach; i++) {
+        const tl_iis_isolation_check *k = tl_iis_isolation_at(iso, i);
+        breach = k->known && k->can_read && ascii_casecmp(k->reader, k->content) != 0;
+    }
+    cli_printf("verdict: %s\n",
+               holds    ? "isolation holds: no site's anonymous identity can read another site's "
+                          "content"
+               : breach ? "isolation FAILS: a site's anonymous identity can read another site's "
+                          "content (use the pool identity as the anonymous user, one pool per "
+                          "site, and grant each folder to its own IIS APPPOOL\\<pool> only)"
+                        : "isolation NOT SHOWN: an anonymous identity is a specific account whose "
+                          "SID is not known offline, so what it can read is unknown (use the "
+                          "pool identity as the anonymous user, or check that account's access "
+                          "on the server)");
     tl_iis_isolation_free(iso);
     return holds ? CLI_OK : CLI_FAILED;
+}
+
+/* tl_server_write_json's pieces: whole JSON tokens, through cli_out.c as all CLI text. */
+static int write_out(const char *text, size_t len, void *ctx)
+{
+    (void)len;
+    (void)ctx;
+    return cli_fputs(text, stdout) < 0 ? -1 : 0;
+}
+
+/* Options that would do nothing in the combination given are usage errors naming them
+ * (issue 18 item 6): a user who typed one expects it to change the answer. */
+static int check_combinations(cli_opt *opts, int json)
+{
+    static const char *const explain_only[] = {"app",  "hop",      "machine", "domain",
+                                               "user", "protocol", "scenario"};
+    bool explain = cli_find(opts, "explain")->seen;
+    bool content = cli_find(opts, "content")->nvalues > 0 || cli_find(opts, "content-file")->seen;
+    for (size_t i = 0; i < sizeof explain_only / sizeof explain_only[0]; i++)
+        if (!explain && cli_find(opts, explain_only[i])->seen)
+            return cli_usage("iis", "--%s only goes with --explain SITE", explain_only[i]);
+    if (explain && content)
+        return cli_usage("iis", "--explain and --%s are different questions: give one",
+                         cli_find(opts, "content")->nvalues ? "content" : "content-file");
+    if (cli_find(opts, "protocol")->seen && !cli_find(opts, "user")->seen)
+        return cli_usage("iis", "--protocol says how --user authenticated: give --user too (an "
+                                "anonymous request has no protocol)");
+    if (cli_find(opts, "map")->nvalues && (explain || content || !json))
+        return cli_usage("iis",
+                         "--map only changes the whole-server --json output (web_config "
+                         "and hops per application); %s",
+                         explain   ? "--explain does not read web.config files"
+                         : content ? "the isolation verdict does not read web.config files"
+                                   : "add --json");
+    return CLI_OK;
 }
 
 static void help(void)
@@ -277,10 +389,13 @@ static int run(cli_opt *opts, const char **pos, int npos)
             return cli_usage("iis", "--map takes WINPATH=DIR (e.g. C:\\=/mnt/web01/c), not '%s'",
                              maps->values[i]);
     int json = cli_find(opts, "json")->seen;
-    for (int i = 0; i < cli_find(opts, "var")->nvalues; i++)
-        if (!strchr(cli_find(opts, "var")->values[i], '='))
-            return cli_usage("iis", "--var takes NAME=VALUE, not '%s'",
-                             cli_find(opts, "var")->values[i]);
+    for (int i = 0; i < cli_find(opts, "var")->nvalues; i++) {
+        const char *v = cli_find(opts, "var")->values[i];
+        if (!strchr(v, '=') || v[0] == '=')
+            return cli_usage("iis", "--var takes NAME=VALUE (a non-empty NAME), not '%s'", v);
+    }
+    if ((st = check_combinations(opts, json)) != CLI_OK)
+        return st;
     tl_iis_options o = TL_IIS_OPTIONS_INIT;
     o.variables = cli_find(opts, "var")->values;
     o.variable_count = (size_t)cli_find(opts, "var")->nvalues;
@@ -312,16 +427,14 @@ static int run(cli_opt *opts, const char **pos, int npos)
         so.variables = o.variables;
         so.variable_count = o.variable_count;
         tl_server *srv = NULL;
-        char *text = NULL;
         rc = tl_server_load(&srv, pos[0], &so);
         if (rc == TL_OK)
-            rc = tl_server_to_json(&text, srv);
+            rc = tl_server_write_json(srv, write_out, NULL); /* one site at a time */
         tl_server_free(srv);
         if (rc != TL_OK)
             st = cli_fail("iis", rc, NULL);
         else {
-            cli_printf("%s\n", text);
-            tl_free(text);
+            cli_putchar('\n');
             st = CLI_OK;
         }
     } else {

@@ -280,7 +280,12 @@ typedef struct tl_iis_isolation tl_iis_isolation;
  * identity (as a token with the groups Windows gives it: see docs/iis.md) against the content
  * descriptor for FILE_GENERIC_READ. `sites[i]` names a site of the audit and
  * `descriptors[i]` is its content folder's descriptor (e.g. from `icacls /save` or
- * `Get-Acl | % Sddl`). TL_ENOTFOUND when a name is not a site of the audit.
+ * `Get-Acl | % Sddl`). TL_ENOTFOUND when a name is not a site of the audit; TL_EINVAL when
+ * a site is given twice (names compare case-insensitively, as IIS compares them): one folder
+ * has one descriptor, and picking one of two could turn a failing verdict into a passing one;
+ * TL_ELIMIT when (sites with anonymous access) x count exceeds TL_IIS_ISOLATION_MAX_CHECKS.
+ * Cost: one access check per distinct (anonymous identity SID, descriptor) pair
+ * (tl_iis_isolation_access_checks()), memory linear in the checks.
  * Ownership: *out is freed with tl_iis_isolation_free(); it borrows from `audit`, which must
  * outlive it. The descriptors are not kept.
  */
@@ -288,11 +293,19 @@ TL_EXTERN tl_result tl_iis_isolation_evaluate(tl_iis_isolation **out, const tl_i
                                               const char *const *sites,
                                               const tl_sd *const *descriptors, size_t count);
 TL_EXTERN void tl_iis_isolation_free(tl_iis_isolation *iso);
+/** Most checks (readers x content folders) of one verdict: 1024 sites with anonymous access
+ *  against 1024 folders (about 48 MiB of checks). */
+#define TL_IIS_ISOLATION_MAX_CHECKS (1024u * 1024u)
+/** Access checks actually run: one per distinct (anonymous identity SID, descriptor) pair,
+ *  at most tl_iis_isolation_count(). */
+TL_EXTERN size_t tl_iis_isolation_access_checks(const tl_iis_isolation *iso);
 /** Checks, reader-major in the order given. */
 TL_EXTERN size_t tl_iis_isolation_count(const tl_iis_isolation *iso);
 TL_EXTERN const tl_iis_isolation_check *tl_iis_isolation_at(const tl_iis_isolation *iso,
                                                             size_t index);
-/** True when no site's anonymous identity can read another site's content. */
+/** True when no site's anonymous identity can read another site's content, as shown by the
+ *  checks: a check of another site's content with an unknown answer (a specific account,
+ *  whose SID needs the account database) makes it false too. */
 TL_EXTERN bool tl_iis_isolation_holds(const tl_iis_isolation *iso);
 
 #ifdef __cplusplus

@@ -20,8 +20,11 @@ extern "C" {
 
 /** Most pairs one list holds (TL_ELIMIT beyond). */
 #define TL_IIS_CONTENT_MAX_SITES 4096
-/** Largest content file tl_iis_content_load() reads. */
+/** Largest content file tl_iis_content_load() reads (TL_ELIMIT beyond: nothing is read). */
 #define TL_IIS_CONTENT_MAX_FILE (1u << 20)
+/** Longest line of a content file (TL_ELIMIT naming the line): four times the SDDL of the
+ *  largest ACL Windows stores (64 KiB binary, about 2.5 text bytes per binary byte). */
+#define TL_IIS_CONTENT_MAX_LINE (256u * 1024u)
 
 /** Opaque list of (site, descriptor) pairs; free with tl_iis_content_free(). */
 typedef struct tl_iis_content tl_iis_content;
@@ -30,7 +33,10 @@ typedef struct tl_iis_content tl_iis_content;
 TL_EXTERN tl_result tl_iis_content_new(tl_iis_content **out);
 
 /** Append `site` and the descriptor parsed from `sddl` (both copied). TL_EINVAL for an empty
- *  site name; SDDL errors as tl_sd_from_sddl(), prefixed with the site. */
+ *  site name; SDDL errors as tl_sd_from_sddl(), prefixed with the site; TL_EPARSE when the
+ *  list already has that site (names compare ASCII case-insensitively, as IIS compares
+ *  them): one folder cannot have two descriptors, and guessing which one is meant could
+ *  turn a failing verdict into a passing one. */
 TL_EXTERN tl_result tl_iis_content_add(tl_iis_content *c, const char *site, const char *sddl);
 
 /** Append one `SITE=SDDL` pair. TL_EPARSE (offset 0) when there is no '=' after a non-empty
@@ -39,12 +45,18 @@ TL_EXTERN tl_result tl_iis_content_add_spec(tl_iis_content *c, const char *spec)
 
 /**
  * Append the pairs of a content file's text: one `SITE=SDDL` per line, surrounding blanks
- * trimmed, `#` comments and blank lines skipped. Errors name the line ("line 3"), in
- * tl_error::path too. On failure the list keeps the pairs of the lines before.
+ * trimmed, `#` comments and blank lines skipped; the text is UTF-8 (a leading UTF-8 byte
+ * order mark is skipped). Errors name the line ("line 3"), in tl_error::path too, with
+ * tl_error::offset = where that line starts: TL_EPARSE for a malformed line, a NUL byte,
+ * bytes that are not UTF-8, a UTF-16 text (re-save as UTF-8), a site given twice (naming the
+ * first line too); TL_ELIMIT for text over TL_IIS_CONTENT_MAX_FILE, a line over
+ * TL_IIS_CONTENT_MAX_LINE or more than TL_IIS_CONTENT_MAX_SITES pairs. Whole text or
+ * nothing: on failure the list is as it was before the call.
  */
 TL_EXTERN tl_result tl_iis_content_parse(tl_iis_content *c, const char *text, size_t len);
 
-/** tl_iis_content_parse() of a file (at most TL_IIS_CONTENT_MAX_FILE bytes). */
+/** tl_iis_content_parse() of a file (at most TL_IIS_CONTENT_MAX_FILE bytes); errors are
+ *  prefixed with the path ("site.content: line 3: ..."); TL_EIO when it cannot be read. */
 TL_EXTERN tl_result tl_iis_content_load(tl_iis_content *c, const char *path);
 
 TL_EXTERN size_t tl_iis_content_count(const tl_iis_content *c);

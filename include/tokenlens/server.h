@@ -59,6 +59,15 @@ TL_EXTERN const char *tl_server_note_at(const tl_server *s, size_t i);
 /** `tokenlens iis --json` with, per application, "web_config" (after inheritance from the
  *  parent applications) and "hops": [{"target", "source"}]. Ownership: tl_free(). */
 TL_EXTERN tl_result tl_server_to_json(char **out, const tl_server *s);
+/** Receives tl_server_write_json()'s text in order, in pieces of whole JSON tokens (`text`
+ *  is NUL-terminated, `len` bytes, borrowed for the call). Non-zero stops the writing. */
+typedef int (*tl_server_json_writer)(const char *text, size_t len, void *ctx);
+/** The same text as tl_server_to_json(), streamed: one site at a time is built, handed to
+ *  `write` and freed, so memory stays flat however many sites the server has (issue 18).
+ *  TL_EIO when `write` returns non-zero, TL_ENOMEM; on failure part of the text may have
+ *  been written already. The text ends without a newline. */
+TL_EXTERN tl_result tl_server_write_json(const tl_server *s, tl_server_json_writer write,
+                                         void *ctx);
 
 /** Output forms of tl_server_diagnose(). */
 typedef enum tl_diagnose_format {

@@ -110,6 +110,49 @@ static int parse_identity_type(reader *r, const char *v, tl_iis_identity_type *o
     return -1;
 }
 
+/* Why `v` cannot be the account an attribute names, or NULL. The forms Windows takes
+ * (learn.microsoft.com/windows/win32/secauthn/user-name-formats): DOMAIN\\user (a NetBIOS
+ * domain, one backslash, the account), user@suffix (a UPN), or a bare account name (this
+ * machine's, or the domain's). An empty part, a second separator or a control character is
+ * none of them: IIS cannot log such an account on (the pool does not start, anonymous
+ * requests fail), so the audit says so instead of reporting it as an identity. */
+static const char *account_problem(const char *v)
+{
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return "it holds a control character";
+    const char *bs = strchr(v, '\\');
+    if (bs) {
+        if (bs == v)
+            return "the domain before '\\' is empty";
+        if (!bs[1])
+            return "the account after '\\' is empty";
+        if (strchr(bs + 1, '\\'))
+            return "it has more than one '\\'";
+        return NULL;
+    }
+    const char *at = strchr(v, '@');
+    if (at) {
+        if (at == v)
+            return "the account before '@' is empty";
+        if (!at[1])
+            return "the suffix after '@' is empty";
+        if (strchr(at + 1, '@'))
+            return "it has more than one '@'";
+    }
+    return NULL;
+}
+
+static void check_account(reader *r, const char *what, const char *v)
+{
+    const char *why = *v ? account_problem(v) : NULL;
+    if (why)
+        warn(r,
+             "%s \"%.100s\" is not an account name (DOMAIN\\user, user@domain or user): %s; "
+             "IIS cannot log it on",
+             what, v, why);
+}
+
 static void read_pm(reader *r, raw_pm *pm, const XML_Char **atts)
 {
     const char *t = attr(atts, "identityType");
@@ -121,6 +164,7 @@ static void read_pm(reader *r, raw_pm *pm, const XML_Char **atts)
     /* userName only: the password attribute is deliberately never looked at. */
     const char *u = attr(atts, "userName");
     if (u) {
+        check_account(r, "processModel userName", u);
         pm->user = keep(r, u);
         pm->set |= PM_USER;
     }
@@ -187,6 +231,7 @@ static void read_anon(reader *r, const XML_Char **atts)
         l->anon_set |= ANON_EN;
     }
     if ((v = attr(atts, "userName")) != NULL) {
+        check_account(r, "anonymousAuthentication userName", v);
         l->anon_user = keep(r, v);
         l->anon_set |= ANON_USER;
     }
@@ -346,7 +391,23 @@ static ctx el_site(reader *r, ctx child, const char *name, const XML_Char **atts
     memset(s, 0, sizeof *s);
     s->name = keep(r, sn);
     const char *id = attr(atts, "id");
-    s->id = id ? strtoull(id, NULL, 10) : 0;
+    s->id = 0;
+    if (id) {
+        /* a DWORD (IAppHostMappingExtension::GetSiteElementFromSiteId): decimal digits only,
+         * at most 4294967295; strtoull would read "12abc" as 12 and "-1" as 2^64-1 */
+        uint64_t v = 0;
+        size_t k = 0;
+        for (; id[k] >= '0' && id[k] <= '9' && v <= 0xFFFFFFFFu; k++)
+            v = v * 10 + (uint64_t)(id[k] - '0');
+        if (k == 0 || id[k] || v > 0xFFFFFFFFu) {
+            fail(r, TL_EPARSE,
+                 "site \"%.100s\": id \"%.40s\" is not a site id (a number from 0 to "
+                 "4294967295)",
+                 sn, id);
+            return CTX_OTHER;
+        }
+        s->id = v;
+    }
     s->bind_first = r->nbinds;
     s->app_first = r->napps;
     return child;
@@ -404,6 +465,8 @@ static ctx el_vdir(reader *r, ctx child, const char *name, const XML_Char **atts
     const char *p = attr(atts, "path");
     const char *pp = attr(atts, "physicalPath");
     const char *cu = attr(atts, "userName");
+    if (cu)
+        check_account(r, "virtualDirectory userName", cu);
     raw_app *app = &r->apps[r->napps - 1];
     if (p && strcmp(p, "/") == 0) {
         if (pp)

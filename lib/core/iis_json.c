@@ -86,46 +86,159 @@ static json_t *app_json(jb *b, const tl_iis_app *app)
     return o;
 }
 
-int tl_iis_audit_to_json(char **out, const tl_iis_audit *a)
+/* ---- streaming (issue 18 item 2): one element at a time, dumped and freed -------------- */
+
+/* Append jansson's dump text to the stream, indenting every line break by js->indent more
+ * spaces: a value dumped at depth 0 and so re-indented is byte for byte what jansson writes
+ * for it at that depth inside the whole document (JSON_INDENT(2); strings never hold a raw
+ * line break, jansson escapes it). */
+static int reindent(const char *text, size_t size, void *data)
 {
-    if (!out || !a)
-        return tl__error(TL_EINVAL, "NULL argument");
-    jb b = {1};
-    json_t *root = chk(&b, json_object());
-    json_t *sites = chk(&b, json_array());
-    for (size_t i = 0; i < a->site_count && b.ok; i++) {
-        const tl_iis_site *s = &a->sites[i];
-        const tl_iis_app *rootapp = &s->apps[0];
-        json_t *o = chk(&b, json_object());
-        set(&b, o, "name", chk(&b, json_string(s->name)));
-        set(&b, o, "id", chk(&b, json_integer((json_int_t)s->id)));
-        set(&b, o, "app_pool", chk(&b, json_string(rootapp->app_pool)));
-        set(&b, o, "process_identity", identity_json(&b, &rootapp->pool->identity));
-        set(&b, o, "anonymous_identity", identity_json(&b, rootapp->anonymous));
-        set(&b, o, "anonymous_user_name",
-            rootapp->auth.anonymous_enabled ? chk(&b, json_string(rootapp->auth.anonymous_user))
-                                            : chk(&b, json_null()));
-        set(&b, o, "windows_authentication", windows_json(&b, &rootapp->auth));
-        set(&b, o, "bindings", strings_json(&b, s->bindings, s->binding_count));
-        set(&b, o, "physical_path", str_or_null(&b, rootapp->physical_path));
-        json_t *apps = chk(&b, json_array());
-        for (size_t k = 0; k < s->app_count; k++)
-            push(&b, apps, app_json(&b, &s->apps[k]));
-        set(&b, o, "applications", apps);
-        push(&b, sites, o);
+    tl__jstream *js = data;
+    size_t from = 0;
+    for (size_t i = 0; i < size; i++)
+        if (text[i] == '\n') {
+            tl__buf_putn(&js->out, text + from, i + 1 - from);
+            for (int k = 0; k < js->indent; k++)
+                tl__buf_putc(&js->out, ' ');
+            from = i + 1;
+        }
+    tl__buf_putn(&js->out, text + from, size - from);
+    return js->out.failed ? -1 : 0;
+}
+
+/* Hand the pending text to the writer (at element boundaries only: every piece is whole
+ * JSON tokens, so no UTF-8 sequence is split). */
+static void flush(tl__jstream *js, bool force)
+{
+    if (js->rc || !js->write || (!force && js->out.len < 65536))
+        return;
+    if (js->out.failed) {
+        js->rc = tl__oom();
+        return;
     }
-    set(&b, root, "sites", sites);
-    json_t *shared = chk(&b, json_array());
-    for (size_t i = 0; i < a->shared_count && b.ok; i++) {
+    if (js->out.len && js->write(js->out.data, js->out.len, js->ctx) != 0)
+        js->rc = tl__error(TL_EIO, "writing the JSON output failed");
+    js->out.len = 0;
+    if (js->out.data)
+        js->out.data[0] = '\0';
+}
+
+void tl__js_raw(tl__jstream *js, const char *text)
+{
+    if (!js->rc)
+        tl__buf_put(&js->out, text);
+}
+
+void tl__js_value(tl__jstream *js, json_t *v, int depth)
+{
+    if (!v && !js->rc)
+        js->rc = tl__oom();
+    if (!js->rc) {
+        js->indent = 2 * depth;
+        if (json_dump_callback(v, reindent, js, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
+            js->out.failed)
+            js->rc = tl__oom();
+    }
+    json_decref(v);
+    flush(js, false);
+}
+
+void tl__js_item(tl__jstream *js, json_t *v, int depth, size_t index)
+{
+    if (!js->rc) {
+        tl__buf_put(&js->out, index ? ",\n" : "\n");
+        for (int k = 0; k < 2 * depth; k++)
+            tl__buf_putc(&js->out, ' ');
+    }
+    tl__js_value(js, v, depth);
+}
+
+void tl__js_end_array(tl__jstream *js, int depth, size_t count)
+{
+    if (js->rc)
+        return;
+    if (!count) {
+        tl__buf_put(&js->out, "]");
+        return;
+    }
+    tl__buf_putc(&js->out, '\n');
+    for (int k = 0; k < 2 * depth; k++)
+        tl__buf_putc(&js->out, ' ');
+    tl__buf_putc(&js->out, ']');
+}
+
+int tl__js_finish(tl__jstream *js)
+{
+    if (!js->rc && js->out.failed)
+        js->rc = tl__oom();
+    flush(js, true);
+    return js->rc;
+}
+
+/* One site of the "sites" array. */
+static json_t *site_json(const tl_iis_site *s)
+{
+    jb b = {1};
+    const tl_iis_app *rootapp = &s->apps[0];
+    json_t *o = chk(&b, json_object());
+    set(&b, o, "name", chk(&b, json_string(s->name)));
+    set(&b, o, "id", chk(&b, json_integer((json_int_t)s->id)));
+    set(&b, o, "app_pool", chk(&b, json_string(rootapp->app_pool)));
+    set(&b, o, "process_identity", identity_json(&b, &rootapp->pool->identity));
+    set(&b, o, "anonymous_identity", identity_json(&b, rootapp->anonymous));
+    set(&b, o, "anonymous_user_name",
+        rootapp->auth.anonymous_enabled ? chk(&b, json_string(rootapp->auth.anonymous_user))
+                                        : chk(&b, json_null()));
+    set(&b, o, "windows_authentication", windows_json(&b, &rootapp->auth));
+    set(&b, o, "bindings", strings_json(&b, s->bindings, s->binding_count));
+    set(&b, o, "physical_path", str_or_null(&b, rootapp->physical_path));
+    json_t *apps = chk(&b, json_array());
+    for (size_t k = 0; k < s->app_count; k++)
+        push(&b, apps, app_json(&b, &s->apps[k]));
+    set(&b, o, "applications", apps);
+    if (!b.ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static json_t *checked(jb *b, json_t *o)
+{
+    if (!b->ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+int tl__iis_stream_json(const tl_iis_audit *a, tl__jstream *js, tl__iis_site_hook hook, void *hctx,
+                        const char *extra_key, json_t *extra)
+{
+    tl__js_raw(js, "{\n  \"sites\": [");
+    for (size_t i = 0; i < a->site_count && !js->rc; i++) {
+        json_t *o = site_json(&a->sites[i]);
+        if (o && hook && hook(o, i, hctx) != 0) {
+            json_decref(o);
+            o = NULL;
+        }
+        tl__js_item(js, o, 2, i);
+    }
+    tl__js_end_array(js, 1, a->site_count);
+    tl__js_raw(js, ",\n  \"shared_anonymous_identities\": [");
+    for (size_t i = 0; i < a->shared_count && !js->rc; i++) {
+        jb b = {1};
         json_t *o = chk(&b, json_object());
         set(&b, o, "identity", identity_json(&b, &a->shared[i].identity));
         set(&b, o, "sites", strings_json(&b, a->shared[i].sites, a->shared[i].site_count));
-        push(&b, shared, o);
+        tl__js_item(js, checked(&b, o), 2, i);
     }
-    set(&b, root, "shared_anonymous_identities", shared);
-    json_t *pools = chk(&b, json_array());
-    for (size_t i = 0; i < a->pool_count && b.ok; i++) {
+    tl__js_end_array(js, 1, a->shared_count);
+    tl__js_raw(js, ",\n  \"application_pools\": [");
+    for (size_t i = 0; i < a->pool_count && !js->rc; i++) {
         const tl_iis_pool *p = &a->pools[i];
+        jb b = {1};
         json_t *o = chk(&b, json_object());
         set(&b, o, "name", chk(&b, json_string(p->name)));
         set(&b, o, "declared", chk(&b, json_boolean(p->declared)));
@@ -134,31 +247,51 @@ int tl_iis_audit_to_json(char **out, const tl_iis_audit *a)
         set(&b, o, "user_name", str_or_null(&b, p->user_name));
         set(&b, o, "process_identity", identity_json(&b, &p->identity));
         set(&b, o, "site_count", chk(&b, json_integer((json_int_t)p->site_count)));
-        push(&b, pools, o);
+        tl__js_item(js, checked(&b, o), 2, i);
     }
-    set(&b, root, "application_pools", pools);
-    json_t *findings = chk(&b, json_array());
-    for (size_t i = 0; i < a->finding_count && b.ok; i++) {
+    tl__js_end_array(js, 1, a->pool_count);
+    tl__js_raw(js, ",\n  \"findings\": [");
+    for (size_t i = 0; i < a->finding_count && !js->rc; i++) {
         const tl_iis_finding *f = &a->findings[i];
+        jb b = {1};
         json_t *o = chk(&b, json_object());
         set(&b, o, "kind", chk(&b, json_string(tl_iis_finding_kind_name(f->kind))));
         set(&b, o, "severity", chk(&b, json_string(tl_iis_severity_name(f->severity))));
         set(&b, o, "text", chk(&b, json_string(f->text)));
         set(&b, o, "fix", chk(&b, json_string(f->fix)));
         set(&b, o, "sites", strings_json(&b, f->sites, f->site_count));
-        push(&b, findings, o);
+        tl__js_item(js, checked(&b, o), 2, i);
     }
-    set(&b, root, "findings", findings);
-    set(&b, root, "warnings", strings_json(&b, a->warnings, a->warning_count));
-    char *text = b.ok ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-    json_decref(root);
-    if (!text)
-        return tl__oom();
-    char *copy = tl__strdup(text);
-    tl__free(text); /* jansson allocates through the hook */
-    if (!copy)
-        return tl__oom();
-    *out = copy; /* untouched on failure */
+    tl__js_end_array(js, 1, a->finding_count);
+    tl__js_raw(js, ",\n  \"warnings\": ");
+    {
+        jb b = {1};
+        json_t *w = strings_json(&b, a->warnings, a->warning_count);
+        tl__js_value(js, checked(&b, w), 1);
+    }
+    if (extra_key) {
+        tl__js_raw(js, ",\n  \"");
+        tl__js_raw(js, extra_key);
+        tl__js_raw(js, "\": ");
+        tl__js_value(js, extra, 1);
+    }
+    tl__js_raw(js, "\n}");
+    return tl__js_finish(js);
+}
+
+int tl_iis_audit_to_json(char **out, const tl_iis_audit *a)
+{
+    if (!out || !a)
+        return tl__error(TL_EINVAL, "NULL argument");
+    tl__jstream js = TL__JSTREAM_INIT(NULL, NULL);
+    int rc = tl__iis_stream_json(a, &js, NULL, NULL, NULL, NULL);
+    char *text = NULL;
+    if (rc == TL_OK)
+        rc = tl__buf_detach(&js.out, &text);
+    tl__buf_free(&js.out);
+    if (rc != TL_OK)
+        return rc;
+    *out = text; /* untouched on failure */
     tl_error_clear();
     return TL_OK;
 }

@@ -719,69 +719,92 @@ static json_t *notes_json(const tl_server *s)
     return a;
 }
 
+/* Per site of the streamed document: each application gains "web_config", "hops" and
+ * "virtual_directories". */
+typedef struct site_hook_ctx {
+    const tl_server *s;
+    eff *e;
+} site_hook_ctx;
+
+static int add_server_keys(json_t *sj, size_t i, void *ctx)
+{
+    const tl_server *s = ((site_hook_ctx *)ctx)->s;
+    eff *e = ((site_hook_ctx *)ctx)->e;
+    const tl_iis_site *site = &s->audit->sites[i];
+    json_t *apps = json_object_get(sj, "applications");
+    int bad = 0;
+    for (size_t k = 0; k < site->app_count && !bad; k++) {
+        json_t *aj = json_array_get(apps, k);
+        effective(s, site, k, e);
+        json_t *wj = webconfig_json(e), *hj = hops_json(e);
+        if (!aj || !wj || !hj) {
+            json_decref(wj);
+            json_decref(hj);
+            return -1;
+        }
+        bad |= json_object_set_new(aj, "web_config", wj);
+        bad |= json_object_set_new(aj, "hops", hj);
+        const tl_iis_app *app = &site->apps[k];
+        json_t *vd = json_array();
+        bad |= !vd;
+        for (size_t v = 0; vd && v < app->vdir_count && !bad; v++) {
+            const tl_webconfig *w = NULL;
+            for (size_t q = 0; q < s->nvwc; q++)
+                if (s->vwc[q].app == app_index(s, app) && s->vwc[q].vdir == v)
+                    w = s->vwc[q].wc;
+            const char *pp = tl_iis_app_vdir_physical_path(app, v);
+            json_t *x = json_object();
+            bad |= !x ||
+                   json_object_set_new(x, "path", json_string(tl_iis_app_vdir_path(app, v))) ||
+                   json_object_set_new(x, "physical_path", pp ? json_string(pp) : json_null()) ||
+                   json_object_set_new(x, "web_config", w ? tl__webconfig_json(w) : json_null()) ||
+                   json_array_append_new(vd, x);
+        }
+        bad |= json_object_set_new(aj, "virtual_directories", vd);
+    }
+    return bad ? -1 : 0;
+}
+
+static int stream(const tl_server *s, tl__jstream *js)
+{
+    eff *e = tl__malloc(sizeof *e);
+    if (!e) {
+        tl__buf_free(&js->out);
+        return tl__oom();
+    }
+    site_hook_ctx hc = {s, e};
+    int rc = tl__iis_stream_json(s->audit, js, add_server_keys, &hc, "server_notes", notes_json(s));
+    tl__free(e);
+    return rc;
+}
+
+tl_result tl_server_write_json(const tl_server *s, tl_server_json_writer write, void *ctx)
+{
+    if (!s || !write)
+        return tl__error(TL_EINVAL, "server or writer is NULL");
+    tl__jstream js = TL__JSTREAM_INIT(write, ctx);
+    int rc = stream(s, &js);
+    tl__buf_free(&js.out);
+    if (rc == TL_OK)
+        tl_error_clear();
+    return rc;
+}
+
 tl_result tl_server_to_json(char **out, const tl_server *s)
 {
     if (!out || !s)
         return tl__error(TL_EINVAL, "out or server is NULL");
+    tl__jstream js = TL__JSTREAM_INIT(NULL, NULL);
+    int rc = stream(s, &js);
     char *text = NULL;
-    int rc = tl_iis_audit_to_json(&text, s->audit);
-    if (rc)
+    if (rc == TL_OK)
+        rc = tl__buf_detach(&js.out, &text);
+    tl__buf_free(&js.out);
+    if (rc != TL_OK)
         return rc;
-    json_t *root = json_loads(text, 0, NULL);
-    tl_free(text);
-    json_t *sites = root ? json_object_get(root, "sites") : NULL;
-    if (!sites) {
-        json_decref(root);
-        return tl__oom();
-    }
-    eff *e = tl__malloc(sizeof *e);
-    if (!e) {
-        json_decref(root);
-        return tl__oom();
-    }
-    int bad = 0;
-    for (size_t i = 0; i < s->audit->site_count && !bad; i++) {
-        const tl_iis_site *site = &s->audit->sites[i];
-        json_t *apps = json_object_get(json_array_get(sites, i), "applications");
-        for (size_t k = 0; k < site->app_count && !bad; k++) {
-            json_t *aj = json_array_get(apps, k);
-            effective(s, site, k, e);
-            json_t *wj = webconfig_json(e), *hj = hops_json(e);
-            if (!aj || !wj || !hj) {
-                json_decref(wj);
-                json_decref(hj);
-                bad = 1;
-                break;
-            }
-            bad |= json_object_set_new(aj, "web_config", wj);
-            bad |= json_object_set_new(aj, "hops", hj);
-            const tl_iis_app *app = &site->apps[k];
-            json_t *vd = json_array();
-            bad |= !vd;
-            for (size_t v = 0; vd && v < app->vdir_count && !bad; v++) {
-                const tl_webconfig *w = NULL;
-                for (size_t q = 0; q < s->nvwc; q++)
-                    if (s->vwc[q].app == app_index(s, app) && s->vwc[q].vdir == v)
-                        w = s->vwc[q].wc;
-                const char *pp = tl_iis_app_vdir_physical_path(app, v);
-                json_t *x = json_object();
-                bad |=
-                    !x ||
-                    json_object_set_new(x, "path", json_string(tl_iis_app_vdir_path(app, v))) ||
-                    json_object_set_new(x, "physical_path", pp ? json_string(pp) : json_null()) ||
-                    json_object_set_new(x, "web_config", w ? tl__webconfig_json(w) : json_null()) ||
-                    json_array_append_new(vd, x);
-            }
-            bad |= json_object_set_new(aj, "virtual_directories", vd);
-        }
-    }
-    tl__free(e);
-    bad |= json_object_set_new(root, "server_notes", notes_json(s));
-    if (bad) {
-        json_decref(root);
-        return tl__oom();
-    }
-    return dump(out, root);
+    *out = text; /* untouched on failure */
+    tl_error_clear();
+    return TL_OK;
 }
 
 /* ---- diagnose ------------------------------------------------------------------------------- */

@@ -141,6 +141,37 @@ def case_hostile():
         expect(out == "", f"{name}: nothing on stdout")
 
 
+    # site ids are DWORDs: "12abc" is not 12, "-1" is not 2^64-1 (issue 18 item 6)
+    import os
+    import tempfile
+    for bad in ("12abc", "-1", "4294967296", ""):
+        with tempfile.NamedTemporaryFile("w", suffix=".config", delete=False) as t:
+            t.write('<configuration>\n<system.applicationHost><sites>\n<site name="s" id="%s">'
+                    '<application path="/" /></site></sites></system.applicationHost>'
+                    '</configuration>' % bad)
+        try:
+            rc, out, err = run(t.name)
+            expect(rc == 1 and out == "" and "line 3," in err and "is not a site id" in err,
+                   f"site id {bad!r}: {rc} {err!r}")
+        finally:
+            os.unlink(t.name)
+    # an account name IIS cannot log on is reported in the text and in --json
+    with tempfile.NamedTemporaryFile("w", suffix=".config", delete=False) as t:
+        t.write('<configuration><system.applicationHost><applicationPools>\n<add name="p">'
+                '<processModel identityType="SpecificUser" userName="\\" /></add>'
+                '</applicationPools><sites><site name="s" id="1"><application path="/" '
+                'applicationPool="p" /></site></sites></system.applicationHost></configuration>')
+    try:
+        rc, out, err = run(t.name)
+        expect(rc == 0 and "warnings:" in out and "line 2: processModel userName" in out,
+               f"userName '\\': {rc} {out!r}")
+        rc, out, err = run(t.name, "--json")
+        d = json.loads(out) if rc == 0 else {}
+        expect(any("is not an account name" in w for w in d.get("warnings", [])),
+               f"userName '\\' in --json warnings: {d.get('warnings')}")
+    finally:
+        os.unlink(t.name)
+
     # A 2 MiB attribute: refused after 1 MiB without markup, naming line 1.
     import os
     import tempfile
@@ -208,6 +239,118 @@ def case_explain():
     expect(rc == 0 and json.loads(out)["tokenlens_scenario"] == 1, "--scenario prints v1")
     rc, _, err = run(cfg("coke-pepsi.config"), "--explain", "fanta")
     expect(rc == 1 and "fanta" in err, "explain: unknown site")
+    # SITE is a name, never a number read loosely: coke has id 2, and "2" / "2abc" / "-1" are
+    # no site's name (issue 18 item 6)
+    for name in ("2", "2abc", "-1"):
+        rc, out, err = run(cfg("coke-pepsi.config"), "--explain", name)
+        expect(rc == 1 and out == "" and f"no site named '{name}'" in err,
+               f"explain {name!r}: {rc} {err!r}")
+    rc, out, err = run(cfg("coke-pepsi.config"), "--content", "2=D:(A;;FA;;;WD)")
+    expect(rc == 1 and "no site named '2'" in err, f"--content 2=: {rc} {err!r}")
+
+
+def case_content_file():
+    """Issue 18 items 1 and 5: --content-file never gives a verdict from part of the input;
+    every bad file is exit 1 with the file (and line) named and nothing on stdout."""
+    import os
+    import tempfile
+    conf = cfg("coke-pepsi-isolated.config")
+    good = open(cfg("coke-pepsi-isolated.content"), "rb").read()
+    # the line that makes isolation fail: pepsi's folder readable by Everyone
+    breach = b"pepsi=D:(A;OICI;FA;;;WD)\n"
+    coke_only = b"".join(l + b"\n" for l in good.splitlines() if l.startswith(b"coke="))
+    tmp = tempfile.mkdtemp()
+
+    def write(name, data):
+        path = os.path.join(tmp, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    def pad_to(data, size):
+        """`data` then comment lines (of 1000 bytes at most) up to exactly `size` bytes."""
+        out = bytearray(data)
+        while len(out) < size:
+            n = min(1000, size - len(out))
+            out += b"#" * (n - 1) + b"\n"
+        return bytes(out)
+
+    cases = [
+        # (name, path, text that stderr must hold)
+        ("directory", tmp, tmp),
+        ("NUL mid-file", write("nul.content", coke_only + b"x\0y\n" + breach), "line 2"),
+        ("invalid UTF-8", write("utf8.content", coke_only + b"pepsi=D:(A;;FA;;;WD)\xff\n"),
+         "line 2: invalid UTF-8"),
+        ("UTF-16", write("utf16.content", "coke=D:\n".encode("utf-16")), "UTF-16"),
+        ("over 1 MiB", write("big.content", pad_to(coke_only, (1 << 20) + 1) + breach),
+         "1048576-byte"),
+        ("bad line after byte 1,048,575",
+         write("late.content", pad_to(coke_only, (1 << 20) - 4) + b"xyz\n"), "expected SITE=SDDL"),
+        ("duplicate site", write("dup.content", good + b"COKE=D:(A;;FA;;;WD)\n"),
+         "given twice (first on line"),
+        ("malformed line", write("bad.content", good + b"garbage\n"), "expected SITE=SDDL"),
+        ("long line", write("long.content", coke_only + b"pepsi=D:" + b"(A;;FA;;;WD)" * 30000
+                            + b"\n"), "line 2: line longer than"),
+    ]
+    if os.path.exists("/dev/zero"):
+        cases.append(("/dev/zero", "/dev/zero", "/dev/zero"))
+    for name, path, says in cases:
+        rc, out, err = run(conf, "--content-file", path)
+        expect(rc == 1, f"{name}: exit {rc} (want 1), stderr {err!r}")
+        expect(out == "", f"{name}: no verdict on stdout: {out[:200]!r}")
+        expect(says in err, f"{name}: stderr names {says!r}: {err!r}")
+        if name not in ("directory", "/dev/zero"):
+            expect(os.path.basename(path) in err, f"{name}: stderr names the file: {err!r}")
+    # the line right at the end of a full 1 MiB file is read: its breach is found
+    rc, out, err = run(conf, "--content-file",
+                       write("full.content", pad_to(coke_only, (1 << 20) - len(breach)) + breach))
+    expect(rc == 1 and "isolation FAILS" in out, f"breach at byte 1,048,5xx: {rc} {err!r}")
+    # a UTF-8 byte order mark (Notepad, PowerShell's -Encoding utf8BOM) is fine
+    rc, out, err = run(conf, "--content-file", write("bom.content", b"\xef\xbb\xbf" + good))
+    expect(rc == 0 and "isolation holds" in out, f"UTF-8 BOM: {rc} {err!r}")
+    # --content and --content-file naming the same site: refused too
+    rc, out, err = run(conf, "--content", "coke=D:(A;;FA;;;BA)", "--content-file",
+                       cfg("coke-pepsi-isolated.content"))
+    expect(rc == 1 and out == "" and "given twice" in err, f"--content + file dup: {rc} {err!r}")
+    # many denied reads: summarised per reader in text, listed in --json
+    many = cfg("coke-pepsi-isolated.config")
+    rc, out, _ = run(many, "--content-file", cfg("coke-pepsi-isolated.content"))
+    expect("denied" in out and "--json lists" not in out, "two sites: each check listed")
+
+
+def case_combinations():
+    """Issue 18 item 6: an option that does nothing in the combination given is exit 2,
+    naming it."""
+    conf = cfg("coke-pepsi.config")
+    content = cfg("coke-pepsi.content")
+    rows = [
+        (["--app", "/"], "--app"),
+        (["--scenario"], "--scenario"),
+        (["--hop", "MSSQLSvc/db:1433"], "--hop"),
+        (["--machine", "WEB02"], "--machine"),
+        (["--domain", "CONTOSO"], "--domain"),
+        (["--user", "CONTOSO\\alice"], "--user"),
+        (["--protocol", "kerberos"], "--protocol"),
+        (["--content-file", content, "--app", "/"], "--app"),
+        (["--explain", "coke", "--content", "coke=D:"], "--content"),
+        (["--explain", "coke", "--content-file", content], "--content-file"),
+        (["--explain", "coke", "--protocol", "kerberos"], "--protocol"),
+        (["--var", "=x"], "--var"),
+        (["--var", "NAME"], "--var"),
+        (["--map", "C:\\=/tmp"], "--map"),
+        (["--map", "C:\\=/tmp", "--explain", "coke", "--json"], "--map"),
+        (["--map", "C:\\=/tmp", "--content-file", content, "--json"], "--map"),
+    ]
+    for args, name in rows:
+        rc, out, err = run(conf, *args)
+        expect(rc == 2, f"{args}: exit {rc} (want 2)")
+        expect(name in err and out == "", f"{args}: stderr names {name}: {err!r}")
+    # and the meaningful combinations still work
+    for args in (["--explain", "coke", "--app", "/", "--user", "CONTOSO\\alice", "--protocol",
+                  "kerberos", "--machine", "WEB02", "--domain", "CONTOSO"],
+                 ["--explain", "coke", "--scenario"], ["--var", "X=1"]):
+        rc, _, err = run(conf, *args)
+        expect(rc == 0, f"{args}: exit {rc} {err!r}")
 
 
 globals()[f"case_{CASE}"]()

@@ -820,6 +820,13 @@ Describe 'Test-TLIisIsolation reads content through the library (issue 12)' {
         $err.FullyQualifiedErrorId | Should -BeLike 'TokenLens.TL_EPARSE*'
         $err.Exception.Message | Should -BeLike '*line 3: expected SITE=SDDL*'
     }
+    It 'refuses a site given twice in -ContentFile, naming both lines (issue 18)' {
+        $dup = Join-Path $TestDrive 'dup.content'
+        Set-Content -Path $dup -Value "coke=D:(A;;FA;;;SY)`npepsi=D:(A;;FA;;;SY)`nCOKE=D:(A;;FA;;;WD)"
+        $err = Get-TerminatingError { Test-TLIisIsolation (Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config') -ContentFile $dup }
+        $err.FullyQualifiedErrorId | Should -BeLike 'TokenLens.TL_EPARSE*'
+        $err.Exception.Message | Should -BeLike '*line 3: site ''COKE'' is given twice (first on line 1)*'
+    }
 }
 
 Describe 'Reading a real server (issue 14)' {

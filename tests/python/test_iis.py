@@ -150,3 +150,29 @@ def test_isolation_content_file_errors_name_the_line(tmp_path):
         audit.isolation(bad)
     assert info.value.path == "line 3"
     assert "expected SITE=SDDL" in info.value.message
+
+
+def test_isolation_refuses_a_site_given_twice(tmp_path):
+    """Issue 18: one folder has one descriptor; two for one site (names compare
+    case-insensitively, as IIS compares them) are refused, never one picked."""
+    audit = tokenlens.IisAudit.load(DATA / "coke-pepsi.config")
+    with pytest.raises(tokenlens.InvalidArgumentError) as info:
+        audit.isolation({"coke": "D:(A;;FA;;;SY)", "COKE": "D:(A;;FA;;;WD)"})
+    assert "given twice" in info.value.message
+    dup = tmp_path / "dup.content"
+    dup.write_text("coke=D:(A;;FA;;;SY)\npepsi=D:(A;;FA;;;SY)\nCoke=D:(A;;FA;;;WD)\n")
+    with pytest.raises(tokenlens.ParseError) as info:
+        audit.isolation(dup)
+    assert info.value.path == "line 3" and "first on line 1" in info.value.message
+
+
+def test_isolation_content_file_is_whole_or_an_error(tmp_path):
+    """Issue 18 item 1: a NUL or a byte that is not UTF-8 is an error naming the line."""
+    audit = tokenlens.IisAudit.load(DATA / "coke-pepsi-isolated.config")
+    for data, says in [(b"coke=D:(A;;FA;;;SY)\nx\0y\npepsi=D:(A;;FA;;;WD)\n", "NUL byte"),
+                       (b"coke=D:(A;;FA;;;SY)\npepsi=D:(A;;FA;;;WD)\xff\n", "invalid UTF-8")]:
+        f = tmp_path / "c.content"
+        f.write_bytes(data)
+        with pytest.raises(tokenlens.ParseError) as info:
+            audit.isolation(f)
+        assert info.value.path == "line 2" and says in info.value.message

@@ -1,10 +1,13 @@
 /* IIS audit: identities per site and application, location overrides and locks, shared
  * anonymous identities, findings, hostile XML, allocation failures. Data: tests/data/iis/. */
 #include "tl_test.h"
+#include "internal.h"
 #include "tokenlens/iis.h"
 #include "tokenlens/sim.h"
 #include "tokenlens/sd.h"
+#include "tokenlens/server.h"
 #include <jansson.h>
+#include <malloc.h> /* malloc_usable_size / _msize: the byte counter of test_streamed_json */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -626,16 +629,390 @@ static void test_isolation(void **state)
     tl_iis_audit_free(a);
 }
 
+/* A server of n sites, pool per site, anonymous on: every 2nd site as IUSR, the others as
+ * their pool identity (userName=""). */
+static tl_iis_audit *many_sites(size_t n)
+{
+    tl__buf b = TL__BUF_INIT;
+    tl__buf_put(&b, "<configuration><system.applicationHost><applicationPools>");
+    for (size_t i = 0; i < n; i++)
+        tl__buf_printf(&b, "<add name=\"p%zu\" />", i);
+    tl__buf_put(&b, "</applicationPools><sites>");
+    for (size_t i = 0; i < n; i++)
+        tl__buf_printf(&b,
+                       "<site name=\"s%zu\" id=\"%zu\"><application path=\"/\" "
+                       "applicationPool=\"p%zu\"><virtualDirectory path=\"/\" "
+                       "physicalPath=\"D:\\s%zu\" /></application></site>",
+                       i, i + 1, i, i);
+    tl__buf_put(&b, "</sites></system.applicationHost><system.webServer><security>"
+                    "<authentication><anonymousAuthentication enabled=\"true\" userName=\"\" />"
+                    "</authentication></security></system.webServer>");
+    for (size_t i = 0; i < n; i += 2)
+        tl__buf_printf(&b,
+                       "<location path=\"s%zu\"><system.webServer><security><authentication>"
+                       "<anonymousAuthentication userName=\"IUSR\" /></authentication>"
+                       "</security></system.webServer></location>",
+                       i);
+    tl__buf_put(&b, "</configuration>");
+    assert_false(b.failed);
+    tl_iis_audit *a = NULL;
+    assert_tl_ok(tl_iis_audit_parse(&a, b.data, b.len, NULL));
+    tl__buf_free(&b);
+    assert_int_equal(tl_iis_site_count(a), n);
+    return a;
+}
+
+/* Issue 18 item 2: a site given twice is refused naming both; the access checks run once per
+ * distinct (identity, descriptor) pair; the matrix is bounded. */
+static void test_isolation_bounds(void **state)
+{
+    (void)state;
+    enum { N = 64 };
+    tl_iis_audit *a = many_sites(N);
+    tl_sd *same = NULL, *own[N];
+    assert_tl_ok(tl_sd_from_sddl(&same, "D:(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;S-1-5-17)", NULL));
+    const char *names[N];
+    const tl_sd *sds[N];
+    char buf[N][16];
+    for (size_t i = 0; i < N; i++) {
+        snprintf(buf[i], sizeof buf[i], "s%zu", i);
+        names[i] = buf[i];
+        sds[i] = same;
+        own[i] = NULL;
+    }
+    /* one descriptor for every folder: IUSR readers (one SID) and 32 pool identities */
+    tl_iis_isolation *iso = NULL;
+    assert_tl_ok(tl_iis_isolation_evaluate(&iso, a, names, sds, N));
+    assert_int_equal(tl_iis_isolation_count(iso), (size_t)N * N);
+    assert_int_equal(tl_iis_isolation_access_checks(iso), 1 + N / 2);
+    assert_false(tl_iis_isolation_holds(iso)); /* IUSR reads every folder */
+    size_t can = 0;
+    for (size_t k = 0; k < tl_iis_isolation_count(iso); k++) {
+        const tl_iis_isolation_check *c = tl_iis_isolation_at(iso, k);
+        assert_true(c->known);
+        assert_non_null(c->reason);
+        can += c->can_read;
+    }
+    assert_int_equal(can, (size_t)(N / 2) * N); /* exactly the IUSR readers, each folder */
+    tl_iis_isolation_free(iso);
+    /* a folder per site granted to its own pool only: N/2 pool SIDs + IUSR vs N descriptors */
+    for (size_t i = 0; i < N; i++) {
+        char text[300], ssid[TL_SID_STRING_MAX];
+        const tl_iis_app *app = tl_iis_site_app(tl_iis_site_at(a, i), 0);
+        assert_tl_ok(tl_sid_to_string(ssid, sizeof ssid, &app->pool->identity.sid));
+        snprintf(text, sizeof text, "D:(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;%s)", ssid);
+        assert_tl_ok(tl_sd_from_sddl(&own[i], text, NULL));
+        sds[i] = own[i];
+    }
+    assert_tl_ok(tl_iis_isolation_evaluate(&iso, a, names, sds, N));
+    assert_int_equal(tl_iis_isolation_access_checks(iso), (size_t)(1 + N / 2) * N);
+    tl_iis_isolation_free(iso);
+    /* duplicates, also by case: refused, naming both */
+    names[5] = "S2";
+    iso = (tl_iis_isolation *)1;
+    assert_tl_error(tl_iis_isolation_evaluate(&iso, a, names, sds, N), TL_EINVAL);
+    assert_non_null(strstr(tl_error_last()->message, "'S2' is given twice (content 3 and 6)"));
+    assert_true(iso == (tl_iis_isolation *)1);
+    for (size_t i = 0; i < N; i++)
+        tl_sd_free(own[i]);
+    tl_sd_free(same);
+    tl_iis_audit_free(a);
+
+    /* 1025 anonymous sites x 1025 folders > TL_IIS_ISOLATION_MAX_CHECKS: refused up front */
+    size_t big = 1025;
+    a = many_sites(big);
+    const char **bn = calloc(big, sizeof *bn);
+    const tl_sd **bs = calloc(big, sizeof *bs);
+    char(*bb)[16] = calloc(big, sizeof *bb);
+    assert_tl_ok(tl_sd_from_sddl(&same, "D:(A;;FA;;;BA)", NULL));
+    for (size_t i = 0; i < big; i++) {
+        snprintf(bb[i], sizeof bb[i], "s%zu", i);
+        bn[i] = bb[i];
+        bs[i] = same;
+    }
+    iso = NULL;
+    assert_tl_error(tl_iis_isolation_evaluate(&iso, a, bn, bs, big), TL_ELIMIT);
+    assert_null(iso);
+    assert_tl_ok(tl_iis_isolation_evaluate(&iso, a, bn, bs, 1024));
+    assert_int_equal(tl_iis_isolation_count(iso), (size_t)1024 * 1024);
+    assert_int_equal(tl_iis_isolation_access_checks(iso), 1 + 512);
+    tl_iis_isolation_free(iso);
+    tl_sd_free(same);
+    free(bn);
+    free(bs);
+    free(bb);
+    tl_iis_audit_free(a);
+}
+
+/* Issue 18 item 6: site ids are DWORDs (no "12abc" read as 12, no "-1" read as 2^64-1), and an
+ * account name IIS cannot log on is reported as a warning naming file and line. */
+static void test_ids_and_account_names(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *id;
+        int rc;
+        uint64_t want;
+    } ids[] = {
+        {"12", TL_OK, 12},
+        {"4294967295", TL_OK, 4294967295u},
+        {"0007", TL_OK, 7},
+        {"12abc", TL_EPARSE, 0},
+        {"-1", TL_EPARSE, 0},
+        {"", TL_EPARSE, 0},
+        {"4294967296", TL_EPARSE, 0},
+        {" 1", TL_EPARSE, 0},
+        {"+1", TL_EPARSE, 0},
+        {"99999999999999999999999", TL_EPARSE, 0},
+    };
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        char xml[512];
+        snprintf(xml, sizeof xml,
+                 "<configuration>\n<system.applicationHost><sites>\n<site name=\"s\" id=\"%s\">"
+                 "<application path=\"/\" /></site></sites></system.applicationHost>"
+                 "</configuration>",
+                 ids[i].id);
+        tl_iis_audit *a = NULL;
+        int rc = tl_iis_audit_parse(&a, xml, strlen(xml), NULL);
+        if (rc != ids[i].rc)
+            fail_msg("id '%s': %s (%s)", ids[i].id, tl_error_name(rc), tl_error_last()->message);
+        if (rc == TL_OK)
+            assert_true(tl_iis_site_at(a, 0)->id == ids[i].want);
+        else {
+            assert_null(a);
+            assert_non_null(strstr(tl_error_last()->path, "line 3"));
+            assert_non_null(strstr(tl_error_last()->message, "is not a site id"));
+        }
+        tl_iis_audit_free(a);
+    }
+    static const struct {
+        const char *user;
+        const char *says; /* NULL: a valid name, no warning */
+    } users[] = {
+        {"CONTOSO\\svc-web", NULL},
+        {"svc-web@contoso.com", NULL},
+        {".\\svc-web", NULL},
+        {"svc-web", NULL},
+        {"\\", "the domain before"},
+        {"CONTOSO\\", "the account after"},
+        {"\\alice", "the domain before"},
+        {"a\\b\\c", "more than one"},
+        {"@contoso.com", "the account before '@'"},
+        {"alice@", "the suffix after '@'"},
+        {"a@b@c", "more than one '@'"},
+        {"ali&#9;ce", "control character"},
+    };
+    for (size_t i = 0; i < sizeof users / sizeof users[0]; i++) {
+        for (int where = 0; where < 3; where++) {
+            char xml[1024];
+            snprintf(
+                xml, sizeof xml,
+                "<configuration><system.applicationHost><applicationPools>\n"
+                "<add name=\"p\"><processModel identityType=\"SpecificUser\" userName=\"%s\" />"
+                "</add></applicationPools><sites><site name=\"s\" id=\"1\">\n"
+                "<application path=\"/\" applicationPool=\"p\"><virtualDirectory path=\"/\" "
+                "physicalPath=\"D:\\s\" userName=\"%s\" /></application></site></sites>"
+                "</system.applicationHost><system.webServer><security><authentication>\n"
+                "<anonymousAuthentication enabled=\"true\" userName=\"%s\" /></authentication>"
+                "</security></system.webServer></configuration>",
+                where == 0 ? users[i].user : "CONTOSO\\svc",
+                where == 1 ? users[i].user : "CONTOSO\\reader",
+                where == 2 ? users[i].user : "IUSR");
+            static const char *const what[] = {"processModel userName", "virtualDirectory userName",
+                                               "anonymousAuthentication userName"};
+            tl_iis_audit *a = NULL;
+            assert_tl_ok(tl_iis_audit_parse(&a, xml, strlen(xml), NULL));
+            size_t n = tl_iis_warning_count(a);
+            if (!users[i].says) {
+                if (n)
+                    fail_msg("'%s' (%s): unexpected warning %s", users[i].user, what[where],
+                             tl_iis_warning_at(a, 0));
+            } else {
+                if (n != 1)
+                    fail_msg("'%s' (%s): %zu warnings, want 1", users[i].user, what[where], n);
+                const char *w = tl_iis_warning_at(a, 0);
+                char line[16];
+                snprintf(line, sizeof line, "line %d:", where + 2);
+                if (!strstr(w, users[i].says) || !strstr(w, what[where]) || !strstr(w, line))
+                    fail_msg("'%s': warning '%s' lacks '%s' / '%s' / '%s'", users[i].user, w,
+                             users[i].says, what[where], line);
+            }
+            tl_iis_audit_free(a);
+        }
+    }
+}
+
+/* Issue 18: a reader whose anonymous identity's SID is unknown (a specific account) does not
+ * let the verdict say "holds": not shown is not safe. */
+static void test_isolation_unknown_is_not_safe(void **state)
+{
+    (void)state;
+    tl_iis_audit *a = load("iis/locations.config");
+    tl_sd *sd = NULL;
+    assert_tl_ok(tl_sd_from_sddl(&sd, "D:(A;OICI;FA;;;BA)", NULL));
+    const char *names[2] = {"blog", "shop"};
+    const tl_sd *sds[2] = {sd, sd};
+    tl_iis_isolation *iso = NULL;
+    assert_tl_ok(tl_iis_isolation_evaluate(&iso, a, names, sds, 2));
+    bool unknown = false;
+    for (size_t k = 0; k < tl_iis_isolation_count(iso); k++)
+        unknown |= !tl_iis_isolation_at(iso, k)->known;
+    assert_true(unknown);
+    assert_false(tl_iis_isolation_holds(iso));
+    tl_iis_isolation_free(iso);
+    tl_sd_free(sd);
+    tl_iis_audit_free(a);
+}
+
+/* ---- streamed JSON (issue 18 item 2) --------------------------------------------------- */
+/* A header-free byte counter (the C library's own block sizes), so blocks allocated before
+ * it is installed can be freed while it is, and the other way round. */
+static size_t heap_cur, heap_peak;
+static size_t block_size(void *p)
+{
+#ifdef _WIN32
+    return p ? _msize(p) : 0;
+#else
+    return p ? malloc_usable_size(p) : 0;
+#endif
+}
+static void *count_malloc(size_t n)
+{
+    void *p = malloc(n);
+    heap_cur += block_size(p);
+    if (heap_cur > heap_peak)
+        heap_peak = heap_cur;
+    return p;
+}
+static void count_free(void *p)
+{
+    heap_cur -= heap_cur >= block_size(p) ? block_size(p) : heap_cur;
+    free(p);
+}
+static void *count_realloc(void *p, size_t n)
+{
+    size_t old = block_size(p);
+    void *q = realloc(p, n);
+    if (!q)
+        return NULL;
+    heap_cur = heap_cur - (heap_cur >= old ? old : heap_cur) + block_size(q);
+    if (heap_cur > heap_peak)
+        heap_peak = heap_cur;
+    return q;
+}
+
+typedef struct collected {
+    char *data;
+    size_t len, cap;
+    int pieces, fail_at;
+} collected;
+
+static int collect(const char *text, size_t len, void *ctx)
+{
+    collected *c = ctx;
+    if (strlen(text) != len)
+        return -2; /* not NUL-terminated at len: the contract */
+    if (++c->pieces == c->fail_at)
+        return -1;
+    if (c->len + len + 1 > c->cap) {
+        size_t cap = (c->len + len + 1) * 2;
+        char *d = realloc(c->data, cap);
+        if (!d)
+            return -1;
+        c->data = d;
+        c->cap = cap;
+    }
+    memcpy(c->data + c->len, text, len + 1);
+    c->len += len;
+    return 0;
+}
+
+static void test_streamed_json(void **state)
+{
+    (void)state;
+    const char *path = "test_iis_stream.config";
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    enum { N = 3000 };
+    fputs("<configuration><system.applicationHost><applicationPools>", f);
+    for (int i = 0; i < N; i++)
+        fprintf(f, "<add name=\"p%d\" />", i);
+    fputs("</applicationPools><sites>", f);
+    for (int i = 0; i < N; i++)
+        fprintf(f,
+                "<site name=\"s%d\" id=\"%d\"><application path=\"/\" applicationPool=\"p%d\">"
+                "<virtualDirectory path=\"/\" physicalPath=\"D:\\s%d\" /></application>"
+                "<bindings><binding protocol=\"http\" bindingInformation=\"*:80:s%d\" />"
+                "</bindings></site>",
+                i, i + 1, i, i, i);
+    fputs("</sites></system.applicationHost><system.webServer><security><authentication>"
+          "<anonymousAuthentication enabled=\"true\" userName=\"IUSR\" /></authentication>"
+          "</security></system.webServer></configuration>",
+          f);
+    assert_int_equal(fclose(f), 0);
+    tl_server *srv = NULL;
+    assert_tl_ok(tl_server_load(&srv, path, NULL));
+    char *whole = NULL;
+    assert_tl_ok(tl_server_to_json(&whole, srv));
+    size_t len = strlen(whole);
+    /* the same bytes, in pieces, with the library's heap far below the document's size */
+    collected c = {NULL, 0, 0, 0, 0};
+    heap_cur = heap_peak = 0;
+    tl_set_allocator(count_malloc, count_realloc, count_free);
+    int rc = tl_server_write_json(srv, collect, &c);
+    tl_set_allocator(NULL, NULL, NULL);
+    assert_tl_ok(rc);
+    assert_int_equal(c.len, len);
+    assert_memory_equal(c.data, whole, len);
+    assert_true(c.pieces > 1);
+    if (heap_peak > len / 8)
+        fail_msg("streaming peaked at %zu bytes of heap for a %zu-byte document", heap_peak, len);
+    /* a writer that fails stops the writing: TL_EIO */
+    collected bad = {NULL, 0, 0, 0, 2};
+    assert_tl_error(tl_server_write_json(srv, collect, &bad), TL_EIO);
+    assert_int_equal(bad.pieces, 2);
+    assert_tl_error(tl_server_write_json(srv, NULL, NULL), TL_EINVAL);
+    assert_tl_error(tl_server_write_json(NULL, collect, &c), TL_EINVAL);
+    free(bad.data);
+    free(c.data);
+    /* and the audit's own JSON is the server's without "server_notes" and the per-application
+     * web.config keys: the two share one writer */
+    char *audit_json = NULL;
+    assert_tl_ok(tl_iis_audit_to_json(&audit_json, tl_server_audit(srv)));
+    json_t *a = json_loads(audit_json, 0, NULL), *w = json_loads(whole, 0, NULL);
+    assert_non_null(a);
+    assert_non_null(w);
+    assert_int_equal(json_array_size(json_object_get(a, "sites")), N);
+    assert_null(json_object_get(a, "server_notes"));
+    assert_non_null(json_object_get(w, "server_notes"));
+    json_decref(a);
+    json_decref(w);
+    tl_free(audit_json);
+    tl_free(whole);
+    tl_server_free(srv);
+    remove(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_app_rows),      cmocka_unit_test(test_shared_rows),
-        cmocka_unit_test(test_findings),      cmocka_unit_test(test_coke_pepsi_words),
-        cmocka_unit_test(test_json_contract), cmocka_unit_test(test_scenario),
-        cmocka_unit_test(test_hostile_files), cmocka_unit_test(test_huge_attribute),
-        cmocka_unit_test(test_too_large),     cmocka_unit_test(test_outputs_untouched),
-        cmocka_unit_test(test_utf16),         cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_app_rows),
+        cmocka_unit_test(test_shared_rows),
+        cmocka_unit_test(test_findings),
+        cmocka_unit_test(test_coke_pepsi_words),
+        cmocka_unit_test(test_json_contract),
+        cmocka_unit_test(test_scenario),
+        cmocka_unit_test(test_hostile_files),
+        cmocka_unit_test(test_huge_attribute),
+        cmocka_unit_test(test_too_large),
+        cmocka_unit_test(test_outputs_untouched),
+        cmocka_unit_test(test_utf16),
+        cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_isolation),
+        cmocka_unit_test(test_isolation_bounds),
+        cmocka_unit_test(test_ids_and_account_names),
+        cmocka_unit_test(test_isolation_unknown_is_not_safe),
+        cmocka_unit_test(test_streamed_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* The SITE=SDDL content reader (tokenlens/iis_content.h) shared by the CLI and the bindings:
  * good and bad lines, where errors point, bounds, and allocation failures. */
 #include "tl_test.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,17 @@ static void errors_name_the_line(void **state)
         {"=D:(A;;FR;;;WD)\n", TL_EPARSE, "line 1", "expected SITE=SDDL"},
         {"# c\ncoke=D:(A;;FR;;;ZZ)\n", TL_EPARSE, "line 2", "coke: "},
         {"coke=D:(A;;FR;;;WD)\n\nx\0y=D:\n", TL_EPARSE, "line 3", "NUL byte"},
+        /* issue 18: whole input or an error naming the line */
+        {"coke=D:(A;;FR;;;WD)\npepsi=D:(A;;FR;;;WD)\xff\n", TL_EPARSE, "line 2", "invalid UTF-8"},
+        {"coke=D:(A;;FR;;;WD)\n\xc0\xaf\n", TL_EPARSE, "line 2", "invalid UTF-8"}, /* overlong */
+        {"coke=D:(A;;FR;;;WD)\n\xed\xa0\x80\n", TL_EPARSE, "line 2",
+         "invalid UTF-8"},                                                         /* surrogate */
+        {"coke=D:(A;;FR;;;WD)\n\xe2\x82\n", TL_EPARSE, "line 2", "invalid UTF-8"}, /* cut */
+        {"\xff\xfe"
+         "c\0o\0",
+         TL_EPARSE, "line 1", "UTF-16"},
+        {"coke=D:(A;;FR;;;WD)\n# x\nCOKE=D:(A;;FA;;;BA)\n", TL_EPARSE, "line 3",
+         "given twice (first on line 1)"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         tl_iis_content *c = NULL;
@@ -61,6 +73,8 @@ static void errors_name_the_line(void **state)
         size_t len = strlen(rows[i].text);
         if (i == 3)
             len = sizeof "coke=D:(A;;FR;;;WD)\n\nx\0y=D:\n" - 1;
+        if (i == 8)
+            len = 6;
         assert_int_equal(tl_iis_content_parse(c, rows[i].text, len), rows[i].rc);
         assert_string_equal(tl_error_last()->path, rows[i].path);
         if (!strstr(tl_error_last()->message, rows[i].says))
@@ -82,15 +96,76 @@ static void bad_arguments_and_bounds(void **state)
     assert_tl_error(tl_iis_content_parse(c, "x", TL_IIS_CONTENT_MAX_FILE + 1), TL_ELIMIT);
     assert_tl_error(tl_iis_content_load(c, "/nonexistent/content"), TL_EIO);
     assert_int_equal(tl_iis_content_count(c), 0);
-    for (int i = 0; i < TL_IIS_CONTENT_MAX_SITES; i++)
-        assert_tl_ok(tl_iis_content_add(c, "s", "D:"));
-    assert_tl_error(tl_iis_content_add(c, "s", "D:"), TL_ELIMIT);
+    for (int i = 0; i < TL_IIS_CONTENT_MAX_SITES; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "s%d", i);
+        assert_tl_ok(tl_iis_content_add(c, name, "D:"));
+    }
+    assert_tl_error(tl_iis_content_add(c, "one-more", "D:"), TL_ELIMIT);
     tl_iis_content *none = NULL;
     tl_iis_isolation *iso = (tl_iis_isolation *)1;
     assert_tl_error(tl_iis_content_evaluate(&iso, NULL, none), TL_EINVAL);
     assert_null(iso);
     tl_iis_content_free(c);
     tl_iis_content_free(NULL);
+}
+
+/* Issue 18 item 1: a failed parse adds nothing (a verdict is never given from the lines
+ * before the fault), a line after byte 1,048,575 is read, an over-long line is refused by
+ * number, and a UTF-8 byte order mark is skipped. */
+static void whole_input_or_nothing(void **state)
+{
+    (void)state;
+    tl_iis_content *c = NULL;
+    assert_tl_ok(tl_iis_content_new(&c));
+    assert_tl_ok(tl_iis_content_add(c, "before", "D:"));
+    static const char two[] = "coke=D:(A;;FR;;;WD)\npepsi=D:(A;;FR;;;WD)\nbroken\n";
+    assert_tl_error(tl_iis_content_parse(c, two, sizeof two - 1), TL_EPARSE);
+    assert_int_equal(tl_iis_content_count(c), 1);
+    assert_string_equal(tl_iis_content_site(c, 0), "before");
+    /* the rollback also forgets the names: coke can be added now */
+    assert_tl_ok(tl_iis_content_add(c, "coke", "D:"));
+    assert_tl_error(tl_iis_content_add(c, "Before", "D:"), TL_EPARSE);
+    if (!strstr(tl_error_last()->message, "given twice"))
+        fail_msg("duplicate: %s", tl_error_last()->message);
+    tl_iis_content_free(c);
+
+    /* exactly TL_IIS_CONTENT_MAX_FILE bytes: comment padding, then a line at the very end */
+    size_t n = TL_IIS_CONTENT_MAX_FILE;
+    char *big = malloc(n);
+    assert_non_null(big);
+    static const char last[] = "\nlate=D:(A;;FR;;;WD)\n";
+    memset(big, '#', n);
+    for (size_t at = 1000; at + 1 < n - sizeof last; at += 1000)
+        big[at] = '\n';
+    memcpy(big + n - (sizeof last - 1), last, sizeof last - 1);
+    assert_tl_ok(tl_iis_content_new(&c));
+    assert_tl_ok(tl_iis_content_parse(c, big, n));
+    assert_int_equal(tl_iis_content_count(c), 1);
+    assert_string_equal(tl_iis_content_site(c, 0), "late");
+    /* the same line made bad: the error names it */
+    big[n - 3] = '!';
+    assert_tl_error(tl_iis_content_parse(c, big, n), TL_EPARSE);
+    assert_int_equal(tl_iis_content_count(c), 1);
+    assert_true(tl_error_last()->offset >= 1048575 - sizeof last);
+    /* one line longer than the line limit */
+    memset(big, 'a', n);
+    big[0] = '\n';
+    assert_tl_error(tl_iis_content_parse(c, big, TL_IIS_CONTENT_MAX_LINE + 2), TL_ELIMIT);
+    assert_string_equal(tl_error_last()->path, "line 2");
+    assert_tl_ok(tl_iis_content_parse(c, "\n", 1));
+    free(big);
+    tl_iis_content_free(c);
+
+    assert_tl_ok(tl_iis_content_new(&c));
+    static const char bom[] = "\xef\xbb\xbf# saved by Notepad\ncoke=D:(A;;FR;;;WD)\n";
+    assert_tl_ok(tl_iis_content_parse(c, bom, sizeof bom - 1));
+    assert_int_equal(tl_iis_content_count(c), 1);
+    assert_string_equal(tl_iis_content_site(c, 0), "coke");
+    static const char utf8[] = "caf\xc3\xa9 \xf0\x9f\x8d\xb5=D:(A;;FR;;;WD)\n";
+    assert_tl_ok(tl_iis_content_parse(c, utf8, sizeof utf8 - 1));
+    assert_int_equal(tl_iis_content_count(c), 2);
+    tl_iis_content_free(c);
 }
 
 static void allocation_failures_are_clean(void **state)
@@ -128,6 +203,7 @@ int main(void)
         cmocka_unit_test(parses_lines),
         cmocka_unit_test(errors_name_the_line),
         cmocka_unit_test(bad_arguments_and_bounds),
+        cmocka_unit_test(whole_input_or_nothing),
         cmocka_unit_test(allocation_failures_are_clean),
     };
     return cmocka_run_group_tests_name("iis_content", tests, NULL, NULL);

@@ -134,7 +134,8 @@ class IisIsolationCheck(NamedTuple):
 
 class IisIsolation(NamedTuple):
     """The isolation verdict: ``holds`` when no site's anonymous identity can read another
-    site's content; ``checks`` every (reader, content) pair, reader-major."""
+    site's content (an unknown answer, a specific account's SID, keeps it false: not shown
+    is not safe); ``checks`` every (reader, content) pair, reader-major."""
 
     holds: bool
     checks: Tuple[IisIsolationCheck, ...]
@@ -242,7 +243,9 @@ class IisAudit:
         ``(Get-Acl C:\\sites\\coke).Sddl``), or is the path of a content file of
         ``SITE=SDDL`` lines, read by the library as ``tokenlens iis --content-file`` reads it
         (ParseError naming the line). Offline access checks for FILE_GENERIC_READ.
-        NotFoundError for a name that is not a site.
+        NotFoundError for a name that is not a site; InvalidArgumentError for a site given
+        twice (names compare case-insensitively, as IIS compares them; in a file: ParseError
+        naming both lines); LimitError beyond 1,048,576 checks (anonymous sites x folders).
         """
         from ._sd import SecurityDescriptor
 
