@@ -126,7 +126,7 @@ int cli_fail(const char *cmd, int rc, const char *what)
 {
     const tl_error *e = tl_error_last();
     cli_fprintf(stderr, "tokenlens %s: error: ", cmd);
-    if (what)
+    if (what && !strstr(e->message, what)) /* loaders already name their file */
         cli_fprintf(stderr, "%s: ", what);
     cli_fprintf(stderr, "%s", e->message[0] ? e->message : tl_error_name(rc));
     if (e->path[0] && !strstr(e->message, e->path))
