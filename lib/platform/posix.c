@@ -85,10 +85,13 @@ int tl__file_open(FILE **out, const char *path)
 {
     *out = NULL;
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    struct stat st;
+    if (fd < 0 && errno == ENXIO && stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return tl__error(TL_EIO, "'%s' is %s, not a regular file", path, /* a socket */
+                         file_kind_name((unsigned int)st.st_mode));
     if (fd < 0)
         return tl__error_native_kind(TL_EIO, TL_NATIVE_ERRNO, errno, "cannot open '%s': %s", path,
                                      strerror(errno));
-    struct stat st;
     if (fstat(fd, &st) != 0) {
         int e = errno;
         close(fd);
