@@ -130,7 +130,7 @@ int cli_fail(const char *cmd, int rc, const char *what)
 {
     const tl_error *e = tl_error_last();
     cli_fprintf(stderr, "tokenlens %s: error: ", cmd);
-    if (what)
+    if (what && !strstr(e->message, what)) /* loaders already name their file */
         cli_fprintf(stderr, "%s: ", what);
     if (rc == TL_ENOTIMPL && !strstr(e->message, "not implemented"))
         cli_fputs("not implemented: ", stderr);

@@ -123,6 +123,10 @@ int cmd_probe(int argc, char **argv);
 /* Entry `index` (0-based) of an icacls output or /save file as a descriptor (cli_icacls.c).
  * CLI_OK, or the exit status after printing why. */
 int cli_icacls_sd(tl_sd **out, const char *cmd, const char *path, size_t index, const tl_sid *dom);
+/* All of `path` (at most `max` bytes; '-' is stdin when allow_stdin) through tl_input_read
+ * (cli_input.c); *out is freed with tl_free. On failure the error is printed: CLI_FAILED. */
+int cli_read_input(char **out, size_t *len, const char *cmd, const char *path, size_t max,
+                   int allow_stdin);
 /* --domain-sid VALUE as a domain SID in *out (sddl, access): CLI_OK, or a usage error that
  * says why the value cannot be used. */
 int cli_domain_sid(const char *cmd, const char *value, tl_sid *out);

@@ -1,31 +1,24 @@
-/* --from-icacls / --icacls FILE: a descriptor from `icacls` output or an `icacls /save` file. */
+/* --from-icacls / --icacls FILE: a descriptor from `icacls` output or an `icacls /save` file
+ * ('-': standard input). */
 #include "cli.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define MAX_ICACLS_FILE (16u << 20)
 
 int cli_icacls_sd(tl_sd **out, const char *cmd, const char *path, size_t index, const tl_sid *dom)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return cli_usage(cmd, "cannot open %s", path);
-    char *text = malloc(MAX_ICACLS_FILE + 1);
-    size_t len = text ? fread(text, 1, MAX_ICACLS_FILE + 1, f) : 0;
-    int err = ferror(f);
-    fclose(f);
-    if (!text || err || len > MAX_ICACLS_FILE) {
-        free(text);
-        return cli_usage(cmd, "%s: %s", path,
-                         !text ? "out of memory"
-                         : err ? "read error"
-                               : "larger than 16 MiB");
-    }
+    char *text = NULL;
+    size_t len = 0;
+    int st = cli_read_input(&text, &len, cmd, path, MAX_ICACLS_FILE, 1);
+    if (st != CLI_OK)
+        return st;
     tl_icacls *ic = NULL;
     int rc = tl_icacls_parse(&ic, text, len, dom);
-    free(text);
+    tl_free(text);
     if (rc)
-        return cli_fail(cmd, rc, path);
+        return cli_fail(cmd, rc, strcmp(path, "-") ? path : "standard input");
     if (index >= tl_icacls_count(ic)) {
         size_t n = tl_icacls_count(ic);
         tl_icacls_free(ic);

@@ -12,10 +12,11 @@ static void help(void)
                "Options:\n"
                "  --sddl SDDL        the security descriptor\n"
                "  --icacls FILE      instead: the first entry of `icacls` output or an\n"
-               "                     `icacls /save` file\n"
+               "                     `icacls /save` file ('-' reads stdin, at most 16 MiB)\n"
                "  --path FILE        instead: FILE's descriptor, read on Windows\n"
                "                     (GetNamedSecurityInfo); exit status 3 elsewhere\n"
-               "  --token FILE       a token snapshot (JSON, see 'tokenlens whoami --json')\n"
+               "  --token FILE       a token snapshot or 'tokenlens whoami --json' output (its\n"
+               "                     effective token); '-' reads stdin (at most 4 MiB)\n"
                "  --sid SID          a SID or name; the first is the user, the others enabled\n"
                "                     groups (repeatable; nothing else is implied: add WD, AU, BU)\n"
                "  --desired MASK     rights wanted: SDDL rights (FR, GW, RPWP) or a number;\n"
@@ -58,6 +59,10 @@ static int run(cli_opt *opts, const char **pos, int npos)
         (o_tok->seen == 0) == (o_sid->nvalues == 0)) {
         status = cli_usage("access", "need one of --sddl, --path or --icacls, and one of "
                                      "--token or --sid");
+        goto out;
+    }
+    if (o_ica->seen && o_tok->seen && !strcmp(o_ica->value, "-") && !strcmp(o_tok->value, "-")) {
+        status = cli_usage("access", "--icacls - and --token - cannot both read stdin");
         goto out;
     }
     tl_sid domain, *dom = NULL;
@@ -112,8 +117,17 @@ static int run(cli_opt *opts, const char **pos, int npos)
         goto out;
     }
     if (o_tok->seen) {
-        if ((rc = tl_token_load(&tok, o_tok->value)) != TL_OK) {
-            status = cli_fail("access", rc, o_tok->value);
+        /* A snapshot or `whoami --json` output (its effective token); '-' reads stdin. */
+        char *text = NULL;
+        size_t len = 0;
+        if ((status = cli_read_input(&text, &len, "access", o_tok->value, TL_TOKEN_MAX_FILE, 1)) !=
+            CLI_OK)
+            goto out;
+        rc = tl_token_from_json(&tok, text, len);
+        tl_free(text);
+        if (rc != TL_OK) {
+            status =
+                cli_fail("access", rc, strcmp(o_tok->value, "-") ? o_tok->value : "standard input");
             goto out;
         }
     } else {

@@ -15,7 +15,8 @@ static void help(void)
         "identity, the request thread's identity and impersonation level, and for each hop\n"
         "the identity it runs as and arrives as, with every step citing a rule. A rule that\n"
         "no source settles is marked \"(unsettled)\" in the story and the diagram, and\n"
-        "\"unsettled\": true in the JSON. Scenario fields: docs/explain.md.\n"
+        "\"unsettled\": true in the JSON. Scenario fields: docs/explain.md. A FILE of '-'\n"
+        "is standard input (scenario or --token; at most 4 MiB; file rules: docs/inputs.md).\n"
         "\n"
         "  --json    print the explanation as JSON\n"
         "  --dot     print a Graphviz diagram (render with: dot -Tsvg)\n"
@@ -104,8 +105,14 @@ static int run(cli_opt *opts, const char **pos, int npos)
     tl_scenario *s = NULL;
     tl_explanation *e = NULL;
     char *text = NULL;
-    if ((rc = tl_scenario_load(&s, pos[0])) != TL_OK)
-        return cli_fail("explain", rc, pos[0]);
+    size_t len = 0;
+    if ((rc = cli_read_input(&text, &len, "explain", pos[0], TL_SCENARIO_MAX_BYTES, 1)) != CLI_OK)
+        return rc;
+    rc = tl_scenario_from_json(&s, text, len);
+    tl_free(text);
+    text = NULL;
+    if (rc != TL_OK)
+        return cli_fail("explain", rc, strcmp(pos[0], "-") ? pos[0] : "standard input");
     rc = tl_scenario_explain(&e, s);
     tl_scenario_free(s);
     if (rc != TL_OK)

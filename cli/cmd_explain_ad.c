@@ -6,24 +6,6 @@
 
 #define MAX_SCENARIO (4u * 1024u * 1024u)
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = malloc(MAX_SCENARIO + 1);
-    size_t n = buf ? fread(buf, 1, MAX_SCENARIO + 1, f) : 0;
-    int bad = ferror(f) || n > MAX_SCENARIO;
-    fclose(f);
-    if (!buf || bad) {
-        free(buf);
-        return NULL;
-    }
-    buf[n] = 0;
-    *len = n;
-    return buf;
-}
-
 static json_t *json_or_string(const char *text)
 {
     json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
@@ -33,24 +15,21 @@ static json_t *json_or_string(const char *text)
 int cmd_explain_ad(const char *path, const char *server, int json, int dot)
 {
     size_t len = 0;
-    char *text = slurp(path, &len);
-    if (!text) {
-        cli_fprintf(
-            stderr,
-            "tokenlens explain: error: cannot read %s (missing, unreadable or over 4 MiB)\n", path);
-        return CLI_FAILED;
-    }
+    char *text = NULL;
+    int st = cli_read_input(&text, &len, "explain", path, MAX_SCENARIO, 1);
+    if (st != CLI_OK)
+        return st;
     tl_ad_options o = TL_AD_OPTIONS_INIT;
     o.server = server;
     tl_ad *ad = NULL;
     int rc = tl_ad_connect(&ad, &o);
     if (rc != TL_OK) {
-        free(text);
+        tl_free(text);
         return cli_fail("explain --ad", rc, NULL);
     }
     tl_ad_filled *f = NULL;
     rc = tl_ad_fill_scenario(&f, ad, text, len);
-    free(text);
+    tl_free(text);
     char *bound = NULL;
     if (rc == TL_OK && tl_ad_server(ad) && (bound = malloc(strlen(tl_ad_server(ad)) + 1)))
         memcpy(bound, tl_ad_server(ad), strlen(tl_ad_server(ad)) + 1);
@@ -131,50 +110,32 @@ static int load_tokens(const char *path, tl_token **process, tl_token **thread)
 {
     *process = *thread = NULL;
     size_t len = 0;
-    char *text = slurp(path, &len);
-    if (!text) {
-        cli_fprintf(
-            stderr,
-            "tokenlens explain: error: cannot read %s (missing, unreadable or over 4 MiB)\n", path);
+    char *text = NULL;
+    int st = cli_read_input(&text, &len, "explain --token", path, TL_TOKEN_MAX_FILE, 1);
+    if (st != CLI_OK)
+        return st;
+    tl_whoami *w = NULL;
+    int rc = tl_whoami_from_json(&w, text, len);
+    tl_free(text);
+    if (rc == TL_OK && !tl_whoami_process(w)) {
+        tl_whoami_free(w);
+        cli_fprintf(stderr,
+                    "tokenlens explain --token: error: %s is an impersonation (thread) token "
+                    "alone; the hop also depends on the process token RevertToSelf returns to: "
+                    "give the whoami --json output, which holds both\n",
+                    path);
         return CLI_FAILED;
     }
-    json_error_t jerr;
-    json_t *root = json_loadb(text, len, 0, &jerr);
-    int rc = TL_OK;
-    if (root && json_is_object(root) && json_object_get(root, "process")) {
-        json_t *p = json_object_get(root, "process"), *t = json_object_get(root, "thread");
-        char *pt = json_dumps(p, JSON_COMPACT);
-        rc = pt ? tl_token_from_json(process, pt, strlen(pt)) : TL_ENOMEM;
-        free(pt);
-        if (rc == TL_OK && t && !json_is_null(t)) {
-            char *tt = json_dumps(t, JSON_COMPACT);
-            rc = tt ? tl_token_from_json(thread, tt, strlen(tt)) : TL_ENOMEM;
-            free(tt);
-        }
-    } else {
-        rc = tl_token_from_json(process, text, len);
-        if (rc == TL_OK && tl_token_get_type(*process) == TL_TOKEN_IMPERSONATION) {
-            json_decref(root);
-            free(text);
-            tl_token_free(*process);
-            *process = NULL;
-            cli_fprintf(
-                stderr,
-                "tokenlens explain --token: error: %s is an impersonation (thread) token alone; "
-                "the hop "
-                "also depends on the process token RevertToSelf returns to: give the whoami --json "
-                "output, which holds both\n",
-                path);
-            return CLI_FAILED;
-        }
-    }
-    json_decref(root);
-    free(text);
+    if (rc == TL_OK)
+        rc = tl_token_copy(process, tl_whoami_process(w));
+    if (rc == TL_OK && tl_whoami_thread(w))
+        rc = tl_token_copy(thread, tl_whoami_thread(w));
+    tl_whoami_free(w);
     if (rc != TL_OK) {
         tl_token_free(*process);
         tl_token_free(*thread);
         *process = *thread = NULL;
-        return cli_fail("explain --token", rc, path);
+        return cli_fail("explain --token", rc, strcmp(path, "-") ? path : "standard input");
     }
     return CLI_OK;
 }

@@ -4,7 +4,6 @@
 #include "cli.h"
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define CMD "whoami"
 
@@ -19,11 +18,13 @@ static void help(void)
         "Options:\n"
         "  --json           print {\"process\": T, \"thread\": T|null, \"effective\": T}\n"
         "  --snapshot FILE  show a saved snapshot instead of capturing: either a whoami\n"
-        "                   file written by --save, or a single token snapshot\n"
+        "                   file written by --save, or a single token snapshot ('-' reads\n"
+        "                   stdin; at most 4 MiB)\n"
         "  --import FILE    read the text of 'whoami /all' (or /user, /groups, /priv, /fo list,\n"
         "                   /fo csv) as copied from a console: the process token is the\n"
         "                   imported one, no thread token; what is not understood is\n"
-        "                   named on stderr, never guessed ('-' reads stdin)\n"
+        "                   named on stderr, never guessed ('-' reads stdin; UTF-8 or\n"
+        "                   UTF-16 with a byte order mark, as PowerShell 5.1's '>' writes)\n"
         "  --save FILE      also write the result as whoami JSON (loads anywhere)\n\n"
         "Live capture needs Windows; elsewhere use --snapshot (exit status 3 without it).\n");
 }
@@ -133,67 +134,19 @@ static void print_human(const tl_whoami *w)
     }
 }
 
-/* --import FILE ('-' for stdin): whoami text as copied from a console, at most
- * TL_WHOAMI_MAX_TEXT bytes (one more is read so that the library reports the limit). */
-static int read_import(char **out, size_t *len, const char *file)
-{
-    FILE *f = stdin;
-    if (strcmp(file, "-") != 0) {
-        struct stat st;
-        if (stat(file, &st) != 0) {
-            cli_fprintf(stderr, "tokenlens whoami: %s: cannot open it\n", file);
-            return CLI_FAILED;
-        }
-        if (S_ISDIR(st.st_mode)) {
-            cli_fprintf(stderr, "tokenlens whoami: %s: is a directory, not a file\n", file);
-            return CLI_FAILED;
-        }
-        if (!S_ISREG(st.st_mode)) {
-            cli_fprintf(stderr,
-                        "tokenlens whoami: %s: not a regular file (a FIFO, socket or device)\n",
-                        file);
-            return CLI_FAILED;
-        }
-        if (!(f = fopen(file, "rb"))) {
-            cli_fprintf(stderr, "tokenlens whoami: %s: cannot open it\n", file);
-            return CLI_FAILED;
-        }
-    }
-    size_t cap = (size_t)TL_WHOAMI_MAX_TEXT + 1, n = 0, got;
-    char *buf = malloc(cap);
-    if (!buf) {
-        if (f != stdin)
-            fclose(f);
-        cli_fprintf(stderr, "tokenlens whoami: out of memory\n");
-        return CLI_FAILED;
-    }
-    while (n < cap && (got = fread(buf + n, 1, cap - n, f)) > 0)
-        n += got;
-    int bad = ferror(f);
-    if (f != stdin)
-        fclose(f);
-    if (bad) {
-        free(buf);
-        cli_fprintf(stderr, "tokenlens whoami: %s: read error\n", file);
-        return CLI_FAILED;
-    }
-    *out = buf;
-    *len = n;
-    return CLI_OK;
-}
-
 static int import_text(tl_whoami **out, const char *file)
 {
     char *text = NULL;
     size_t len = 0;
-    int rc = read_import(&text, &len, file);
+    /* --import FILE ('-' for stdin), at most TL_WHOAMI_MAX_TEXT bytes. */
+    int rc = cli_read_input(&text, &len, CMD, file, TL_WHOAMI_MAX_TEXT, 1);
     if (rc != CLI_OK)
         return rc;
     char *notes = NULL;
     rc = tl_whoami_from_text(out, text, len, &notes);
-    free(text);
+    tl_free(text);
     if (rc != TL_OK)
-        return cli_fail(CMD, rc, strcmp(file, "-") ? file : "(stdin)");
+        return cli_fail(CMD, rc, strcmp(file, "-") ? file : "standard input");
     for (char *p = notes; p && *p;) {
         char *e = strchr(p, '\n');
         if (e)
@@ -222,8 +175,14 @@ static int run(cli_opt *opts, const char **pos, int npos)
         if ((rc = import_text(&w, import)) != CLI_OK)
             return rc;
     } else if (snapshot) {
-        if ((rc = tl_whoami_load(&w, snapshot)) != TL_OK)
-            return cli_fail(CMD, rc, snapshot);
+        char *text = NULL;
+        size_t len = 0;
+        if ((rc = cli_read_input(&text, &len, CMD, snapshot, TL_TOKEN_MAX_FILE, 1)) != CLI_OK)
+            return rc;
+        rc = tl_whoami_from_json(&w, text, len);
+        tl_free(text);
+        if (rc != TL_OK)
+            return cli_fail(CMD, rc, strcmp(snapshot, "-") ? snapshot : "standard input");
     } else if (!tl_live_supported()) {
         cli_fprintf(stderr,
                     "tokenlens whoami: live capture needs Windows.\n"

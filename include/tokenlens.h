@@ -25,4 +25,5 @@
 #include "tokenlens/server.h"
 #include "tokenlens/ad.h"
 #include "tokenlens/nexthop.h"
+#include "tokenlens/input.h"
 #endif

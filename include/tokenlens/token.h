@@ -254,10 +254,13 @@ TL_EXTERN tl_result tl_token_to_json(char **out, const tl_token *token);
  * Parse snapshot JSON (`len` bytes, need not be NUL-terminated). Strict: unknown version,
  * unknown keys, wrong types, invalid SIDs, out-of-range numbers give TL_EPARSE with the JSON
  * path ("$.groups[3].sid") in tl_error_last()->path; arrays over the bounds give TL_ELIMIT.
+ * A whoami document (`tokenlens whoami --json`, tokenlens/whoami.h) gives its effective token.
+ * UTF-8 with or without a byte order mark; UTF-16 or a NUL byte is TL_EPARSE (docs/inputs.md).
  * Ownership: *out is freed with tl_token_free().
  */
 TL_EXTERN tl_result tl_token_from_json(tl_token **out, const char *text, size_t len);
-/** Read a snapshot file (at most TL_TOKEN_MAX_FILE bytes). Errors as tl_token_from_json(). */
+/** Read a snapshot or whoami file (a regular file of at most TL_TOKEN_MAX_FILE bytes; a FIFO
+ * or device is TL_EIO without blocking). Errors as tl_token_from_json(), prefixed "path: ". */
 TL_EXTERN tl_result tl_token_load(tl_token **out, const char *path);
 /** Write tl_token_to_json() output and a newline to `path`. */
 TL_EXTERN tl_result tl_token_save(const tl_token *token, const char *path);

@@ -184,7 +184,10 @@ int tl__ad_fill(tl_ad_filled **out, const char *text, size_t len, tl__ad_account
     if (len > TL__AD_FILL_MAX_TEXT)
         return tl__error(TL_ELIMIT, "scenario is %zu bytes (limit %u)", len, TL__AD_FILL_MAX_TEXT);
     json_error_t jerr;
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    int oom = 0;
+    json_t *root = tl__json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr, &oom);
+    if (!root && oom)
+        return tl__oom();
     if (!root)
         return tl__error_at(TL_EPARSE, (size_t)jerr.position, "scenario line %d: %s", jerr.line,
                             jerr.text);

@@ -922,13 +922,6 @@ int tl_iis_audit_load(tl_iis_audit **out, const char *path, const tl_iis_options
         return TL_EINVAL;
     if (!out || !path)
         return tl__error(TL_EINVAL, "out or path is NULL");
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return tl__error(TL_EIO, "cannot open '%s'", path);
-    if (S_ISDIR(st.st_mode))
-        return tl__error(TL_EIO, "'%s' is a directory, not applicationHost.config", path);
-    if (!S_ISREG(st.st_mode))
-        return tl__error(TL_EIO, "'%s' is not a regular file (a FIFO, socket or device)", path);
     /* configSource files are relative to this file's folder unless the caller says otherwise */
     tl_iis_options local = TL_IIS_OPTIONS_INIT;
     if (options)
@@ -951,10 +944,11 @@ int tl_iis_audit_load(tl_iis_audit **out, const char *path, const tl_iis_options
         local.config_dir = dir;
     }
     options = &local;
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
+    FILE *fp = NULL;
+    int orc = tl__file_open(&fp, path); /* never blocks: a FIFO or device is refused */
+    if (orc != TL_OK) {
         tl__free(dir);
-        return tl__error(TL_EIO, "cannot open '%s'", path);
+        return orc;
     }
     tl_iis_audit *a = tl__calloc(1, sizeof *a);
     char *chunk = tl__malloc(CHUNK);

@@ -1,6 +1,6 @@
 /*
  * Internal helpers shared by every module: error raising, allocation, a growable string
- * buffer, bounded file reading, SHA-1 and UTF-8/UTF-16 conversion.
+ * buffer, bounded file reading (docs/inputs.md), SHA-1 and UTF-8/UTF-16 conversion.
  * Names are tl__*; nothing here is exported.
  */
 #ifndef TL_INTERNAL_H
@@ -88,6 +88,13 @@ void tl__buf_free(tl__buf *b);
 /* Read a whole file, refusing files larger than max_bytes (TL_ELIMIT). The result is
  * NUL-terminated; *len excludes the NUL. Raises TL_EIO naming the path on failure. */
 int tl__read_file(char **out, size_t *len, const char *path, size_t max_bytes);
+/* The same from an open stream to its end; `name` is how errors name it ("'x.json'",
+ * "standard input"). */
+int tl__read_stream(char **out, size_t *len, FILE *f, const char *name, size_t max_bytes);
+/* Open `path` for binary reading without ever blocking: a FIFO, device, socket, directory or
+ * (Windows) pipe/device path is refused with TL_EIO "'p' is a FIFO, not a regular file"
+ * (lib/platform/). Close *out with fclose. */
+int tl__file_open(FILE **out, const char *path);
 int tl__write_file(const char *path, const char *data, size_t len);
 
 /* ---- hashing ---------------------------------------------------------------------------- */

@@ -3,6 +3,7 @@
  * JSON path. */
 #include "internal.h"
 #include "token_internal.h"
+#include "tokenlens/whoami.h"
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -741,6 +742,18 @@ int tl_token_from_json(tl_token **out, const char *text, size_t len)
     int rc = tl__token_json_parse(&root, text, len);
     if (rc)
         return rc;
+    if (json_is_object(root) && !json_object_get(root, "tokenlens_token") &&
+        (json_object_get(root, "process") || json_object_get(root, "thread") ||
+         json_object_get(root, "effective"))) {
+        /* `tokenlens whoami --json` output, which the CLI's help and Token.load's docstring
+         * point to: its effective token (the one an access check on this thread uses). */
+        json_decref(root);
+        tl_whoami *w = NULL;
+        if ((rc = tl_whoami_from_json(&w, text, len)) == TL_OK)
+            rc = tl_token_copy(out, tl_whoami_effective(w));
+        tl_whoami_free(w);
+        return rc;
+    }
     rc = tl__token_from_jansson(out, root, "$");
     json_decref(root);
     return rc;

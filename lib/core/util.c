@@ -2,6 +2,7 @@
 #include "internal.h"
 #include <jansson.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,11 +68,72 @@ static void json_release(void *p)
     tl__free(p);
 }
 
+/* Fill a jansson error the way its parser does (the code sits in the last byte of text). */
+static void json_fail(json_error_t *err, size_t pos, const char *text, size_t len, const char *msg)
+{
+    int line = 1, col = 0;
+    for (size_t i = 0; i < pos && i < len; i++) {
+        if (text[i] == '\n') {
+            line++;
+            col = 0;
+        } else {
+            col++;
+        }
+    }
+    err->line = line;
+    err->column = col;
+    err->position = pos > INT_MAX ? INT_MAX : (int)pos;
+    snprintf(err->source, sizeof err->source, "<buffer>");
+    snprintf(err->text, sizeof err->text, "%s", msg);
+    err->text[JSON_ERROR_TEXT_LENGTH - 1] = (char)json_error_invalid_utf8;
+}
+
+/* What jansson would misreport: a UTF-8 byte order mark (Notepad and PowerShell 7's
+ * "Out-File -Encoding utf8BOM" write one; RFC 8259 section 8.1 lets a parser ignore it) is
+ * skipped; UTF-16 (Windows PowerShell 5.1's `>` and Out-File default) is named as such instead
+ * of "unable to decode byte 0xff"; a raw NUL byte, never valid JSON text, is refused with its
+ * offset (jansson accepts one right after a number). Returns the bytes to skip, or -1. */
+static long json_text_check(const char *text, size_t len, json_error_t *err)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    const char *utf16 = NULL;
+    if (len >= 2 && p[0] == 0xFF && p[1] == 0xFE)
+        utf16 = "UTF-16 little-endian (byte order mark FF FE)";
+    else if (len >= 2 && p[0] == 0xFE && p[1] == 0xFF)
+        utf16 = "UTF-16 big-endian (byte order mark FE FF)";
+    else if (len >= 2 && p[0] != 0 && p[1] == 0)
+        utf16 = "UTF-16 little-endian (every other byte is NUL)";
+    else if (len >= 2 && p[0] == 0 && p[1] != 0)
+        utf16 = "UTF-16 big-endian (every other byte is NUL)";
+    if (utf16) {
+        char msg[JSON_ERROR_TEXT_LENGTH - 1];
+        snprintf(msg, sizeof msg, "the text is %s; JSON must be UTF-8: re-save it as UTF-8", utf16);
+        json_fail(err, 0, text, len, msg);
+        return -1;
+    }
+    long skip = len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF ? 3 : 0;
+    const char *nul = memchr(text, 0, len);
+    if (nul) {
+        json_fail(err, (size_t)(nul - text), text, len, "a NUL byte (binary data, not JSON text)");
+        return -1;
+    }
+    return skip;
+}
+
 json_t *tl__json_loadb(const char *text, size_t len, size_t flags, json_error_t *err, int *oom)
 {
+    json_error_t local;
+    if (!err)
+        err = &local;
+    *oom = 0;
+    long skip = text ? json_text_check(text, len, err) : 0;
+    if (skip < 0)
+        return NULL;
     json_alloc_failed = 0;
     json_parsing = 1;
-    json_t *root = json_loadb(text, len, flags, err);
+    json_t *root = json_loadb(text ? text + skip : text, len - (size_t)skip, flags, err);
+    if (!root && skip && err->position >= 0 && err->position <= INT_MAX - skip)
+        err->position += (int)skip; /* offsets count the byte order mark */
     json_parsing = 0;
     *oom = json_alloc_failed || (!root && err && json_error_code(err) == json_error_out_of_memory);
     if (*oom && root) { /* jansson can drop a member it failed to allocate: never use the tree */
@@ -250,30 +312,29 @@ void tl__buf_free(tl__buf *b)
 
 /* ---- files -------------------------------------------------------------------------------- */
 
-int tl__read_file(char **out, size_t *len, const char *path, size_t max_bytes)
+int tl__read_stream(char **out, size_t *len, FILE *f, const char *name, size_t max_bytes)
 {
     *out = NULL;
     if (len)
         *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return tl__error_native_kind(TL_EIO, TL_NATIVE_ERRNO, errno, "cannot open '%s': %s", path,
-                                     strerror(errno));
     tl__buf b = TL__BUF_INIT;
     char chunk[65536];
     size_t n;
     int rc = TL_OK;
+    /* Until end of file: one fread may return less than asked (a pipe, a signal), and stopping
+     * there would hand a parser part of the input as if it were all of it. */
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (b.len + n > max_bytes) {
-            rc = tl__error(TL_ELIMIT, "'%s' is larger than the %zu-byte limit", path, max_bytes);
+        if (n > max_bytes - b.len) {
+            rc = tl__error(TL_ELIMIT, "%s is larger than the %zu-byte limit", name, max_bytes);
             break;
         }
         tl__buf_putn(&b, chunk, n);
+        if (b.failed)
+            break;
     }
     if (rc == TL_OK && ferror(f))
-        rc = tl__error_native_kind(TL_EIO, TL_NATIVE_ERRNO, errno, "cannot read '%s': %s", path,
+        rc = tl__error_native_kind(TL_EIO, TL_NATIVE_ERRNO, errno, "cannot read %s: %s", name,
                                    strerror(errno));
-    fclose(f);
     if (rc != TL_OK) {
         tl__buf_free(&b);
         return rc;
@@ -284,6 +345,22 @@ int tl__read_file(char **out, size_t *len, const char *path, size_t max_bytes)
     if (len)
         *len = total;
     return TL_OK;
+}
+
+int tl__read_file(char **out, size_t *len, const char *path, size_t max_bytes)
+{
+    *out = NULL;
+    if (len)
+        *len = 0;
+    FILE *f = NULL;
+    int rc = tl__file_open(&f, path);
+    if (rc != TL_OK)
+        return rc;
+    char *name = tl__asprintf("'%s'", path);
+    rc = name ? tl__read_stream(out, len, f, name, max_bytes) : tl__oom();
+    tl__free(name);
+    fclose(f);
+    return rc;
 }
 
 int tl__write_file(const char *path, const char *data, size_t len)

@@ -644,18 +644,9 @@ static int parse_doc(tl_webconfig *w, const char *file, const char *dir, const c
     return rc;
 }
 
-/* Read a regular file (a directory or FIFO is refused before it is opened). */
+/* Read a regular file: tl__read_file refuses a directory, FIFO or device before reading. */
 static int read_regular(char **out, size_t *len, const char *path, size_t max)
 {
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return tl__error(TL_EIO, "%s: cannot open it", path);
-    if (S_ISDIR(st.st_mode))
-        return tl__error(TL_EIO, "%s: is a directory, not a file", path);
-    if (!S_ISREG(st.st_mode))
-        return tl__error(TL_EIO, "%s: not a regular file (a FIFO, socket or device)", path);
-    if ((unsigned long long)st.st_size > max)
-        return tl__error(TL_ELIMIT, "%s: larger than the %zu-byte limit", path, max);
     return tl__read_file(out, len, path, max);
 }
 

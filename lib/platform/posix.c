@@ -60,3 +60,57 @@ void tl__utf16_case(uint16_t *units, size_t count, int upper)
             units[i] = (uint16_t)m;
     }
 }
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *file_kind_name(unsigned int mode)
+{
+    return S_ISDIR(mode)    ? "a directory"
+           : S_ISFIFO(mode) ? "a FIFO"
+           : S_ISCHR(mode)  ? "a character device"
+           : S_ISBLK(mode)  ? "a block device"
+           : S_ISSOCK(mode) ? "a socket"
+                            : "not a file";
+}
+
+/* O_NONBLOCK: open(2) of a FIFO with no writer would wait for one forever (fifo(7)); the
+ * flag makes it return at once, and fstat then tells what was opened. O_NOCTTY: a terminal
+ * device must not become the controlling terminal. The flag is cleared again before reading
+ * (it means nothing for a regular file, but the FILE* must behave as fopen's). */
+int tl__file_open(FILE **out, const char *path)
+{
+    *out = NULL;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    struct stat st;
+    if (fd < 0 && errno == ENXIO && stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return tl__error(TL_EIO, "'%s' is %s, not a regular file", path, /* a socket */
+                         file_kind_name((unsigned int)st.st_mode));
+    if (fd < 0)
+        return tl__error_native_kind(TL_EIO, TL_NATIVE_ERRNO, errno, "cannot open '%s': %s", path,
+                                     strerror(errno));
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        return tl__error_native_kind(TL_EIO, TL_NATIVE_ERRNO, e, "cannot read '%s': %s", path,
+                                     strerror(e));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return tl__error(TL_EIO, "'%s' is %s, not a regular file", path,
+                         file_kind_name((unsigned int)st.st_mode));
+    }
+    int fl = fcntl(fd, F_GETFL);
+    FILE *f = fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0 ? NULL : fdopen(fd, "rb");
+    if (!f) {
+        int e = errno;
+        close(fd);
+        return tl__error_native_kind(TL_EIO, TL_NATIVE_ERRNO, e, "cannot read '%s': %s", path,
+                                     strerror(e));
+    }
+    *out = f;
+    return TL_OK;
+}

@@ -964,3 +964,29 @@ Describe 'File readers: wildcard -Path, -LiteralPath, per-item errors (issue 16)
         @((Join-Path $SourceDir 'examples/scenarios/ntlm-double-*.json') | Invoke-TLExplain).Count | Should -Be $h.Count
     }
 }
+
+# ---- input files (issue 18) ----
+Describe 'Input files (issue 18)' {
+    It 'Import-TLToken refuses a FIFO at once instead of blocking on it' -Skip:($IsWindows) {
+        $fifo = Join-Path ([System.IO.Path]::GetTempPath()) "tl-fifo-$PID"
+        & mkfifo $fifo
+        try {
+            # In a separate process, so a regression fails after 30 s instead of hanging Pester.
+            $job = Start-Job -ScriptBlock {
+                param($m, $f)
+                Import-Module $m -ErrorAction Stop
+                try { Import-TLToken -LiteralPath $f -ErrorAction Stop; 'loaded' } catch { "$_" }
+            } -ArgumentList $ModulePath, $fifo
+            $done = Wait-Job $job -Timeout 30
+            $out = if ($done) { Receive-Job $job } else { 'blocked' }
+            Remove-Job $job -Force
+            $out | Should -BeLike "*is a FIFO, not a regular file*"
+        } finally {
+            Remove-Item -LiteralPath $fifo -Force
+        }
+    }
+    It 'Import-TLToken still reads every token of a whoami document' {
+        $roles = @(Import-TLToken (Join-Path $SourceDir 'tests/data/token/wine-whoami.json')).Role
+        $roles | Should -Be @('process', 'effective')
+    }
+}

@@ -157,6 +157,9 @@ function Get-TLWhoamiMembers([string] $Path) {
     $members = [System.Collections.Generic.List[object]]::new()
     $doc = $null
     try {
+        # The library's reader first: it refuses a FIFO or device at once (ReadAllText would
+        # block on one forever), and the caller's Token.Load then reports why (issue 18).
+        ([TokenLens.Token]::Load($Path)).Dispose()
         $text = [System.IO.File]::ReadAllText($Path)
         if ('System.Text.Json.JsonDocument' -as [type]) {
             # Raw member text: no number or date conversion on the way back to the library.

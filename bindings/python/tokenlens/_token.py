@@ -216,7 +216,8 @@ class Token:
 
     @classmethod
     def load(cls, path: PathLike) -> "Token":
-        """Load a snapshot saved by :meth:`save` or ``tokenlens whoami --json``.
+        """Load a snapshot saved by :meth:`save` or ``tokenlens whoami --json`` (its effective
+        token). Only a regular file is read: a FIFO or device raises FileError at once.
 
         Raises ParseError (``.path`` is the JSON path of the fault, ``.input`` the file name),
         FileError when unreadable, LimitError when over the bounds."""
