@@ -287,7 +287,7 @@ tl_result tl_token_next_hop(tl_explanation **out, const tl_token *effective,
     rc = tl_scenario_from_json(&s, doc, strlen(doc));
     tl__free(doc);
     if (rc != TL_OK) {
-        tl__error_prefix("the scenario made from the token: ");
+        tl__error_prefix("the scenario made from the token");
         return rc;
     }
     rc = tl_scenario_explain(out, s);
