@@ -3,12 +3,13 @@
 #
 #   scripts/test.sh                 everything (what CI runs)
 #   scripts/test.sh --skip-deps     do not run scripts/deps.sh first
-#   scripts/test.sh --only S[,S..]  run only these stages: native asan valgrind wine winps fuzz
+#   scripts/test.sh --only S[,S..]  run only these stages: native asan tsan valgrind wine winps fuzz
 #
 # Stages:
 #   native    preset `default`: C unit tests (cmocka), CLI tests, Python (pytest),
 #             PowerShell (Pester in pwsh) and the Kerberos/NTLM hop lab
 #   asan      preset `asan`: the unit tests under AddressSanitizer + UBSan
+#   tsan      preset `tsan`: the unit tests under ThreadSanitizer (a data race fails the test)
 #   valgrind  the native unit-test binaries under valgrind memcheck (leaks are errors)
 #   wine      preset `mingw`: the Windows build, its test binaries run under Wine
 #   winps     scripts/dist.sh (rows "dist": the zip's DLL imports and the nupkg), then the
@@ -22,12 +23,12 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 skip_deps=0
-stages="native asan valgrind wine winps fuzz"
+stages="native asan tsan valgrind wine winps fuzz"
 while [ $# -gt 0 ]; do
   case "$1" in
     --skip-deps) skip_deps=1 ;;
     --only) shift; stages=$(echo "${1:-}" | tr ',' ' ') ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "test.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -132,6 +133,15 @@ if has asan; then
     run_ctest asan-unit cmocka build/asan '^unit$'
     run_ctest asan-cli ctest build/asan '^cli$'
     unset ASAN_OPTIONS UBSAN_OPTIONS
+  fi
+fi
+
+if has tsan; then
+  if build tsan; then
+    # halt_on_error: the first race fails its test binary (TSan's default only reports it)
+    export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+    run_ctest tsan-unit cmocka build/tsan '^unit$'
+    unset TSAN_OPTIONS
   fi
 fi
 

@@ -365,6 +365,7 @@ static const tlcs_isolation_row *tlcs_row(const tlcs_isolation *iso, size_t i) {
 %typemap(in) TYPE **out %{ $1 = (TYPE **)$input; if ($1) *$1 = NULL; %}
 %enddef
 
+%include "csharp_lifetime.i"
 %include "tokenlens.i"
 
 /* Length-delimited JSON inputs, for C#: the text's own length (UTF-8 bytes). */

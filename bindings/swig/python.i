@@ -229,3 +229,5 @@ TL_OUT_ENUM(tl_logon_type)
 }
 
 /* Borrowed `const char *` results are copied into str; NULL becomes None (SWIG default). */
+
+%include "python_lifetime.i"

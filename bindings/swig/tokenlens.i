@@ -183,7 +183,14 @@ TL_OPAQUE(tl_probe, tl_probe_free)
 %}
 TL_OPAQUE(tl_scenario, tl_scenario_free)
 TL_OPAQUE(tl_explanation, tl_explanation_free)
-/* tl_explained_hop is a view borrowed from its explanation: an opaque pointer, never freed. */
+/* tl_explained_hop is a view borrowed from its explanation: an opaque pointer, never freed.
+ * Python gives it a proxy class (no constructor, no destructor) so the view can hold its
+ * explanation (python_lifetime.i). */
+#if defined(SWIGPYTHON)
+%nodefaultctor tl_explained_hop;
+%nodefaultdtor tl_explained_hop;
+struct tl_explained_hop {};
+#endif
 %include "tokenlens/sim.h"
 
 /* ---- security descriptors ------------------------------------------------------------------ */

@@ -159,7 +159,8 @@ static reason_rec *add_reason(tl_access_result *r, tl_access_reason_kind kind, i
  * One spare result per thread: a check then costs no allocation at all (malloc + free were
  * a fifth of a check's instructions). Only results from the default allocator are kept, so
  * a tl_set_allocator() allocator (and the tests' failing allocator) sees every block come
- * back; the spare is at most one result per thread, released by nobody (still reachable).
+ * back; the spare is at most one result per thread, freed when the thread exits
+ * (tl__thread_spare; the main thread's stays reachable until the process ends).
  */
 static _Thread_local tl_access_result *spare_result;
 
@@ -173,9 +174,10 @@ void tl_access_result_free(tl_access_result *r)
     }
     if (r->reasons != r->inline_reasons)
         tl__free(r->reasons);
-    if (r->from_libc && !spare_result)
+    if (r->from_libc && !spare_result) {
         spare_result = r;
-    else if (r->from_libc)
+        tl__thread_spare(r); /* freed if this thread exits first */
+    } else if (r->from_libc)
         free(r);
     else
         tl__free(r);
@@ -930,6 +932,7 @@ int tl_access_check(tl_access_result **out, const tl_sd *sd, const tl_token *tok
     tl_access_result *r = spare_result;
     if (r) {
         spare_result = NULL; /* a libc block: reusing it allocates from nobody */
+        tl__thread_spare(NULL);
     } else {
         bool libc = tl__allocator_is_default();
         if (!(r = tl__malloc(sizeof *r)))

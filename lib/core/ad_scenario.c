@@ -2,6 +2,7 @@
  * Protected Users, SPN states, RBCD) with what AD says, before the engine reads it. Works on
  * the JSON document only (field names pinned in PRODUCT.md), so the engine stays untouched. */
 #include "ad_internal.h"
+#include "scenario_names.h"
 #include "internal.h"
 
 #include <jansson.h>
@@ -279,7 +280,9 @@ int tl__ad_fill(tl_ad_filled **out, const char *text, size_t len, tl__ad_account
                     const char *n = tl_ad_account_allowed_to_act_name(a, k);
                     char sid[TL_SID_STRING_MAX] = "";
                     tl_sid_to_string(sid, sizeof sid, tl_ad_account_allowed_to_act_sid(a, k));
-                    json_array_append_new(acts, json_string(n ? n : sid));
+                    /* a name the scenario format refuses is written as its SID */
+                    bool named = n && *n && !tl__account_problem(n, TL__ACCOUNT_SID_OK);
+                    json_array_append_new(acts, json_string(named ? n : sid));
                 }
                 snprintf(path, sizeof path, "$.hops[%zu].allowed_to_act", i);
                 rc = set_fact(f, h, "allowed_to_act", path, acts, empty);

@@ -104,6 +104,9 @@ int tl__sha1(uint8_t digest[20], const void *data, size_t len);
  * alone, as Windows' per-code-unit upcase table does). upper != 0 maps to upper case.
  * glibc's C.UTF-8 tables on POSIX, CharUpperBuffW/CharLowerBuffW on Windows. */
 void tl__utf16_case(uint16_t *units, size_t count, int upper);
+/* The calling thread's spare block (a malloc() block the access check keeps for reuse), or
+ * NULL: freed with free() when the thread exits, so a worker thread does not leak it. */
+void tl__thread_spare(void *block);
 
 /* ---- text -------------------------------------------------------------------------------- */
 /* Strict UTF-8 -> UTF-16LE code units (rejects overlongs, surrogates, > U+10FFFF).

@@ -3,6 +3,7 @@
  * impersonation level) overriding what it proves. */
 #include "ad_internal.h"
 #include "internal.h"
+#include "scenario_names.h"
 #include "tokenlens/nexthop.h"
 
 #include <jansson.h>
@@ -15,21 +16,33 @@ static bool sid_is(const tl_sid *s, const char *text)
     return s && tl_sid_from_string(&w, text) == TL_OK && tl_sid_equal(s, &w);
 }
 
-/* DOMAIN\name of the token's user: its recorded name, the well-known name, else the SID. */
+/* A name the scenario contract accepts for request.user / app_pool.user (DOMAIN\user). */
+static bool domain_user(const char *n)
+{
+    return n && *n && !tl__account_problem(n, TL__ACCOUNT_DOMAIN_REQUIRED);
+}
+
+/* DOMAIN\name of the token's user: its recorded name, the well-known name, else the SID
+ * (a name without a domain, or one the scenario format refuses, is not guessed at). */
 static char *user_name(const tl_token *t)
 {
     const char *n = tl_token_user_name(t);
-    if (n && *n)
+    if (domain_user(n))
         return tl__strdup(n);
     const char *lu = tl_token_logon_user(t), *ld = tl_token_logon_domain(t);
-    if (lu && *lu) /* the logon session's account is the token's user */
-        return ld && *ld ? tl__asprintf("%s\\%s", ld, lu) : tl__strdup(lu);
+    if (lu && *lu && ld && *ld) { /* the logon session's account is the token's user */
+        char *c = tl__asprintf("%s\\%s", ld, lu);
+        if (!c || domain_user(c))
+            return c;
+        tl__free(c);
+    }
     char *w = NULL;
-    if (tl_sid_lookup_name(&w, tl_token_user(t)) == TL_OK && w) {
+    if (tl_sid_lookup_name(&w, tl_token_user(t)) == TL_OK && w && domain_user(w)) {
         char *c = tl__strdup(w);
         tl_free(w);
         return c;
     }
+    tl_free(w);
     char buf[TL_SID_STRING_MAX] = "";
     tl_sid_to_string(buf, sizeof buf, tl_token_user(t));
     return tl__strdup(buf);
@@ -274,7 +287,7 @@ tl_result tl_token_next_hop(tl_explanation **out, const tl_token *effective,
     rc = tl_scenario_from_json(&s, doc, strlen(doc));
     tl__free(doc);
     if (rc != TL_OK) {
-        tl__error_prefix("the scenario made from the token: ");
+        tl__error_prefix("the scenario made from the token");
         return rc;
     }
     rc = tl_scenario_explain(out, s);

@@ -4,6 +4,7 @@
  * the defaults IIS itself uses (anonymous enabled as IUSR, Windows authentication off with
  * providers Negotiate+NTLM, kernel mode on, ASP.NET impersonation off, no delegation).
  */
+#include "scenario_names.h"
 #include "sim_internal.h"
 #include <jansson.h>
 #include <stdlib.h>
@@ -155,6 +156,22 @@ static int check_name(const char *s, const char *path)
     return TL_OK;
 }
 
+/* A name rule's verdict as an error naming the path and a valid value. */
+static int name_err(const char *path, const char *problem, const char *expected)
+{
+    return perr(path, "%s; expected %s", problem, expected);
+}
+
+static int check_account(const char *s, const char *path, unsigned flags, const char *expected)
+{
+    const char *problem = s ? tl__account_problem(s, flags) : NULL;
+    return problem ? name_err(path, problem, expected) : TL_OK;
+}
+
+#define EXPECT_DOMAIN_USER "DOMAIN\\user such as CONTOSO\\alice (a local account is WEB01\\alice)"
+#define EXPECT_ACCOUNT "an account such as CONTOSO\\svc-web or svc-web"
+#define EXPECT_SPN "an SPN service/host[:port] such as MSSQLSvc/db01.contoso.com:1433"
+
 static int load_machine(tl_scenario *s, const json_t *root)
 {
     static const char *const keys[] = {"name", "domain", "local_system_use_machine_id", NULL};
@@ -164,18 +181,17 @@ static int load_machine(tl_scenario *s, const json_t *root)
         return rc;
     if ((rc = get_string(&s->machine, m, "$.machine", "name", true, false, false)))
         return rc;
-    if (strchr(s->machine, '\\') || strchr(s->machine, '/'))
-        return perr("$.machine.name", "a machine name has no '\\' or '/'");
-    if ((rc = check_name(s->machine, "$.machine.name")))
-        return rc;
+    const char *problem = tl__computer_name_problem(s->machine);
+    if (problem)
+        return name_err("$.machine.name", problem, "a NetBIOS computer name such as WEB01");
     if ((rc = get_string(&s->domain, m, "$.machine", "domain", false, true, false)))
         return rc;
-    if (s->domain && strchr(s->domain, '\\'))
-        return perr("$.machine.domain", "a domain name has no '\\'");
+    if (s->domain && (problem = tl__domain_name_problem(s->domain)))
+        return name_err("$.machine.domain", problem, "a NetBIOS domain name such as CONTOSO");
     if ((rc = get_bool(&s->local_system_use_machine_id, m, "$.machine",
                        "local_system_use_machine_id", true)))
         return rc;
-    return check_name(s->domain, "$.machine.domain");
+    return TL_OK;
 }
 
 static int load_pool(tl_scenario *s, const json_t *root)
@@ -206,7 +222,8 @@ static int load_pool(tl_scenario *s, const json_t *root)
         return rc;
     if (!specific && s->pool_user)
         return perr("$.app_pool.user", "only allowed when identity is SpecificUser");
-    return check_name(s->pool_user, "$.app_pool.user");
+    return check_account(s->pool_user, "$.app_pool.user", TL__ACCOUNT_SID_OK,
+                         "DOMAIN\\user such as CONTOSO\\svc-web (or a local account's name)");
 }
 
 static int load_providers(tl_scenario *s, const json_t *w)
@@ -279,6 +296,9 @@ static int load_site(tl_scenario *s, const json_t *root)
             (rc = get_bool(&s->anon_enabled, a, "$.site.anonymous", "enabled", true)) ||
             (rc = get_string(&s->anon_user, a, "$.site.anonymous", "user", false, false, true)) ||
             (rc = check_name(s->anon_user, "$.site.anonymous.user")) ||
+            (s->anon_user && s->anon_user[0] &&
+             (rc = check_account(s->anon_user, "$.site.anonymous.user", 0,
+                                 "\"IUSR\", \"\" (the pool identity) or " EXPECT_ACCOUNT))) ||
             (rc = get_enum(&v, a, "$.site.anonymous", "logon_method", false, 0, logon_methods,
                            LOGON_METHODS)))
             return rc;
@@ -350,10 +370,13 @@ static int load_delegation(tl_scenario *s, const json_t *root)
             return tl__error_path(TL_EPARSE, p, "expected a string, got %s", type_name(v));
         size_t len = json_string_length(v);
         const char *spn = json_string_value(v);
-        if (len == 0 || len > TL__SCENARIO_MAX_STRING || strlen(spn) != len || !strchr(spn, '/'))
+        if (len == 0 || len > TL__SCENARIO_MAX_STRING || strlen(spn) != len)
             return perr(p, "expected an SPN such as MSSQLSvc/db01.contoso.com:1433");
         if (has_ctl(spn))
             return perr(p, "control characters are not allowed");
+        const char *problem = tl__spn_problem(spn);
+        if (problem)
+            return name_err(p, problem, EXPECT_SPN);
         if (!(s->deleg_to[i] = tl__strndup(spn, len)))
             return tl__oom();
         s->deleg_to_count = i + 1;
@@ -420,6 +443,7 @@ static int get_accounts(char ***out, size_t *count, const json_t *parent, const 
     if (!json_is_array(a))
         return tl__error_path(TL_EPARSE, p, "expected an array, got %s", type_name(a));
     size_t n = json_array_size(a);
+    int rc;
     if (n > TL__SCENARIO_MAX_SPNS)
         return tl__error_path(TL_ELIMIT, p, "more than %d accounts", TL__SCENARIO_MAX_SPNS);
     if (n && !(*out = tl__calloc(n, sizeof **out)))
@@ -439,6 +463,9 @@ static int get_accounts(char ***out, size_t *count, const json_t *parent, const 
                                   TL__SCENARIO_MAX_STRING);
         if (has_ctl(name))
             return perr(ip, "control characters are not allowed");
+        if ((rc = check_account(name, ip, TL__ACCOUNT_SID_OK,
+                                "an account such as CONTOSO\\WEB01$, WEB01$ or a SID string")))
+            return rc;
         if (!((*out)[i] = tl__strndup(name, len)))
             return tl__oom();
         *count = i + 1;
@@ -457,7 +484,9 @@ static int load_request(tl_scenario *s, const json_t *root)
     if (rc || (rc = only_keys(r, "$.request", keys)))
         return rc;
     if ((rc = get_string(&s->req_user, r, "$.request", "user", true, true, false)) ||
-        (rc = check_name(s->req_user, "$.request.user")))
+        (rc = check_name(s->req_user, "$.request.user")) ||
+        (rc = check_account(s->req_user, "$.request.user",
+                            TL__ACCOUNT_DOMAIN_REQUIRED | TL__ACCOUNT_SID_OK, EXPECT_DOMAIN_USER)))
         return rc;
     json_t *pv = json_object_get(r, "protocol");
     if (!s->req_user) {
@@ -519,11 +548,12 @@ static int load_hops(tl_scenario *s, const json_t *root)
         if (has_ctl(t))
             return perr(tp, "control characters are not allowed");
         bool local = tl__strcasecmp(t, "local") == 0;
-        if (!local) {
-            const char *slash = strchr(t, '/');
-            if (!slash || slash == t || slash[1] == '\0' || slash[1] == '/' || slash[1] == ':')
-                return perr(tp, "expected an SPN (service/host[:port]) or \"local\"");
-        }
+        const char *problem = local ? NULL : tl__spn_problem(t);
+        if (problem)
+            return perr(tp,
+                        "%s; expected an SPN service/host[:port] such as "
+                        "MSSQLSvc/db01.contoso.com:1433, or \"local\"",
+                        problem);
         int spn = 0;
         if ((rc = get_enum(&spn, h, p, "spn", false, 0, spn_states, SPN_STATES)) ||
             (rc = get_accounts(&sh->allowed_to_act, &sh->allowed_to_act_count, h, p,
@@ -540,14 +570,15 @@ static int load_hops(tl_scenario *s, const json_t *root)
                 return perr(kp, "only meaningful for an SPN target, not \"local\"");
             }
         snprintf(kp, sizeof kp, "%s.domain", p);
-        if (sh->domain && (strchr(sh->domain, '\\') || has_ctl(sh->domain)))
-            return perr(kp, "a domain name has no '\\' or control characters");
+        if (sh->domain && (problem = tl__domain_name_problem(sh->domain)))
+            return name_err(kp, problem, "a NetBIOS domain name such as EMEA");
         snprintf(kp, sizeof kp, "%s.credentials", p);
         if (sh->from == TL__FROM_NEW_CREDENTIALS && !sh->credentials)
             return perr(kp, "missing required key 'credentials' (from is new_credentials)");
         if (sh->from != TL__FROM_NEW_CREDENTIALS && sh->credentials)
             return perr(kp, "only allowed when from is new_credentials");
-        if ((rc = check_name(sh->credentials, kp)))
+        if ((rc = check_name(sh->credentials, kp)) ||
+            (rc = check_account(sh->credentials, kp, 0, "an account such as CONTOSO\\svc-share")))
             return rc;
     }
     return TL_OK;
@@ -640,6 +671,7 @@ int tl_scenario_from_json(tl_scenario **out, const char *text, size_t len)
         return rc;
     }
     *out = s;
+    tl_error_clear(); /* a successful load leaves no error behind (the name checks may) */
     return TL_OK;
 }
 

@@ -6,6 +6,7 @@
 #include "internal.h"
 #include <sys/types.h>
 #include <sha1.h>
+#include <stdlib.h>
 
 int tl__sha1(uint8_t digest[20], const void *data, size_t len)
 {
@@ -113,4 +114,23 @@ int tl__file_open(FILE **out, const char *path)
     }
     *out = f;
     return TL_OK;
+}
+
+/* A thread's spare block is freed by the key's destructor when the thread exits (the main
+ * thread's stays reachable until the process ends). Without a key (pthread_key_create
+ * failed) the block stays where it was: reachable from the thread-local, as before. */
+static pthread_key_t spare_key;
+static int spare_key_ok;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+
+static void spare_key_init(void)
+{
+    spare_key_ok = pthread_key_create(&spare_key, free) == 0;
+}
+
+void tl__thread_spare(void *block)
+{
+    pthread_once(&spare_once, spare_key_init);
+    if (spare_key_ok)
+        (void)pthread_setspecific(spare_key, block);
 }

@@ -1,6 +1,7 @@
 /* Platform services on Windows: SHA-1 through CNG (BCrypt) and case mapping through user32. */
 #include "internal.h"
 #include <windows.h>
+#include <stdlib.h>
 #include <bcrypt.h>
 
 int tl__sha1(uint8_t digest[20], const void *data, size_t len)
@@ -119,4 +120,29 @@ int tl__file_open(FILE **out, const char *path)
     }
     *out = f;
     return TL_OK;
+}
+
+/* A thread's spare block is freed by the fiber-local slot's callback when the thread exits. */
+static DWORD spare_slot = FLS_OUT_OF_INDEXES;
+static INIT_ONCE spare_once = INIT_ONCE_STATIC_INIT;
+
+static void WINAPI spare_free(PVOID block)
+{
+    free(block);
+}
+
+static BOOL CALLBACK spare_slot_init(PINIT_ONCE once, PVOID param, PVOID *ctx)
+{
+    (void)once;
+    (void)param;
+    (void)ctx;
+    spare_slot = FlsAlloc(spare_free);
+    return TRUE;
+}
+
+void tl__thread_spare(void *block)
+{
+    InitOnceExecuteOnce(&spare_once, spare_slot_init, NULL, NULL);
+    if (spare_slot != FLS_OUT_OF_INDEXES)
+        (void)FlsSetValue(spare_slot, block);
 }

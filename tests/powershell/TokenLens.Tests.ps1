@@ -990,3 +990,31 @@ Describe 'Input files (issue 18)' {
         $roles | Should -Be @('process', 'effective')
     }
 }
+
+Describe 'Raw views keep their parent alive (issue 18)' {
+    BeforeAll {
+        $script:viewField = [System.Reflection.BindingFlags]'NonPublic,Instance'
+        function Get-ViewParent($view) { $view.GetType().GetField('swigParentRef', $script:viewField).GetValue($view) }
+        $script:iisConfig = Join-Path $SourceDir 'tests/data/iis/coke-pepsi.config'
+    }
+    It '<Name> holds the object it points into' -TestCases @(
+        @{ Name = 'TlSdAceAt'; Parent = { [TokenLens.SecurityDescriptor]::FromSddl('O:BAG:BAD:(A;;FA;;;BA)', $null) }; View = { param($p) [TokenLens.TokenLensNative]::TlSdAceAt($p, [TokenLens.AclKind]::ACL_DACL, 0) } }
+        @{ Name = 'TlSdOwner'; Parent = { [TokenLens.SecurityDescriptor]::FromSddl('O:BAG:BAD:(A;;FA;;;BA)', $null) }; View = { param($p) [TokenLens.TokenLensNative]::TlSdOwner($p) } }
+        @{ Name = 'Ace.Sid'; Parent = { [TokenLens.TokenLensNative]::TlSdAceAt([TokenLens.SecurityDescriptor]::FromSddl('D:(A;;FA;;;BA)', $null), [TokenLens.AclKind]::ACL_DACL, 0) }; View = { param($p) $p.Sid } }
+        @{ Name = 'TlIisSiteAt'; Parent = { [TokenLens.IisAudit]::Load($script:iisConfig) }; View = { param($p) [TokenLens.TokenLensNative]::TlIisSiteAt($p, 0) } }
+        @{ Name = 'TlIisPoolAt'; Parent = { [TokenLens.IisAudit]::Load($script:iisConfig) }; View = { param($p) [TokenLens.TokenLensNative]::TlIisPoolAt($p, 0) } }
+        @{ Name = 'IisPool.Identity'; Parent = { [TokenLens.TokenLensNative]::TlIisPoolAt([TokenLens.IisAudit]::Load($script:iisConfig), 0) }; View = { param($p) $p.Identity } }
+    ) {
+        param($Name, $Parent, $View)
+        $p = & $Parent
+        $v = & $View $p
+        $v | Should -Not -BeNullOrEmpty
+        [object]::ReferenceEquals((Get-ViewParent $v), $p) | Should -BeTrue
+    }
+    It 'an ACE read after its descriptor was collected is intact' {
+        $ace = & { [TokenLens.TokenLensNative]::TlSdAceAt([TokenLens.SecurityDescriptor]::FromSddl('D:(A;;0x1f01ff;;;BA)', $null), [TokenLens.AclKind]::ACL_DACL, 0) }
+        if (-not $script:underWine) { [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect() }
+        $ace.Mask | Should -Be 0x1f01ff
+        $ace.Sid.ToString() | Should -Be 'S-1-5-32-544'
+    }
+}

@@ -288,7 +288,7 @@ static void dot_escapes_quotes_and_backslashes(void **state)
         " \"app_pool\": {\"name\": \"P\\\"q\", \"identity\": \"ApplicationPoolIdentity\"},"
         " \"site\": {\"anonymous\": {\"enabled\": false},"
         "   \"windows\": {\"enabled\": true}, \"impersonate\": true},"
-        " \"request\": {\"user\": \"CONTOSO\\\\a\\\"b\", \"protocol\": \"ntlm\"},"
+        " \"request\": {\"user\": \"CONTOSO\\\\a'b\", \"protocol\": \"ntlm\"},"
         " \"hops\": [{\"target\": \"local\"}]}";
     tl_scenario *s = NULL;
     tl_explanation *e = NULL;
@@ -297,7 +297,8 @@ static void dot_escapes_quotes_and_backslashes(void **state)
     assert_tl_ok(tl_scenario_explain(&e, s));
     assert_tl_ok(tl_explanation_to_dot(&dot, e));
     assert_non_null(strstr(dot, "label=\"a \\\"quoted\\\" name\""));
-    assert_non_null(strstr(dot, "CONTOSO\\\\a\\\"b"));
+    /* a quote cannot be in an account name (docs/explain.md): the pool name carries one */
+    assert_non_null(strstr(dot, "CONTOSO\\\\a'b"));
     assert_non_null(strstr(dot, "IIS APPPOOL\\\\P\\\"q"));
     /* Every '"' is either a delimiter or escaped: count unescaped quotes per line is even. */
     for (const char *line = dot; *line;) {

@@ -117,3 +117,9 @@ __all__ += ["webconfig", "whoami_notes", "diagnose"]
 from ._ad import ActiveDirectory, AdAccount, AdSpn, next_hop  # noqa: F401,E402
 
 __all__ += ["ActiveDirectory", "AdAccount", "AdSpn", "next_hop"]
+
+# Last: every public function and method checks its arguments against its annotations
+# (TypeError / OverflowError / ValueError naming the parameter; tokenlens/_args.py).
+from ._args import check_public_api as _check_public_api  # noqa: E402
+
+_check_public_api(globals(), __all__)
