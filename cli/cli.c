@@ -221,3 +221,16 @@ int cli_domain_sid(const char *cmd, const char *value, tl_sid *out)
     }
     return CLI_OK;
 }
+
+int cli_name_option(const char *cmd, const char *option, tl_name_kind kind, const char *value)
+{
+    if (!value)
+        return CLI_OK;
+    if (kind == TL_NAME_SPN && strcmp(value, "local") == 0)
+        return CLI_OK;
+    if (tl_name_check(kind, value) == TL_OK)
+        return CLI_OK;
+    char shown[CLI_EXCERPT_SIZE];
+    return cli_usage(cmd, "--%s %s: %s", option, cli_excerpt(shown, value),
+                     tl_error_last()->message);
+}

@@ -111,6 +111,10 @@ int cli_putchar(int c);
 #define CLI_ECHO_MAX 200
 #define CLI_EXCERPT_SIZE (CLI_ECHO_MAX + 32)
 const char *cli_excerpt(char buf[CLI_EXCERPT_SIZE], const char *s);
+/* A name given as --OPTION VALUE (a computer, domain, account or SPN; NULL: not given) checked
+ * with tl_name_check before it reaches a scenario: CLI_OK, or a usage error (exit 2) naming
+ * the option. An SPN option also takes "local". */
+int cli_name_option(const char *cmd, const char *option, tl_name_kind kind, const char *value);
 
 /* Subcommands. Each receives argv with argv[0] = subcommand name. */
 int cmd_sid(int argc, char **argv);

@@ -84,6 +84,14 @@ static int run(cli_opt *opts, const char **pos, int npos)
         const char *dc = NULL;
         if (srv && strcmp(srv, "-") && !(dc = cli_ad_server("explain", srv, host, sizeof host)))
             return CLI_USAGE;
+        if ((rc = cli_name_option("explain", "machine", TL_NAME_COMPUTER,
+                                  cli_find(opts, "machine")->value)) ||
+            (rc = cli_name_option("explain", "domain", TL_NAME_DOMAIN,
+                                  cli_find(opts, "domain")->value)))
+            return rc;
+        for (int i = 0; i < tgt->nvalues; i++)
+            if ((rc = cli_name_option("explain", "target", TL_NAME_SPN, tgt->values[i])))
+                return rc;
         return cmd_explain_token(tok->value, tgt->values, tgt->nvalues,
                                  cli_find(opts, "machine")->value, cli_find(opts, "domain")->value,
                                  dc, cli_find(opts, "ad")->seen, json, dot);

@@ -151,6 +151,12 @@ static int explain_site(const tl_iis_audit *a, cli_opt *opts, int json)
     int rc = tl_iis_site_find(&site, a, cli_find(opts, "explain")->value);
     if (rc != TL_OK)
         return cli_fail("iis", rc, NULL);
+    if ((rc = cli_name_option("iis", "machine", TL_NAME_COMPUTER,
+                              cli_find(opts, "machine")->value)) ||
+        (rc = cli_name_option("iis", "domain", TL_NAME_DOMAIN, cli_find(opts, "domain")->value)) ||
+        (rc = cli_name_option("iis", "user", TL_NAME_DOMAIN_USER, cli_find(opts, "user")->value)) ||
+        (rc = cli_name_option("iis", "hop", TL_NAME_SPN, cli_find(opts, "hop")->value)))
+        return rc;
     tl_iis_scenario_options so = TL_IIS_SCENARIO_OPTIONS_INIT;
     so.machine = cli_find(opts, "machine")->value;
     so.domain = cli_find(opts, "domain")->value;

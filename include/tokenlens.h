@@ -26,4 +26,5 @@
 #include "tokenlens/ad.h"
 #include "tokenlens/nexthop.h"
 #include "tokenlens/input.h"
+#include "tokenlens/names.h"
 #endif

@@ -17,10 +17,14 @@ compared case-insensitively.
 
 | exit status | meaning |
 |---|---|
-| 0 | success (for `access`: allowed; for `iis --content`: isolation holds) |
-| 1 | a check or parse failed on valid usage; the message says what and where (byte offset, JSON path or line) |
-| 2 | usage error (unknown option, missing argument) |
-| 3 | not supported on this platform (live capture off Windows) |
+| 0 | success (for `access`: allowed; for `iis --content`: isolation holds, every cross check answered) |
+| 1 | a check or parse failed on valid usage; the message says what and where (byte offset, JSON path or line). Also bad input files (a FIFO, a device, UTF-16 JSON: [inputs.md](inputs.md)) and valid input that tokenlens implements on no platform ("not implemented: ...", `TL_ENOTIMPL`) |
+| 2 | usage error (unknown option, missing argument, an empty or malformed option value, an option that does nothing in the combination given) |
+| 3 | not supported on this platform only (live capture and `--path` off Windows, a build without LDAP or GSSAPI, `diagnose --svg` without Graphviz) |
+
+Text output escapes control characters, C1 controls and bidi overrides in every name it
+prints (`\xHH`, `\uHHHH`) and bounds what an error message echoes
+([terminal-output.md](terminal-output.md)); JSON output is ASCII-escaped.
 
 HEAD
 

@@ -168,10 +168,6 @@ static int check_account(const char *s, const char *path, unsigned flags, const 
     return problem ? name_err(path, problem, expected) : TL_OK;
 }
 
-#define EXPECT_DOMAIN_USER "DOMAIN\\user such as CONTOSO\\alice (a local account is WEB01\\alice)"
-#define EXPECT_ACCOUNT "an account such as CONTOSO\\svc-web or svc-web"
-#define EXPECT_SPN "an SPN service/host[:port] such as MSSQLSvc/db01.contoso.com:1433"
-
 static int load_machine(tl_scenario *s, const json_t *root)
 {
     static const char *const keys[] = {"name", "domain", "local_system_use_machine_id", NULL};
@@ -183,11 +179,11 @@ static int load_machine(tl_scenario *s, const json_t *root)
         return rc;
     const char *problem = tl__computer_name_problem(s->machine);
     if (problem)
-        return name_err("$.machine.name", problem, "a NetBIOS computer name such as WEB01");
+        return name_err("$.machine.name", problem, EXPECT_COMPUTER);
     if ((rc = get_string(&s->domain, m, "$.machine", "domain", false, true, false)))
         return rc;
     if (s->domain && (problem = tl__domain_name_problem(s->domain)))
-        return name_err("$.machine.domain", problem, "a NetBIOS domain name such as CONTOSO");
+        return name_err("$.machine.domain", problem, EXPECT_DOMAIN);
     if ((rc = get_bool(&s->local_system_use_machine_id, m, "$.machine",
                        "local_system_use_machine_id", true)))
         return rc;

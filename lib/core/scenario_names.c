@@ -17,6 +17,7 @@
  *   Connections"; instance names: "Database Engine instances", 16 characters).
  */
 #include "scenario_names.h"
+#include "tokenlens/names.h"
 #include "tokenlens/sid.h"
 #include <string.h>
 
@@ -233,4 +234,58 @@ const char *tl__spn_problem(const char *s)
                 return "the service name has no spaces, control characters, \\, / or \"";
     }
     return NULL;
+}
+
+/* ---- the public check (tokenlens/names.h) ------------------------------------------------ */
+
+const char *tl_name_kind_name(tl_name_kind kind)
+{
+    switch (kind) {
+    case TL_NAME_COMPUTER:
+        return "computer";
+    case TL_NAME_DOMAIN:
+        return "domain";
+    case TL_NAME_DOMAIN_USER:
+        return "domain-user";
+    case TL_NAME_ACCOUNT:
+        return "account";
+    case TL_NAME_SPN:
+        return "spn";
+    }
+    return "unknown";
+}
+
+tl_result tl_name_check(tl_name_kind kind, const char *value)
+{
+    if (!value)
+        return tl__error(TL_EINVAL, "tl_name_check: value is NULL");
+    const char *problem, *expected;
+    switch (kind) {
+    case TL_NAME_COMPUTER:
+        problem = tl__computer_name_problem(value);
+        expected = EXPECT_COMPUTER;
+        break;
+    case TL_NAME_DOMAIN:
+        problem = tl__domain_name_problem(value);
+        expected = EXPECT_DOMAIN;
+        break;
+    case TL_NAME_DOMAIN_USER:
+        problem = tl__account_problem(value, TL__ACCOUNT_DOMAIN_REQUIRED);
+        expected = EXPECT_DOMAIN_USER;
+        break;
+    case TL_NAME_ACCOUNT:
+        problem = tl__account_problem(value, 0);
+        expected = EXPECT_ACCOUNT;
+        break;
+    case TL_NAME_SPN:
+        problem = tl__spn_problem(value);
+        expected = EXPECT_SPN;
+        break;
+    default:
+        return tl__error(TL_EINVAL, "tl_name_check: unknown name kind %d", (int)kind);
+    }
+    if (problem)
+        return tl__error(TL_EINVAL, "%s; expected %s", problem, expected);
+    tl_error_clear();
+    return TL_OK;
 }

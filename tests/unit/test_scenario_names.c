@@ -166,10 +166,58 @@ static void names_are_checked(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* tl_name_check (tokenlens/names.h) applies the loader's rules to one name: the CLI checks
+ * --machine, --domain, --user, --hop and --target with it before building a scenario. */
+static void name_check_applies_the_loader_rules(void **state)
+{
+    (void)state;
+    static const struct {
+        tl_name_kind kind;
+        const char *value;
+        const char *phrase; /* NULL: valid */
+    } cases[] = {
+        {TL_NAME_COMPUTER, "WEB01", NULL},
+        {TL_NAME_COMPUTER, "WEB01$", "trailing '$'"},
+        {TL_NAME_COMPUTER, "ABCDEFGHIJKLMNOP", "expected a NetBIOS computer name"},
+        {TL_NAME_COMPUTER, "", "expected a NetBIOS computer name"},
+        {TL_NAME_DOMAIN, "CONTOSO", NULL},
+        {TL_NAME_DOMAIN, "CON/TOSO", "expected a NetBIOS domain name"},
+        {TL_NAME_DOMAIN_USER, "CONTOSO\\alice", NULL},
+        {TL_NAME_DOMAIN_USER, "alice", "expected DOMAIN\\user"},
+        {TL_NAME_DOMAIN_USER, "\\", "expected DOMAIN\\user"},
+        {TL_NAME_DOMAIN_USER, "a\\b\\c", "expected DOMAIN\\user"},
+        {TL_NAME_ACCOUNT, "svc-web", NULL},
+        {TL_NAME_ACCOUNT, "a\\b\\c", "expected an account"},
+        {TL_NAME_SPN, "MSSQLSvc/db01.contoso.com:1433", NULL},
+        {TL_NAME_SPN, "MSSQLSvc/db01:99999", "expected an SPN"},
+        {TL_NAME_SPN, "nohost", "expected an SPN"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int rc = tl_name_check(cases[i].kind, cases[i].value);
+        const tl_error *e = tl_error_last();
+        if (!cases[i].phrase) {
+            assert_int_equal(rc, TL_OK);
+            assert_int_equal(e->code, TL_OK);
+        } else {
+            if (rc != TL_EINVAL || !strstr(e->message, cases[i].phrase))
+                print_error("%s '%s': rc %d, '%s'; expected TL_EINVAL with '%s'\n",
+                            tl_name_kind_name(cases[i].kind), cases[i].value, rc, e->message,
+                            cases[i].phrase);
+            assert_int_equal(rc, TL_EINVAL);
+            assert_non_null(strstr(e->message, cases[i].phrase));
+        }
+    }
+    assert_int_equal(tl_name_check(TL_NAME_COMPUTER, NULL), TL_EINVAL);
+    assert_int_equal(tl_name_check((tl_name_kind)99, "x"), TL_EINVAL);
+    assert_string_equal(tl_name_kind_name(TL_NAME_SPN), "spn");
+    assert_string_equal(tl_name_kind_name((tl_name_kind)99), "unknown");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(names_are_checked),
+        cmocka_unit_test(name_check_applies_the_loader_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
