@@ -1,6 +1,39 @@
 /* tokenlens access: offline access check of a token snapshot or SIDs against SDDL. */
 #include "cli.h"
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* --desired: SDDL rights or a number that fits the 32-bit ACCESS_MASK. A sign, or a number
+ * too large for 32 bits, is a usage error: SDDL's own rights parser (like Windows' wcstoul)
+ * would wrap "-1" to 0xffffffff and clamp an overflow, asking a question nobody typed. */
+static int parse_desired(uint32_t *out, const char *value)
+{
+    char shown[CLI_EXCERPT_SIZE];
+    const char *p = value;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p == '-' || *p == '+')
+        return cli_usage("access",
+                         "--desired %s: an access mask has no sign; give SDDL rights "
+                         "(FR, GW, RPWP) or a number from 0 to 0xffffffff",
+                         cli_excerpt(shown, value));
+    if (*p >= '0' && *p <= '9') {
+        errno = 0;
+        char *end = NULL;
+        unsigned long long v = strtoull(p, &end, 0);
+        if (errno == ERANGE || v > 0xffffffffull)
+            return cli_usage("access",
+                             "--desired %s: larger than the 32-bit access mask "
+                             "(at most 0xffffffff)",
+                             cli_excerpt(shown, value));
+    }
+    int rc = tl_sddl_rights_from_string(out, value);
+    if (rc != TL_OK)
+        return cli_usage("access", "--desired %s: %s", cli_excerpt(shown, value),
+                         tl_error_last()->message);
+    return CLI_OK;
+}
 
 static void help(void)
 {
@@ -99,10 +132,8 @@ static int run(cli_opt *opts, const char **pos, int npos)
                                      "number, or leave it out for MAXIMUM_ALLOWED");
         goto out;
     }
-    if (o_des->seen && (rc = tl_sddl_rights_from_string(&desired, o_des->value)) != TL_OK) {
-        status = cli_fail("access", rc, "--desired");
+    if (o_des->seen && (status = parse_desired(&desired, o_des->value)) != CLI_OK)
         goto out;
-    }
     if (o_ica->seen) {
         if ((status = cli_icacls_sd(&sd, "access", o_ica->value, 0, dom)) != CLI_OK)
             goto out;

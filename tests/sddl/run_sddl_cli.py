@@ -261,6 +261,18 @@ ACCESS_CASES = [
          stderr=r"--desired is empty"),
     dict(args=["access", "--sddl", "D:(A;;FR;;;WD)", "--sid", "WD", "--desired", " "], exit=2,
          stderr=r"--desired is empty"),
+    # A mask that is not one: signed, wider than 32 bits or unknown words are usage errors
+    # (SDDL's own rights parser would wrap -1 to 0xffffffff, as Windows' wcstoul does).
+    dict(args=["access", "--sddl", "D:(A;;FR;;;WD)", "--sid", "WD", "--desired", "-1"], exit=2,
+         stderr=r"--desired -1: an access mask has no sign"),
+    dict(args=["access", "--sddl", "D:(A;;FR;;;WD)", "--sid", "WD", "--desired", "0x1ffffffff"],
+         exit=2, stderr=r"--desired 0x1ffffffff: larger than the 32-bit access mask"),
+    dict(args=["access", "--sddl", "D:(A;;FR;;;WD)", "--sid", "WD", "--desired", "9" * 40],
+         exit=2, stderr=r"larger than the 32-bit access mask"),
+    dict(args=["access", "--sddl", "D:(A;;FR;;;WD)", "--sid", "WD", "--desired", "XYZ"], exit=2,
+         stderr=r"--desired XYZ: unknown access right"),
+    dict(args=["access", "--sddl", "D:(A;;FR;;;WD)", "--sid", "WD", "--desired", "0xffffffff"],
+         exit=1, first=r"^DENIED"),
     # A NULL / absent DACL grants everything (learn.microsoft.com, "Null DACLs and Empty
     # DACLs"), loudly: a warning on stderr and in the JSON.
     dict(args=["access", "--sddl", "", "--sid", "WD"], exit=0,
