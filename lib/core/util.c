@@ -134,6 +134,11 @@ json_t *tl__json_loadb(const char *text, size_t len, size_t flags, json_error_t 
     json_t *root = json_loadb(text ? text + skip : text, len - (size_t)skip, flags, err);
     if (!root && skip && err->position >= 0 && err->position <= INT_MAX - skip)
         err->position += (int)skip; /* offsets count the byte order mark */
+    if (!root && json_error_code(err) == json_error_null_character)
+        /* jansson names its own flag ("... without JSON_ALLOW_NUL"): say it in JSON's terms */
+        snprintf(err->text, sizeof err->text,
+                 "a string holds \\u0000 (a NUL character), which "
+                 "no tokenlens input allows");
     json_parsing = 0;
     *oom = json_alloc_failed || (!root && err && json_error_code(err) == json_error_out_of_memory);
     if (*oom && root) { /* jansson can drop a member it failed to allocate: never use the tree */

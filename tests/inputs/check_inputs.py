@@ -137,6 +137,12 @@ def case_encoding():
         f = tmp("nul-" + name, text[:i + 1] + b"\0" + text[i + 1:])
         p = run(*cmd(f), exit=1)
         check("NUL byte" in err(p) and f"byte offset {i + 1}" in err(p), f"{cmd(f)}: {err(p)}")
+        # an escaped NUL (\u0000) in a string: refused in JSON's words, not jansson's flag name
+        j = text.index(b'": "') + 4  # inside the first string value
+        f = tmp("esc-nul-" + name, text[:j] + b"\\u0000" + text[j:])
+        p = run(*cmd(f), exit=1)
+        check("\\u0000 (a NUL character)" in err(p) and "JSON_ALLOW_NUL" not in err(p),
+              f"{cmd(f)}: {err(p)}")
 
 
 def case_token():
