@@ -49,6 +49,10 @@ void tl__js_item(tl__jstream *js, struct json_t *v, int depth, size_t index);
 void tl__js_end_array(tl__jstream *js, int depth, size_t count);
 /* Flush what is pending; the first failure (TL_ENOMEM, TL_EIO from the writer) or TL_OK. */
 int tl__js_finish(tl__jstream *js);
+/* For a stream made with write == NULL: its text in *out (freed with tl_free; untouched on
+ * failure) when `rc`, the producer's result, is TL_OK; the stream's buffer is freed either way.
+ * Returns the first failure, or TL_OK with no error left behind. */
+int tl__js_detach(tl__jstream *js, int rc, char **out);
 /* Called with each site's object before it is written (may add keys); non-zero: out of
  * memory. */
 typedef int (*tl__iis_site_hook)(struct json_t *site, size_t index, void *ctx);

@@ -176,6 +176,19 @@ int tl__js_finish(tl__jstream *js)
     return js->rc;
 }
 
+int tl__js_detach(tl__jstream *js, int rc, char **out)
+{
+    char *text = NULL;
+    if (rc == TL_OK)
+        rc = tl__buf_detach(&js->out, &text);
+    tl__buf_free(&js->out);
+    if (rc != TL_OK)
+        return rc;
+    *out = text; /* untouched on failure */
+    tl_error_clear();
+    return TL_OK;
+}
+
 /* One site of the "sites" array. */
 static json_t *site_json(const tl_iis_site *s)
 {
@@ -284,16 +297,7 @@ int tl_iis_audit_to_json(char **out, const tl_iis_audit *a)
     if (!out || !a)
         return tl__error(TL_EINVAL, "NULL argument");
     tl__jstream js = TL__JSTREAM_INIT(NULL, NULL);
-    int rc = tl__iis_stream_json(a, &js, NULL, NULL, NULL, NULL);
-    char *text = NULL;
-    if (rc == TL_OK)
-        rc = tl__buf_detach(&js.out, &text);
-    tl__buf_free(&js.out);
-    if (rc != TL_OK)
-        return rc;
-    *out = text; /* untouched on failure */
-    tl_error_clear();
-    return TL_OK;
+    return tl__js_detach(&js, tl__iis_stream_json(a, &js, NULL, NULL, NULL, NULL), out);
 }
 
 int tl_iis_site_scenario_json(char **out, const tl_iis_audit *a, size_t site,

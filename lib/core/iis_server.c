@@ -795,16 +795,7 @@ tl_result tl_server_to_json(char **out, const tl_server *s)
     if (!out || !s)
         return tl__error(TL_EINVAL, "out or server is NULL");
     tl__jstream js = TL__JSTREAM_INIT(NULL, NULL);
-    int rc = stream(s, &js);
-    char *text = NULL;
-    if (rc == TL_OK)
-        rc = tl__buf_detach(&js.out, &text);
-    tl__buf_free(&js.out);
-    if (rc != TL_OK)
-        return rc;
-    *out = text; /* untouched on failure */
-    tl_error_clear();
-    return TL_OK;
+    return tl__js_detach(&js, stream(s, &js), out);
 }
 
 /* ---- diagnose ------------------------------------------------------------------------------- */
