@@ -10,7 +10,6 @@
  */
 #include "iis_reader.h"
 #include <limits.h>
-#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -608,12 +607,17 @@ static void include_section(reader *r, const char *name, const char *file)
         if (*p == '\\')
             *p = '/';
     size_t max = o->max_bytes ? o->max_bytes : TL_IIS_DEFAULT_MAX_BYTES;
-    struct stat st;
     char *text = NULL;
     size_t len = 0;
-    int rc = stat(path, &st) != 0   ? tl__error(TL_EIO, "cannot open it")
-             : !S_ISREG(st.st_mode) ? tl__error(TL_EIO, "not a regular file")
-                                    : tl__read_file(&text, &len, path, max);
+    int kind = tl__path_kind(path);
+    if (kind < 0) {
+        oom(r);
+        tl__free(path);
+        return;
+    }
+    int rc = kind == TL__PATH_NONE   ? tl__error(TL_EIO, "cannot open it")
+             : kind != TL__PATH_FILE ? tl__error(TL_EIO, "not a regular file")
+                                     : tl__read_file(&text, &len, path, max);
     if (rc) {
         char why[160];
         snprintf(why, sizeof why, "%s", tl_error_last()->message);

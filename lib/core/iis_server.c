@@ -11,7 +11,6 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 typedef struct vdir_wc {
     size_t app;  /* index in audit->apps */
@@ -184,8 +183,12 @@ static int read_redirection(const char *dir, char **target)
     char *file = tl__asprintf("%s/redirection.config", dir);
     if (!file)
         return tl__oom();
-    struct stat st;
-    if (stat(file, &st) != 0 || !S_ISREG(st.st_mode)) {
+    int kind = tl__path_kind(file);
+    if (kind < 0) {
+        tl__free(file);
+        return kind;
+    }
+    if (kind != TL__PATH_FILE) {
         tl__free(file);
         return TL_OK;
     }
@@ -309,9 +312,8 @@ static int read_webconfig(tl_server *s, const tl_server_options *o, const tl_iis
     tl__free(local);
     if (!file)
         return tl__oom();
-    struct stat st;
-    int rc = TL_OK;
-    if (stat(file, &st) == 0) {
+    int rc = tl__path_kind(file);
+    if (rc > TL__PATH_NONE) {
         rc = tl_webconfig_load(out, file, NULL);
         if (rc)
             tl__error_prefix("application %s%s%s (%s)", app->path,

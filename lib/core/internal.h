@@ -95,6 +95,11 @@ int tl__read_stream(char **out, size_t *len, FILE *f, const char *name, size_t m
  * (Windows) pipe/device path is refused with TL_EIO "'p' is a FIFO, not a regular file"
  * (lib/platform/). Close *out with fclose. */
 int tl__file_open(FILE **out, const char *path);
+/* What `path` names, without opening it (lib/platform; UTF-8 paths on Windows too):
+ * TL__PATH_NONE (missing or unreachable), TL__PATH_FILE (a regular file), TL__PATH_OTHER,
+ * or TL_ENOMEM (negative, error set) when the path could not be converted. */
+enum { TL__PATH_NONE = 0, TL__PATH_FILE = 1, TL__PATH_OTHER = 2 };
+int tl__path_kind(const char *path);
 int tl__write_file(const char *path, const char *data, size_t len);
 
 /* ---- hashing ---------------------------------------------------------------------------- */

@@ -82,6 +82,14 @@ static const char *file_kind_name(unsigned int mode)
  * flag makes it return at once, and fstat then tells what was opened. O_NOCTTY: a terminal
  * device must not become the controlling terminal. The flag is cleared again before reading
  * (it means nothing for a regular file, but the FILE* must behave as fopen's). */
+int tl__path_kind(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return TL__PATH_NONE;
+    return S_ISREG(st.st_mode) ? TL__PATH_FILE : TL__PATH_OTHER;
+}
+
 int tl__file_open(FILE **out, const char *path)
 {
     *out = NULL;

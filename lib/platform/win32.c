@@ -66,18 +66,59 @@ static int device_path(const char *p)
 /* CreateFile never waits for a named pipe's writer the way POSIX open(2) waits on a FIFO, but
  * reading a console ("CON", "CONIN$"), a serial port or a pipe blocks: GetFileType() tells
  * them from a disk file before the first read. FILE_FLAG_BACKUP_SEMANTICS lets a directory
- * open, so it is named as one instead of failing with "access denied". The path is passed to
- * the ANSI CreateFileA as fopen() did (the CLI's manifest makes the ANSI code page UTF-8). */
+ * open, so it is named as one instead of failing with "access denied". Paths are UTF-8 in
+ * every front end (the CLI's manifest, Python's str, the C# layer's LPUTF8Str), so a path that
+ * is valid UTF-8 is opened with CreateFileW; only one that is not (bytes in the ANSI code page
+ * from some other C caller) goes to CreateFileA, as fopen() would have taken it. */
+static HANDLE open_utf8(const char *path)
+{
+    const DWORD share = FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE;
+    int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, NULL, 0);
+    if (n <= 0)
+        return CreateFileA(path, GENERIC_READ, share, NULL, OPEN_EXISTING,
+                           FILE_FLAG_BACKUP_SEMANTICS, NULL);
+    wchar_t *w = tl__malloc((size_t)n * sizeof *w);
+    if (!w) {
+        SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+        return INVALID_HANDLE_VALUE;
+    }
+    MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, w, n);
+    HANDLE h =
+        CreateFileW(w, GENERIC_READ, share, NULL, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
+    DWORD e = GetLastError();
+    tl__free(w);
+    SetLastError(e);
+    return h;
+}
+
+int tl__path_kind(const char *path)
+{
+    DWORD attr = INVALID_FILE_ATTRIBUTES;
+    int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, NULL, 0);
+    wchar_t *w = n > 0 ? tl__malloc((size_t)n * sizeof *w) : NULL;
+    if (n > 0 && !w)
+        return tl__oom();
+    if (w && MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, w, n) > 0)
+        attr = GetFileAttributesW(w);
+    else if (n <= 0)
+        attr = GetFileAttributesA(path); /* not UTF-8: the ANSI code page, as open_utf8 */
+    tl__free(w);
+    if (attr == INVALID_FILE_ATTRIBUTES)
+        return TL__PATH_NONE;
+    return attr & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_DEVICE) ? TL__PATH_OTHER
+                                                                     : TL__PATH_FILE;
+}
+
 int tl__file_open(FILE **out, const char *path)
 {
     *out = NULL;
     if (device_path(path))
         return tl__error(TL_EIO, "'%s' is a device or pipe path, not a regular file", path);
-    HANDLE h =
-        CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-                    NULL, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
+    HANDLE h = open_utf8(path);
     if (h == INVALID_HANDLE_VALUE) {
         DWORD e = GetLastError();
+        if (e == ERROR_NOT_ENOUGH_MEMORY)
+            return tl__error(TL_ENOMEM, "out of memory opening '%s'", path);
         const char *why = e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND
                               ? "No such file or directory"
                           : e == ERROR_ACCESS_DENIED ? "Permission denied"

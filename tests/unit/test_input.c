@@ -358,6 +358,41 @@ static int teardown(void **state)
     return 0;
 }
 
+/* A UTF-8 path names the file it spells on every platform: on Windows the reader opens it with
+ * CreateFileW (the CLI's manifest, Python and the C# layer all pass UTF-8), so a name outside
+ * the ANSI code page opens too. The file is made with the wide API there, so the test does not
+ * depend on the code page of the test binary. */
+static void reads_a_utf8_path(void **state)
+{
+    (void)state;
+    static const char content[] = "caf\xc3\xa9 \xe6\x9d\xb1\n";
+    const char *p = tmp_path("caf\xc3\xa9-\xe6\x9d\xb1.txt");
+#ifdef _WIN32
+    wchar_t wp[700];
+    assert_true(MultiByteToWideChar(CP_UTF8, 0, p, -1, wp, 700) > 0);
+    FILE *f = _wfopen(wp, L"wb");
+#else
+    FILE *f = fopen(p, "wb");
+#endif
+    assert_non_null(f);
+    assert_int_equal(fwrite(content, 1, sizeof content - 1, f), sizeof content - 1);
+    assert_int_equal(fclose(f), 0);
+    char *text = NULL;
+    size_t len = 0;
+    int rc = tl_input_read(&text, &len, p, NULL);
+    if (rc != TL_OK)
+        print_error("%s: %s\n", p, tl_error_last()->message);
+    assert_int_equal(rc, TL_OK);
+    assert_int_equal(len, sizeof content - 1);
+    assert_memory_equal(text, content, len);
+    tl_free(text);
+#ifdef _WIN32
+    assert_int_equal(_wremove(wp), 0);
+#else
+    assert_int_equal(remove(p), 0);
+#endif
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -366,6 +401,7 @@ int main(void)
         cmocka_unit_test(arguments_and_stdin),
         cmocka_unit_test(json_encodings),
         cmocka_unit_test(token_from_whoami_document),
+        cmocka_unit_test(reads_a_utf8_path),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
