@@ -23,24 +23,13 @@ static void fail(reader *r, int rc, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(r->msg, sizeof r->msg, fmt, ap);
     va_end(ap);
-    r->line = (unsigned long)XML_GetCurrentLineNumber(r->parser);
-    r->column = (unsigned long)XML_GetCurrentColumnNumber(r->parser) + 1;
-    XML_Index idx = XML_GetCurrentByteIndex(r->parser);
-    r->offset = idx < 0 ? TL_NO_OFFSET : (size_t)idx;
+    tl__xml_where(r->parser, &r->line, &r->column, &r->offset);
     XML_StopParser(r->parser, XML_FALSE);
 }
 
 static void oom(reader *r)
 {
     fail(r, TL_ENOMEM, "out of memory");
-}
-
-static const char *attr(const XML_Char **atts, const char *name)
-{
-    for (; atts[0]; atts += 2)
-        if (strcmp(atts[0], name) == 0)
-            return atts[1];
-    return NULL;
 }
 
 static const char *keep(reader *r, const char *s)
@@ -154,14 +143,14 @@ static void check_account(reader *r, const char *what, const char *v)
 
 static void read_pm(reader *r, raw_pm *pm, const XML_Char **atts)
 {
-    const char *t = attr(atts, "identityType");
+    const char *t = tl__xml_attr(atts, "identityType");
     if (t) {
         if (parse_identity_type(r, t, &pm->type) != 0)
             return;
         pm->set |= PM_TYPE;
     }
     /* userName only: the password attribute is deliberately never looked at. */
-    const char *u = attr(atts, "userName");
+    const char *u = tl__xml_attr(atts, "userName");
     if (u) {
         check_account(r, "processModel userName", u);
         pm->user = keep(r, u);
@@ -223,20 +212,20 @@ static void read_anon(reader *r, const XML_Char **atts)
     l->has_anon = true;
     if (r->cur_deny)
         l->anon_lock = true;
-    const char *v = attr(atts, "enabled");
+    const char *v = tl__xml_attr(atts, "enabled");
     if (v) {
         if (parse_bool(r, "enabled", v, &l->anon_enabled) != 0)
             return;
         l->anon_set |= ANON_EN;
     }
-    if ((v = attr(atts, "userName")) != NULL) {
+    if ((v = tl__xml_attr(atts, "userName")) != NULL) {
         check_account(r, "anonymousAuthentication userName", v);
         l->anon_user = keep(r, v);
         l->anon_set |= ANON_USER;
     }
     static const char *const names[] = {"enabled", "userName"};
     static const unsigned bits[] = {ANON_EN, ANON_USER};
-    l->anon_attr_lock |= parse_lock_attrs(attr(atts, "lockAttributes"), names, bits, 2);
+    l->anon_attr_lock |= parse_lock_attrs(tl__xml_attr(atts, "lockAttributes"), names, bits, 2);
 }
 
 static void read_win(reader *r, const XML_Char **atts)
@@ -246,24 +235,24 @@ static void read_win(reader *r, const XML_Char **atts)
     if (r->cur_deny)
         l->win_lock = true;
     const char *v;
-    if ((v = attr(atts, "enabled")) != NULL) {
+    if ((v = tl__xml_attr(atts, "enabled")) != NULL) {
         if (parse_bool(r, "enabled", v, &l->win_enabled) != 0)
             return;
         l->win_set |= WIN_EN;
     }
-    if ((v = attr(atts, "useKernelMode")) != NULL) {
+    if ((v = tl__xml_attr(atts, "useKernelMode")) != NULL) {
         if (parse_bool(r, "useKernelMode", v, &l->win_kernel) != 0)
             return;
         l->win_set |= WIN_KERNEL;
     }
-    if ((v = attr(atts, "useAppPoolCredentials")) != NULL) {
+    if ((v = tl__xml_attr(atts, "useAppPoolCredentials")) != NULL) {
         if (parse_bool(r, "useAppPoolCredentials", v, &l->win_apc) != 0)
             return;
         l->win_set |= WIN_APC;
     }
     static const char *const names[] = {"enabled", "useKernelMode", "useAppPoolCredentials"};
     static const unsigned bits[] = {WIN_EN, WIN_KERNEL, WIN_APC};
-    l->win_attr_lock |= parse_lock_attrs(attr(atts, "lockAttributes"), names, bits, 3);
+    l->win_attr_lock |= parse_lock_attrs(tl__xml_attr(atts, "lockAttributes"), names, bits, 3);
 }
 
 static void add_op(reader *r, int op, const char *value)
@@ -322,10 +311,10 @@ static ctx el_fragment(reader *r, ctx child, const char *name, const XML_Char **
 static ctx el_location(reader *r, ctx child, const char *name, const XML_Char **atts)
 {
     (void)name;
-    r->cur_loc = loc_index(r, attr(atts, "path"));
-    const char *om = attr(atts, "overrideMode");
-    const char *ao = attr(atts, "allowOverride");
-    const char *ih = attr(atts, "inheritInChildApplications");
+    r->cur_loc = loc_index(r, tl__xml_attr(atts, "path"));
+    const char *om = tl__xml_attr(atts, "overrideMode");
+    const char *ao = tl__xml_attr(atts, "allowOverride");
+    const char *ih = tl__xml_attr(atts, "inheritInChildApplications");
     if (ih && tl__strcasecmp(ih, "false") == 0)
         r->locs[r->cur_loc].no_inherit = true;
     r->cur_deny =
@@ -336,7 +325,7 @@ static ctx el_location(reader *r, ctx child, const char *name, const XML_Char **
 static ctx el_pool(reader *r, ctx child, const char *name, const XML_Char **atts)
 {
     (void)name;
-    const char *pn = attr(atts, "name");
+    const char *pn = tl__xml_attr(atts, "name");
     if (!pn || !*pn) {
         fail(r, TL_EPARSE, "applicationPools/add without a name");
         return CTX_OTHER;
@@ -368,7 +357,7 @@ static ctx el_pool_pm(reader *r, ctx child, const char *name, const XML_Char **a
 static ctx el_sites_defaults(reader *r, ctx child, const char *name, const XML_Char **atts)
 {
     (void)name;
-    const char *p = attr(atts, "applicationPool");
+    const char *p = tl__xml_attr(atts, "applicationPool");
     if (p)
         r->global_default_pool = keep(r, p);
     return child;
@@ -377,7 +366,7 @@ static ctx el_sites_defaults(reader *r, ctx child, const char *name, const XML_C
 static ctx el_site(reader *r, ctx child, const char *name, const XML_Char **atts)
 {
     (void)name;
-    const char *sn = attr(atts, "name");
+    const char *sn = tl__xml_attr(atts, "name");
     if (!sn || !*sn) {
         fail(r, TL_EPARSE, "site without a name");
         return CTX_OTHER;
@@ -389,7 +378,7 @@ static ctx el_site(reader *r, ctx child, const char *name, const XML_Char **atts
     raw_site *s = &r->sites[r->nsites++];
     memset(s, 0, sizeof *s);
     s->name = keep(r, sn);
-    const char *id = attr(atts, "id");
+    const char *id = tl__xml_attr(atts, "id");
     s->id = 0;
     if (id) {
         /* a DWORD (IAppHostMappingExtension::GetSiteElementFromSiteId): decimal digits only,
@@ -415,7 +404,7 @@ static ctx el_site(reader *r, ctx child, const char *name, const XML_Char **atts
 static ctx el_site_defaults(reader *r, ctx child, const char *name, const XML_Char **atts)
 {
     (void)name;
-    const char *p = attr(atts, "applicationPool");
+    const char *p = tl__xml_attr(atts, "applicationPool");
     if (p)
         r->sites[r->nsites - 1].default_pool = keep(r, p);
     return child;
@@ -430,9 +419,9 @@ static ctx el_app(reader *r, ctx child, const char *name, const XML_Char **atts)
     }
     raw_app *a = &r->apps[r->napps++];
     memset(a, 0, sizeof *a);
-    const char *p = attr(atts, "path");
+    const char *p = tl__xml_attr(atts, "path");
     a->path = keep(r, p && *p ? p : "/");
-    const char *pool = attr(atts, "applicationPool");
+    const char *pool = tl__xml_attr(atts, "applicationPool");
     a->pool = pool ? keep(r, pool) : NULL;
     r->sites[r->nsites - 1].app_count++;
     return child;
@@ -441,8 +430,8 @@ static ctx el_app(reader *r, ctx child, const char *name, const XML_Char **atts)
 static ctx el_binding(reader *r, ctx child, const char *name, const XML_Char **atts)
 {
     (void)name;
-    const char *proto = attr(atts, "protocol");
-    const char *info = attr(atts, "bindingInformation");
+    const char *proto = tl__xml_attr(atts, "protocol");
+    const char *info = tl__xml_attr(atts, "bindingInformation");
     size_t lp = proto ? strlen(proto) : 1, li = info ? strlen(info) : 0;
     char *b = tl__arena_alloc(r->arena, lp + li + 2);
     if (!b || tl__array_grow(&r->binds, &r->cap_binds, r->nbinds + 1, sizeof *r->binds) != 0) {
@@ -461,9 +450,9 @@ static ctx el_binding(reader *r, ctx child, const char *name, const XML_Char **a
 static ctx el_vdir(reader *r, ctx child, const char *name, const XML_Char **atts)
 {
     (void)name;
-    const char *p = attr(atts, "path");
-    const char *pp = attr(atts, "physicalPath");
-    const char *cu = attr(atts, "userName");
+    const char *p = tl__xml_attr(atts, "path");
+    const char *pp = tl__xml_attr(atts, "physicalPath");
+    const char *cu = tl__xml_attr(atts, "userName");
     if (cu)
         check_account(r, "virtualDirectory userName", cu);
     raw_app *app = &r->apps[r->napps - 1];
@@ -507,9 +496,9 @@ static ctx el_win(reader *r, ctx child, const char *name, const XML_Char **atts)
 static ctx el_provider(reader *r, ctx child, const char *name, const XML_Char **atts)
 {
     if (strcmp(name, "add") == 0)
-        add_op(r, OP_ADD, attr(atts, "value"));
+        add_op(r, OP_ADD, tl__xml_attr(atts, "value"));
     else if (strcmp(name, "remove") == 0)
-        add_op(r, OP_REMOVE, attr(atts, "value"));
+        add_op(r, OP_REMOVE, tl__xml_attr(atts, "value"));
     else if (strcmp(name, "clear") == 0)
         add_op(r, OP_CLEAR, NULL);
     return child;
@@ -572,9 +561,6 @@ static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *s
 static void XMLCALL on_entity(void *ud, const XML_Char *name, int is_param, const XML_Char *value,
                               int value_len, const XML_Char *base, const XML_Char *sysid,
                               const XML_Char *pubid, const XML_Char *notation);
-static void *XMLCALL x_malloc(size_t n);
-static void *XMLCALL x_realloc(void *p, size_t n);
-static void XMLCALL x_free(void *p);
 
 static void include_section(reader *r, const char *name, const char *file)
 {
@@ -628,8 +614,7 @@ static void include_section(reader *r, const char *name, const char *file)
         tl__free(path);
         return;
     }
-    static const XML_Memory_Handling_Suite mem = {x_malloc, x_realloc, x_free};
-    XML_Parser inc = XML_ParserCreate_MM(NULL, &mem, NULL);
+    XML_Parser inc = tl__xml_parser(r, on_start, on_end, on_doctype, on_entity);
     const char *kept = keep(r, path);
     tl__free(path);
     if (!inc || !kept) {
@@ -640,11 +625,6 @@ static void include_section(reader *r, const char *name, const char *file)
         return;
     }
     warn(r, "<%s> read from configSource \"%s\"", name, kept);
-    XML_SetUserData(inc, r);
-    XML_SetElementHandler(inc, on_start, on_end);
-    XML_SetStartDoctypeDeclHandler(inc, on_doctype);
-    XML_SetEntityDeclHandler(inc, on_entity);
-    XML_SetParamEntityParsing(inc, XML_PARAM_ENTITY_PARSING_NEVER);
     XML_Parser outer = r->parser;
     const char *outer_file = r->file;
     int depth = r->depth;
@@ -699,7 +679,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     ctx c =
         (parent == CTX_OTHER || parent == CTX_LEAF) ? CTX_OTHER : child_ctx(r, parent, name, atts);
     r->stack[++r->depth] = c;
-    const char *cs = c != CTX_OTHER ? attr(atts, "configSource") : NULL;
+    const char *cs = c != CTX_OTHER ? tl__xml_attr(atts, "configSource") : NULL;
     if (cs && !r->rc)
         include_section(r, name, cs);
 }
@@ -755,49 +735,19 @@ static void reader_free(reader *r)
     tl__smap_free(&r->loc_map);
 }
 
-static void *XMLCALL x_malloc(size_t n)
-{
-    return tl__malloc(n);
-}
-static void *XMLCALL x_realloc(void *p, size_t n)
-{
-    return tl__realloc(p, n);
-}
-static void XMLCALL x_free(void *p)
-{
-    tl__free(p);
-}
-
 static int reader_init(feeder *f, tl_iis_audit *a, const tl_iis_options *options)
 {
     memset(f, 0, sizeof *f);
     reader *r = &f->r;
     r->arena = &a->arena;
     r->options = options;
-    static const XML_Memory_Handling_Suite mem = {x_malloc, x_realloc, x_free};
-    r->parser = XML_ParserCreate_MM(NULL, &mem, NULL);
+    r->parser = tl__xml_parser(r, on_start, on_end, on_doctype, on_entity);
     if (!r->parser)
         return tl__oom();
-    XML_SetUserData(r->parser, r);
-    XML_SetElementHandler(r->parser, on_start, on_end);
-    XML_SetStartDoctypeDeclHandler(r->parser, on_doctype);
-    XML_SetEntityDeclHandler(r->parser, on_entity);
-    XML_SetParamEntityParsing(r->parser, XML_PARAM_ENTITY_PARSING_NEVER);
     r->stack[0] = CTX_ROOT;
     /* Location 0 is the server level: sections outside any <location>. */
     loc_index(r, "");
     return r->rc ? tl__oom() : TL_OK;
-}
-
-static int raise_at(int code, size_t offset, const char *path, const char *fmt, ...)
-    TL__PRINTF(4, 5);
-static int raise_at(int code, size_t offset, const char *path, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    tl__error_full(code, offset, path, 0, fmt, ap);
-    va_end(ap);
-    return code;
 }
 
 static int raise_reader(reader *r)
@@ -806,8 +756,8 @@ static int raise_reader(reader *r)
     snprintf(where, sizeof where, "line %lu, column %lu", r->line, r->column);
     if (r->rc == TL_ENOMEM)
         return tl__oom();
-    return raise_at(r->rc, r->offset, where, "%s: %s: %s",
-                    r->err_file ? r->err_file : "applicationHost.config", where, r->msg);
+    return tl__raise_at(r->rc, r->offset, where, "%s: %s: %s",
+                        r->err_file ? r->err_file : "applicationHost.config", where, r->msg);
 }
 
 static void limit(reader *r, size_t offset, const char *msg)

@@ -5,7 +5,7 @@
 #define TL_IIS_READER_H
 
 #include "iis_internal.h"
-#include <expat.h>
+#include "xml.h"
 
 /* ---- raw configuration, as read ------------------------------------------------------------ */
 

@@ -7,7 +7,7 @@
 #include "tokenlens/server.h"
 #include "tokenlens/sim.h"
 #include "webconfig_internal.h"
-#include <expat.h>
+#include "xml.h"
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,16 +201,12 @@ static int read_redirection(const char *dir, char **target)
     }
     redir r;
     memset(&r, 0, sizeof r);
-    r.p = XML_ParserCreate(NULL);
+    r.p = tl__xml_parser(&r, r_start, r_end, r_doctype, NULL);
     if (!r.p) {
         tl__free(text);
         tl__free(file);
         return tl__oom();
     }
-    XML_SetUserData(r.p, &r);
-    XML_SetElementHandler(r.p, r_start, r_end);
-    XML_SetStartDoctypeDeclHandler(r.p, r_doctype);
-    XML_SetParamEntityParsing(r.p, XML_PARAM_ENTITY_PARSING_NEVER);
     if (XML_Parse(r.p, text, (int)len, 1) == XML_STATUS_ERROR || r.rc) {
         rc = r.rc == TL_ENOMEM
                  ? tl__oom()

@@ -3,7 +3,7 @@
  * goes off the box. Sources for each rule: docs/webconfig.md. */
 #include "arena.h"
 #include "webconfig_internal.h"
-#include <expat.h>
+#include "xml.h"
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -46,24 +46,13 @@ static void fail(reader *r, int rc, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(r->msg, sizeof r->msg, fmt, ap);
     va_end(ap);
-    r->line = (unsigned long)XML_GetCurrentLineNumber(r->parser);
-    r->column = (unsigned long)XML_GetCurrentColumnNumber(r->parser) + 1;
-    XML_Index idx = XML_GetCurrentByteIndex(r->parser);
-    r->offset = idx < 0 ? TL_NO_OFFSET : (size_t)idx;
+    tl__xml_where(r->parser, &r->line, &r->column, &r->offset);
     XML_StopParser(r->parser, XML_FALSE);
 }
 
 static void oom(reader *r)
 {
     fail(r, TL_ENOMEM, "out of memory");
-}
-
-static const char *attr(const XML_Char **atts, const char *name)
-{
-    for (int i = 0; atts[i]; i += 2)
-        if (!strcmp(atts[i], name))
-            return atts[i + 1];
-    return NULL;
 }
 
 static void note(reader *r, const char *fmt, ...) TL__PRINTF(2, 3);
@@ -271,18 +260,18 @@ static void element(reader *r, const char *name, const XML_Char **atts)
     const char *v;
 
     /* xdt transforms and encryption are reported wherever they appear */
-    const char *tr = attr(atts, "xdt:Transform");
-    if (tr || attr(atts, "xdt:Locator")) {
+    const char *tr = tl__xml_attr(atts, "xdt:Transform");
+    if (tr || tl__xml_attr(atts, "xdt:Locator")) {
         if (!w->transform)
             note(r, "this is an XML-Document-Transform file (Web.<config>.config): its "
                     "transforms are reported, not applied");
         w->transform = true;
         note(r, "<%s> xdt:Transform=\"%.60s\"%s%.60s%s", name, tr ? tr : "",
-             attr(atts, "xdt:Locator") ? " xdt:Locator=\"" : "",
-             attr(atts, "xdt:Locator") ? attr(atts, "xdt:Locator") : "",
-             attr(atts, "xdt:Locator") ? "\"" : "");
+             tl__xml_attr(atts, "xdt:Locator") ? " xdt:Locator=\"" : "",
+             tl__xml_attr(atts, "xdt:Locator") ? tl__xml_attr(atts, "xdt:Locator") : "",
+             tl__xml_attr(atts, "xdt:Locator") ? "\"" : "");
     }
-    if (attr(atts, "configProtectionProvider"))
+    if (tl__xml_attr(atts, "configProtectionProvider"))
         encrypted(r, p);
     if (!strcmp(name, "EncryptedData")) {
         /* the parent section is encrypted even without the attribute */
@@ -296,13 +285,13 @@ static void element(reader *r, const char *name, const XML_Char **atts)
         encrypted(r, pp);
         tl__free(parent);
     }
-    const char *key = attr(atts, "key");
+    const char *key = tl__xml_attr(atts, "key");
     for (int i = 0; atts[i]; i += 2) {
         if (!strchr(atts[i + 1], '\\'))
             continue;
         char *where = !strcmp(p, "appSettings/add") && key ? tl__asprintf("appSettings/%s", key)
-                      : !strcmp(p, "connectionStrings/add") && attr(atts, "name")
-                          ? tl__asprintf("connectionStrings/%s", attr(atts, "name"))
+                      : !strcmp(p, "connectionStrings/add") && tl__xml_attr(atts, "name")
+                          ? tl__asprintf("connectionStrings/%s", tl__xml_attr(atts, "name"))
                           : tl__asprintf("%s/@%s", p, atts[i]);
         if (!where) {
             oom(r);
@@ -313,19 +302,19 @@ static void element(reader *r, const char *name, const XML_Char **atts)
     }
 
     if (!strcmp(p, "system.web/identity")) {
-        int b = boolean(r, "impersonate", attr(atts, "impersonate"));
+        int b = boolean(r, "impersonate", tl__xml_attr(atts, "impersonate"));
         if (b >= 0)
             sc->impersonate = b;
-        if ((v = attr(atts, "userName")))
+        if ((v = tl__xml_attr(atts, "userName")))
             set_str(r, &sc->impersonate_user, *v ? v : NULL);
     } else if (!strcmp(p, "system.web/authentication")) {
-        if ((v = attr(atts, "mode")))
+        if ((v = tl__xml_attr(atts, "mode")))
             set_str(r, &sc->authentication_mode, v);
     } else if (!strcmp(p, "system.webServer/aspNetCore")) {
         w->aspnetcore = true;
-        if ((v = attr(atts, "processPath")))
+        if ((v = tl__xml_attr(atts, "processPath")))
             set_str(r, &w->process_path, v);
-        if ((v = attr(atts, "hostingModel"))) {
+        if ((v = tl__xml_attr(atts, "hostingModel"))) {
             if (!tl__strcasecmp(v, "inprocess")) {
                 w->hosting_model = "inprocess";
                 w->hosting_model_written = true;
@@ -336,11 +325,12 @@ static void element(reader *r, const char *name, const XML_Char **atts)
                 note(r, "hostingModel=\"%.40s\" is neither inprocess nor outofprocess", v);
             }
         }
-        int b = boolean(r, "forwardWindowsAuthToken", attr(atts, "forwardWindowsAuthToken"));
+        int b =
+            boolean(r, "forwardWindowsAuthToken", tl__xml_attr(atts, "forwardWindowsAuthToken"));
         if (b >= 0)
             w->forward_windows_auth_token = b;
     } else if (!strcmp(p, "system.webServer/handlers/add")) {
-        v = attr(atts, "modules");
+        v = tl__xml_attr(atts, "modules");
         if (v &&
             (!tl__strcasecmp(v, "AspNetCoreModuleV2") || !tl__strcasecmp(v, "AspNetCoreModule")))
             set_str(r, &w->aspnetcore_module,
@@ -348,65 +338,66 @@ static void element(reader *r, const char *name, const XML_Char **atts)
                                                              : "AspNetCoreModule");
     } else if (!strcmp(p, "system.webServer/security/authentication/anonymousAuthentication")) {
         sc->anonymous.present = true;
-        int b = boolean(r, "enabled", attr(atts, "enabled"));
+        int b = boolean(r, "enabled", tl__xml_attr(atts, "enabled"));
         if (b >= 0)
             sc->anonymous.enabled = b;
-        if ((v = attr(atts, "userName"))) {
+        if ((v = tl__xml_attr(atts, "userName"))) {
             set_str(r, &sc->anonymous.user, v);
             sc->anonymous.user_set = true;
         }
         note(r, "anonymousAuthentication %s", locked_note);
     } else if (!strcmp(p, "system.webServer/security/authentication/windowsAuthentication")) {
         sc->windows.present = true;
-        int b = boolean(r, "enabled", attr(atts, "enabled"));
+        int b = boolean(r, "enabled", tl__xml_attr(atts, "enabled"));
         if (b >= 0)
             sc->windows.enabled = b;
-        if ((b = boolean(r, "useAppPoolCredentials", attr(atts, "useAppPoolCredentials"))) >= 0)
+        if ((b = boolean(r, "useAppPoolCredentials",
+                         tl__xml_attr(atts, "useAppPoolCredentials"))) >= 0)
             sc->windows.use_app_pool_credentials = b;
-        if ((b = boolean(r, "useKernelMode", attr(atts, "useKernelMode"))) >= 0)
+        if ((b = boolean(r, "useKernelMode", tl__xml_attr(atts, "useKernelMode"))) >= 0)
             sc->windows.use_kernel_mode = b;
         note(r, "windowsAuthentication %s", locked_note);
     } else if (!strncmp(p, PROVIDERS, sizeof PROVIDERS - 1)) {
-        providers_op(r, &sc->windows, name, attr(atts, "value"));
+        providers_op(r, &sc->windows, name, tl__xml_attr(atts, "value"));
     } else if (!strcmp(p, "connectionStrings")) {
-        if ((v = attr(atts, "configSource")))
+        if ((v = tl__xml_attr(atts, "configSource")))
             read_include(r, "configSource", v, true);
     } else if (!strcmp(p, "connectionStrings/add")) {
-        const char *cs = attr(atts, "connectionString");
+        const char *cs = tl__xml_attr(atts, "connectionString");
         if (cs)
-            add_conn(r, attr(atts, "name"), "connectionStrings", cs, attr(atts, "providerName"),
-                     true);
+            add_conn(r, tl__xml_attr(atts, "name"), "connectionStrings", cs,
+                     tl__xml_attr(atts, "providerName"), true);
     } else if (!strcmp(p, "connectionStrings/remove")) {
-        remove_conn(r, attr(atts, "name"), "connectionStrings");
+        remove_conn(r, tl__xml_attr(atts, "name"), "connectionStrings");
     } else if (!strcmp(p, "connectionStrings/clear")) {
         remove_conn(r, NULL, "connectionStrings");
     } else if (!strcmp(p, "appSettings")) {
-        if ((v = attr(atts, "configSource")))
+        if ((v = tl__xml_attr(atts, "configSource")))
             read_include(r, "configSource", v, true);
-        if ((v = attr(atts, "file")))
+        if ((v = tl__xml_attr(atts, "file")))
             read_include(r, "file", v, false);
     } else if (!strcmp(p, "appSettings/add")) {
-        const char *val = attr(atts, "value");
+        const char *val = tl__xml_attr(atts, "value");
         if (val)
-            add_conn(r, attr(atts, "key"), "appSettings", val, NULL, false);
+            add_conn(r, tl__xml_attr(atts, "key"), "appSettings", val, NULL, false);
     } else if (!strcmp(p, "appSettings/remove")) {
-        remove_conn(r, attr(atts, "key"), "appSettings");
+        remove_conn(r, tl__xml_attr(atts, "key"), "appSettings");
     } else if (!strcmp(p, "appSettings/clear")) {
         remove_conn(r, NULL, "appSettings");
-    } else if (strchr(p, '/') == NULL && *p && (v = attr(atts, "configSource"))) {
+    } else if (strchr(p, '/') == NULL && *p && (v = tl__xml_attr(atts, "configSource"))) {
         /* another section read from its own file (system.web, ...): follow it */
         read_include(r, "configSource", v, true);
     } else if (!strcmp(p, "system.web") || !strcmp(p, "system.webServer")) {
-        if ((v = attr(atts, "configSource")))
+        if ((v = tl__xml_attr(atts, "configSource")))
             read_include(r, "configSource", v, true);
     }
 }
 
 static void push_scope(reader *r, const XML_Char **atts)
 {
-    const char *path = attr(atts, "path");
+    const char *path = tl__xml_attr(atts, "path");
     int allow = -1;
-    const char *ao = attr(atts, "allowOverride"), *om = attr(atts, "overrideMode");
+    const char *ao = tl__xml_attr(atts, "allowOverride"), *om = tl__xml_attr(atts, "overrideMode");
     if (ao)
         allow = !tl__strcasecmp(ao, "false") ? 0 : 1;
     else if (om && !tl__strcasecmp(om, "Deny"))
@@ -531,37 +522,13 @@ static void XMLCALL on_entity(void *ud, const XML_Char *name, int is_param, cons
     fail(ud, TL_EPARSE, "entity declarations are not allowed");
 }
 
-static void *XMLCALL x_malloc(size_t n)
-{
-    return tl__malloc(n);
-}
-static void *XMLCALL x_realloc(void *p, size_t n)
-{
-    return tl__realloc(p, n);
-}
-static void XMLCALL x_free(void *p)
-{
-    tl__free(p);
-}
-
-static int raise_at(int code, size_t offset, const char *path, const char *fmt, ...)
-    TL__PRINTF(4, 5);
-static int raise_at(int code, size_t offset, const char *path, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    tl__error_full(code, offset, path, 0, fmt, ap);
-    va_end(ap);
-    return code;
-}
-
 static int raise_reader(reader *r)
 {
     if (r->rc == TL_ENOMEM)
         return tl__oom();
     char where[64];
     snprintf(where, sizeof where, "line %lu, column %lu", r->line, r->column);
-    return raise_at(r->rc, r->offset, where, "%s: %s: %s", r->file, where, r->msg);
+    return tl__raise_at(r->rc, r->offset, where, "%s: %s: %s", r->file, where, r->msg);
 }
 
 /* Parse one document into r->w. `prefix`: element path pre-pushed for an included section
@@ -578,15 +545,9 @@ static int parse_doc(tl_webconfig *w, const char *file, const char *dir, const c
     r.opt = opt;
     r.scope = scope;
     r.include_depth = include_depth;
-    static const XML_Memory_Handling_Suite mem = {x_malloc, x_realloc, x_free};
-    r.parser = XML_ParserCreate_MM(NULL, &mem, NULL);
+    r.parser = tl__xml_parser(&r, on_start, on_end, on_doctype, on_entity);
     if (!r.parser)
         return tl__oom();
-    XML_SetUserData(r.parser, &r);
-    XML_SetElementHandler(r.parser, on_start, on_end);
-    XML_SetStartDoctypeDeclHandler(r.parser, on_doctype);
-    XML_SetEntityDeclHandler(r.parser, on_entity);
-    XML_SetParamEntityParsing(r.parser, XML_PARAM_ENTITY_PARSING_NEVER);
     if (prefix) {
         const char *p = prefix;
         while (*p) {
